@@ -1,0 +1,7 @@
+#pragma once
+// tickwire's networking module: everything an integrating game includes.
+#include "tickwire/net/channel.hpp"
+#include "tickwire/net/events.hpp"
+#include "tickwire/net/message.hpp"
+#include "tickwire/net/network_thread.hpp"
+#include "tickwire/net/server.hpp"

@@ -1,0 +1,120 @@
+#pragma once
+// Channel: a client WebSocket connection seen from the game thread as a sink
+// (what the game sends) and a stream (what it receives), like Dart's
+// web_socket_channel. All socket work happens on a NetworkThread; the two sides
+// share only bounded lock-free SPSC queues and atomics.
+//
+// Thread: a Channel and its Sink/Stream belong to one game thread; every member
+// function below is non-blocking except the destructor (bounded, see
+// NetworkThread). stats() and state() may be read from any thread.
+//
+//   auto ch = tickwire::net::Channel::connect("ws://127.0.0.1:7777/room/auto");
+//   ch.sink().add(bytes);  ch.sink().flush();        // once per tick
+//   tickwire::net::Event ev;
+//   while (ch.stream().poll(ev)) { ... }
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tickwire/net/events.hpp"
+#include "tickwire/net/message.hpp"
+#include "tickwire/net/network_thread.hpp"
+
+namespace tickwire::net {
+
+struct TlsClientOptions {
+    bool verify_peer = true;  ///< false only for local testing with self-signed certificates
+    std::string ca_file;      ///< PEM file of trusted CAs; empty = system default paths
+};
+
+struct ChannelOptions {
+    std::chrono::milliseconds connect_timeout{5000};    ///< DNS + TCP connect
+    std::chrono::milliseconds handshake_timeout{5000};  ///< TLS + WebSocket upgrade
+    /// No frame from the peer for this long closes the connection (1006, timeout).
+    /// Pings go out at a third of it, so a live peer never trips it.
+    std::chrono::milliseconds idle_timeout{10000};
+    std::chrono::milliseconds ping_interval{1000};  ///< RTT probes (0 disables)
+    std::chrono::milliseconds close_timeout{2000};  ///< bound on the closing handshake
+    std::size_t max_message_size = 1u << 20;        ///< larger incoming messages: close 1009
+    std::size_t send_queue_capacity = 4096;         ///< messages game → network
+    std::size_t receive_queue_capacity = 4096;      ///< events network → game
+    std::vector<std::pair<std::string, std::string>> headers;  ///< extra upgrade headers
+    std::vector<std::string> subprotocols;  ///< offered in Sec-WebSocket-Protocol
+    TlsClientOptions tls;
+    /// Share a network thread (e.g. many bots); null gives this channel its own.
+    std::shared_ptr<NetworkThread> network_thread;
+};
+
+/// Counters readable from any thread without locks.
+struct ChannelStats {
+    std::uint64_t messages_out = 0, bytes_out = 0;  ///< written to the socket
+    std::uint64_t messages_in = 0, bytes_in = 0;    ///< read from the socket
+    std::uint64_t dropped_out = 0;   ///< add() refused because the send queue was full
+    std::size_t send_queue_depth = 0, receive_queue_depth = 0;
+    std::uint64_t rtt_us = 0;        ///< smoothed ping RTT, 0 until measured
+    std::uint64_t flushes = 0;       ///< flush() calls that woke the network thread
+};
+
+struct ChannelShared;  // the state both threads see (net internals)
+
+/// The sending half. Game thread only.
+class Sink {
+public:
+    /// Queue a binary message (copied into a pooled buffer). False if the send
+    /// queue is full or the channel is closing/closed; the drop is counted.
+    bool add(std::span<const std::byte> bytes);
+    /// Queue a pre-built message without copying.
+    bool add(Message message);
+    /// Wake the network thread to write what was added: one wake-up however
+    /// many messages were added since the last flush. Call once per tick.
+    void flush();
+    /// Start the closing handshake (queued after pending messages). Idempotent.
+    void close(std::uint16_t code = close_code::normal, std::string_view reason = {});
+
+private:
+    friend class Channel;
+    explicit Sink(ChannelShared* shared) : shared_(shared) {}
+    ChannelShared* shared_;
+};
+
+/// The receiving half. Game thread only.
+class Stream {
+public:
+    /// Move the next event into `event`; false when there is none.
+    bool poll(Event& event);
+
+private:
+    friend class Channel;
+    explicit Stream(ChannelShared* shared) : shared_(shared) {}
+    ChannelShared* shared_;
+};
+
+class Channel {
+public:
+    /// Start connecting to a ws:// or wss:// URL. Never blocks and never throws
+    /// for network reasons: a bad URL or failure arrives as error + closed events.
+    static Channel connect(std::string_view url, ChannelOptions options = {});
+
+    Channel(Channel&&) noexcept;
+    Channel& operator=(Channel&&) noexcept;
+    ~Channel();
+
+    Sink& sink() noexcept { return sink_; }
+    Stream& stream() noexcept { return stream_; }
+    [[nodiscard]] ChannelState state() const noexcept;
+    [[nodiscard]] ChannelStats stats() const noexcept;
+
+private:
+    explicit Channel(std::shared_ptr<ChannelShared> shared);
+    std::shared_ptr<ChannelShared> shared_;
+    Sink sink_;
+    Stream stream_;
+};
+
+}  // namespace tickwire::net

@@ -1,0 +1,39 @@
+#pragma once
+// NetworkThread: one thread running all socket work for the channels and
+// servers attached to it. A lone channel gets its own; a bots process shares
+// one across hundreds of channels.
+//
+// Thread: create and destroy from any thread except the network thread itself.
+// Destruction waits (bounded by `shutdown_timeout`) for attached connections to
+// close, then joins the thread.
+
+#include <chrono>
+#include <memory>
+
+namespace tickwire::net {
+
+struct NetworkThreadOptions {
+    /// How long destruction waits for attached connections to finish their close
+    /// handshakes before sockets are dropped.
+    std::chrono::milliseconds shutdown_timeout{1000};
+};
+
+class NetworkThread {
+public:
+    static std::shared_ptr<NetworkThread> create(NetworkThreadOptions options = {});
+    ~NetworkThread();
+    NetworkThread(const NetworkThread&) = delete;
+    NetworkThread& operator=(const NetworkThread&) = delete;
+
+    /// Times the network thread was woken by game threads (coalesced flushes).
+    [[nodiscard]] std::uint64_t wakeups() const noexcept;
+
+    struct Impl;
+    Impl& impl() noexcept { return *impl_; }  ///< for net internals
+
+private:
+    explicit NetworkThread(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tickwire::net

@@ -1,0 +1,95 @@
+#pragma once
+// Server: accepts WebSocket connections on a network thread and gives the game
+// thread one stream of events and a way to send, addressing peers by
+// ConnectionId. Also answers plain HTTP GETs for paths the game publishes.
+//
+// Thread: one game thread owns the Server and calls every member function; none
+// blocks except listen() (binding) and the destructor (bounded). stats() may be
+// read from any thread.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "tickwire/net/events.hpp"
+#include "tickwire/net/message.hpp"
+#include "tickwire/net/network_thread.hpp"
+
+namespace tickwire::net {
+
+struct ServerOptions {
+    std::string address = "0.0.0.0";
+    std::uint16_t port = 0;  ///< 0 picks a free port; see Server::port()
+    std::string tls_certificate_file;  ///< PEM; both set = wss
+    std::string tls_private_key_file;
+    std::size_t max_connections = 1024;  ///< excess upgrades get HTTP 503
+    std::chrono::milliseconds handshake_timeout{5000};  ///< slow or silent clients dropped
+    std::chrono::milliseconds idle_timeout{10000};      ///< dead peers dropped (1006)
+    std::chrono::milliseconds ping_interval{1000};      ///< RTT probes (0 disables)
+    std::chrono::milliseconds close_timeout{2000};
+    std::size_t max_message_size = 1u << 20;  ///< larger: close 1009
+    /// Bytes queued for one connection beyond which it is a slow consumer and is
+    /// closed with 1008.
+    std::size_t write_queue_limit_bytes = 4u << 20;
+    std::size_t send_queue_capacity = 65536;     ///< commands game → network
+    std::size_t receive_queue_capacity = 65536;  ///< events network → game
+    std::shared_ptr<NetworkThread> network_thread;  ///< null = its own
+};
+
+struct ServerStats {
+    std::uint64_t connections_accepted = 0, connections_open = 0;
+    std::uint64_t rejected_over_capacity = 0, slow_consumers_closed = 0;
+    std::uint64_t messages_in = 0, bytes_in = 0, messages_out = 0, bytes_out = 0;
+    std::uint64_t dropped_out = 0;  ///< send() refused: command queue full
+    std::size_t send_queue_depth = 0, receive_queue_depth = 0;
+};
+
+struct ServerShared;
+
+class Server {
+public:
+    /// Bind and start accepting. On failure returns an empty Server (!server)
+    /// and sets `ec`.
+    static Server listen(ServerOptions options, std::error_code& ec);
+
+    Server() = default;
+    Server(Server&&) noexcept;
+    Server& operator=(Server&&) noexcept;
+    ~Server();
+    explicit operator bool() const noexcept { return shared_ != nullptr; }
+
+    [[nodiscard]] std::uint16_t port() const noexcept;
+    [[nodiscard]] bool tls() const noexcept;
+
+    /// Move the next event into `event`; false when there is none.
+    bool poll(ServerEvent& event);
+
+    /// Queue a message for one connection (no copy of a Message). False if the
+    /// command queue is full (counted in stats).
+    bool send(ConnectionId id, Message message);
+    bool send(ConnectionId id, std::span<const std::byte> bytes);
+    /// The same buffer to several connections (shared, never copied).
+    bool send(std::span<const ConnectionId> ids, const Message& message);
+    /// The same buffer to every open connection.
+    bool broadcast(const Message& message);
+    /// Close one connection with a code and reason; a disconnected event follows.
+    bool close(ConnectionId id, std::uint16_t code = close_code::normal,
+               std::string_view reason = {});
+    /// Serve `body` with `content_type` for plain HTTP GET `path` (e.g. "/rooms").
+    bool publish_http(std::string_view path, std::string_view body,
+                      std::string_view content_type = "application/json");
+    /// Wake the network thread once for everything queued since the last flush.
+    void flush();
+
+    [[nodiscard]] ServerStats stats() const noexcept;
+
+private:
+    explicit Server(std::shared_ptr<ServerShared> shared);
+    std::shared_ptr<ServerShared> shared_;
+};
+
+}  // namespace tickwire::net
