@@ -105,6 +105,13 @@ if [[ "$sanitize" == *thread* ]]; then
     fi
 fi
 
+# Sanitizer reports with stacks, and the first report fails the test.
+if [[ -n "$sanitize" ]]; then
+    export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}"
+    export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+    export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+fi
+
 ctest_args=(--test-dir "$build_dir" --output-on-failure --no-tests=error -j "$ctest_jobs")
 [[ -n "$label" ]] && ctest_args+=(-L "$label")
 step "ctest ${ctest_args[*]}"
