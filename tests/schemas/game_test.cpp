@@ -1,0 +1,247 @@
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sample_messages.hpp"
+#include "tickwire/schemas/game.hpp"
+
+namespace tickwire::schemas {
+namespace {
+
+using testing::Buffer;
+using testing::copy;
+
+Buffer finished(const flatbuffers::FlatBufferBuilder& fbb) {
+    return copy({reinterpret_cast<const std::byte*>(fbb.GetBufferPointer()), fbb.GetSize()});
+}
+
+TEST(GameSchema, SnapshotRoundTripsEveryEntityField) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const auto entities = testing::sample_entities(64);
+    const std::uint32_t removed[] = {900, 901, 902};
+    const auto bytes = encode_snapshot(
+        fbb, {.server_tick = 1000, .baseline_tick = 990, .last_input_sequence = 77}, entities, removed);
+    const auto snapshot = read_snapshot(bytes);
+    ASSERT_TRUE(snapshot) << snapshot.error;
+    EXPECT_EQ(snapshot->server_tick(), 1000u);
+    EXPECT_EQ(snapshot->baseline_tick(), 990u);
+    EXPECT_EQ(snapshot->last_input_sequence(), 77u);
+    ASSERT_EQ(snapshot->entities()->size(), entities.size());
+    for (std::size_t i = 0; i < entities.size(); ++i) {
+        const auto& in = entities[i];
+        const auto* out = snapshot->entities()->Get(static_cast<flatbuffers::uoffset_t>(i));
+        EXPECT_EQ(out->id(), in.id());
+        EXPECT_EQ(out->x(), in.x());
+        EXPECT_EQ(out->y(), in.y());
+        EXPECT_EQ(out->vx(), in.vx());
+        EXPECT_EQ(out->vy(), in.vy());
+        EXPECT_EQ(out->angle(), in.angle());
+        EXPECT_EQ(out->owner(), in.owner());
+        EXPECT_EQ(out->kind(), in.kind());
+        EXPECT_EQ(out->flags(), in.flags());
+        EXPECT_EQ(out->health(), in.health());
+        EXPECT_EQ(out->team(), in.team());
+    }
+    ASSERT_EQ(snapshot->removed()->size(), 3u);
+    EXPECT_EQ(snapshot->removed()->Get(2), 902u);
+}
+
+TEST(GameSchema, EmptySnapshotHasNoVectors) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const auto snapshot = read_snapshot(encode_snapshot(fbb, {.server_tick = 1}, {}));
+    ASSERT_TRUE(snapshot) << snapshot.error;
+    EXPECT_EQ(snapshot->entities(), nullptr);
+    EXPECT_EQ(snapshot->removed(), nullptr);
+}
+
+TEST(GameSchema, PlayerInputRoundTripsWithRedundantFrames) {
+    flatbuffers::FlatBufferBuilder fbb;
+    std::vector<game::InputFrame> frames;
+    for (std::uint32_t i = 1; i <= 4; ++i) {
+        frames.emplace_back(100 + i, i, game::Buttons::Fire | game::Buttons::Sprint,
+                            static_cast<std::uint16_t>(i * 16384 - 1), static_cast<std::int8_t>(-127),
+                            static_cast<std::int8_t>(i));
+    }
+    const auto input = read_player_input(encode_player_input(fbb, frames));
+    ASSERT_TRUE(input) << input.error;
+    ASSERT_EQ(input->frames()->size(), 4u);
+    const auto* last = input->frames()->Get(3);
+    EXPECT_EQ(last->tick(), 104u);
+    EXPECT_EQ(last->sequence(), 4u);
+    EXPECT_EQ(last->buttons(), game::Buttons::Fire | game::Buttons::Sprint);
+    EXPECT_EQ(last->aim(), 65535);
+    EXPECT_EQ(last->move_x(), -127);
+    EXPECT_EQ(last->move_y(), 4);
+}
+
+TEST(GameSchema, PlayerInputEncoderKeepsTheNewestFrames) {
+    flatbuffers::FlatBufferBuilder fbb;
+    std::vector<game::InputFrame> frames;
+    for (std::uint32_t i = 1; i <= kMaxInputFrames + 8; ++i) frames.emplace_back(i, i, game::Buttons::NONE, 0, 0, 0);
+    const auto input = read_player_input(encode_player_input(fbb, frames));
+    ASSERT_TRUE(input) << input.error;
+    ASSERT_EQ(input->frames()->size(), kMaxInputFrames);
+    EXPECT_EQ(input->frames()->Get(0)->sequence(), 9u);
+    EXPECT_EQ(input->frames()->Get(kMaxInputFrames - 1)->sequence(), kMaxInputFrames + 8);
+}
+
+TEST(GameSchema, RoomMessagesRoundTrip) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const auto join = read_join_room(encode_join_room(fbb, 0, "ana"));
+    ASSERT_TRUE(join) << join.error;
+    EXPECT_EQ(join->room_id(), 0u);
+    EXPECT_EQ(join->player_name()->string_view(), "ana");
+
+    const auto result = read_join_room_result(encode_join_room_result(
+        fbb, {.accepted = true, .room_id = 4, .player_id = 12, .entity_id = 99, .reason = {}}));
+    ASSERT_TRUE(result) << result.error;
+    EXPECT_TRUE(result->accepted());
+    EXPECT_EQ(result->room_id(), 4u);
+    EXPECT_EQ(result->player_id(), 12u);
+    EXPECT_EQ(result->entity_id(), 99u);
+    EXPECT_EQ(result->reason(), nullptr);
+
+    const auto leave = read_leave_room(encode_leave_room(fbb, 4));
+    ASSERT_TRUE(leave) << leave.error;
+    EXPECT_EQ(leave->room_id(), 4u);
+
+    EXPECT_TRUE(read_list_rooms(encode_list_rooms(fbb)));
+
+    const RoomInfoView rooms[] = {{1, "lobby", 3, 8, false}, {2, "arena", 8, 8, true}};
+    const auto list = read_room_list(encode_room_list(fbb, rooms));
+    ASSERT_TRUE(list) << list.error;
+    ASSERT_EQ(list->rooms()->size(), 2u);
+    EXPECT_EQ(list->rooms()->Get(1)->id(), 2u);
+    EXPECT_EQ(list->rooms()->Get(1)->name()->string_view(), "arena");
+    EXPECT_EQ(list->rooms()->Get(1)->players(), 8);
+    EXPECT_EQ(list->rooms()->Get(1)->capacity(), 8);
+    EXPECT_TRUE(list->rooms()->Get(1)->in_progress());
+    EXPECT_FALSE(list->rooms()->Get(0)->in_progress());
+}
+
+TEST(GameSchema, ChatMessageRoundTripsUtf8) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const auto chat = read_chat_message(encode_chat_message(fbb, 5, "zoë", "gg — ça va? 🎮"));
+    ASSERT_TRUE(chat) << chat.error;
+    EXPECT_EQ(chat->from_player(), 5u);
+    EXPECT_EQ(chat->from_name()->string_view(), "zoë");
+    EXPECT_EQ(chat->text()->string_view(), "gg — ça va? 🎮");
+}
+
+TEST(GameSchema, ChatEncoderClampsTextToTheLimit) {
+    flatbuffers::FlatBufferBuilder fbb;
+    std::string text;
+    while (text.size() < kMaxTextBytes + 10) text += "€";  // 3-byte sequences
+    const auto chat = read_chat_message(encode_chat_message(fbb, 1, {}, text));
+    ASSERT_TRUE(chat) << chat.error;
+    EXPECT_EQ(chat->text()->size(), 255u);  // 85 whole euro signs
+    EXPECT_EQ(chat->from_name(), nullptr);
+}
+
+TEST(GameSchema, MatchEventsRoundTrip) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const game::KillEvent kills[] = {{100, 1, 2, 3}, {101, 2, 1, 0}};
+    const game::ScoreEvent scores[] = {{100, 1, 10, 1}};
+    const game::RespawnEvent respawns[] = {{160, 2, 22, -256, 512}};
+    const auto events = read_match_events(encode_match_events(fbb, kills, scores, respawns));
+    ASSERT_TRUE(events) << events.error;
+    ASSERT_EQ(events->kills()->size(), 2u);
+    EXPECT_EQ(events->kills()->Get(1)->tick(), 101u);
+    EXPECT_EQ(events->kills()->Get(0)->killer(), 1u);
+    EXPECT_EQ(events->kills()->Get(0)->victim(), 2u);
+    EXPECT_EQ(events->kills()->Get(0)->weapon(), 3);
+    ASSERT_EQ(events->scores()->size(), 1u);
+    EXPECT_EQ(events->scores()->Get(0)->score(), 10);
+    EXPECT_EQ(events->scores()->Get(0)->delta(), 1);
+    ASSERT_EQ(events->respawns()->size(), 1u);
+    EXPECT_EQ(events->respawns()->Get(0)->entity(), 22u);
+    EXPECT_EQ(events->respawns()->Get(0)->x(), -256);
+    EXPECT_EQ(events->respawns()->Get(0)->y(), 512);
+}
+
+TEST(GameSchema, EveryKindIsReadableThroughReadMessage) {
+    for (const auto& sample : testing::game_samples()) {
+        const auto message = read_message(sample.bytes);
+        ASSERT_TRUE(message) << sample.name << ": " << message.error;
+        EXPECT_NE(testing::walk(*message.message), 0u) << sample.name;
+    }
+}
+
+TEST(GameSchema, ReaderForOneKindRejectsAnother) {
+    flatbuffers::FlatBufferBuilder fbb;
+    EXPECT_EQ(read_snapshot(encode_leave_room(fbb, 1)).error, "unexpected message kind");
+}
+
+TEST(GameSchema, ForeignWriterBreakingTheLimitsIsRejected) {
+    flatbuffers::FlatBufferBuilder fbb;
+    // 33 input frames.
+    std::vector<game::InputFrame> frames(kMaxInputFrames + 1);
+    auto input = game::CreatePlayerInput(fbb, fbb.CreateVectorOfStructs(frames));
+    game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::PlayerInput, input.Union()));
+    EXPECT_EQ(read_player_input(finished(fbb)).error, "too many input frames");
+
+    fbb.Clear();
+    input = game::CreatePlayerInput(fbb);
+    game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::PlayerInput, input.Union()));
+    EXPECT_EQ(read_player_input(finished(fbb)).error, "input without frames");
+
+    fbb.Clear();
+    std::vector<game::EntityState> entities(kMaxSnapshotEntities + 1);
+    auto snapshot = game::CreateSnapshot(fbb, 1, 0, 0, fbb.CreateVectorOfStructs(entities));
+    game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::Snapshot, snapshot.Union()));
+    EXPECT_EQ(read_snapshot(finished(fbb)).error, "too many entities");
+
+    fbb.Clear();
+    auto chat = game::CreateChatMessage(fbb, 1, 0, fbb.CreateString("\xED\xA0\x80"));  // a surrogate
+    game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::ChatMessage, chat.Union()));
+    EXPECT_EQ(read_chat_message(finished(fbb)).error, "chat text not UTF-8");
+
+    fbb.Clear();
+    chat = game::CreateChatMessage(fbb, 1);
+    game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::ChatMessage, chat.Union()));
+    EXPECT_EQ(read_chat_message(finished(fbb)).error, "chat without text");
+
+    fbb.Clear();
+    const std::string long_name(kMaxNameBytes + 1, 'n');
+    auto room = game::CreateRoomInfo(fbb, 1, fbb.CreateString(long_name));
+    auto list = game::CreateRoomList(fbb, fbb.CreateVector(&room, 1));
+    game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::RoomList, list.Union()));
+    EXPECT_EQ(read_room_list(finished(fbb)).error, "room name too long");
+}
+
+TEST(GameSchema, KindWithoutItsTableIsRejected) {
+    // The Verifier treats an absent table as fine; the reader must not.
+    flatbuffers::FlatBufferBuilder fbb;
+    game::MessageBuilder message(fbb);
+    message.add_body_type(game::Body::Snapshot);
+    game::FinishMessageBuffer(fbb, message.Finish());
+    EXPECT_EQ(read_message(finished(fbb)).error, "message kind without body");
+}
+
+TEST(GameSchema, VerifierTableLimitStopsAHugeRoomList) {
+    flatbuffers::FlatBufferBuilder fbb;
+    std::vector<flatbuffers::Offset<game::RoomInfo>> rooms;
+    for (int i = 0; i < 2000; ++i) rooms.push_back(game::CreateRoomInfo(fbb, 1));
+    auto list = game::CreateRoomList(fbb, fbb.CreateVector(rooms));
+    game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::RoomList, list.Union()));
+    EXPECT_EQ(read_room_list(finished(fbb)).error, "message failed verification");
+}
+
+TEST(GameSchema, FixedPointConversionsFollowTheDocumentedUnits) {
+    EXPECT_EQ(quantise_position(1.0f), 256);
+    EXPECT_EQ(quantise_position(-2.5f), -640);
+    EXPECT_FLOAT_EQ(position_units(384), 1.5f);
+    EXPECT_EQ(quantise_velocity(1.0f), 16);
+    EXPECT_EQ(quantise_velocity(1e6f), 32767);
+    EXPECT_EQ(quantise_velocity(-1e6f), -32768);
+    EXPECT_EQ(quantise_angle(0.0f), 0);
+    EXPECT_EQ(quantise_angle(kTwoPi / 4), 16384);
+    EXPECT_EQ(quantise_angle(kTwoPi), 0);        // a full turn wraps
+    EXPECT_EQ(quantise_angle(-kTwoPi / 4), 49152);
+    EXPECT_NEAR(angle_radians(32768), kTwoPi / 2, 1e-6);
+}
+
+}  // namespace
+}  // namespace tickwire::schemas
