@@ -1,0 +1,33 @@
+#pragma once
+// Sleeping until an absolute steady_clock deadline, as precisely as the OS
+// allows. A plain sleep wakes up late by the scheduler's timer slack and
+// wake-up latency (50 us to a few ms); for a 60 Hz server tick that shows up
+// as jitter. bench/engine/loop_jitter_bench measures the three modes.
+//
+// Thread: free functions; any thread (each sleeps the calling thread).
+
+#include <chrono>
+
+namespace tickwire::engine {
+
+enum class SleepMode {
+    /// std::this_thread::sleep_until: portable, wakes late by the timer slack.
+    kSleepUntil,
+    /// clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME) where available: no
+    /// drift from computing a relative delay, still subject to wake-up latency.
+    kAbsolute,
+    /// kAbsolute until `spin_window` before the deadline, then yield in a loop
+    /// until it passes: wakes within microseconds at the cost of up to
+    /// spin_window of CPU per wait.
+    kHybrid,
+};
+
+struct SleepConfig {
+    SleepMode mode = SleepMode::kHybrid;
+    std::chrono::nanoseconds spin_window = std::chrono::microseconds(1000);
+};
+
+/// Returns no earlier than `deadline` (steady_clock), whatever the mode.
+void sleep_until_precise(std::chrono::steady_clock::time_point deadline, const SleepConfig& config = {});
+
+}  // namespace tickwire::engine
