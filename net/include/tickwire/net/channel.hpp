@@ -111,8 +111,9 @@ public:
     [[nodiscard]] ChannelStats stats() const noexcept;
 
 private:
-    explicit Channel(std::shared_ptr<ChannelShared> shared);
+    Channel(std::shared_ptr<ChannelShared> shared, std::shared_ptr<NetworkThread> thread);
     std::shared_ptr<ChannelShared> shared_;
+    std::shared_ptr<NetworkThread> thread_;  // released last: may join an owned thread
     Sink sink_;
     Stream stream_;
 };

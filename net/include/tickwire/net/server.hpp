@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "tickwire/net/events.hpp"
 #include "tickwire/net/message.hpp"
@@ -32,6 +33,11 @@ struct ServerOptions {
     std::chrono::milliseconds ping_interval{1000};      ///< RTT probes (0 disables)
     std::chrono::milliseconds close_timeout{2000};
     std::size_t max_message_size = 1u << 20;  ///< larger: close 1009
+    /// Sub-protocols this server speaks, in preference order; the first one the
+    /// client also offers is selected.
+    std::vector<std::string> subprotocols;
+    /// Log one line per rejected/closed-for-cause connection to stderr.
+    bool log = true;
     /// Bytes queued for one connection beyond which it is a slow consumer and is
     /// closed with 1008.
     std::size_t write_queue_limit_bytes = 4u << 20;
@@ -88,8 +94,9 @@ public:
     [[nodiscard]] ServerStats stats() const noexcept;
 
 private:
-    explicit Server(std::shared_ptr<ServerShared> shared);
+    Server(std::shared_ptr<ServerShared> shared, std::shared_ptr<NetworkThread> thread);
     std::shared_ptr<ServerShared> shared_;
+    std::shared_ptr<NetworkThread> thread_;  // released last: may join an owned thread
 };
 
 }  // namespace tickwire::net

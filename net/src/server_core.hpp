@@ -1,0 +1,112 @@
+#pragma once
+// Entry point from Server::listen into the network thread.
+
+#include <memory>
+#include <system_error>
+
+#include "server_shared.hpp"
+
+namespace tickwire::net::detail {
+
+/// Game thread: binds the listening socket (synchronously, so errors and the
+/// chosen port are known at once), then starts accepting on the network thread.
+std::error_code start_server(NetworkThread::Impl& thread, const std::shared_ptr<ServerShared>& shared);
+
+}  // namespace tickwire::net::detail
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "close_info.hpp"
+
+namespace tickwire::net::detail {
+
+/// One accepted WebSocket connection as the core sees it (plain or TLS).
+/// Network thread only.
+class ServerConnection {
+public:
+    virtual ~ServerConnection() = default;
+    virtual void send(Message message) = 0;
+    virtual void close(std::uint16_t code, std::string_view reason) = 0;
+    virtual void close_now(std::uint16_t code, std::string_view reason) = 0;
+    virtual void resume_reading() = 0;
+    [[nodiscard]] virtual std::size_t queued_bytes() const noexcept = 0;
+};
+
+/// A plain HTTP resource published by the game (e.g. GET /rooms).
+struct HttpResource {
+    std::string content_type;
+    std::string body;
+};
+
+/// ServerCore: the listener, the table of connections and the event path to the
+/// game. Network thread only (except construction in start_server).
+class ServerCore final : public Endpoint, public std::enable_shared_from_this<ServerCore> {
+public:
+    ServerCore(NetworkThread::Impl& thread, std::shared_ptr<ServerShared> shared);
+
+    std::error_code bind();
+    void start();
+
+    // Endpoint
+    void on_wake() override;
+    void on_shutdown() override;
+
+    // Used by sessions.
+    [[nodiscard]] const ServerOptions& options() const noexcept { return shared_->options; }
+    [[nodiscard]] ServerShared& shared() noexcept { return *shared_; }
+    [[nodiscard]] const std::shared_ptr<boost::asio::ssl::context>& ssl_context() const noexcept { return ssl_; }
+    [[nodiscard]] bool accepting_upgrades() const noexcept;
+    [[nodiscard]] const HttpResource* http_resource(std::string_view path) const;
+    void note_rejected_over_capacity(const std::string& remote);
+    void http_session_ended() noexcept { --pending_http_; }
+
+    /// A connection finished its WebSocket handshake: assign its id, tell the game.
+    ConnectionId on_connected(std::shared_ptr<ServerConnection> connection, std::string_view remote,
+                              std::string_view target);
+    /// Hand a message to the game; false = the caller must pause reading until resume.
+    bool on_message(ConnectionId id, Message message);
+    void on_disconnected(ConnectionId id, const CloseInfo& info);
+
+    boost::asio::io_context& io() noexcept { return thread_.io; }
+
+private:
+    void do_accept();
+    bool emit(RawEvent event);
+    void retry_backlog_soon();
+    void drain_backlog();
+    void run_command(Command& command);
+    void send_to(ConnectionId id, Message message);
+    void stop(std::uint16_t code, std::string_view reason);
+    void log(const std::string& line) const;
+
+    NetworkThread::Impl& thread_;
+    std::shared_ptr<ServerShared> shared_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::shared_ptr<boost::asio::ssl::context> ssl_;
+    std::unordered_map<ConnectionId, std::shared_ptr<ServerConnection>> connections_;
+    std::unordered_map<std::string, HttpResource> http_resources_;
+    ConnectionId next_id_ = 1;
+    std::size_t pending_http_ = 0;
+
+    // Events waiting for room in the game's queue, and connections paused meanwhile.
+    boost::asio::steady_timer backlog_timer_;
+    std::vector<RawEvent> backlog_;
+    std::size_t backlog_head_ = 0;
+    bool backlog_timer_pending_ = false;
+    std::vector<ConnectionId> paused_;
+
+    std::shared_ptr<ServerCore> self_;  // held while attached
+    bool stopped_ = false;
+};
+
+/// Starts the HTTP side of an accepted socket (TLS handshake if configured, the
+/// request, then an HTTP answer or a WebSocket upgrade). server_session.cpp.
+void start_http_session(std::shared_ptr<ServerCore> core, boost::asio::ip::tcp::socket socket);
+
+}  // namespace tickwire::net::detail

@@ -1,0 +1,67 @@
+#include "url.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace tickwire::net::detail {
+
+std::optional<WsUrl> parse_ws_url(std::string_view url) {
+    WsUrl out;
+    constexpr std::string_view kWs = "ws://", kWss = "wss://";
+    auto starts_with_nocase = [&](std::string_view prefix) {
+        return url.size() >= prefix.size() &&
+               std::equal(prefix.begin(), prefix.end(), url.begin(),
+                          [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+    };
+    if (starts_with_nocase(kWss)) {
+        out.secure = true;
+        url.remove_prefix(kWss.size());
+    } else if (starts_with_nocase(kWs)) {
+        url.remove_prefix(kWs.size());
+    } else {
+        return std::nullopt;
+    }
+
+    const auto authority_end = url.find_first_of("/?#");
+    std::string_view authority = url.substr(0, authority_end);
+    std::string_view rest = authority_end == std::string_view::npos ? std::string_view() : url.substr(authority_end);
+    if (authority.find('@') != std::string_view::npos) return std::nullopt;  // no userinfo
+
+    std::string_view host, port;
+    if (!authority.empty() && authority.front() == '[') {  // [IPv6]:port
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        host = authority.substr(1, close - 1);
+        std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return std::nullopt;
+            port = after.substr(1);
+        }
+    } else {
+        const auto colon = authority.rfind(':');
+        host = authority.substr(0, colon);
+        if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+    }
+    if (host.empty()) return std::nullopt;
+    if (!port.empty()) {
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+        if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
+    }
+    out.host = std::string(host);
+    out.port = port.empty() ? (out.secure ? "443" : "80") : std::string(port);
+
+    rest = rest.substr(0, rest.find('#'));  // fragments never reach the server
+    if (rest.empty() || rest.front() == '?') out.target = "/";
+    out.target += std::string(rest);
+    return out;
+}
+
+std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept {
+    const auto q = target.find('?');
+    if (q == std::string_view::npos) return {target, {}};
+    return {target.substr(0, q), target.substr(q + 1)};
+}
+
+}  // namespace tickwire::net::detail

@@ -1,0 +1,247 @@
+// Server behaviour against real clients: limits, broadcast, plain HTTP and abuse.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "test_support.hpp"
+
+namespace tickwire::net::test {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+/// A synchronous Beast client, to misbehave in ways our Channel never would.
+struct RawClient {
+    asio::io_context io;
+    websocket::stream<tcp::socket> ws{io};
+
+    explicit RawClient(std::uint16_t port) {
+        ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+        ws.handshake("127.0.0.1", "/");
+    }
+
+    /// Reads until the server closes; returns the close code it sent.
+    std::uint16_t read_until_closed() {
+        beast::flat_buffer buffer;
+        boost::system::error_code ec;
+        while (!ec) ws.read(buffer, ec);
+        return ec == websocket::error::closed ? static_cast<std::uint16_t>(ws.reason().code) : 0;
+    }
+};
+
+TEST(Server, BroadcastReachesEveryClient) {
+    Server server = listen_local();
+    std::vector<Channel> channels;
+    for (int i = 0; i < 10; ++i) channels.push_back(Channel::connect(local_url(server)));
+    int connected = 0;
+    ServerEvent event;
+    ASSERT_TRUE(pump_until([&] {
+        while (server.poll(event)) connected += event.type == ServerEventType::connected;
+        return connected == 10;
+    }));
+    const Message state = Message::copy_of(std::string_view("snapshot 1"));
+    ASSERT_TRUE(server.broadcast(state));
+    server.flush();
+    for (auto& channel : channels) {
+        Event received;
+        ASSERT_TRUE(next_event(channel, EventType::message, received));
+        EXPECT_EQ(text_of(received.message), "snapshot 1");
+    }
+}
+
+TEST(Server, SendsToAListOfConnections) {
+    Server server = listen_local();
+    Channel a = Channel::connect(local_url(server));
+    Channel b = Channel::connect(local_url(server));
+    Channel c = Channel::connect(local_url(server));
+    std::vector<ConnectionId> ids;
+    ServerEvent event;
+    ASSERT_TRUE(pump_until([&] {
+        while (server.poll(event))
+            if (event.type == ServerEventType::connected) ids.push_back(event.id);
+        return ids.size() == 3;
+    }));
+    EXPECT_NE(ids[0], kInvalidConnection);
+    const Message message = Message::copy_of(std::string_view("team"));
+    ASSERT_TRUE(server.send(std::span(ids).first(3), message));
+    server.flush();
+    for (Channel* channel : {&a, &b, &c}) {
+        Event received;
+        ASSERT_TRUE(next_event(*channel, EventType::message, received));
+        EXPECT_EQ(text_of(received.message), "team");
+    }
+}
+
+TEST(Server, RefusesConnectionsBeyondCapacityWith503) {
+    ServerOptions options;
+    options.max_connections = 1;
+    Server server = listen_local(options);
+    Channel first = Channel::connect(local_url(server));
+    ServerEvent event;
+    ASSERT_TRUE(next_event(server, ServerEventType::connected, event));
+    Channel second = Channel::connect(local_url(server));
+    Event error;
+    ASSERT_TRUE(next_event(second, EventType::error, error));
+    EXPECT_EQ(error.error, ErrorKind::handshake_rejected);
+    EXPECT_EQ(error.http_status, 503);
+    EXPECT_EQ(server.stats().rejected_over_capacity, 1u);
+}
+
+TEST(Server, ClosesASlowConsumerWith1008) {
+    ServerOptions options;
+    options.write_queue_limit_bytes = 256 * 1024;
+    options.log = false;
+    Server server = listen_local(options);
+    RawClient client(server.port());  // never reads: its socket buffers fill up
+    ServerEvent event;
+    ASSERT_TRUE(next_event(server, ServerEventType::connected, event));
+    const ConnectionId id = event.id;
+    const Message chunk = Message::allocate(64 * 1024);
+    bool disconnected = false;
+    ASSERT_TRUE(pump_until([&] {
+        for (int i = 0; i < 4; ++i) server.send(id, chunk);
+        server.flush();
+        while (server.poll(event))
+            if (event.type == ServerEventType::disconnected) {
+                disconnected = true;
+                EXPECT_EQ(event.close_code, close_code::policy_violation);
+                EXPECT_EQ(event.reason(), "slow consumer");
+            }
+        return disconnected;
+    }, 10s));
+    EXPECT_EQ(server.stats().slow_consumers_closed, 1u);
+}
+
+TEST(Server, TextFrameFromClientClosesWith1003) {
+    ServerOptions options;
+    options.log = false;
+    Server server = listen_local(options);
+    RawClient client(server.port());
+    client.ws.text(true);
+    client.ws.write(asio::buffer(std::string("not binary")));
+    EXPECT_EQ(client.read_until_closed(), close_code::unsupported_data);
+    ServerEvent event;
+    ASSERT_TRUE(next_event(server, ServerEventType::disconnected, event));
+    EXPECT_EQ(event.close_code, close_code::unsupported_data);
+}
+
+TEST(Server, OversizeMessageFromClientClosesWith1009) {
+    ServerOptions options;
+    options.max_message_size = 1000;
+    options.log = false;
+    Server server = listen_local(options);
+    RawClient client(server.port());
+    client.ws.binary(true);
+    boost::system::error_code ec;
+    client.ws.write(asio::buffer(std::string(5000, 'x')), ec);
+    // The server stops reading mid-message, so TCP may reset the connection
+    // before our side sees the close frame; when it does arrive it says 1009.
+    const std::uint16_t code = client.read_until_closed();
+    if (code != 0) EXPECT_EQ(code, close_code::message_too_big);
+    ServerEvent event;
+    ASSERT_TRUE(next_event(server, ServerEventType::disconnected, event));
+    EXPECT_EQ(event.close_code, close_code::message_too_big);
+}
+
+TEST(Server, DropsSilentClientsAfterHandshakeTimeout) {
+    ServerOptions options;
+    options.handshake_timeout = 200ms;
+    Server server = listen_local(options);
+    asio::io_context io;
+    tcp::socket socket(io);
+    socket.connect({asio::ip::make_address("127.0.0.1"), server.port()});
+    char byte;
+    boost::system::error_code ec;
+    const auto start = std::chrono::steady_clock::now();
+    socket.read_some(asio::buffer(&byte, 1), ec);  // returns when the server hangs up
+    EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+}
+
+TEST(Server, ServesPublishedHttpResources) {
+    Server server = listen_local();
+    ASSERT_TRUE(server.publish_http("/rooms", R"([{"code":"ABCD","players":3}])"));
+    server.flush();
+    auto get = [&](const std::string& target) {
+        asio::io_context io;
+        beast::tcp_stream stream(io);
+        stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+        http::request<http::empty_body> request(http::verb::get, target, 11);
+        request.set(http::field::host, "127.0.0.1");
+        http::write(stream, request);
+        beast::flat_buffer buffer;
+        http::response<http::string_body> response;
+        http::read(stream, buffer, response);
+        return response;
+    };
+    // The publish crosses threads; the first GET may race it.
+    http::response<http::string_body> response;
+    ASSERT_TRUE(pump_until([&] {
+        response = get("/rooms");
+        return response.result() == http::status::ok;
+    }));
+    EXPECT_EQ(response.body(), R"([{"code":"ABCD","players":3}])");
+    EXPECT_EQ(response[http::field::content_type], "application/json");
+    EXPECT_EQ(get("/nothing").result(), http::status::not_found);
+}
+
+TEST(Server, PeerVanishingIsReportedAsAbnormal) {
+    Server server = listen_local();
+    {
+        RawClient client(server.port());
+        ServerEvent event;
+        ASSERT_TRUE(next_event(server, ServerEventType::connected, event));
+        client.ws.next_layer().close();  // no close frame
+    }
+    ServerEvent event;
+    ASSERT_TRUE(next_event(server, ServerEventType::disconnected, event));
+    EXPECT_EQ(event.close_code, close_code::abnormal);
+}
+
+TEST(Server, StopsReadingWhenTheGameFallsBehindAndLosesNothing) {
+    ServerOptions options;
+    options.receive_queue_capacity = 32;
+    Server server = listen_local(options);
+    Channel channel = Channel::connect(local_url(server));
+    constexpr int kCount = 3000;
+    int sent = 0;
+    ASSERT_TRUE(pump_until([&] {
+        while (sent < kCount && channel.sink().add(bytes_of(std::to_string(sent)))) ++sent;
+        channel.sink().flush();
+        return sent == kCount;
+    }));
+    std::this_thread::sleep_for(50ms);
+    EXPECT_LE(server.stats().receive_queue_depth, 32u);
+    int next = 0;
+    ServerEvent event;
+    ASSERT_TRUE(pump_until([&] {
+        while (server.poll(event)) {
+            if (event.type == ServerEventType::message) {
+                EXPECT_EQ(text_of(event.message), std::to_string(next++));
+            }
+        }
+        return next == kCount;
+    }));
+}
+
+TEST(Server, ReportsBindFailure) {
+    Server first = listen_local();
+    ServerOptions options;
+    options.address = "127.0.0.1";
+    options.port = first.port();
+    std::error_code ec;
+    Server second = Server::listen(options, ec);
+    EXPECT_TRUE(ec);
+    EXPECT_FALSE(second);
+}
+
+}  // namespace
+}  // namespace tickwire::net::test
