@@ -88,10 +88,10 @@ struct Demo {
 
         // HUD.
         char line[160];
-        std::snprintf(line, sizeof line, "tick %llu   tick time p50 %.3f ms  p99 %.3f ms   late %llu",
-                      static_cast<unsigned long long>(stats.tick), static_cast<double>(stats.tick_time.p50.count()) / 1e6,
-                      static_cast<double>(stats.tick_time.p99.count()) / 1e6,
-                      static_cast<unsigned long long>(stats.late_ticks));
+        std::snprintf(line, sizeof line, "tick %llu   frame %llu   step p50 %.3f ms  p99 %.3f ms   alpha %.2f",
+                      static_cast<unsigned long long>(stats.tick), static_cast<unsigned long long>(stats.frames),
+                      static_cast<double>(stats.tick_time.p50.count()) / 1e6,
+                      static_cast<double>(stats.tick_time.p99.count()) / 1e6, alpha);
         r.fill_rect(0, 0, 1280, 30, {0, 0, 0, 160});
         r.draw_text(10, 6, line, {230, 230, 230}, 16);
         r.draw_text(1090, 42, "HP 100", {255, 255, 255}, 16);
