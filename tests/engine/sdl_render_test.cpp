@@ -28,6 +28,11 @@ std::uint32_t pixel_at(const SDL_Surface* s, int x, int y) {
 std::unique_ptr<SdlWindow> offscreen_window(int w, int h) {
     // Before SDL initialises video: no display needed, on CI or a server.
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    // SDL's software renderer on a plain-memory window framebuffer, as under
+    // Xvfb without GLX: exact pixels, and EGL/Mesa never load (their
+    // driver-internal allocations show up as LeakSanitizer reports).
+    setenv("SDL_RENDER_DRIVER", "software", 1);
+    setenv("SDL_FRAMEBUFFER_ACCELERATION", "0", 1);
     WindowConfig config;
     config.title = "tickwire test";
     config.width = w;
@@ -198,6 +203,13 @@ TEST(FontSearch, EnvironmentOverrideWinsWhenReadable) {
     EXPECT_EQ(find_font_file(), found);  // unreadable override: the search continues
     unsetenv("TICKWIRE_FONT");
 }
+
+// SDL keeps global state (hints, the event queue) until SDL_Quit.
+class SdlEnvironment : public ::testing::Environment {
+public:
+    void TearDown() override { SDL_Quit(); }
+};
+const auto* const kSdlEnvironment = ::testing::AddGlobalTestEnvironment(new SdlEnvironment);
 
 }  // namespace
 }  // namespace tickwire::engine

@@ -63,7 +63,8 @@ TEST(SchemaEvolution, OldReaderReadsAChatMessageWithANewField) {
     flatbuffers::FlatBufferBuilder fbb;
     auto chat = game_v2::CreateChatMessageDirect(fbb, 4, "ana", "hi", 2);
     game_v2::FinishMessageBuffer(fbb, game_v2::CreateMessage(fbb, game_v2::Body::ChatMessage, chat.Union()));
-    const auto v1 = read_chat_message(finished(fbb));
+    const Buffer bytes = finished(fbb);  // the reader's result points into it
+    const auto v1 = read_chat_message(bytes);
     ASSERT_TRUE(v1) << v1.error;
     EXPECT_EQ(v1->from_player(), 4u);
     EXPECT_EQ(v1->from_name()->string_view(), "ana");

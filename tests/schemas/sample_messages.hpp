@@ -78,6 +78,13 @@ inline std::vector<Sample> game_samples() {
     return out;
 }
 
+/// Any integer as unsigned, so checksums of hostile values wrap instead of
+/// overflowing (which UBSan would rightly flag).
+template <class T>
+std::uint64_t u(T value) {
+    return static_cast<std::uint64_t>(static_cast<std::int64_t>(value));
+}
+
 /// Reads every field; returns a checksum so the reads cannot be optimised out.
 inline std::uint64_t walk(const flatbuffers::String* s) {
     std::uint64_t sum = 0;
@@ -95,7 +102,7 @@ inline std::uint64_t walk(const game::Message& m) {
         sum += s->server_tick() + s->baseline_tick() + s->last_input_sequence();
         if (s->entities()) {
             for (const auto* e : *s->entities()) {
-                sum += e->id() + static_cast<std::uint32_t>(e->x() + e->y() + e->vx() + e->vy()) +
+                sum += e->id() + u(e->x()) + u(e->y()) + u(e->vx()) + u(e->vy()) +
                        e->angle() + e->owner() + static_cast<unsigned>(e->kind()) +
                        static_cast<unsigned>(e->flags()) + e->health() + e->team();
             }
@@ -108,7 +115,7 @@ inline std::uint64_t walk(const game::Message& m) {
     case game::Body::PlayerInput:
         for (const auto* f : *m.body_as_PlayerInput()->frames()) {
             sum += f->tick() + f->sequence() + static_cast<unsigned>(f->buttons()) + f->aim() +
-                   static_cast<std::uint64_t>(f->move_x() + f->move_y());
+                   u(f->move_x()) + u(f->move_y());
         }
         break;
     case game::Body::JoinRoom:
@@ -128,8 +135,8 @@ inline std::uint64_t walk(const game::Message& m) {
     case game::Body::MatchEvents: {
         const auto* e = m.body_as_MatchEvents();
         if (e->kills()) for (const auto* k : *e->kills()) sum += k->tick() + k->killer() + k->victim() + k->weapon();
-        if (e->scores()) for (const auto* s : *e->scores()) sum += s->tick() + s->player() + static_cast<std::uint32_t>(s->score() + s->delta());
-        if (e->respawns()) for (const auto* r : *e->respawns()) sum += r->tick() + r->player() + r->entity() + static_cast<std::uint32_t>(r->x() + r->y());
+        if (e->scores()) for (const auto* s : *e->scores()) sum += s->tick() + s->player() + u(s->score()) + u(s->delta());
+        if (e->respawns()) for (const auto* r : *e->respawns()) sum += r->tick() + r->player() + r->entity() + u(r->x()) + u(r->y());
         break;
     }
     case game::Body::RoomList:
@@ -160,12 +167,12 @@ inline std::uint64_t walk(const session::Packet& p) {
         break;
     }
     case session::Body::ClockSyncRequest:
-        sum += static_cast<std::uint64_t>(p.body_as_ClockSyncRequest()->client_send_time_us());
+        sum += u(p.body_as_ClockSyncRequest()->client_send_time_us());
         break;
     case session::Body::ClockSyncResponse: {
         const auto* c = p.body_as_ClockSyncResponse();
-        sum += static_cast<std::uint64_t>(c->client_send_time_us() + c->server_receive_time_us() +
-                                          c->server_send_time_us()) + c->server_tick();
+        sum += u(c->client_send_time_us()) + u(c->server_receive_time_us()) + u(c->server_send_time_us()) +
+               c->server_tick();
         break;
     }
     case session::Body::Ack: sum += p.body_as_Ack()->ack() + p.body_as_Ack()->ack_bits(); break;
