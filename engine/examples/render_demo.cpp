@@ -2,11 +2,12 @@
 // a few entities (interpolated with alpha), a HUD with the loop's statistics
 // and a chat box with a text field (press Enter or T to type, Escape quits).
 //
-//   tickwire_render_demo [--frames N] [--screenshot out.bmp] [--canvas]
+//   tickwire_render_demo [--frames N] [--screenshot out.bmp] [--canvas] [--font F]
 //
 // --frames N        stop after N frames
 // --screenshot F    write the last frame to F (BMP) before exiting
 // --canvas          draw into a SoftwareCanvas (no window, no video driver)
+// --font F          TrueType file to use (a missing file shows the bitmap font)
 //
 // Under Xvfb:  xvfb-run -s "-screen 0 1280x720x24" tickwire_render_demo --frames 120
 
@@ -37,7 +38,7 @@ struct Body {
 struct Demo {
     std::vector<Body> bodies;
     std::deque<std::string> chat{"server: welcome to room 1", "ana: gg — ça va? 1234567890",
-                                 "bob: ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz"};
+                                 "bob: The quick brown fox jumps over 13 lazy dogs!"};
     TextField field{120};
     bool typing = false;
     std::uint64_t tick = 0;
@@ -116,23 +117,26 @@ int main(int argc, char** argv) {
     long max_frames = -1;
     std::string screenshot;
     bool canvas_only = false;
+    std::string font;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--frames" && i + 1 < argc) {
             max_frames = std::strtol(argv[++i], nullptr, 10);
         } else if (arg == "--screenshot" && i + 1 < argc) {
             screenshot = argv[++i];
+        } else if (arg == "--font" && i + 1 < argc) {
+            font = argv[++i];
         } else if (arg == "--canvas") {
             canvas_only = true;
         } else {
-            std::fprintf(stderr, "usage: %s [--frames N] [--screenshot out.bmp] [--canvas]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--frames N] [--screenshot out.bmp] [--canvas] [--font F]\n", argv[0]);
             return 2;
         }
     }
 
     Demo demo;
     if (canvas_only) {
-        SoftwareCanvas canvas(1280, 720);
+        SoftwareCanvas canvas(1280, 720, font);
         if (!canvas.ok()) {
             std::fprintf(stderr, "canvas: %s\n", SDL_GetError());
             return 1;
@@ -148,6 +152,7 @@ int main(int argc, char** argv) {
     std::string error;
     WindowConfig window_config;
     window_config.title = "tickwire render demo";
+    window_config.font_file = font;
     auto window = SdlWindow::create(window_config, &error);
     if (!window) {
         std::fprintf(stderr, "%s\n", error.c_str());

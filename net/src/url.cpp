@@ -49,8 +49,8 @@ std::optional<WsUrl> parse_ws_url(std::string_view url) {
         const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
         if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
     }
-    out.host = std::string(host);
-    out.port = port.empty() ? (out.secure ? "443" : "80") : std::string(port);
+    out.host = host;
+    out.port = port.empty() ? std::string_view(out.secure ? "443" : "80") : port;
 
     rest = rest.substr(0, rest.find('#'));  // fragments never reach the server
     if (rest.empty() || rest.front() == '?') out.target = "/";

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -27,6 +28,12 @@ namespace net = tickwire::net;
 
 enum class Peer { node_ws, python_websockets };
 enum class Transport { ws, wss };
+
+// Test names and failure messages show these instead of raw bytes.
+void PrintTo(Peer peer, std::ostream* out) {
+    *out << (peer == Peer::node_ws ? "NodeWs" : "PythonWebsockets");
+}
+void PrintTo(Transport transport, std::ostream* out) { *out << (transport == Transport::wss ? "wss" : "ws"); }
 
 // Messages per exchange; with sizes up to 256 KiB that is a few MB each way.
 constexpr std::size_t kExchangeCount = 200;
@@ -255,8 +262,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::Values(Peer::node_ws, Peer::python_websockets),
                        ::testing::Values(Transport::ws, Transport::wss)),
     [](const ::testing::TestParamInfo<PeerInterop::ParamType>& info) {
-        return std::string(std::get<0>(info.param) == Peer::node_ws ? "NodeWs" : "PythonWebsockets") +
-               (std::get<1>(info.param) == Transport::wss ? "_wss" : "_ws");
+        return ::testing::PrintToString(std::get<0>(info.param)) + "_" +
+               ::testing::PrintToString(std::get<1>(info.param));
     });
 
 }  // namespace
