@@ -211,6 +211,35 @@ TEST(GameSchema, ForeignWriterBreakingTheLimitsIsRejected) {
     EXPECT_EQ(read_room_list(finished(fbb)).error, "room name too long");
 }
 
+TEST(GameSchema, LargestMessagesTheEncodersWriteAreAcceptedEvenInsideAPacket) {
+    // The limits must agree: whatever an encoder produces at its clamps, the
+    // readers (size caps, Verifier table limit, field limits) accept.
+    flatbuffers::FlatBufferBuilder fbb;
+    flatbuffers::FlatBufferBuilder packet_fbb;
+    const auto check = [&](Bytes game_bytes, const char* what) {
+        EXPECT_TRUE(read_message(game_bytes)) << what << ": " << read_message(game_bytes).error;
+        const auto packet = read_payload(encode_payload(packet_fbb, {.sequence = 1}, game_bytes));
+        ASSERT_TRUE(packet) << what << ": " << packet.error;
+        EXPECT_TRUE(read_message(payload_bytes(*packet.message))) << what;
+    };
+
+    const std::string name(kMaxNameBytes + 10, 'n');
+    std::vector<RoomInfoView> rooms(kMaxRooms + 5, RoomInfoView{7, name, 8, 8, true});
+    check(encode_room_list(fbb, rooms), "room list");
+    EXPECT_EQ(read_room_list(encode_room_list(fbb, rooms))->rooms()->size(), kMaxRooms);
+
+    const auto entities = testing::sample_entities(kMaxSnapshotEntities + 5);
+    const std::vector<std::uint32_t> removed(kMaxSnapshotEntities + 5, 9);
+    check(encode_snapshot(fbb, {.server_tick = 1}, entities, removed), "snapshot");
+
+    const std::vector<game::KillEvent> kills(kMaxEventsPerKind + 1);
+    const std::vector<game::ScoreEvent> scores(kMaxEventsPerKind + 1);
+    const std::vector<game::RespawnEvent> respawns(kMaxEventsPerKind + 1);
+    check(encode_match_events(fbb, kills, scores, respawns), "match events");
+
+    check(encode_chat_message(fbb, 1, name, std::string(kMaxTextBytes * 2, 'x')), "chat");
+}
+
 TEST(GameSchema, KindWithoutItsTableIsRejected) {
     // The Verifier treats an absent table as fine; the reader must not.
     flatbuffers::FlatBufferBuilder fbb;
