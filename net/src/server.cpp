@@ -136,8 +136,8 @@ ServerStats Server::stats() const noexcept {
     s.messages_out = c.messages_out.load(relaxed);
     s.bytes_out = c.bytes_out.load(relaxed);
     s.dropped_out = c.dropped_out.load(relaxed);
-    s.send_queue_depth = static_cast<std::size_t>(c.commands_pushed.load(relaxed) - c.commands_popped.load(relaxed));
-    s.receive_queue_depth = static_cast<std::size_t>(c.events_pushed.load(relaxed) - c.events_popped.load(relaxed));
+    s.send_queue_depth = detail::queue_depth(c.commands_pushed, c.commands_popped);
+    s.receive_queue_depth = detail::queue_depth(c.events_pushed, c.events_popped);
     return s;
 }
 

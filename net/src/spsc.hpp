@@ -6,6 +6,7 @@
 // trivially copyable; a Message crosses as a raw Block* whose reference the
 // consumer adopts (see Message::release/adopt).
 
+#include <atomic>
 #include <cstdint>
 
 #include <boost/lockfree/spsc_queue.hpp>
@@ -45,6 +46,15 @@ inline void release(Command& c) noexcept {
 inline void release(RawEvent& e) noexcept {
     if (e.message) release_block(e.message);
     if (e.detail) release_block(e.detail);
+}
+
+/// Approximate depth for stats, from counters the two threads bump just after
+/// each push and pop; popped can briefly lead pushed, hence the clamp at zero.
+inline std::size_t queue_depth(const std::atomic<std::uint64_t>& pushed,
+                               const std::atomic<std::uint64_t>& popped) noexcept {
+    const std::uint64_t out = popped.load(std::memory_order_acquire);
+    const std::uint64_t in = pushed.load(std::memory_order_acquire);
+    return in > out ? static_cast<std::size_t>(in - out) : 0;
 }
 
 /// Drains and releases everything left in a queue (consumer side).
