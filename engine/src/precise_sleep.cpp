@@ -13,6 +13,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#endif
+}
+
 void sleep_absolute(Clock::time_point deadline) {
 #if defined(__linux__)
     // libstdc++ and libc++ implement steady_clock with CLOCK_MONOTONIC on
@@ -41,8 +49,11 @@ void sleep_until_precise(Clock::time_point deadline, const SleepConfig& config) 
         break;
     }
     // Every mode ends here: a sleep may return early on some platforms, and
-    // the hybrid mode spends its last spin_window here.
-    while (Clock::now() < deadline) std::this_thread::yield();
+    // the hybrid mode spends its last spin_window here. Spin, do not yield:
+    // on a busy machine sched_yield hands the CPU to another runnable task
+    // for its whole slice (3-4 ms), which is exactly the lateness we are
+    // avoiding; a thread that just woke keeps the CPU for the short spin.
+    while (Clock::now() < deadline) cpu_relax();
 }
 
 }  // namespace tickwire::engine
