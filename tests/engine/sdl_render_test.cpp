@@ -142,6 +142,18 @@ TEST(SoftwareCanvas, TrueTypeTextLightsPixelsOnlyInsideItsBox) {
     EXPECT_EQ(lit_outside, 0);
 }
 
+TEST(SoftwareCanvas, AtlasHoldsAllOfAsciiEvenAtTheLargestSize) {
+    const std::string font = find_font_file();
+    if (font.empty()) GTEST_SKIP() << "no TrueType font installed";
+    SoftwareCanvas canvas(64, 64, font);
+    ASSERT_TRUE(canvas.ok());
+    Renderer2D& r = canvas.renderer();
+    // A full atlas would draw '?' for the last glyphs: all widths equal.
+    EXPECT_NE(r.measure_text("~", 128).width, r.measure_text("?", 128).width);
+    EXPECT_NE(r.measure_text("W", 128).width, r.measure_text("i", 128).width);
+    EXPECT_GT(r.measure_text("W", 128).width, 3 * r.measure_text("W", 20).width);
+}
+
 TEST(SoftwareCanvas, TextColourIsApplied) {
     const std::string font = find_font_file();
     if (font.empty()) GTEST_SKIP() << "no TrueType font installed";

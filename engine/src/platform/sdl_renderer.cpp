@@ -19,7 +19,9 @@ namespace {
 constexpr float kPi = 3.14159265358979f;
 constexpr int kMinTextSize = 6;
 constexpr int kMaxTextSize = 128;
-constexpr int kAtlasSize = 1024;  // one atlas texture per pixel size
+// One atlas texture per pixel size, big enough for a few hundred glyphs:
+// 512 px holds ~300 glyphs of 32 px text (1 MiB), 2048 px the same at 128 px.
+int atlas_dimension(int pixel_size) { return pixel_size <= 32 ? 512 : pixel_size <= 64 ? 1024 : 2048; }
 constexpr char32_t kReplacement = 0xFFFD;
 
 bool readable(const std::string& path) {
@@ -130,6 +132,7 @@ private:
 
     struct Atlas {
         int size = 0;
+        int dimension = 0;  // the atlas texture is dimension x dimension
         TTF_Font* font = nullptr;
         SDL_Texture* texture = nullptr;
         int line_height = 0;
@@ -147,8 +150,9 @@ private:
         atlas.font = TTF_OpenFont(font_file_.c_str(), size);
         if (atlas.font == nullptr) return nullptr;
         atlas.line_height = TTF_FontLineSkip(atlas.font);
+        atlas.dimension = atlas_dimension(size);
         atlas.texture = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
-                                          kAtlasSize, kAtlasSize);
+                                          atlas.dimension, atlas.dimension);
         if (atlas.texture == nullptr) {
             TTF_CloseFont(atlas.font);
             atlas.font = nullptr;
@@ -172,12 +176,12 @@ private:
         if (TTF_GlyphMetrics32(atlas.font, cp, &minx, &maxx, &miny, &maxy, &g.advance) != 0) return nullptr;
         SDL_Surface* surface = TTF_RenderGlyph32_Blended(atlas.font, cp, SDL_Color{255, 255, 255, 255});
         if (surface != nullptr && surface->w > 0 && surface->h > 0) {
-            if (atlas.pen_x + surface->w + 1 > kAtlasSize) {
+            if (atlas.pen_x + surface->w + 1 > atlas.dimension) {
                 atlas.pen_x = 1;
                 atlas.pen_y += atlas.row_height + 1;
                 atlas.row_height = 0;
             }
-            if (atlas.pen_y + surface->h + 1 > kAtlasSize || surface->w + 2 > kAtlasSize) {
+            if (atlas.pen_y + surface->h + 1 > atlas.dimension || surface->w + 2 > atlas.dimension) {
                 atlas.full = true;
                 SDL_FreeSurface(surface);
                 return missing(atlas, cp);

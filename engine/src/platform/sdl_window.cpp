@@ -69,7 +69,9 @@ std::unique_ptr<SdlWindow> SdlWindow::create(const WindowConfig& config, std::st
     }
     self->video_initialised_ = true;
 
-    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+    // No SDL_WINDOW_ALLOW_HIGHDPI: mouse coordinates (window points) and
+    // drawing coordinates (renderer pixels) stay the same units.
+    Uint32 flags = 0;
     if (config.resizable) flags |= SDL_WINDOW_RESIZABLE;
     flags |= config.hidden ? SDL_WINDOW_HIDDEN : SDL_WINDOW_SHOWN;
     self->window_ = SDL_CreateWindow(config.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
