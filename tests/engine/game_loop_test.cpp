@@ -1,7 +1,9 @@
 // GameLoop on a fake clock: time only moves when the loop sleeps or a hook
 // says so, so tick counts, hook order and statistics are exact.
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -221,6 +223,25 @@ TEST(GameLoop, RunFrameDrivesTheLoopFromAnOuterLoop) {
     GameLoop loop({.tick_rate_hz = 50, .headless = true}, GameLoopHooks{}, fake.clock());
     for (int i = 0; i < 7; ++i) ASSERT_TRUE(loop.run_frame());
     EXPECT_EQ(loop.tick(), 7u);
+}
+
+TEST(GameLoop, RunsOnTheSystemClockAndStopsFromAnotherThread) {
+    // Real time, but nothing about timing is asserted: only that the real
+    // clock and precise sleep drive ticks and that a stop from another
+    // thread ends run().
+    std::atomic<std::uint64_t> steps{0};
+    GameLoopHooks hooks;
+    hooks.step = [&](std::uint64_t, double) { steps.fetch_add(1); };
+    GameLoop loop({.tick_rate_hz = 240, .headless = true}, hooks);
+    std::thread stopper([&] {
+        while (loop.tick() < 12) std::this_thread::sleep_for(1ms);
+        loop.request_stop();
+    });
+    loop.run();
+    stopper.join();
+    EXPECT_GE(loop.tick(), 12u);
+    EXPECT_EQ(steps.load(), loop.tick());
+    EXPECT_EQ(loop.stats().tick_lateness.samples, loop.tick());
 }
 
 TEST(GameLoop, RejectsBadConfiguration) {
