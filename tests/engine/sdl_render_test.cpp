@@ -154,6 +154,24 @@ TEST(SoftwareCanvas, AtlasHoldsAllOfAsciiEvenAtTheLargestSize) {
     EXPECT_GT(r.measure_text("W", 128).width, 3 * r.measure_text("W", 20).width);
 }
 
+TEST(SoftwareCanvas, GlyphsTheFontLacksDrawAsQuestionMarks) {
+    const std::string font = find_font_file();
+    if (font.empty()) GTEST_SKIP() << "no TrueType font installed";
+    SoftwareCanvas canvas(64, 64, font);
+    ASSERT_TRUE(canvas.ok());
+    Renderer2D& r = canvas.renderer();
+    // 5000 distinct CJK ideographs (DejaVu has none): more than the cache
+    // keeps, as a hostile chat line could send.
+    std::string text;
+    for (char32_t cp = 0x4E00; cp < 0x4E00 + 5000; ++cp) {
+        text += static_cast<char>(0xE0 | (cp >> 12));
+        text += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        text += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    EXPECT_EQ(r.measure_text(text, 16).width, 5000 * r.measure_text("?", 16).width);
+    r.draw_text(0, 0, text, {255, 255, 255}, 16);
+}
+
 TEST(SoftwareCanvas, TextColourIsApplied) {
     const std::string font = find_font_file();
     if (font.empty()) GTEST_SKIP() << "no TrueType font installed";

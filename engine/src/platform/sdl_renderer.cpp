@@ -23,6 +23,7 @@ constexpr int kMaxTextSize = 128;
 // 512 px holds ~300 glyphs of 32 px text (1 MiB), 2048 px the same at 128 px.
 int atlas_dimension(int pixel_size) { return pixel_size <= 32 ? 512 : pixel_size <= 64 ? 1024 : 2048; }
 constexpr char32_t kReplacement = 0xFFFD;
+constexpr std::size_t kMaxCachedGlyphs = 4096;  // per pixel size
 
 bool readable(const std::string& path) {
     return !path.empty() && std::ifstream(path, std::ios::binary).good();
@@ -203,6 +204,9 @@ private:
         if (cp == '?') return nullptr;
         const Glyph* question = glyph(atlas, '?');
         if (question == nullptr) return nullptr;
+        // Chat text comes from other players: a flood of distinct code points
+        // must not grow the cache without bound.
+        if (atlas.glyphs.size() >= kMaxCachedGlyphs) return question;
         return &atlas.glyphs.emplace(cp, *question).first->second;
     }
 
