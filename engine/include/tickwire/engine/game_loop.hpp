@@ -77,7 +77,9 @@ struct LoopStats {
     std::uint64_t frames = 0;
     /// Wall time spent in step(), over the last stats_window ticks.
     Percentiles tick_time;
-    /// How long after it was due each tick started (tick-start jitter).
+    /// How long after it was due each tick started (tick-start jitter). In
+    /// headless mode this is the wake-up precision; in windowed mode ticks
+    /// start at frame boundaries, so up to a frame of lateness is normal.
     Percentiles tick_lateness;
     std::uint64_t late_ticks = 0;     ///< started more than late_threshold after due
     std::uint64_t overrun_ticks = 0;  ///< step() took longer than dt
