@@ -11,4 +11,10 @@ inline constexpr int kBitmapLineHeight = 9;   // two blank rows between lines
 /// Rows of '#' (lit) and '.' for characters 32..126.
 extern const char* const kBitmapGlyphs[95][7];
 
+/// Rows to draw a glyph lower than the others: g p q y hang below the
+/// baseline into the line's spare rows.
+inline constexpr int bitmap_glyph_drop(char32_t c) {
+    return c == 'g' || c == 'p' || c == 'q' || c == 'y' ? 2 : 0;
+}
+
 }  // namespace tickwire::engine::detail

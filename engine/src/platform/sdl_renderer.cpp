@@ -256,12 +256,13 @@ private:
             if (cp < 32 || cp > 126) cp = '?';
             if (!measure_only) {
                 const auto& rows = kBitmapGlyphs[cp - 32];
+                const int top = (lines - 1) * line_height + (1 + bitmap_glyph_drop(cp)) * scale;
                 cells_.clear();
                 for (int row = 0; row < kBitmapGlyphHeight; ++row) {
                     for (int col = 0; col < kBitmapGlyphWidth; ++col) {
                         if (rows[row][col] != '#') continue;
                         cells_.push_back(SDL_FRect{x + static_cast<float>(pen + col * scale),
-                                                   y + static_cast<float>((lines - 1) * line_height + scale + row * scale),
+                                                   y + static_cast<float>(top + row * scale),
                                                    static_cast<float>(scale), static_cast<float>(scale)});
                     }
                 }
