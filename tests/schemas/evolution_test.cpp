@@ -1,11 +1,12 @@
-// Schema evolution: game_v2.fbs is game.fbs plus fields and a message kind
-// (the build proves it with flatc --conform). Buffers written by either
-// version must be read correctly by the other.
+// Schema evolution: game_v2.fbs and session_v2.fbs are the real schemas plus
+// fields and a message kind (the build proves it with flatc --conform).
+// Buffers written by either version must be read correctly by the other.
 
 #include <gtest/gtest.h>
 
 #include "sample_messages.hpp"
 #include "tickwire/schemas/evolution/game_v2_generated.h"
+#include "tickwire/schemas/evolution/session_v2_generated.h"
 
 namespace tickwire::schemas {
 namespace {
@@ -89,6 +90,59 @@ TEST(SchemaEvolution, EveryOldMessageIsReadableByTheNewSchema) {
                   static_cast<int>(read_message(sample.bytes)->body_type()))
             << sample.name;
     }
+}
+
+TEST(SchemaEvolution, OldReaderReadsAHelloWithNewFields) {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto hello = session_v2::CreateHelloDirect(fbb, kProtocolVersion, "bot-7", 5, 6, "build 1234", 3);
+    fbb.TrackMinAlign(kBufferAlignment);
+    session_v2::FinishPacketBuffer(fbb, session_v2::CreatePacket(fbb, session_v2::Body::Hello, hello.Union()));
+    const Buffer bytes = finished(fbb);
+    const auto v1 = read_hello(bytes);
+    ASSERT_TRUE(v1) << v1.error;
+    EXPECT_EQ(v1->client_name()->string_view(), "bot-7");
+    EXPECT_EQ(v1->session_id(), 5u);
+    EXPECT_EQ(v1->resume_token(), 6u);
+}
+
+TEST(SchemaEvolution, OldReaderReadsAPayloadOnANewChannelAndItsGameMessage) {
+    flatbuffers::FlatBufferBuilder game_fbb;
+    const auto game_bytes = encode_leave_room(game_fbb, 77);
+    flatbuffers::FlatBufferBuilder fbb;
+    fbb.ForceVectorAlignment(game_bytes.size(), 1, kBufferAlignment);
+    auto data = fbb.CreateVector(reinterpret_cast<const std::uint8_t*>(game_bytes.data()), game_bytes.size());
+    auto payload = session_v2::CreatePayload(fbb, 9, 8, 7, session_v2::DeliveryClass::LatestState, data, 4);
+    fbb.TrackMinAlign(kBufferAlignment);
+    session_v2::FinishPacketBuffer(fbb, session_v2::CreatePacket(fbb, session_v2::Body::Payload, payload.Union()));
+    const Buffer bytes = finished(fbb);
+
+    const auto v1 = read_payload(bytes);
+    ASSERT_TRUE(v1) << v1.error;
+    EXPECT_EQ(v1->sequence(), 9u);
+    EXPECT_EQ(v1->delivery(), session::DeliveryClass::LatestState);
+    const auto leave = read_leave_room(payload_bytes(*v1.message));
+    ASSERT_TRUE(leave) << leave.error;
+    EXPECT_EQ(leave->room_id(), 77u);
+}
+
+TEST(SchemaEvolution, NewReaderSeesDefaultsInAnOldPayload) {
+    const auto samples = testing::session_samples();
+    const auto& payload = samples.back();
+    ASSERT_EQ(payload.name, "payload");
+    flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(payload.bytes.data()), payload.bytes.size());
+    ASSERT_TRUE(session_v2::VerifyPacketBuffer(verifier));
+    const auto* v2 = session_v2::GetPacket(payload.bytes.data())->body_as_Payload();
+    ASSERT_NE(v2, nullptr);
+    EXPECT_EQ(v2->sequence(), 1u);
+    EXPECT_EQ(v2->channel(), 0);  // the v2 default
+}
+
+TEST(SchemaEvolution, OldReaderRejectsANewPacketKindWithoutReadingIt) {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto ping = session_v2::CreatePing(fbb, 1);
+    fbb.TrackMinAlign(kBufferAlignment);
+    session_v2::FinishPacketBuffer(fbb, session_v2::CreatePacket(fbb, session_v2::Body::Ping, ping.Union()));
+    EXPECT_EQ(read_packet(finished(fbb)).error, "unknown packet kind");
 }
 
 }  // namespace
