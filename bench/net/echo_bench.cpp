@@ -1,0 +1,621 @@
+// echo_bench: echo round-trip latency through tickwire's full path, against a
+// bare TCP echo measured in the same run, and the heap allocations each
+// tickwire round trip costs once warm.
+//
+//   tickwire-bench-echo [--messages 20000] [--warmup 2000] [--size 32 --size 512]
+//                       [--json-only] [--trace-allocs N]
+//
+// Closed loop, one message in flight; for each size:
+//   bare TCP   a blocking echo thread on 127.0.0.1 and a blocking client, both
+//              TCP_NODELAY — the floor any path over loopback pays.
+//   tickwire   client game thread (this thread, busy-polling its Channel's
+//              stream) → SPSC queue → client network thread → WebSocket over
+//              loopback → server network thread → SPSC queue → server game
+//              thread (busy-polling Server::poll, echoing with send + flush) →
+//              and the same way back. Each side has its own NetworkThread.
+// It prints a table, then one JSON object on the last line (alone with
+// --json-only). Allocations: every form of global operator new is replaced
+// here and counted for the whole process (both game threads and both network
+// threads) over the timed phase only; the buffer pool's own heap_allocations
+// delta is reported beside it. --trace-allocs N prints the backtraces of the
+// first N allocations after the first tickwire warm-up (pipe through c++filt).
+//
+// Bare TCP wire format (this file only; the client and the echo thread):
+//   frame = u32 length (host order) | length bytes of payload
+// Lengths are checked against --size's maximum before anything is read into
+// the fixed buffers.
+
+#include <execinfo.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tickwire/net/channel.hpp"
+#include "tickwire/net/server.hpp"
+
+// ---------------------------------------------------------------------------
+// Counting allocator: every replaceable form of operator new / delete.
+
+namespace {
+
+std::atomic<std::uint64_t> g_allocations{0};
+std::atomic<std::uint64_t> g_allocated_bytes{0};
+
+// --trace-allocs: backtraces of the first few allocations once armed, kept in
+// static storage (nothing here may allocate) and printed after the timed phase.
+constexpr int kTraceDepth = 24;
+constexpr int kMaxTraces = 64;
+struct AllocTrace {
+    std::size_t size = 0;
+    int depth = 0;
+    void* frames[kTraceDepth] = {};
+};
+AllocTrace g_traces[kMaxTraces];
+std::atomic<int> g_trace_budget{0};  // how many more to record (0: off)
+std::atomic<int> g_traces_taken{0};
+thread_local bool t_in_trace = false;
+
+void count_allocation(std::size_t size) noexcept {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    g_allocated_bytes.fetch_add(size, std::memory_order_relaxed);
+    if (g_trace_budget.load(std::memory_order_relaxed) <= 0 || t_in_trace) return;
+    if (g_trace_budget.fetch_sub(1, std::memory_order_relaxed) <= 0) return;
+    const int slot = g_traces_taken.fetch_add(1, std::memory_order_relaxed);
+    if (slot >= kMaxTraces) return;
+    t_in_trace = true;
+    g_traces[slot].size = size;
+    g_traces[slot].depth = ::backtrace(g_traces[slot].frames, kTraceDepth);
+    t_in_trace = false;
+}
+
+void* allocate(std::size_t size) {
+    count_allocation(size);
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    throw std::bad_alloc();
+}
+
+void* allocate_aligned(std::size_t size, std::align_val_t alignment) {
+    count_allocation(size);
+    const auto align = std::max(static_cast<std::size_t>(alignment), sizeof(void*));
+    // aligned_alloc wants a size that is a multiple of the alignment.
+    const std::size_t rounded = (std::max<std::size_t>(size, 1) + align - 1) / align * align;
+    if (void* p = std::aligned_alloc(align, rounded)) return p;
+    throw std::bad_alloc();
+}
+
+}  // namespace
+
+// noinline: once inlined, GCC pairs the malloc/free inside with the new/delete
+// expressions of the callers and warns (-Wmismatched-new-delete).
+[[gnu::noinline]] void* operator new(std::size_t size) { return allocate(size); }
+[[gnu::noinline]] void* operator new[](std::size_t size) { return allocate(size); }
+[[gnu::noinline]] void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    try {
+        return allocate(size);
+    } catch (...) {
+        return nullptr;
+    }
+}
+[[gnu::noinline]] void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    try {
+        return allocate(size);
+    } catch (...) {
+        return nullptr;
+    }
+}
+[[gnu::noinline]] void* operator new(std::size_t size, std::align_val_t al) { return allocate_aligned(size, al); }
+[[gnu::noinline]] void* operator new[](std::size_t size, std::align_val_t al) { return allocate_aligned(size, al); }
+[[gnu::noinline]] void* operator new(std::size_t size, std::align_val_t al, const std::nothrow_t&) noexcept {
+    try {
+        return allocate_aligned(size, al);
+    } catch (...) {
+        return nullptr;
+    }
+}
+[[gnu::noinline]] void* operator new[](std::size_t size, std::align_val_t al, const std::nothrow_t&) noexcept {
+    try {
+        return allocate_aligned(size, al);
+    } catch (...) {
+        return nullptr;
+    }
+}
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+
+namespace {
+
+namespace net = tickwire::net;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxSize = 1u << 20;  // net's default max_message_size
+
+struct Config {
+    std::size_t messages = 20000;
+    std::size_t warmup = 2000;
+    std::vector<std::size_t> sizes;  // empty: 32 and 512
+    bool json_only = false;
+    int trace_allocs = 0;
+};
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
+/// Busy-wait step for the game threads: spin briefly, then yield, so on a
+/// 2-core machine the network threads still get a core when they wake.
+class Backoff {
+public:
+    void pause() noexcept {
+        if (spins_ < kSpins) {
+            ++spins_;
+            cpu_relax();
+        } else {
+            std::this_thread::yield();
+        }
+    }
+    void reset() noexcept { spins_ = 0; }
+
+private:
+    static constexpr unsigned kSpins = 128;
+    unsigned spins_ = 0;
+};
+
+struct Percentiles {
+    double p50_us = 0, p90_us = 0, p99_us = 0, max_us = 0;
+};
+
+Percentiles percentiles(std::vector<std::int64_t> ns) {
+    Percentiles p;
+    if (ns.empty()) return p;
+    std::sort(ns.begin(), ns.end());
+    // Nearest rank.
+    const auto at = [&](double q) {
+        const auto rank = static_cast<std::size_t>(q * static_cast<double>(ns.size()) + 0.999999);
+        return static_cast<double>(ns[std::clamp<std::size_t>(rank, 1, ns.size()) - 1]) / 1e3;
+    };
+    p.p50_us = at(0.50);
+    p.p90_us = at(0.90);
+    p.p99_us = at(0.99);
+    p.max_us = static_cast<double>(ns.back()) / 1e3;
+    return p;
+}
+
+/// Stamps a sequence number into the first bytes of a payload (as many as fit).
+void stamp(std::byte* payload, std::size_t size, std::uint64_t sequence) {
+    std::memcpy(payload, &sequence, std::min(size, sizeof sequence));
+}
+bool stamped(const std::byte* payload, std::size_t size, std::uint64_t sequence) {
+    return std::memcmp(payload, &sequence, std::min(size, sizeof sequence)) == 0;
+}
+
+// ---------------------------------------------------------------------------
+// Bare TCP echo: the floor.
+
+bool write_all(int fd, const std::byte* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+bool read_all(int fd, std::byte* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::recv(fd, data, size, 0);
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+void set_nodelay(int fd) {
+    const int one = 1;
+    if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+        throw std::runtime_error("setsockopt(TCP_NODELAY) failed");
+}
+
+/// A blocking echo thread serving one connection on 127.0.0.1 (frames above).
+class BareEchoServer {
+public:
+    BareEchoServer() {
+        listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (listener_ < 0) throw std::runtime_error("socket failed");
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = 0;
+        socklen_t length = sizeof address;
+        if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+            ::listen(listener_, 1) != 0 ||
+            ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+            throw std::runtime_error("bind/listen on 127.0.0.1:0 failed");
+        port_ = ntohs(address.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~BareEchoServer() {
+        thread_.join();  // ends when the client closes its socket
+        ::close(listener_);
+    }
+    [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+
+private:
+    void serve() {
+        const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) return;
+        set_nodelay(fd);
+        std::vector<std::byte> frame(sizeof(std::uint32_t) + kMaxSize);
+        while (true) {
+            std::uint32_t length = 0;
+            if (!read_all(fd, frame.data(), sizeof length)) break;
+            std::memcpy(&length, frame.data(), sizeof length);
+            if (length > kMaxSize) break;  // range-checked before it sizes a read
+            if (!read_all(fd, frame.data() + sizeof length, length)) break;
+            if (!write_all(fd, frame.data(), sizeof length + length)) break;
+        }
+        ::close(fd);
+    }
+
+    int listener_ = -1;
+    std::uint16_t port_ = 0;
+    std::thread thread_;
+};
+
+/// The client side: one blocking socket, one frame in flight.
+class BareEchoClient {
+public:
+    explicit BareEchoClient(std::uint16_t port) : frame_(sizeof(std::uint32_t) + kMaxSize) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = htons(port);
+        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+            throw std::runtime_error("connect to the bare echo server failed");
+        set_nodelay(fd_);
+    }
+    ~BareEchoClient() { ::close(fd_); }
+
+    /// One round trip; false if the echo did not come back intact.
+    bool round_trip(std::size_t size, std::uint64_t sequence) {
+        const auto length = static_cast<std::uint32_t>(size);
+        std::memcpy(frame_.data(), &length, sizeof length);
+        stamp(frame_.data() + sizeof length, size, sequence);
+        if (!write_all(fd_, frame_.data(), sizeof length + size)) return false;
+        std::uint32_t echoed = 0;
+        if (!read_all(fd_, frame_.data(), sizeof echoed)) return false;
+        std::memcpy(&echoed, frame_.data(), sizeof echoed);
+        if (echoed != length) return false;
+        if (!read_all(fd_, frame_.data() + sizeof echoed, echoed)) return false;
+        return stamped(frame_.data() + sizeof echoed, size, sequence);
+    }
+
+private:
+    int fd_ = -1;
+    std::vector<std::byte> frame_;
+};
+
+// ---------------------------------------------------------------------------
+// tickwire: Server on its own game thread, Channel on this one.
+
+/// A game thread that owns a Server and echoes every message to its sender.
+class TickwireEchoServer {
+public:
+    TickwireEchoServer() {
+        std::promise<std::uint16_t> port;
+        auto ready = port.get_future();
+        thread_ = std::thread([this, &port] { run(port); });
+        port_ = ready.get();
+        if (port_ == 0) {
+            thread_.join();
+            throw std::runtime_error("tickwire::net::Server::listen failed");
+        }
+    }
+    ~TickwireEchoServer() {
+        stop_.store(true, std::memory_order_relaxed);
+        thread_.join();
+    }
+    [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+    /// eventfd wake-ups of the server's network thread (any thread may ask).
+    [[nodiscard]] std::uint64_t wakeups() const noexcept { return network_thread_->wakeups(); }
+
+private:
+    void run(std::promise<std::uint16_t>& port) {
+        net::ServerOptions options;
+        options.address = "127.0.0.1";
+        // Held here too so wakeups() can read it; joined when this object dies.
+        options.network_thread = network_thread_ = net::NetworkThread::create();
+        std::error_code ec;
+        net::Server server = net::Server::listen(std::move(options), ec);
+        port.set_value(server ? server.port() : 0);
+        if (!server) return;
+        net::ServerEvent event;
+        Backoff backoff;
+        while (!stop_.load(std::memory_order_relaxed)) {
+            bool any = false;
+            while (server.poll(event)) {
+                any = true;
+                if (event.type == net::ServerEventType::message) {
+                    // The echo: the received buffer goes straight back, uncopied.
+                    server.send(event.id, std::move(event.message));
+                    server.flush();
+                }
+            }
+            if (any)
+                backoff.reset();
+            else
+                backoff.pause();
+        }
+    }
+
+    std::shared_ptr<net::NetworkThread> network_thread_;  // set before port_ is published
+    std::atomic<bool> stop_{false};
+    std::uint16_t port_ = 0;
+    std::thread thread_;
+};
+
+/// The client game thread's side: a Channel polled by the calling thread.
+class TickwireEchoClient {
+public:
+    explicit TickwireEchoClient(std::uint16_t port) {
+        net::ChannelOptions options;
+        options.network_thread = thread_ = net::NetworkThread::create();
+        channel_.emplace(net::Channel::connect("ws://127.0.0.1:" + std::to_string(port) + "/echo", std::move(options)));
+        const auto deadline = Clock::now() + std::chrono::seconds(10);
+        net::Event event;
+        while (Clock::now() < deadline) {
+            if (!channel_->stream().poll(event)) {
+                std::this_thread::sleep_for(std::chrono::microseconds(100));
+                continue;
+            }
+            if (event.type == net::EventType::opened) return;
+            if (event.type == net::EventType::error || event.type == net::EventType::closed)
+                throw std::runtime_error("channel failed to open: " + std::string(event.text()));
+        }
+        throw std::runtime_error("channel did not open within 10 s");
+    }
+    ~TickwireEchoClient() {
+        // Close politely and wait (bounded) for the closed event.
+        channel_->sink().close();
+        const auto deadline = Clock::now() + std::chrono::seconds(3);
+        net::Event event;
+        while (Clock::now() < deadline) {
+            if (channel_->stream().poll(event) && event.type == net::EventType::closed) break;
+            std::this_thread::sleep_for(std::chrono::microseconds(100));
+        }
+        channel_.reset();
+    }
+
+    /// One round trip; false if the echo did not come back intact.
+    bool round_trip(std::size_t size, std::uint64_t sequence) {
+        net::Message message = net::Message::allocate(size);
+        stamp(message.writable().data(), size, sequence);
+        if (!channel_->sink().add(std::move(message))) return false;
+        channel_->sink().flush();
+        Backoff backoff;
+        while (!channel_->stream().poll(event_)) backoff.pause();
+        const bool ok = event_.type == net::EventType::message && event_.message.size() == size &&
+                        stamped(event_.message.data(), size, sequence);
+        event_.message.reset();  // back to the pool now, as a game would after decoding
+        return ok;
+    }
+
+    [[nodiscard]] std::uint64_t wakeups() const noexcept { return thread_->wakeups(); }
+
+private:
+    std::shared_ptr<net::NetworkThread> thread_;
+    std::optional<net::Channel> channel_;
+    net::Event event_;
+};
+
+// ---------------------------------------------------------------------------
+
+struct PathResult {
+    Percentiles latency;
+    double allocations_per_message = 0;
+    double allocated_bytes_per_message = 0;
+    std::uint64_t pool_heap_allocations = 0;  // tickwire only
+    double wakeups_per_message = 0;           // tickwire only: eventfd wake-ups, both network threads
+    bool ok = true;
+};
+
+/// Warm up, then time `messages` closed-loop round trips of `round_trip`.
+template <class RoundTrip, class BeforeTimed>
+PathResult measure(const Config& config, std::size_t size, RoundTrip&& round_trip, BeforeTimed&& before_timed) {
+    PathResult result;
+    std::vector<std::int64_t> ns(config.messages);  // allocated before counting starts
+    std::uint64_t sequence = 0;
+    for (std::size_t i = 0; i < config.warmup; ++i) result.ok = round_trip(size, sequence++) && result.ok;
+    before_timed();
+    const std::uint64_t allocations = g_allocations.load();
+    const std::uint64_t bytes = g_allocated_bytes.load();
+    const std::size_t pool = net::buffer_pool_stats().heap_allocations;
+    for (std::size_t i = 0; i < config.messages; ++i) {
+        const auto start = Clock::now();
+        result.ok = round_trip(size, sequence++) && result.ok;
+        ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+    }
+    const double n = static_cast<double>(std::max<std::size_t>(config.messages, 1));
+    result.allocations_per_message = static_cast<double>(g_allocations.load() - allocations) / n;
+    result.allocated_bytes_per_message = static_cast<double>(g_allocated_bytes.load() - bytes) / n;
+    result.pool_heap_allocations = net::buffer_pool_stats().heap_allocations - pool;
+    result.latency = percentiles(std::move(ns));
+    return result;
+}
+
+void print_traces() {
+    const int taken = std::min(g_traces_taken.load(), kMaxTraces);
+    std::fprintf(stderr, "--- %d steady-state allocation backtrace(s) (pipe through c++filt) ---\n", taken);
+    for (int i = 0; i < taken; ++i) {
+        std::fprintf(stderr, "allocation %d: %zu bytes\n", i + 1, g_traces[i].size);
+        ::backtrace_symbols_fd(g_traces[i].frames, g_traces[i].depth, STDERR_FILENO);
+    }
+}
+
+std::string json_percentiles(const Percentiles& p) {
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, R"({"p50_us":%.2f,"p90_us":%.2f,"p99_us":%.2f,"max_us":%.2f})", p.p50_us,
+                  p.p90_us, p.p99_us, p.max_us);
+    return buffer;
+}
+
+void usage(const char* argv0) {
+    std::fprintf(stderr,
+                 "usage: %s [--messages N] [--warmup N] [--size BYTES]... [--json-only] [--trace-allocs N]\n"
+                 "  defaults: 20000 messages after 2000 warm-up, sizes 32 and 512\n",
+                 argv0);
+}
+
+bool parse(int argc, char** argv, Config& config) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const bool has_value = i + 1 < argc;
+        if (arg == "--messages" && has_value) {
+            config.messages = std::strtoull(argv[++i], nullptr, 10);
+        } else if (arg == "--warmup" && has_value) {
+            config.warmup = std::strtoull(argv[++i], nullptr, 10);
+        } else if (arg == "--size" && has_value) {
+            config.sizes.push_back(std::strtoull(argv[++i], nullptr, 10));
+        } else if (arg == "--trace-allocs" && has_value) {
+            config.trace_allocs = std::clamp(std::atoi(argv[++i]), 0, kMaxTraces);
+        } else if (arg == "--json-only") {
+            config.json_only = true;
+        } else {
+            return false;
+        }
+    }
+    if (config.sizes.empty()) config.sizes = {32, 512};
+    for (const std::size_t size : config.sizes)
+        if (size == 0 || size > kMaxSize) return false;
+    return config.messages > 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Config config;
+    if (!parse(argc, argv, config)) {
+        usage(argv[0]);
+        return 2;
+    }
+    // backtrace() loads libgcc_s (and allocates) on first use: do it now.
+    void* frame[1];
+    ::backtrace(frame, 1);
+
+    struct Row {
+        std::size_t size;
+        PathResult bare, tickwire;
+    };
+    std::vector<Row> rows;
+    rows.reserve(config.sizes.size());
+    bool ok = true;
+    {
+        BareEchoServer bare_server;
+        BareEchoClient bare(bare_server.port());
+        TickwireEchoServer tickwire_server;
+        TickwireEchoClient tickwire(tickwire_server.port());
+        bool traced = false;
+        for (const std::size_t size : config.sizes) {
+            Row row{size, {}, {}};
+            row.bare = measure(
+                config, size, [&](std::size_t s, std::uint64_t q) { return bare.round_trip(s, q); }, [] {});
+            std::uint64_t wakeups = 0;
+            row.tickwire = measure(
+                config, size, [&](std::size_t s, std::uint64_t q) { return tickwire.round_trip(s, q); },
+                [&] {
+                    if (!traced && config.trace_allocs > 0) g_trace_budget.store(config.trace_allocs);
+                    traced = true;
+                    wakeups = tickwire.wakeups() + tickwire_server.wakeups();
+                });
+            row.tickwire.wakeups_per_message =
+                static_cast<double>(tickwire.wakeups() + tickwire_server.wakeups() - wakeups) /
+                static_cast<double>(config.messages);
+            ok = ok && row.bare.ok && row.tickwire.ok;
+            rows.push_back(row);
+        }
+    }
+    g_trace_budget.store(0);
+    if (config.trace_allocs > 0) print_traces();
+
+    const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+    if (!config.json_only) {
+        std::printf("echo round trip, closed loop, %zu messages after %zu warm-up (us)\n", config.messages,
+                    config.warmup);
+        std::printf("%-6s %-9s %9s %9s %9s %9s %10s %9s\n", "size", "path", "p50", "p90", "p99", "max", "allocs/msg",
+                    "pool_new");
+        for (const Row& row : rows) {
+            const auto line = [&](const char* name, const PathResult& r, bool pool) {
+                std::printf("%-6zu %-9s %9.2f %9.2f %9.2f %9.2f %10.3f %9s\n", row.size, name, r.latency.p50_us,
+                            r.latency.p90_us, r.latency.p99_us, r.latency.max_us, r.allocations_per_message,
+                            pool ? std::to_string(r.pool_heap_allocations).c_str() : "-");
+            };
+            line("bare-tcp", row.bare, false);
+            line("tickwire", row.tickwire, true);
+            std::printf("%-6zu %-9s %9.2fx %18.2fx   (eventfd wake-ups per message: %.2f)\n", row.size, "ratio",
+                        ratio(row.tickwire.latency.p50_us, row.bare.latency.p50_us),
+                        ratio(row.tickwire.latency.p99_us, row.bare.latency.p99_us),
+                        row.tickwire.wakeups_per_message);
+        }
+        if (!ok) std::printf("ERROR: some echoes came back wrong or not at all\n");
+    }
+    std::string json = "{\"messages\":" + std::to_string(config.messages) +
+                       ",\"warmup\":" + std::to_string(config.warmup) + ",\"ok\":" + (ok ? "true" : "false") +
+                       ",\"results\":[";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Row& row = rows[i];
+        char tail[512];
+        std::snprintf(tail, sizeof tail,
+                      R"(,"allocs_per_msg":%.3f,"alloc_bytes_per_msg":%.1f,"pool_heap_allocations":%llu,)"
+                      R"("wakeups_per_msg":%.2f},"ratio_p50":%.3f,"ratio_p99":%.3f})",
+                      row.tickwire.allocations_per_message, row.tickwire.allocated_bytes_per_message,
+                      static_cast<unsigned long long>(row.tickwire.pool_heap_allocations),
+                      row.tickwire.wakeups_per_message,
+                      ratio(row.tickwire.latency.p50_us, row.bare.latency.p50_us),
+                      ratio(row.tickwire.latency.p99_us, row.bare.latency.p99_us));
+        char bare_allocs[64];
+        std::snprintf(bare_allocs, sizeof bare_allocs, R"(,"allocs_per_msg":%.3f})",
+                      row.bare.allocations_per_message);
+        std::string bare = json_percentiles(row.bare.latency);
+        bare.pop_back();
+        std::string tw = json_percentiles(row.tickwire.latency);
+        tw.pop_back();
+        json += (i ? "," : "") + std::string("{\"size\":") + std::to_string(row.size) + ",\"bare_tcp\":" + bare +
+                bare_allocs + ",\"tickwire\":" + tw + tail;
+    }
+    json += "]}";
+    std::printf("%s\n", json.c_str());
+    return ok ? 0 : 1;
+}
