@@ -83,9 +83,9 @@ int main(int argc, char** argv) {
 
     const std::vector<std::pair<std::string, SleepConfig>> modes = {
         {"sleep_until", {SleepMode::kSleepUntil, 0ns}},
-        {"clock_nanosleep_abs", {SleepMode::kAbsolute, 0ns}},
+        {"clock_nanosleep_abs (default)", {SleepMode::kAbsolute, 0ns}},
         {"hybrid_250us", {SleepMode::kHybrid, 250us}},
-        {"hybrid_500us (default)", {SleepMode::kHybrid, 500us}},
+        {"hybrid_500us", {SleepMode::kHybrid, 500us}},
         {"hybrid_1ms", {SleepMode::kHybrid, 1ms}},
     };
     std::vector<Result> results;
@@ -107,10 +107,10 @@ int main(int argc, char** argv) {
     }
     std::printf("headless GameLoop, %d Hz, %llu ticks per mode; tick-start lateness = start - due\n\n", rate,
                 static_cast<unsigned long long>(ticks));
-    std::printf("%-24s %12s %12s %12s %10s %10s %6s %6s\n", "mode", "late p50 us", "late p99 us", "late max us",
+    std::printf("%-30s %12s %12s %12s %10s %10s %6s %6s\n", "mode", "late p50 us", "late p99 us", "late max us",
                 "step p50", "step p99", "late", "cpu%");
     for (const auto& r : results) {
-        std::printf("%-24s %12.1f %12.1f %12.1f %10.1f %10.1f %6llu %6.1f\n", r.name.c_str(),
+        std::printf("%-30s %12.1f %12.1f %12.1f %10.1f %10.1f %6llu %6.1f\n", r.name.c_str(),
                     us(r.stats.tick_lateness.p50), us(r.stats.tick_lateness.p99), us(r.stats.tick_lateness.max),
                     us(r.stats.tick_time.p50), us(r.stats.tick_time.p99),
                     static_cast<unsigned long long>(r.stats.late_ticks), r.cpu_percent);

@@ -2,12 +2,21 @@
 // Sleeping until an absolute steady_clock deadline, as precisely as the OS
 // allows. A plain sleep wakes up late by the scheduler's timer slack and
 // wake-up latency (50 us to a few ms); for a 60 Hz server tick that shows up
-// as jitter. bench/engine/loop_jitter_bench measures the three modes. On a
-// 2-core box at load 8 with the thread at SCHED_FIFO (as good as an idle
-// core), 600 ticks at 60 Hz started late by p50/p99/max: sleep_until
-// 42/90/4001 us, kAbsolute 43/87/156 us, kHybrid (500 us) 0.9/3/50 us. At
-// normal priority on that loaded box every mode had a p99 of about 4 ms: the
-// thread wakes on time but waits for a CPU, which no sleep can fix.
+// as jitter. bench/engine/loop_jitter_bench measures the modes. 600 ticks at
+// 60 Hz on a 2-core box at load 7-10 (other builds running), tick start minus
+// due time, p50/p99/max in microseconds:
+//
+//                    SCHED_FIFO (~ an idle core)   normal priority, loaded
+//   sleep_until           44 / 273 / 3412            98 / 3527 / 7536
+//   kAbsolute             49 /  85 /  127            96 / 3391 / 4069
+//   kHybrid 500 us       0.8 /  19 /   61           1.1 / 4524 / 7193
+//
+// Both kAbsolute and kHybrid keep p99 well under 1 ms when the thread gets a
+// CPU; when it does not (overloaded box), no mode can, and the hybrid spin
+// makes it worse (105 ticks over 2 ms late against kAbsolute's 17) besides
+// burning ~3% of a core per loop. So kAbsolute is the default: right for
+// servers and for many bots in one process; kHybrid is for a dedicated
+// server core that wants single-digit microseconds.
 //
 // Thread: free functions; any thread (each sleeps the calling thread).
 
@@ -28,9 +37,9 @@ enum class SleepMode {
 };
 
 struct SleepConfig {
-    SleepMode mode = SleepMode::kHybrid;
-    /// Covers the usual wake-up latency of an idle Linux box (timer slack
-    /// 50 us plus scheduling) with room to spare; see the benchmark figures.
+    SleepMode mode = SleepMode::kAbsolute;
+    /// kHybrid only. Covers the usual wake-up latency of an idle Linux box
+    /// (timer slack 50 us plus scheduling) with room to spare.
     std::chrono::nanoseconds spin_window = std::chrono::microseconds(500);
 };
 
