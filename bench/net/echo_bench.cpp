@@ -3,7 +3,7 @@
 // tickwire round trip costs once warm.
 //
 //   tickwire-bench-echo [--messages 20000] [--warmup 2000] [--size 32 --size 512]
-//                       [--json-only] [--trace-allocs N]
+//                       [--ping-ms 1000] [--json-only] [--trace-allocs N]
 //
 // Closed loop, one message in flight; for each size:
 //   bare TCP   a blocking echo thread on 127.0.0.1 and a blocking client, both
@@ -18,7 +18,7 @@
 // here and counted for the whole process (both game threads and both network
 // threads) over the timed phase only; the buffer pool's own heap_allocations
 // delta is reported beside it. --trace-allocs N prints the backtraces of the
-// first N allocations after the first tickwire warm-up (pipe through c++filt).
+// first N allocations in tickwire's timed phases (symbolise with addr2line).
 //
 // Bare TCP wire format (this file only; the client and the echo thread):
 //   frame = u32 length (host order) | length bytes of payload
@@ -162,6 +162,9 @@ struct Config {
     std::vector<std::size_t> sizes;  // empty: 32 and 512
     bool json_only = false;
     int trace_allocs = 0;
+    /// RTT probes on both sides; net's default. Each probe allocates inside Beast
+    /// (see README), so 0 shows what the message path alone costs.
+    std::chrono::milliseconds ping_interval{net::ChannelOptions{}.ping_interval};
 };
 
 inline void cpu_relax() noexcept {
@@ -334,10 +337,10 @@ private:
 /// A game thread that owns a Server and echoes every message to its sender.
 class TickwireEchoServer {
 public:
-    TickwireEchoServer() {
+    explicit TickwireEchoServer(std::chrono::milliseconds ping_interval) {
         std::promise<std::uint16_t> port;
         auto ready = port.get_future();
-        thread_ = std::thread([this, &port] { run(port); });
+        thread_ = std::thread([this, &port, ping_interval] { run(port, ping_interval); });
         port_ = ready.get();
         if (port_ == 0) {
             thread_.join();
@@ -353,9 +356,10 @@ public:
     [[nodiscard]] std::uint64_t wakeups() const noexcept { return network_thread_->wakeups(); }
 
 private:
-    void run(std::promise<std::uint16_t>& port) {
+    void run(std::promise<std::uint16_t>& port, std::chrono::milliseconds ping_interval) {
         net::ServerOptions options;
         options.address = "127.0.0.1";
+        options.ping_interval = ping_interval;
         // Held here too so wakeups() can read it; joined when this object dies.
         options.network_thread = network_thread_ = net::NetworkThread::create();
         std::error_code ec;
@@ -390,8 +394,9 @@ private:
 /// The client game thread's side: a Channel polled by the calling thread.
 class TickwireEchoClient {
 public:
-    explicit TickwireEchoClient(std::uint16_t port) {
+    TickwireEchoClient(std::uint16_t port, std::chrono::milliseconds ping_interval) {
         net::ChannelOptions options;
+        options.ping_interval = ping_interval;
         options.network_thread = thread_ = net::NetworkThread::create();
         channel_.emplace(net::Channel::connect("ws://127.0.0.1:" + std::to_string(port) + "/echo", std::move(options)));
         const auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -445,6 +450,7 @@ private:
 
 struct PathResult {
     Percentiles latency;
+    std::uint64_t allocations = 0;  // over the timed phase, whole process
     double allocations_per_message = 0;
     double allocated_bytes_per_message = 0;
     std::uint64_t pool_heap_allocations = 0;  // tickwire only
@@ -452,14 +458,15 @@ struct PathResult {
     bool ok = true;
 };
 
-/// Warm up, then time `messages` closed-loop round trips of `round_trip`.
-template <class RoundTrip, class BeforeTimed>
-PathResult measure(const Config& config, std::size_t size, RoundTrip&& round_trip, BeforeTimed&& before_timed) {
+/// Warm up, then time `messages` closed-loop round trips of `round_trip`;
+/// `trace` allocations of the timed phase get backtraces (--trace-allocs).
+template <class RoundTrip>
+PathResult measure(const Config& config, std::size_t size, RoundTrip&& round_trip, int trace = 0) {
     PathResult result;
     std::vector<std::int64_t> ns(config.messages);  // allocated before counting starts
     std::uint64_t sequence = 0;
     for (std::size_t i = 0; i < config.warmup; ++i) result.ok = round_trip(size, sequence++) && result.ok;
-    before_timed();
+    g_trace_budget.store(trace);
     const std::uint64_t allocations = g_allocations.load();
     const std::uint64_t bytes = g_allocated_bytes.load();
     const std::size_t pool = net::buffer_pool_stats().heap_allocations;
@@ -468,8 +475,10 @@ PathResult measure(const Config& config, std::size_t size, RoundTrip&& round_tri
         result.ok = round_trip(size, sequence++) && result.ok;
         ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
     }
+    result.allocations = g_allocations.load() - allocations;
+    g_trace_budget.store(0);
     const double n = static_cast<double>(std::max<std::size_t>(config.messages, 1));
-    result.allocations_per_message = static_cast<double>(g_allocations.load() - allocations) / n;
+    result.allocations_per_message = static_cast<double>(result.allocations) / n;
     result.allocated_bytes_per_message = static_cast<double>(g_allocated_bytes.load() - bytes) / n;
     result.pool_heap_allocations = net::buffer_pool_stats().heap_allocations - pool;
     result.latency = percentiles(std::move(ns));
@@ -478,7 +487,7 @@ PathResult measure(const Config& config, std::size_t size, RoundTrip&& round_tri
 
 void print_traces() {
     const int taken = std::min(g_traces_taken.load(), kMaxTraces);
-    std::fprintf(stderr, "--- %d steady-state allocation backtrace(s) (pipe through c++filt) ---\n", taken);
+    std::fprintf(stderr, "--- %d steady-state allocation backtrace(s) (addr2line -Cfie <this executable> +0x...) ---\n", taken);
     for (int i = 0; i < taken; ++i) {
         std::fprintf(stderr, "allocation %d: %zu bytes\n", i + 1, g_traces[i].size);
         ::backtrace_symbols_fd(g_traces[i].frames, g_traces[i].depth, STDERR_FILENO);
@@ -494,8 +503,9 @@ std::string json_percentiles(const Percentiles& p) {
 
 void usage(const char* argv0) {
     std::fprintf(stderr,
-                 "usage: %s [--messages N] [--warmup N] [--size BYTES]... [--json-only] [--trace-allocs N]\n"
-                 "  defaults: 20000 messages after 2000 warm-up, sizes 32 and 512\n",
+                 "usage: %s [--messages N] [--warmup N] [--size BYTES]... [--ping-ms MS] [--json-only]\n"
+                 "          [--trace-allocs N]\n"
+                 "  defaults: 20000 messages after 2000 warm-up, sizes 32 and 512, pings every 1000 ms\n",
                  argv0);
 }
 
@@ -511,6 +521,8 @@ bool parse(int argc, char** argv, Config& config) {
             config.sizes.push_back(std::strtoull(argv[++i], nullptr, 10));
         } else if (arg == "--trace-allocs" && has_value) {
             config.trace_allocs = std::clamp(std::atoi(argv[++i]), 0, kMaxTraces);
+        } else if (arg == "--ping-ms" && has_value) {
+            config.ping_interval = std::chrono::milliseconds(std::strtoll(argv[++i], nullptr, 10));
         } else if (arg == "--json-only") {
             config.json_only = true;
         } else {
@@ -545,41 +557,36 @@ int main(int argc, char** argv) {
     {
         BareEchoServer bare_server;
         BareEchoClient bare(bare_server.port());
-        TickwireEchoServer tickwire_server;
-        TickwireEchoClient tickwire(tickwire_server.port());
-        bool traced = false;
+        TickwireEchoServer tickwire_server(config.ping_interval);
+        TickwireEchoClient tickwire(tickwire_server.port(), config.ping_interval);
         for (const std::size_t size : config.sizes) {
             Row row{size, {}, {}};
-            row.bare = measure(
-                config, size, [&](std::size_t s, std::uint64_t q) { return bare.round_trip(s, q); }, [] {});
-            std::uint64_t wakeups = 0;
+            row.bare = measure(config, size, [&](std::size_t s, std::uint64_t q) { return bare.round_trip(s, q); });
+            const std::uint64_t wakeups = tickwire.wakeups() + tickwire_server.wakeups();
+            const int trace = std::max(0, config.trace_allocs - std::min(g_traces_taken.load(), kMaxTraces));
             row.tickwire = measure(
-                config, size, [&](std::size_t s, std::uint64_t q) { return tickwire.round_trip(s, q); },
-                [&] {
-                    if (!traced && config.trace_allocs > 0) g_trace_budget.store(config.trace_allocs);
-                    traced = true;
-                    wakeups = tickwire.wakeups() + tickwire_server.wakeups();
-                });
+                config, size, [&](std::size_t s, std::uint64_t q) { return tickwire.round_trip(s, q); }, trace);
+            // Over warm-up and timed phase alike: one per flush that found the thread asleep.
             row.tickwire.wakeups_per_message =
                 static_cast<double>(tickwire.wakeups() + tickwire_server.wakeups() - wakeups) /
-                static_cast<double>(config.messages);
+                static_cast<double>(config.messages + config.warmup);
             ok = ok && row.bare.ok && row.tickwire.ok;
             rows.push_back(row);
         }
     }
-    g_trace_budget.store(0);
     if (config.trace_allocs > 0) print_traces();
 
     const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
     if (!config.json_only) {
-        std::printf("echo round trip, closed loop, %zu messages after %zu warm-up (us)\n", config.messages,
-                    config.warmup);
-        std::printf("%-6s %-9s %9s %9s %9s %9s %10s %9s\n", "size", "path", "p50", "p90", "p99", "max", "allocs/msg",
-                    "pool_new");
+        std::printf("echo round trip, closed loop, %zu messages after %zu warm-up, pings every %lld ms (us)\n",
+                    config.messages, config.warmup, static_cast<long long>(config.ping_interval.count()));
+        std::printf("%-6s %-9s %9s %9s %9s %9s %7s %10s %8s\n", "size", "path", "p50", "p90", "p99", "max", "allocs",
+                    "allocs/msg", "pool_new");
         for (const Row& row : rows) {
             const auto line = [&](const char* name, const PathResult& r, bool pool) {
-                std::printf("%-6zu %-9s %9.2f %9.2f %9.2f %9.2f %10.3f %9s\n", row.size, name, r.latency.p50_us,
-                            r.latency.p90_us, r.latency.p99_us, r.latency.max_us, r.allocations_per_message,
+                std::printf("%-6zu %-9s %9.2f %9.2f %9.2f %9.2f %7llu %10.4f %8s\n", row.size, name, r.latency.p50_us,
+                            r.latency.p90_us, r.latency.p99_us, r.latency.max_us,
+                            static_cast<unsigned long long>(r.allocations), r.allocations_per_message,
                             pool ? std::to_string(r.pool_heap_allocations).c_str() : "-");
             };
             line("bare-tcp", row.bare, false);
@@ -592,22 +599,24 @@ int main(int argc, char** argv) {
         if (!ok) std::printf("ERROR: some echoes came back wrong or not at all\n");
     }
     std::string json = "{\"messages\":" + std::to_string(config.messages) +
+                       ",\"ping_ms\":" + std::to_string(config.ping_interval.count()) +
                        ",\"warmup\":" + std::to_string(config.warmup) + ",\"ok\":" + (ok ? "true" : "false") +
                        ",\"results\":[";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const Row& row = rows[i];
         char tail[512];
         std::snprintf(tail, sizeof tail,
-                      R"(,"allocs_per_msg":%.3f,"alloc_bytes_per_msg":%.1f,"pool_heap_allocations":%llu,)"
+                      R"(,"allocs":%llu,"allocs_per_msg":%.5f,"alloc_bytes_per_msg":%.2f,"pool_heap_allocations":%llu,)"
                       R"("wakeups_per_msg":%.2f},"ratio_p50":%.3f,"ratio_p99":%.3f})",
+                      static_cast<unsigned long long>(row.tickwire.allocations),
                       row.tickwire.allocations_per_message, row.tickwire.allocated_bytes_per_message,
                       static_cast<unsigned long long>(row.tickwire.pool_heap_allocations),
                       row.tickwire.wakeups_per_message,
                       ratio(row.tickwire.latency.p50_us, row.bare.latency.p50_us),
                       ratio(row.tickwire.latency.p99_us, row.bare.latency.p99_us));
         char bare_allocs[64];
-        std::snprintf(bare_allocs, sizeof bare_allocs, R"(,"allocs_per_msg":%.3f})",
-                      row.bare.allocations_per_message);
+        std::snprintf(bare_allocs, sizeof bare_allocs, R"(,"allocs":%llu})",
+                      static_cast<unsigned long long>(row.bare.allocations));
         std::string bare = json_percentiles(row.bare.latency);
         bare.pop_back();
         std::string tw = json_percentiles(row.tickwire.latency);
