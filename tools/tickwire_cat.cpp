@@ -53,7 +53,10 @@ constexpr std::string_view kUsage =
     "\n"
     "Events go to stderr: \"connected (subprotocol P)\", \"closed CODE REASON\",\n"
     "\"error: KIND DESCRIPTION\". stdin EOF closes with 1000. Exit status 0 after a\n"
-    "1000 or 1001 close, 1 after an error or any other close code.\n";
+    "1000 or 1001 close, 1 after an error or any other close code.\n"
+    "\n"
+    "The close follows the last line at once, so replies the server had not sent\n"
+    "yet are lost; to see them, keep stdin open a little: (cat f; sleep 1) | ...\n";
 
 // stdin is read in slices of this size, and not at all while the send queue
 // is half full: the pipe then holds the rest, which pushes back on the writer.

@@ -182,6 +182,25 @@ TEST(EchoTool, PrintsOneLinePerConnectionOpenedAndClosed) {
     EXPECT_EQ(open_match[1], close_match[1]) << "the close line names another connection";
 }
 
+// --max-message-size is a limit, not an off-by-one: exactly the limit is
+// echoed, one byte more closes the connection with 1009.
+TEST(EchoTool, EchoesAMessageOfExactlyMaxMessageSizeAndClosesWith1009AboveIt) {
+    std::uint16_t port = 0;
+    ChildProcess echo = start_echo(port, {"--max-message-size", "1000"});
+    ASSERT_NE(port, 0);
+    net::Channel channel = net::Channel::connect("ws://127.0.0.1:" + std::to_string(port) + "/");
+    ASSERT_NO_FATAL_FAILURE(expect_opened(channel));
+    ASSERT_NO_FATAL_FAILURE(expect_echoes(channel, {random_bytes(3, 1000)}));
+
+    ASSERT_TRUE(channel.sink().add(random_bytes(4, 1001)));
+    channel.sink().flush();
+    net::Event event;
+    ASSERT_TRUE(next_event(channel, event, Clock::now() + 10s)) << "no event after the oversized message";
+    ASSERT_EQ(event.type, net::EventType::closed)
+        << net::to_string(event.type) << " " << net::to_string(event.error) << " " << event.text();
+    EXPECT_EQ(event.close_code, net::close_code::message_too_big) << event.text();
+}
+
 TEST(EchoTool, EchoesOverTlsToAChannelThatVerifiesItsCertificate) {
     const TestCertificate& certificate = test_certificate();
     std::uint16_t port = 0;
