@@ -18,8 +18,9 @@
 // here and counted for the whole process (both game threads and both network
 // threads) over the timed phase only; the buffer pool's own heap_allocations
 // delta is reported beside it (the bare-tcp row's count includes the idle
-// tickwire connection's timers, which run meanwhile). --trace-allocs N prints the backtraces of the
-// first N allocations in tickwire's timed phases (symbolise with addr2line).
+// tickwire connection's timers, which run meanwhile). --trace-allocs N prints
+// the backtraces of the first N allocations in tickwire's timed phases
+// (symbolise with addr2line).
 //
 // Bare TCP wire format (this file only; the client and the echo thread):
 //   frame = u32 length (host order) | length bytes of payload
