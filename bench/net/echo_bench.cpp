@@ -3,7 +3,8 @@
 // tickwire round trip costs once warm.
 //
 //   tickwire-bench-echo [--messages 20000] [--warmup 2000] [--size 32 --size 512]
-//                       [--ping-ms 1000] [--json-only] [--trace-allocs N]
+//                       [--ping-ms 1000] [--shared-network-thread] [--json-only]
+//                       [--trace-allocs N]
 //
 // Closed loop, one message in flight; for each size:
 //   bare TCP   a blocking echo thread on 127.0.0.1 and a blocking client, both
@@ -163,6 +164,7 @@ struct Config {
     std::size_t warmup = 2000;
     std::vector<std::size_t> sizes;  // empty: 32 and 512
     bool json_only = false;
+    bool shared_network_thread = false;
     int trace_allocs = 0;
     /// RTT probes on both sides; net's default. Each probe allocates inside Beast
     /// (see README), so 0 shows what the message path alone costs.
@@ -339,7 +341,9 @@ private:
 /// A game thread that owns a Server and echoes every message to its sender.
 class TickwireEchoServer {
 public:
-    explicit TickwireEchoServer(std::chrono::milliseconds ping_interval) {
+    /// `network_thread`: the one to run the server's sockets on.
+    TickwireEchoServer(std::chrono::milliseconds ping_interval, std::shared_ptr<net::NetworkThread> network_thread)
+        : network_thread_(std::move(network_thread)) {
         std::promise<std::uint16_t> port;
         auto ready = port.get_future();
         thread_ = std::thread([this, &port, ping_interval] { run(port, ping_interval); });
@@ -354,16 +358,13 @@ public:
         thread_.join();
     }
     [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
-    /// eventfd wake-ups of the server's network thread (any thread may ask).
-    [[nodiscard]] std::uint64_t wakeups() const noexcept { return network_thread_->wakeups(); }
 
 private:
     void run(std::promise<std::uint16_t>& port, std::chrono::milliseconds ping_interval) {
         net::ServerOptions options;
         options.address = "127.0.0.1";
         options.ping_interval = ping_interval;
-        // Held here too so wakeups() can read it; joined when this object dies.
-        options.network_thread = network_thread_ = net::NetworkThread::create();
+        options.network_thread = network_thread_;
         std::error_code ec;
         net::Server server = net::Server::listen(std::move(options), ec);
         port.set_value(server ? server.port() : 0);
@@ -387,7 +388,7 @@ private:
         }
     }
 
-    std::shared_ptr<net::NetworkThread> network_thread_;  // set before port_ is published
+    std::shared_ptr<net::NetworkThread> network_thread_;
     std::atomic<bool> stop_{false};
     std::uint16_t port_ = 0;
     std::thread thread_;
@@ -396,10 +397,12 @@ private:
 /// The client game thread's side: a Channel polled by the calling thread.
 class TickwireEchoClient {
 public:
-    TickwireEchoClient(std::uint16_t port, std::chrono::milliseconds ping_interval) {
+    TickwireEchoClient(std::uint16_t port, std::chrono::milliseconds ping_interval,
+                       std::shared_ptr<net::NetworkThread> network_thread)
+        : thread_(std::move(network_thread)) {
         net::ChannelOptions options;
         options.ping_interval = ping_interval;
-        options.network_thread = thread_ = net::NetworkThread::create();
+        options.network_thread = thread_;
         channel_.emplace(net::Channel::connect("ws://127.0.0.1:" + std::to_string(port) + "/echo", std::move(options)));
         const auto deadline = Clock::now() + std::chrono::seconds(10);
         net::Event event;
@@ -439,8 +442,6 @@ public:
         event_.message.reset();  // back to the pool now, as a game would after decoding
         return ok;
     }
-
-    [[nodiscard]] std::uint64_t wakeups() const noexcept { return thread_->wakeups(); }
 
 private:
     std::shared_ptr<net::NetworkThread> thread_;
@@ -506,7 +507,7 @@ std::string json_percentiles(const Percentiles& p) {
 void usage(const char* argv0) {
     std::fprintf(stderr,
                  "usage: %s [--messages N] [--warmup N] [--size BYTES]... [--ping-ms MS] [--json-only]\n"
-                 "          [--trace-allocs N]\n"
+                 "          [--shared-network-thread] [--trace-allocs N]\n"
                  "  defaults: 20000 messages after 2000 warm-up, sizes 32 and 512, pings every 1000 ms\n",
                  argv0);
 }
@@ -525,6 +526,8 @@ bool parse(int argc, char** argv, Config& config) {
             config.trace_allocs = std::clamp(std::atoi(argv[++i]), 0, kMaxTraces);
         } else if (arg == "--ping-ms" && has_value) {
             config.ping_interval = std::chrono::milliseconds(std::strtoll(argv[++i], nullptr, 10));
+        } else if (arg == "--shared-network-thread") {
+            config.shared_network_thread = true;
         } else if (arg == "--json-only") {
             config.json_only = true;
         } else {
@@ -559,18 +562,26 @@ int main(int argc, char** argv) {
     {
         BareEchoServer bare_server;
         BareEchoClient bare(bare_server.port());
-        TickwireEchoServer tickwire_server(config.ping_interval);
-        TickwireEchoClient tickwire(tickwire_server.port(), config.ping_interval);
+        // Separate network threads, as a real client and server have; or one
+        // shared (--shared-network-thread), which saves two thread wake-ups
+        // per round trip and so shows what those cost.
+        const auto server_thread = net::NetworkThread::create();
+        const auto client_thread = config.shared_network_thread ? server_thread : net::NetworkThread::create();
+        TickwireEchoServer tickwire_server(config.ping_interval, server_thread);
+        TickwireEchoClient tickwire(tickwire_server.port(), config.ping_interval, client_thread);
+        const auto wakeups_now = [&] {
+            return server_thread->wakeups() + (config.shared_network_thread ? 0 : client_thread->wakeups());
+        };
         for (const std::size_t size : config.sizes) {
             Row row{size, {}, {}};
             row.bare = measure(config, size, [&](std::size_t s, std::uint64_t q) { return bare.round_trip(s, q); });
-            const std::uint64_t wakeups = tickwire.wakeups() + tickwire_server.wakeups();
+            const std::uint64_t wakeups = wakeups_now();
             const int trace = std::max(0, config.trace_allocs - std::min(g_traces_taken.load(), kMaxTraces));
             row.tickwire = measure(
                 config, size, [&](std::size_t s, std::uint64_t q) { return tickwire.round_trip(s, q); }, trace);
             // Over warm-up and timed phase alike: one per flush that found the thread asleep.
             row.tickwire.wakeups_per_message =
-                static_cast<double>(tickwire.wakeups() + tickwire_server.wakeups() - wakeups) /
+                static_cast<double>(wakeups_now() - wakeups) /
                 static_cast<double>(config.messages + config.warmup);
             ok = ok && row.bare.ok && row.tickwire.ok;
             rows.push_back(row);
@@ -580,8 +591,9 @@ int main(int argc, char** argv) {
 
     const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
     if (!config.json_only) {
-        std::printf("echo round trip, closed loop, %zu messages after %zu warm-up, pings every %lld ms (us)\n",
-                    config.messages, config.warmup, static_cast<long long>(config.ping_interval.count()));
+        std::printf("echo round trip, closed loop, %zu messages after %zu warm-up, pings every %lld ms, %s (us)\n",
+                    config.messages, config.warmup, static_cast<long long>(config.ping_interval.count()),
+                    config.shared_network_thread ? "one shared network thread" : "a network thread per side");
         std::printf("%-6s %-9s %9s %9s %9s %9s %7s %10s %8s\n", "size", "path", "p50", "p90", "p99", "max", "allocs",
                     "allocs/msg", "pool_new");
         for (const Row& row : rows) {
@@ -601,7 +613,8 @@ int main(int argc, char** argv) {
         if (!ok) std::printf("ERROR: some echoes came back wrong or not at all\n");
     }
     std::string json = "{\"messages\":" + std::to_string(config.messages) +
-                       ",\"ping_ms\":" + std::to_string(config.ping_interval.count()) +
+                       ",\"ping_ms\":" + std::to_string(config.ping_interval.count()) + ",\"shared_network_thread\":" +
+                       (config.shared_network_thread ? "true" : "false") +
                        ",\"warmup\":" + std::to_string(config.warmup) + ",\"ok\":" + (ok ? "true" : "false") +
                        ",\"results\":[";
     for (std::size_t i = 0; i < rows.size(); ++i) {
