@@ -7,9 +7,8 @@
 #include <new>
 #include <utility>
 
-#include <boost/lockfree/stack.hpp>
-
 #include "block.hpp"
+#include "block_free_list.hpp"
 
 namespace tickwire::net {
 namespace detail {
@@ -32,14 +31,14 @@ public:
     BlockPool() {
         for (unsigned cls = 0; cls < kClassCount; ++cls) {
             const std::size_t limit = std::clamp<std::size_t>(kCacheBytesPerClass / class_bytes(cls), 4, 4096);
-            free_[cls] = new FreeList(limit);
+            free_[cls] = new BlockFreeList(limit);
         }
     }
 
     Block* acquire(std::size_t size) {
         const unsigned cls = size_class_for(size);
         Block* block = nullptr;
-        if (cls < kClassCount && free_[cls]->pop(block)) {
+        if (cls < kClassCount && (block = free_[cls]->try_pop()) != nullptr) {
             reused_.fetch_add(1, std::memory_order_relaxed);
             cached_.fetch_sub(1, std::memory_order_relaxed);
             block->refs.store(1, std::memory_order_relaxed);
@@ -57,7 +56,7 @@ public:
     }
 
     void recycle(Block* block) noexcept {
-        if (block->size_class != Block::kUnpooled && free_[block->size_class]->bounded_push(block)) {
+        if (block->size_class != Block::kUnpooled && free_[block->size_class]->try_push(block)) {
             cached_.fetch_add(1, std::memory_order_relaxed);
             return;
         }
@@ -71,15 +70,13 @@ public:
     }
 
 private:
-    using FreeList = boost::lockfree::stack<Block*, boost::lockfree::fixed_sized<true>>;
-
     static unsigned size_class_for(std::size_t size) {
         if (size > class_bytes(kClassCount - 1)) return kClassCount;
         const unsigned shift = std::max<unsigned>(kMinShift, std::bit_width(std::max<std::size_t>(size, 1) - 1));
         return shift - kMinShift;
     }
 
-    std::array<FreeList*, kClassCount> free_{};
+    std::array<BlockFreeList*, kClassCount> free_{};
     std::atomic<std::uint64_t> heap_allocations_{0}, reused_{0};
     std::atomic<std::int64_t> cached_{0};
 };

@@ -145,7 +145,9 @@ TEST(Server, OversizeMessageFromClientClosesWith1009) {
     // The server stops reading mid-message, so TCP may reset the connection
     // before our side sees the close frame; when it does arrive it says 1009.
     const std::uint16_t code = client.read_until_closed();
-    if (code != 0) EXPECT_EQ(code, close_code::message_too_big);
+    if (code != 0) {
+        EXPECT_EQ(code, close_code::message_too_big);
+    }
     ServerEvent event;
     ASSERT_TRUE(next_event(server, ServerEventType::disconnected, event));
     EXPECT_EQ(event.close_code, close_code::message_too_big);

@@ -8,6 +8,7 @@
 // close, then joins the thread.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 namespace tickwire::net {
