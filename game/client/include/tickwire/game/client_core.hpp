@@ -1,0 +1,59 @@
+#pragma once
+// ClientCore: one player's connection to a tickwire match server — clock sync,
+// input sending with redundancy, prediction with reconciliation, snapshot
+// interpolation, chat. Used by tickwire-client (windowed and --headless) and by
+// every bot in tickwire-bots. No SDL here.
+//
+// Thread: the game thread only; it never blocks. Drive it from engine::GameLoop:
+//   network_in  -> core.network_in()
+//   step        -> core.set_intent(...); core.step()
+//   network_out -> core.network_out()
+//   render      -> const ClientView& v = core.view(alpha)
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "tickwire/game/client_view.hpp"
+
+namespace tickwire::net {
+class NetworkThread;
+}
+
+namespace tickwire::game {
+
+struct ClientConfig {
+    std::string url = "ws://127.0.0.1:7777/room/auto";
+    std::string name = "player";
+    int tick_rate = 60;  ///< must match the server's (it says so in its welcome)
+    /// Share a network thread (bots); null = the channel's own.
+    std::shared_ptr<net::NetworkThread> network_thread;
+};
+
+class ClientCore {
+public:
+    explicit ClientCore(ClientConfig config);
+    ~ClientCore();
+    ClientCore(const ClientCore&) = delete;
+    ClientCore& operator=(const ClientCore&) = delete;
+
+    void network_in();                          ///< drain the channel's stream
+    void set_intent(const PlayerIntent& intent);  ///< input for the next step
+    void step();                                ///< one fixed tick: sample input, predict
+    void network_out();                         ///< send input (+ redundancy), acks; flush
+    void send_chat(std::string_view text);      ///< reliable, ordered
+    void close();                               ///< leave cleanly (1000)
+
+    /// Everything to draw, interpolated with `alpha` (0..1 between ticks).
+    const ClientView& view(float alpha);
+
+    [[nodiscard]] ConnectionStatus status() const noexcept;
+    [[nodiscard]] bool finished() const noexcept;  ///< closed and nothing left to show
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tickwire::game
