@@ -1,0 +1,137 @@
+#pragma once
+// The arena game's wire protocol, shared by tickwire-server and ClientCore.
+//
+// Every WebSocket message is one session.fbs Packet ("TWS1"); game messages
+// travel inside Packet.Payload.data as one game.fbs Message ("TWG1").
+//
+//   client                                   server
+//   Hello(name, protocol version)       ->
+//                                       <-   Welcome(session id, tick rate, tick)
+//                                       <-   Payload{JoinRoomResult(player id, entity id,
+//                                                    room name = the room code as reason)}
+//                                       <-   Payload{ChatMessage "/present"} per player
+//                                            already there, Payload{MatchEvents scores}
+//   ClockSyncRequest(client time)       ->   (any time; ~2/s)
+//                                       <-   ClockSyncResponse(4 stamps, server tick)
+//   Payload{PlayerInput} every tick     ->   newest frame last, plus every frame the
+//                                            server has not yet acknowledged (<= 32)
+//                                       <-   Payload{Snapshot} at the snapshot rate
+//                                            (LatestState), a delta against baseline_tick
+//   Ack(ack = newest snapshot tick
+//       decoded, ack_bits = 0)          ->   after each snapshot
+//   Payload{ChatMessage(text)}          ->   reliable-ordered (WebSocket order)
+//                                       <-   Payload{ChatMessage(from, name, text)} to
+//                                            the whole room, in one order
+//                                       <-   Payload{MatchEvents} kills/scores/respawns
+//   Error(code, text), close            <->
+//
+// Names: a ChatMessage whose text starts with '/' comes only from the server
+// (clients' texts that do are refused) and is a roster entry, not speech:
+// "/joined" and "/left" (shown as notices), "/present" (an earlier player, on
+// join; not shown). Its from_player/from_name name the player concerned.
+// A notice with from_player 0 is a plain server notice.
+//
+// Snapshots: entities sorted by id. A delta holds the entities that differ
+// from the baseline (any field) and the ids removed since it. The server
+// keeps a ring of the room's recent snapshots (identical for all its
+// clients; Quake III keeps one per client) and a per-client last-acked tick:
+// no ack, or a baseline that has left the ring, gets a full snapshot
+// (baseline_tick 0).
+//
+// Thread: Codec belongs to one thread; the free functions are pure.
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <flatbuffers/flatbuffers.h>
+
+#include "tickwire/game/sim/world.hpp"
+#include "tickwire/net/message.hpp"
+#include "tickwire/schemas/game.hpp"
+#include "tickwire/schemas/session.hpp"
+
+namespace tickwire::game::protocol {
+
+using Entity = ::tickwire::game::EntityState;
+using Frame = ::tickwire::game::InputFrame;
+
+/// Microseconds on the steady clock, the clock every time stamp uses.
+[[nodiscard]] std::int64_t now_us() noexcept;
+
+/// Builds outgoing packets as net::Messages, reusing its builders.
+class Codec {
+public:
+    net::Message hello(std::string_view name);
+    net::Message welcome(const schemas::WelcomeInfo& info);
+    net::Message clock_request(std::int64_t client_send_time_us);
+    net::Message clock_response(const schemas::ClockSyncInfo& info);
+    net::Message ack(std::uint32_t snapshot_tick);
+    net::Message error(session::ErrorCode code, std::string_view text);
+    net::Message join_result(const schemas::JoinRoomResultInfo& info);
+    net::Message snapshot(const schemas::SnapshotHeader& header, std::span<const Entity> entities,
+                          std::span<const std::uint32_t> removed);
+    net::Message input(std::span<const Frame> frames);
+    net::Message chat(std::uint32_t from_player, std::string_view from_name, std::string_view text);
+    net::Message events(std::span<const KillEvent> kills, std::span<const ScoreEvent> scores,
+                        std::span<const RespawnEvent> respawns);
+
+private:
+    net::Message wrap_(schemas::Bytes game_message, session::DeliveryClass delivery);
+    flatbuffers::FlatBufferBuilder game_{1024};
+    flatbuffers::FlatBufferBuilder packet_{2048};
+    std::uint32_t sequence_ = 0;
+};
+
+/// A received packet, verified; `game` is set (and verified) for payloads.
+struct Incoming {
+    const session::Packet* packet = nullptr;
+    const ::tickwire::game::Message* game = nullptr;
+    std::string_view error;  ///< why it was rejected (then both are null)
+};
+/// Verify everything, then give typed pointers into `bytes` (which must be
+/// 8-byte aligned, as every net::Message is).
+[[nodiscard]] Incoming decode(std::span<const std::byte> bytes) noexcept;
+
+// ---- snapshots ----------------------------------------------------------
+
+/// The world quantised for the wire, sorted by entity id.
+void capture(const sim::World& world, std::vector<Entity>& out);
+[[nodiscard]] bool same_entity(const Entity& a, const Entity& b) noexcept;
+/// Entities of `current` that differ from `baseline` (or are new), and the ids
+/// of `baseline` missing from `current`. Both inputs sorted by id.
+void diff(std::span<const Entity> baseline, std::span<const Entity> current, std::vector<Entity>& changed,
+          std::vector<std::uint32_t>& removed);
+/// baseline + delta = full state, sorted by id. Tolerates unsorted or
+/// duplicated input (last one wins) since it comes from the network.
+void apply(std::span<const Entity> baseline, std::span<const Entity> changed,
+           std::span<const std::uint32_t> removed, std::vector<Entity>& out);
+
+/// Ring of recent full snapshots by tick.
+class SnapshotRing {
+public:
+    explicit SnapshotRing(std::size_t capacity = 128) : slots_(capacity) {}
+    void put(std::uint32_t tick, std::span<const Entity> entities);
+    /// Null if `tick` is 0 or no longer held.
+    [[nodiscard]] const std::vector<Entity>* find(std::uint32_t tick) const noexcept;
+
+private:
+    struct Slot {
+        std::uint32_t tick = 0;
+        std::vector<Entity> entities;
+    };
+    std::vector<Slot> slots_;
+};
+
+/// The baseline a client's next snapshot is a delta against: its last acked
+/// snapshot if the ring still holds it, else none (a full snapshot).
+[[nodiscard]] inline const std::vector<Entity>* choose_baseline(const SnapshotRing& ring,
+                                                               std::uint32_t acked_tick) noexcept {
+    return ring.find(acked_tick);
+}
+
+/// Wire frame to sim input (clamped; buttons other than Fire ignored).
+[[nodiscard]] sim::Input to_input(const Frame& frame) noexcept;
+
+}  // namespace tickwire::game::protocol
