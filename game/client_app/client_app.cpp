@@ -1,0 +1,236 @@
+#include "client_app.hpp"
+
+#include <cstdio>
+#include <utility>
+
+#include <SDL.h>
+
+#include "camera.hpp"
+#include "controls.hpp"
+#include "hud_renderer.hpp"
+#include "tickwire/engine/game_loop.hpp"
+#include "tickwire/engine/input_state.hpp"
+#include "tickwire/engine/platform/sdl_window.hpp"
+#include "world_renderer.hpp"
+
+namespace tickwire::game::client_app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using engine::Key;
+
+// How long a leaving client waits for the closing handshake before it quits
+// anyway (a dead server must not keep the window open).
+constexpr auto kLeaveTimeout = std::chrono::milliseconds(1000);
+// Headless status line period.
+constexpr auto kStatusPeriod = std::chrono::seconds(2);
+
+const char* status_name(ConnectionStatus s) {
+    switch (s) {
+    case ConnectionStatus::connecting: return "connecting";
+    case ConnectionStatus::joined: return "joined";
+    case ConnectionStatus::reconnecting: return "reconnecting";
+    case ConnectionStatus::closed: return "closed";
+    }
+    return "?";
+}
+
+}  // namespace
+
+struct ClientApp::Impl {
+    AppOptions options;
+    std::unique_ptr<MatchSource> source;
+    const std::atomic<bool>* leave_signal;
+
+    std::unique_ptr<engine::SdlWindow> window;
+    engine::GameLoop* loop = nullptr;
+    engine::InputState input;
+    engine::TextField chat_field{200};
+    Controls controls;
+    Camera camera;
+    WorldRenderer world;
+    HudRenderer hud;
+    HudState hud_state;
+    PlayerIntent intent;
+    ShipView own;  // position of the own ship as last drawn (name unused)
+    bool has_own = false;
+
+    Clock::time_point start = Clock::now();
+    bool leaving = false;
+    Clock::time_point leave_start{};
+    long frames = 0;
+    std::uint64_t ticks = 0;
+    int exit_code = 0;
+    Clock::time_point next_status{};
+    ConnectionStatus last_status = ConnectionStatus::connecting;
+    std::string last_status_text;
+
+    [[nodiscard]] float time_s() const {
+        return std::chrono::duration<float>(Clock::now() - start).count();
+    }
+
+    void begin_leave() {
+        if (leaving) return;
+        leaving = true;
+        leave_start = Clock::now();
+        source->close();
+    }
+
+    void set_typing(bool on) {
+        hud_state.typing = on;
+        chat_field.clear();
+        if (on) window->start_text_input();
+        else window->stop_text_input();
+    }
+
+    // Window events, UI keys and this frame's intent.
+    void poll_input() {
+        window->poll_events(input);
+        if (input.quit_requested()) begin_leave();
+        if (hud_state.typing) {
+            if (chat_field.update(input)) {
+                source->send_chat(chat_field.text());
+                set_typing(false);
+            } else if (input.pressed(Key::kEnter) || input.pressed(Key::kEscape)) {
+                set_typing(false);  // empty line, or cancelled
+            }
+        } else {
+            if (input.pressed(Key::kEnter)) set_typing(true);
+            if (input.pressed(Key::kF3)) hud_state.net_graph = !hud_state.net_graph;
+        }
+        hud_state.scoreboard = input.down(Key::kTab) && !hud_state.typing;
+        intent = controls.sample(input, camera, has_own ? &own : nullptr, hud_state.typing);
+    }
+
+    void after_network_out() {
+        if (leave_signal != nullptr && leave_signal->load(std::memory_order_relaxed)) begin_leave();
+        if (options.duration_s > 0 && time_s() >= static_cast<float>(options.duration_s)) begin_leave();
+        if (leaving && (source->finished() || Clock::now() - leave_start >= kLeaveTimeout)) loop->request_stop();
+        if (options.headless) headless_report();
+    }
+
+    // Headless: print status changes at once and a summary every few seconds.
+    void headless_report() {
+        if (options.frames >= 0 && static_cast<long>(ticks) >= options.frames) begin_leave();
+        const ClientView& v = source->view(0);
+        const bool changed = v.status != last_status || v.status_text != last_status_text;
+        const auto now = Clock::now();
+        if (changed || now >= next_status) {
+            next_status = now + kStatusPeriod;
+            last_status = v.status;
+            last_status_text = v.status_text;
+            if (v.status == ConnectionStatus::joined) {
+                std::printf("[client] joined room %s: %zu ships, %zu players, rtt %.1f ms, snapshots %.0f/s, "
+                            "in %.0f B/s, out %.0f B/s, corrections %.1f/s\n",
+                            v.room.c_str(), v.ships.size(), v.scoreboard.size(), static_cast<double>(v.net.rtt_ms),
+                            static_cast<double>(v.net.snapshot_rate_hz), static_cast<double>(v.net.bytes_in_per_s),
+                            static_cast<double>(v.net.bytes_out_per_s), static_cast<double>(v.net.corrections_per_s));
+            } else {
+                std::printf("[client] %s%s%s\n", status_name(v.status), v.status_text.empty() ? "" : ": ",
+                            v.status_text.c_str());
+            }
+            std::fflush(stdout);
+        }
+        // A session the server ended is over for a headless client.
+        if (!leaving && source->finished()) {
+            exit_code = 1;
+            loop->request_stop();
+        }
+    }
+
+    void render(double alpha) {
+        const float now = time_s();
+        const ClientView& v = source->view(static_cast<float>(alpha));
+        has_own = false;
+        for (const ShipView& s : v.ships) {
+            if (!s.local) continue;
+            own.x = s.x;
+            own.y = s.y;
+            own.alive = s.alive;
+            has_own = s.alive;
+        }
+        engine::Renderer2D& r = window->renderer();
+        camera.update(v.arena_w, v.arena_h, r.width(), r.height(), has_own ? own.x : v.arena_w / 2,
+                      has_own ? own.y : v.arena_h / 2);
+        world.draw(r, v, camera, now);
+        hud_state.typed = chat_field.text();
+        hud_state.leaving = leaving;
+        hud_state.time_s = now;
+        hud.draw(r, v, camera, hud_state);
+
+        ++frames;
+        if (options.frames >= 0 && frames == options.frames) {
+            if (!options.screenshot.empty()) save_screenshot(r);
+            begin_leave();
+        }
+        r.present();
+    }
+
+    void save_screenshot(engine::Renderer2D& r) {
+        SDL_Surface* shot = r.read_pixels();
+        if (shot == nullptr || SDL_SaveBMP(shot, options.screenshot.c_str()) != 0) {
+            std::fprintf(stderr, "tickwire-client: screenshot %s failed: %s\n", options.screenshot.c_str(),
+                         SDL_GetError());
+        } else {
+            std::printf("screenshot: %s\n", options.screenshot.c_str());
+        }
+        if (shot != nullptr) SDL_FreeSurface(shot);
+    }
+};
+
+ClientApp::ClientApp(AppOptions options, std::unique_ptr<MatchSource> source, const std::atomic<bool>* leave_signal)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->options = std::move(options);
+    impl_->source = std::move(source);
+    impl_->leave_signal = leave_signal;
+    impl_->hud_state.net_graph = impl_->options.net_graph;
+}
+
+ClientApp::~ClientApp() = default;
+
+int ClientApp::run() {
+    Impl& app = *impl_;
+    engine::GameLoopConfig config;
+    config.tick_rate_hz = app.options.tick_rate;
+    config.headless = app.options.headless;
+    // Without vsync (or where it is not real, as under Xvfb) cap the frame
+    // rate instead of spinning a core.
+    config.max_frame_rate = app.options.vsync ? 240 : 120;
+
+    if (!app.options.headless) {
+        engine::WindowConfig wc;
+        wc.title = "tickwire";
+        wc.width = app.options.width;
+        wc.height = app.options.height;
+        wc.vsync = app.options.vsync;
+        std::string error;
+        app.window = engine::SdlWindow::create(wc, &error);
+        if (!app.window) {
+            std::fprintf(stderr, "tickwire-client: cannot open a window: %s (no display? try --headless)\n",
+                         error.c_str());
+            return 1;
+        }
+    }
+
+    engine::GameLoopHooks hooks;
+    if (!app.options.headless) hooks.poll_input = [&app] { app.poll_input(); };
+    hooks.network_in = [&app] { app.source->network_in(); };
+    hooks.step = [&app](std::uint64_t, double) {
+        app.source->set_intent(app.intent);
+        app.source->step();
+        ++app.ticks;
+    };
+    hooks.network_out = [&app] {
+        app.source->network_out();
+        app.after_network_out();
+    };
+    if (!app.options.headless) hooks.render = [&app](double alpha) { app.render(alpha); };
+
+    engine::GameLoop loop(config, std::move(hooks));
+    app.loop = &loop;
+    loop.run();
+    app.loop = nullptr;
+    return app.exit_code;
+}
+
+}  // namespace tickwire::game::client_app

@@ -1,0 +1,48 @@
+#pragma once
+// HudRenderer: everything drawn over the world in window pixels: the match
+// panel (room, players, RTT), the own ship's health and score, the respawn
+// countdown, a mini leaderboard, the chat box (system notices in their own
+// colour) with its input line, the minimap when the camera follows, the
+// Tab scoreboard, the F3 net graph and the overlay for states other than
+// joined ("connecting…", "reconnecting in 2 s…", "server closed: reason").
+//
+// Thread: the game thread.
+
+#include <string>
+#include <string_view>
+
+#include "camera.hpp"
+#include "draw_util.hpp"
+#include "net_graph.hpp"
+#include "tickwire/game/client_view.hpp"
+
+namespace tickwire::game::client_app {
+
+/// UI state the app owns and the HUD shows.
+struct HudState {
+    bool scoreboard = false;  ///< Tab held
+    bool net_graph = false;   ///< F3
+    bool typing = false;      ///< the chat line is open
+    std::string_view typed;   ///< its text
+    bool leaving = false;     ///< the window was closed; waiting for the channel
+    float time_s = 0;
+};
+
+class HudRenderer {
+public:
+    void draw(Renderer2D& r, const ClientView& view, const Camera& camera, const HudState& state);
+
+private:
+    void draw_match_panel(Renderer2D& r, const ClientView& view);
+    void draw_player_panel(Renderer2D& r, const ClientView& view, const ShipView* own, const ScoreRow* own_row);
+    void draw_leaderboard(Renderer2D& r, const ClientView& view);
+    void draw_chat(Renderer2D& r, const ClientView& view, const HudState& state);
+    void draw_minimap(Renderer2D& r, const ClientView& view, const Camera& camera);
+    void draw_scoreboard(Renderer2D& r, const ClientView& view);
+    void draw_status_overlay(Renderer2D& r, const ClientView& view, const HudState& state);
+
+    NetGraph net_graph_;
+    std::string scratch_;  // reused for formatted lines
+};
+
+}  // namespace tickwire::game::client_app

@@ -1,0 +1,110 @@
+#include "net_graph.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "palette.hpp"
+
+namespace tickwire::game::client_app {
+namespace {
+
+constexpr Color kRtt{110, 200, 255};
+constexpr Color kIn{120, 230, 140};
+constexpr Color kOut{250, 170, 90};
+
+// "4.2 KB/s" style.
+void format_rate(char* out, std::size_t size, float bytes_per_s) {
+    if (bytes_per_s >= 1024.0f * 1024.0f) {
+        std::snprintf(out, size, "%.2f MB/s", static_cast<double>(bytes_per_s / (1024.0f * 1024.0f)));
+    } else if (bytes_per_s >= 1024.0f) {
+        std::snprintf(out, size, "%.1f KB/s", static_cast<double>(bytes_per_s / 1024.0f));
+    } else {
+        std::snprintf(out, size, "%.0f B/s", static_cast<double>(bytes_per_s));
+    }
+}
+
+}  // namespace
+
+void NetGraph::sample(const NetStats& stats, float time_s) {
+    if (last_sample_ >= 0 && time_s - last_sample_ < 0.1f) return;
+    last_sample_ = time_s;
+    history_[next_] = {stats.rtt_ms, stats.jitter_ms, stats.bytes_in_per_s, stats.bytes_out_per_s};
+    next_ = (next_ + 1) % kSamples;
+    count_ = std::min(count_ + 1, kSamples);
+}
+
+float NetGraph::draw(Renderer2D& r, float x, float y, const NetStats& stats) {
+    constexpr float kPad = 10;
+    constexpr float kLine = 18;
+    constexpr float kGraphH = 56;
+    constexpr float kBarsH = 26;
+    const float height = kPad * 2 + kLine * 4 + 8 + kGraphH + 6 + kBarsH + 4;
+    panel(r, x, y, kWidth, height, theme::kPanel, theme::kPanelEdge);
+
+    char line[96];
+    char in[24], out[24];
+    float ty = y + kPad;
+    std::snprintf(line, sizeof line, "RTT %.1f ms   jitter %.1f ms", static_cast<double>(stats.rtt_ms),
+                  static_cast<double>(stats.jitter_ms));
+    r.draw_text(x + kPad, ty, line, kRtt, 14);
+    ty += kLine;
+    std::snprintf(line, sizeof line, "snapshots %.1f/s   interp %.0f ms", static_cast<double>(stats.snapshot_rate_hz),
+                  static_cast<double>(stats.interpolation_delay_ms));
+    r.draw_text(x + kPad, ty, line, theme::kText, 14);
+    ty += kLine;
+    format_rate(in, sizeof in, stats.bytes_in_per_s);
+    format_rate(out, sizeof out, stats.bytes_out_per_s);
+    const engine::TextSize w = r.draw_text(x + kPad, ty, std::string("in ") + in, kIn, 14);
+    r.draw_text(x + kPad + static_cast<float>(w.width) + 16, ty, std::string("out ") + out, kOut, 14);
+    ty += kLine;
+    std::snprintf(line, sizeof line, "corrections %.1f/s   tick %u", static_cast<double>(stats.corrections_per_s),
+                  stats.server_tick);
+    r.draw_text(x + kPad, ty, line, stats.corrections_per_s > 2 ? theme::kWarning : theme::kText, 14);
+    ty += kLine + 8;
+
+    // RTT graph: jitter band behind the RTT line, scaled to the window's max.
+    const float gx = x + kPad, gw = kWidth - 2 * kPad;
+    r.fill_rect(gx, ty, gw, kGraphH, {0, 0, 0, 120});
+    float max_rtt = 20;
+    float max_rate = 1024;
+    for (std::size_t i = 0; i < count_; ++i) {
+        const Sample& s = history_[i];
+        max_rtt = std::max(max_rtt, s.rtt + s.jitter);
+        max_rate = std::max({max_rate, s.in, s.out});
+    }
+    max_rtt *= 1.15f;
+    const float step = gw / static_cast<float>(kSamples - 1);
+    const std::size_t first = (next_ + kSamples - count_) % kSamples;
+    float px = 0, py = 0;
+    for (std::size_t k = 0; k < count_; ++k) {
+        const Sample& s = history_[(first + k) % kSamples];
+        const float sx = gx + gw - static_cast<float>(count_ - 1 - k) * step;
+        const float top = ty + kGraphH - std::min(s.rtt + s.jitter, max_rtt) / max_rtt * kGraphH;
+        const float bottom = ty + kGraphH - std::max(s.rtt - s.jitter, 0.0f) / max_rtt * kGraphH;
+        r.fill_rect(sx - step / 2, top, std::max(step, 1.0f), std::max(bottom - top, 1.0f), with_alpha(kRtt, 50));
+        const float sy = ty + kGraphH - s.rtt / max_rtt * kGraphH;
+        if (k > 0) thick_line(r, px, py, sx, sy, 1.6f, kRtt);
+        px = sx;
+        py = sy;
+    }
+    std::snprintf(line, sizeof line, "%.0f ms", static_cast<double>(max_rtt));
+    r.draw_text(gx + 3, ty + 2, line, theme::kTextDim, 11);
+    ty += kGraphH + 6;
+
+    // Bytes in (up) and out (down) per sample, around a midline.
+    r.fill_rect(gx, ty, gw, kBarsH, {0, 0, 0, 120});
+    const float mid = ty + kBarsH / 2;
+    for (std::size_t k = 0; k < count_; ++k) {
+        const Sample& s = history_[(first + k) % kSamples];
+        const float sx = gx + gw - static_cast<float>(count_ - k) * step;
+        const float hi = s.in / max_rate * (kBarsH / 2 - 1);
+        const float ho = s.out / max_rate * (kBarsH / 2 - 1);
+        r.fill_rect(sx, mid - hi, std::max(step - 0.5f, 1.0f), hi, with_alpha(kIn, 190));
+        r.fill_rect(sx, mid, std::max(step - 0.5f, 1.0f), ho, with_alpha(kOut, 190));
+    }
+    r.draw_line(gx, mid, gx + gw, mid, {255, 255, 255, 40});
+    return height;
+}
+
+}  // namespace tickwire::game::client_app

@@ -1,0 +1,200 @@
+#include "world_renderer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "palette.hpp"
+
+namespace tickwire::game::client_app {
+namespace {
+
+constexpr float kGridStep = 50;   // world units between minor grid lines
+constexpr int kMajorEvery = 5;    // every fifth line is a major one
+constexpr float kBurstTime = 0.6f;  // seconds a destruction ring lasts
+constexpr float kFlashTime = 0.15f;
+
+bool on_screen(const Camera& c, float x, float y, float margin) {
+    const float sx = c.to_screen_x(x);
+    const float sy = c.to_screen_y(y);
+    return sx > -margin && sy > -margin && sx < c.view_w() * c.scale() + margin &&
+           sy < c.view_h() * c.scale() + margin;
+}
+
+}  // namespace
+
+void WorldRenderer::draw(Renderer2D& r, const ClientView& view, const Camera& camera, float time_s) {
+    track(view, time_s);
+    const float s = camera.scale();
+    r.clear(theme::kBackground);
+    draw_floor(r, view, camera);
+
+    // Obstacles: a soft drop shadow, the block, a lighter rim and a top bevel.
+    for (const ObstacleView& o : view.obstacles) {
+        const float x = camera.to_screen_x(o.x), y = camera.to_screen_y(o.y);
+        const float w = o.w * s, h = o.h * s;
+        r.fill_rect(x + 6 * s, y + 8 * s, w, h, {0, 0, 0, 90});
+        r.fill_rect(x, y, w, h, theme::kObstacle);
+        r.fill_rect(x + 3, y + 3, w - 6, std::min(h - 6, 5.0f * s), shade(theme::kObstacle, 0.12f));
+        thick_rect(r, x, y, w, h, 2, theme::kObstacleEdge);
+    }
+
+    // Projectiles: glow, then a hot core.
+    for (const ProjectileView& p : view.projectiles) {
+        if (!on_screen(camera, p.x, p.y, 20)) continue;
+        const float x = camera.to_screen_x(p.x), y = camera.to_screen_y(p.y);
+        const float rad = std::max(p.radius * s, 2.0f);
+        const Color c = player_color(p.colour);
+        r.fill_circle(x, y, rad * 2.8f, with_alpha(c, 40));
+        r.fill_circle(x, y, rad * 1.7f, with_alpha(c, 110));
+        r.fill_circle(x, y, rad, shade(c, 0.65f));
+    }
+
+    for (const ShipView& ship : view.ships) {
+        if (ship.alive && on_screen(camera, ship.x, ship.y, 60)) draw_ship(r, ship, camera, time_s);
+    }
+
+    // Destruction rings.
+    for (const Burst& b : bursts_) {
+        const float t = (time_s - b.start) / kBurstTime;
+        if (t < 0 || t >= 1) continue;
+        const float x = camera.to_screen_x(b.x), y = camera.to_screen_y(b.y);
+        const auto fade = static_cast<std::uint8_t>(220 * (1 - t));
+        const float rad = (b.radius + 50 * t) * s;
+        r.fill_circle(x, y, rad * (0.6f + 0.4f * t), with_alpha(b.color, static_cast<std::uint8_t>(fade / 4)));
+        r.draw_circle(x, y, rad, with_alpha(shade(b.color, 0.5f), fade));
+        r.draw_circle(x, y, rad * 0.7f, with_alpha(shade(b.color, 0.8f), fade));
+        for (int i = 0; i < 8; ++i) {
+            const float a = static_cast<float>(i) * 0.785398f + b.start;
+            const float d0 = rad * 0.8f, d1 = rad * 1.25f;
+            thick_line(r, x + std::cos(a) * d0, y + std::sin(a) * d0, x + std::cos(a) * d1, y + std::sin(a) * d1,
+                       2, with_alpha(shade(b.color, 0.6f), fade));
+        }
+    }
+
+    // Labels last, so no ship covers another's name.
+    for (const ShipView& ship : view.ships) {
+        if (ship.alive && on_screen(camera, ship.x, ship.y, 80)) draw_ship_labels(r, ship, camera);
+    }
+}
+
+void WorldRenderer::track(const ClientView& view, float time_s) {
+    ++frame_;
+    for (const ShipView& ship : view.ships) {
+        auto [it, inserted] = tracked_.try_emplace(ship.entity_id);
+        Tracked& t = it->second;
+        if (!inserted && t.alive && ship.alive && ship.health < t.health) t.flash_until = time_s + kFlashTime;
+        if (!inserted && t.alive && !ship.alive) {
+            bursts_.push_back({ship.x, ship.y, ship.radius, time_s, player_color(ship.colour)});
+        }
+        t.health = ship.health;
+        t.alive = ship.alive;
+        t.seen_frame = frame_;
+    }
+    std::erase_if(tracked_, [this](const auto& kv) { return kv.second.seen_frame != frame_; });
+    std::erase_if(bursts_, [time_s](const Burst& b) { return time_s - b.start >= kBurstTime; });
+}
+
+void WorldRenderer::draw_floor(Renderer2D& r, const ClientView& view, const Camera& camera) {
+    if (view.arena_w <= 0 || view.arena_h <= 0) return;
+    const float s = camera.scale();
+    const float x0 = camera.to_screen_x(0), y0 = camera.to_screen_y(0);
+    const float w = view.arena_w * s, h = view.arena_h * s;
+
+    // Outer glow, then the floor.
+    for (int i = 4; i >= 1; --i) {
+        const float g = static_cast<float>(i) * 5;
+        r.fill_rect(x0 - g, y0 - g, w + 2 * g, h + 2 * g, with_alpha(theme::kBorder, static_cast<std::uint8_t>(10 + 6 * (4 - i))));
+    }
+    r.fill_rect(x0, y0, w, h, theme::kFloor);
+
+    // Grid, only the lines in view.
+    const int first_x = std::max(0, static_cast<int>(std::floor(camera.view_x() / kGridStep)));
+    const int last_x = std::min(static_cast<int>(view.arena_w / kGridStep),
+                                static_cast<int>(std::ceil((camera.view_x() + camera.view_w()) / kGridStep)));
+    for (int i = first_x; i <= last_x; ++i) {
+        const float x = camera.to_screen_x(static_cast<float>(i) * kGridStep);
+        r.draw_line(x, y0, x, y0 + h, i % kMajorEvery == 0 ? theme::kGridMajor : theme::kGridMinor);
+    }
+    const int first_y = std::max(0, static_cast<int>(std::floor(camera.view_y() / kGridStep)));
+    const int last_y = std::min(static_cast<int>(view.arena_h / kGridStep),
+                                static_cast<int>(std::ceil((camera.view_y() + camera.view_h()) / kGridStep)));
+    for (int i = first_y; i <= last_y; ++i) {
+        const float y = camera.to_screen_y(static_cast<float>(i) * kGridStep);
+        r.draw_line(x0, y, x0 + w, y, i % kMajorEvery == 0 ? theme::kGridMajor : theme::kGridMinor);
+    }
+
+    // Border: a bright rail with corner brackets.
+    thick_rect(r, x0 - 3, y0 - 3, w + 6, h + 6, 3, theme::kBorder);
+    const float c = 28;
+    const Color bright = shade(theme::kBorder, 0.5f);
+    for (const auto& [cx, cy, dx, dy] : {std::array<float, 4>{x0 - 3, y0 - 3, 1, 1}, {x0 + w + 3, y0 - 3, -1, 1},
+                                        {x0 - 3, y0 + h + 3, 1, -1}, {x0 + w + 3, y0 + h + 3, -1, -1}}) {
+        thick_line(r, cx, cy + dy * 1.5f, cx + dx * c, cy + dy * 1.5f, 3, bright);
+        thick_line(r, cx + dx * 1.5f, cy, cx + dx * 1.5f, cy + dy * c, 3, bright);
+    }
+}
+
+void WorldRenderer::draw_ship(Renderer2D& r, const ShipView& ship, const Camera& camera, float time_s) {
+    const float s = camera.scale();
+    const float x = camera.to_screen_x(ship.x), y = camera.to_screen_y(ship.y);
+    const float rad = std::max(ship.radius * s, 6.0f);
+    const Color c = player_color(ship.colour);
+    const float ca = std::cos(ship.angle), sa = std::sin(ship.angle);
+
+    r.fill_circle(x + 4, y + 6, rad, {0, 0, 0, 80});  // shadow
+    if (ship.local) {
+        // Own ship: a soft halo and a pulsing white ring.
+        const float pulse = 0.5f + 0.5f * std::sin(time_s * 4.0f);
+        r.fill_circle(x, y, rad + 14, with_alpha(c, 34));
+        r.draw_circle(x, y, rad + 7 + 1.5f * pulse, {255, 255, 255, static_cast<std::uint8_t>(150 + 80 * pulse)});
+        r.draw_circle(x, y, rad + 8 + 1.5f * pulse, {255, 255, 255, 60});
+        // Aim guide: fading dots along the heading.
+        for (int i = 0; i < 6; ++i) {
+            const float d = rad + 22 + static_cast<float>(i) * 16;
+            r.fill_circle(x + ca * d, y + sa * d, 2.2f, {255, 255, 255, static_cast<std::uint8_t>(170 - i * 26)});
+        }
+    }
+
+    // Nose: a wedge from the hull's rim to a point ahead of it.
+    const float tip = rad + 10 * s + 2;
+    const float wing = 0.62f;
+    r.fill_triangle(x + ca * tip, y + sa * tip, x + std::cos(ship.angle + wing) * rad * 0.95f,
+                    y + std::sin(ship.angle + wing) * rad * 0.95f, x + std::cos(ship.angle - wing) * rad * 0.95f,
+                    y + std::sin(ship.angle - wing) * rad * 0.95f, shade(c, 0.45f));
+    // Hull: dark rim, body, cockpit.
+    r.fill_circle(x, y, rad, shade(c, -0.35f));
+    r.fill_circle(x, y, rad * 0.82f, c);
+    r.fill_circle(x - rad * 0.22f, y - rad * 0.25f, rad * 0.35f, with_alpha(shade(c, 0.5f), 140));
+    r.fill_circle(x + ca * rad * 0.3f, y + sa * rad * 0.3f, rad * 0.3f, shade(c, -0.6f));
+    r.draw_circle(x, y, rad, shade(c, 0.35f));
+
+    const auto it = tracked_.find(ship.entity_id);
+    if (it != tracked_.end() && it->second.flash_until > time_s) {
+        const float t = (it->second.flash_until - time_s) / kFlashTime;
+        r.fill_circle(x, y, rad + 2, {255, 255, 255, static_cast<std::uint8_t>(200 * t)});
+    }
+}
+
+void WorldRenderer::draw_ship_labels(Renderer2D& r, const ShipView& ship, const Camera& camera) {
+    const float s = camera.scale();
+    const float x = camera.to_screen_x(ship.x), y = camera.to_screen_y(ship.y);
+    const float rad = std::max(ship.radius * s, 6.0f);
+
+    // Name above.
+    constexpr int kNameSize = 13;
+    const engine::TextSize ts = r.measure_text(ship.name, kNameSize);
+    const float tx = std::round(x - static_cast<float>(ts.width) / 2);
+    const float ty = std::round(y - rad - 16 - static_cast<float>(ts.height));
+    r.fill_rect(tx - 5, ty - 1, static_cast<float>(ts.width) + 10, static_cast<float>(ts.height) + 2, {0, 0, 0, 120});
+    r.draw_text(tx, ty, ship.name, ship.local ? Color{255, 255, 255} : shade(player_color(ship.colour), 0.55f),
+                kNameSize);
+
+    // Health bar just above the hull.
+    const float bw = std::max(36.0f, rad * 2.2f), bh = 5;
+    const float bx = std::round(x - bw / 2), by = std::round(y - rad - 12);
+    r.fill_rect(bx - 1, by - 1, bw + 2, bh + 2, {0, 0, 0, 170});
+    bar(r, bx, by, bw, bh, static_cast<float>(ship.health) / 100.0f, health_color(ship.health), {60, 20, 24, 255});
+}
+
+}  // namespace tickwire::game::client_app
