@@ -1,0 +1,145 @@
+// tickwire-server: the authoritative arena match server.
+//
+//   tickwire-server [--port 7777] [--address 0.0.0.0] [--tick-rate 60] [--snapshot-rate 30]
+//                   [--max-players 32] [--max-rooms 64] [--no-create]
+//                   [--tls-cert cert.pem --tls-key key.pem] [--log-level info]
+//                   [--status-interval 5] [--duration S]
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+
+#include "tickwire/engine/game_loop.hpp"
+#include "tickwire/game/server/match_server.hpp"
+
+namespace {
+
+tickwire::engine::GameLoop* g_loop = nullptr;
+
+extern "C" void on_signal(int) {
+    if (g_loop != nullptr) g_loop->request_stop();  // an atomic store: signal-safe
+}
+
+void usage(std::FILE* out) {
+    std::fputs(
+        "usage: tickwire-server [options]\n"
+        "  --port N             TCP port (default 7777; 0 picks one)\n"
+        "  --address A          bind address (default 0.0.0.0)\n"
+        "  --tick-rate HZ       simulation rate (default 60)\n"
+        "  --snapshot-rate HZ   snapshots per second per client (default 30)\n"
+        "  --max-players N      per room, 1..32 (default 32)\n"
+        "  --max-rooms N        (default 64)\n"
+        "  --no-create          refuse unknown room codes (and /room/auto with no space)\n"
+        "  --tls-cert FILE      PEM certificate; with --tls-key serves wss://\n"
+        "  --tls-key FILE       PEM private key\n"
+        "  --log-level L        error | warn | info | debug (default info)\n"
+        "  --status-interval S  seconds between status lines (default 5; 0 = none)\n"
+        "  --duration S         stop after S seconds (default: until Ctrl-C)\n"
+        "Rooms: ws://HOST:PORT/room/CODE joins or creates CODE; /room/auto joins the\n"
+        "fullest room with space. GET http://HOST:PORT/rooms lists rooms as JSON.\n",
+        out);
+}
+
+int to_int(const std::string& flag, const char* value, int lo, int hi) {
+    char* end = nullptr;
+    const long v = std::strtol(value, &end, 10);
+    if (end == value || *end != '\0' || v < lo || v > hi) {
+        throw std::invalid_argument(flag + " wants a number in " + std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    return static_cast<int>(v);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace tickwire::game::server;
+    ServerConfig config;
+    double status_interval = 5, duration = 0;
+    try {
+        for (int i = 1; i < argc; ++i) {
+            const std::string a = argv[i];
+            auto next = [&]() -> const char* {
+                if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+                return argv[++i];
+            };
+            if (a == "--help" || a == "-h") {
+                usage(stdout);
+                return 0;
+            } else if (a == "--port") {
+                config.port = static_cast<std::uint16_t>(to_int(a, next(), 0, 65535));
+            } else if (a == "--address") {
+                config.address = next();
+            } else if (a == "--tick-rate") {
+                config.tick_rate = to_int(a, next(), 1, 240);
+            } else if (a == "--snapshot-rate") {
+                config.snapshot_rate = to_int(a, next(), 1, 240);
+            } else if (a == "--max-players") {
+                config.max_players = to_int(a, next(), 1, 32);
+            } else if (a == "--max-rooms") {
+                config.max_rooms = to_int(a, next(), 1, 10000);
+            } else if (a == "--no-create") {
+                config.allow_create = false;
+            } else if (a == "--tls-cert") {
+                config.tls_certificate_file = next();
+            } else if (a == "--tls-key") {
+                config.tls_private_key_file = next();
+            } else if (a == "--log-level") {
+                const std::string v = next();
+                if (!parse_log_level(v, config.log_level)) throw std::invalid_argument("--log-level: " + v);
+            } else if (a == "--status-interval") {
+                status_interval = to_int(a, next(), 0, 3600);
+            } else if (a == "--duration") {
+                duration = to_int(a, next(), 0, 1000000);
+            } else {
+                throw std::invalid_argument("unknown option " + a);
+            }
+        }
+        if (config.snapshot_rate > config.tick_rate) throw std::invalid_argument("--snapshot-rate above --tick-rate");
+        if (config.tls_certificate_file.empty() != config.tls_private_key_file.empty()) {
+            throw std::invalid_argument("--tls-cert and --tls-key go together");
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tickwire-server: %s\n", e.what());
+        usage(stderr);
+        return 2;
+    }
+
+    std::error_code ec;
+    auto server = MatchServer::start(config, ec);
+    if (!server) {
+        std::fprintf(stderr, "tickwire-server: cannot listen on %s:%u: %s\n", config.address.c_str(), config.port,
+                     ec.message().c_str());
+        return 1;
+    }
+    std::printf("listening on %s://%s:%u (tick %d Hz, snapshots %d Hz)\n",
+                config.tls_certificate_file.empty() ? "ws" : "wss", config.address.c_str(), server->port(),
+                config.tick_rate, config.snapshot_rate);
+    std::fflush(stdout);
+
+    const auto status_ticks = static_cast<std::uint64_t>(status_interval * config.tick_rate);
+    const auto stop_tick = static_cast<std::uint64_t>(duration * config.tick_rate);
+    tickwire::engine::GameLoop* loop_ptr = nullptr;
+    tickwire::engine::GameLoopHooks hooks;
+    hooks.network_in = [&] { server->network_in(); };
+    hooks.step = [&](std::uint64_t tick, double) {
+        server->step();
+        if (status_ticks != 0 && tick % status_ticks == 0) {
+            std::printf("%s\n", server->status_line(loop_ptr->stats().tick_time.p99).c_str());
+            std::fflush(stdout);
+        }
+        if (stop_tick != 0 && tick >= stop_tick) loop_ptr->request_stop();
+    };
+    hooks.network_out = [&] { server->network_out(); };
+    tickwire::engine::GameLoop loop({.tick_rate_hz = config.tick_rate, .headless = true}, std::move(hooks));
+    loop_ptr = &loop;
+    g_loop = &loop;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    loop.run();
+    g_loop = nullptr;
+    server->shutdown();
+    std::printf("%s\nstopped\n", server->status_line(loop.stats().tick_time.p99).c_str());
+    return 0;
+}

@@ -1,0 +1,582 @@
+#include "tickwire/game/server/match_server.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <random>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tickwire/game/protocol/wire.hpp"
+#include "tickwire/net/server.hpp"
+
+namespace tickwire::game::server {
+
+namespace {
+
+using protocol::Entity;
+using protocol::Frame;
+using Clock = std::chrono::steady_clock;
+
+// Application close codes (4000-4999 are ours by RFC 6455).
+constexpr std::uint16_t kCloseBadMessage = 4000;   // failed verification / unexpected kind
+constexpr std::uint16_t kCloseRoomFull = 4003;
+constexpr std::uint16_t kCloseNoSuchRoom = 4004;
+constexpr std::uint16_t kCloseVersion = 4005;
+constexpr std::uint16_t kCloseHelloTimeout = 4008;
+
+constexpr std::size_t kMaxQueuedFrames = 8;  // input buffered ahead of the sim, ~133 ms
+constexpr int kChatBurst = 5;                // messages, refilled one per second
+
+bool valid_code(std::string_view code) {
+    if (code.empty() || code.size() > 16) return false;
+    return std::all_of(code.begin(), code.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+}
+
+std::string clean_text(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';  // no control characters in anyone's chat box
+    }
+    return out;
+}
+
+std::string json_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+const char* to_string(LogLevel level) noexcept {
+    switch (level) {
+    case LogLevel::error: return "error";
+    case LogLevel::warn: return "warn";
+    case LogLevel::info: return "info";
+    case LogLevel::debug: return "debug";
+    }
+    return "?";
+}
+
+bool parse_log_level(std::string_view text, LogLevel& out) noexcept {
+    for (LogLevel l : {LogLevel::error, LogLevel::warn, LogLevel::info, LogLevel::debug}) {
+        if (text == to_string(l)) {
+            out = l;
+            return true;
+        }
+    }
+    return false;
+}
+
+struct Client {
+    net::ConnectionId id = net::kInvalidConnection;
+    std::string room;  // requested at connect, the actual one after Hello
+    std::string name;
+    std::uint32_t player_id = 0;  // 0 until joined
+    Clock::time_point connected_at;
+    // Input: frames the sim has not consumed yet, oldest first.
+    std::deque<Frame> frames;
+    std::uint32_t newest_sequence = 0;   // highest sequence received
+    std::uint32_t applied_sequence = 0;  // highest applied by the sim
+    double input_tokens = 0;             // input messages allowed (token bucket)
+    double chat_tokens = kChatBurst;
+    // Snapshots: the newest acked and what was sent after it.
+    std::uint32_t acked_tick = 0;
+    std::deque<std::uint32_t> unacked;  // ticks sent, not yet acked, oldest first
+    std::uint32_t last_probe_tick = 0;
+    bool closing = false;  // kicked: ignore whatever else it sends
+};
+
+struct Room {
+    std::string code;
+    std::uint32_t id = 0;
+    sim::World world;
+    protocol::SnapshotRing ring;
+    std::vector<net::ConnectionId> members;
+    std::uint32_t next_player_id = 1;
+    Clock::time_point empty_since;
+    // Match events since the last batch.
+    std::vector<KillEvent> kills;
+    std::vector<ScoreEvent> scores;
+    std::vector<RespawnEvent> respawns;
+};
+
+struct MatchServer::Impl {
+    ServerConfig config;
+    net::Server server;
+    protocol::Codec codec;
+    std::unordered_map<net::ConnectionId, Client> clients;
+    std::map<std::string, Room> rooms;  // ordered: /rooms lists them stably
+    std::uint32_t next_room_id = 1;
+    std::uint32_t tick = 0;
+    int snapshot_every = 2;
+    Clock::time_point last_publish;
+    MatchStats stats;
+    MatchStats last_status;
+    Clock::time_point last_status_at = Clock::now();
+    std::mt19937 rng{std::random_device{}()};
+    std::vector<Entity> full, changed;
+    std::vector<std::uint32_t> removed;
+
+    template <class... A>
+    void log(LogLevel level, const char* fmt, A... args) {
+        if (level > config.log_level) return;
+        std::fprintf(stderr, "[%s] ", to_string(level));
+        std::fprintf(stderr, fmt, args...);
+        std::fputc('\n', stderr);
+    }
+
+    void kick(Client& c, std::uint16_t code, session::ErrorCode error, std::string_view why) {
+        if (c.closing) return;
+        c.closing = true;
+        log(LogLevel::warn, "closing #%u (%s): %d %.*s", c.id, c.name.c_str(), code, static_cast<int>(why.size()),
+            why.data());
+        server.send(c.id, codec.error(error, why));
+        server.close(c.id, code, why);
+        ++stats.bad_clients_closed;
+    }
+
+    void send_room(const Room& room, const net::Message& message) {
+        server.send(std::span<const net::ConnectionId>(room.members), message);
+    }
+
+    Room* find_room(const std::string& code) {
+        const auto it = rooms.find(code);
+        return it == rooms.end() ? nullptr : &it->second;
+    }
+
+    std::string random_code() {
+        static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        for (;;) {
+            std::string code;
+            for (int i = 0; i < 4; ++i) code += kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
+            if (!rooms.contains(code)) return code;
+        }
+    }
+
+    // Which room a Hello joins: the path's code, or the fullest with space.
+    // Null with a reason when refused.
+    Room* room_for(const std::string& requested, std::string& why, std::uint16_t& code) {
+        const int capacity = std::clamp(config.max_players, 1, sim::kMaxPlayers);
+        if (requested == "auto") {
+            Room* best = nullptr;
+            for (auto& [k, r] : rooms) {
+                if (static_cast<int>(r.members.size()) >= capacity) continue;
+                if (best == nullptr || r.members.size() > best->members.size()) best = &r;
+            }
+            if (best != nullptr) return best;
+            if (!config.allow_create) {
+                why = "no room with space";
+                code = kCloseRoomFull;
+                return nullptr;
+            }
+            return create_room(random_code(), why, code);
+        }
+        if (Room* r = find_room(requested)) {
+            if (static_cast<int>(r->members.size()) >= capacity) {
+                why = "room full";
+                code = kCloseRoomFull;
+                return nullptr;
+            }
+            return r;
+        }
+        if (!config.allow_create) {
+            why = "no such room";
+            code = kCloseNoSuchRoom;
+            return nullptr;
+        }
+        return create_room(requested, why, code);
+    }
+
+    Room* create_room(const std::string& room_code, std::string& why, std::uint16_t& code) {
+        if (static_cast<int>(rooms.size()) >= config.max_rooms) {
+            why = "server full: too many rooms";
+            code = kCloseRoomFull;
+            return nullptr;
+        }
+        Room& r = rooms[room_code];
+        r.code = room_code;
+        r.id = next_room_id++;
+        log(LogLevel::info, "room %s created", room_code.c_str());
+        return &r;
+    }
+
+    void on_connected(const net::ServerEvent& ev) {
+        Client c;
+        c.id = ev.id;
+        c.connected_at = Clock::now();
+        c.input_tokens = config.tick_rate;
+        const std::string_view path = ev.path();
+        constexpr std::string_view kPrefix = "/room/";
+        std::string_view code = path.starts_with(kPrefix) ? path.substr(kPrefix.size()) : std::string_view("auto");
+        if (path == "/" || path.empty()) code = "auto";
+        c.room = std::string(code);
+        auto [it, fresh] = clients.emplace(ev.id, std::move(c));
+        (void)fresh;
+        log(LogLevel::debug, "open #%u %.*s", ev.id, static_cast<int>(path.size()), path.data());
+        if (!valid_code(it->second.room)) {
+            kick(it->second, kCloseNoSuchRoom, session::ErrorCode::Unknown, "bad room code (1-16 of A-Z a-z 0-9 - _)");
+        }
+    }
+
+    void on_hello(Client& c, const session::Hello& hello) {
+        if (c.player_id != 0) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "second hello");
+        if (hello.protocol_version() != schemas::kProtocolVersion) {
+            return kick(c, kCloseVersion, session::ErrorCode::ProtocolVersion, "protocol version not supported");
+        }
+        std::string name = hello.client_name() != nullptr ? clean_text(hello.client_name()->string_view()) : "";
+        if (name.empty() || name.front() == '/') name = "player";
+        std::string why;
+        std::uint16_t code = 0;
+        Room* room = room_for(c.room, why, code);
+        if (room == nullptr) {
+            return kick(c, code, code == kCloseRoomFull ? session::ErrorCode::RoomFull : session::ErrorCode::Unknown,
+                        why);
+        }
+        const std::uint32_t pid = room->next_player_id++;
+        if (pid > 0xFFFF || !room->world.add_player(pid)) {
+            return kick(c, kCloseRoomFull, session::ErrorCode::RoomFull, "room full");
+        }
+        c.room = room->code;
+        c.name = name;
+        c.player_id = pid;
+        room->members.push_back(c.id);
+
+        schemas::WelcomeInfo welcome;
+        welcome.session_id = (std::uint64_t{rng()} << 32) | rng();
+        welcome.tick_rate_hz = static_cast<std::uint16_t>(config.tick_rate);
+        welcome.server_tick = tick;
+        server.send(c.id, codec.welcome(welcome));
+        schemas::JoinRoomResultInfo result;
+        result.accepted = true;
+        result.room_id = room->id;
+        result.player_id = pid;
+        result.entity_id = room->world.find_ship(pid)->entity_id;
+        result.reason = room->code;
+        server.send(c.id, codec.join_result(result));
+        // Who is already here, and their scores.
+        std::vector<ScoreEvent> scores;
+        for (const net::ConnectionId other : room->members) {
+            const Client& o = clients.at(other);
+            if (other == c.id) continue;
+            server.send(c.id, codec.chat(o.player_id, o.name, "/present"));
+            if (const sim::Ship* s = room->world.find_ship(o.player_id)) {
+                scores.emplace_back(tick, o.player_id, s->score, 0);
+            }
+        }
+        if (!scores.empty()) server.send(c.id, codec.events({}, scores, {}));
+        send_room(*room, codec.chat(pid, c.name, "/joined"));
+        log(LogLevel::info, "#%u %s joined room %s as player %u (%zu players)", c.id, c.name.c_str(),
+            room->code.c_str(), pid, room->members.size());
+    }
+
+    void on_input(Client& c, const PlayerInput& input) {
+        // One message per client tick is expected; a burst allowance covers
+        // a stall. More than that is a flood: close.
+        if (c.input_tokens < 1) {
+            return kick(c, close_code_policy(), session::ErrorCode::RateLimited, "input rate limit");
+        }
+        c.input_tokens -= 1;
+        for (const Frame* f : *input.frames()) {
+            // Redundant copies of frames already received are expected; only newer ones count.
+            if (f->sequence() <= c.newest_sequence) continue;
+            c.newest_sequence = f->sequence();
+            c.frames.push_back(*f);
+        }
+        // A client running ahead of the server (or lying) cannot bank input:
+        // the sim takes one frame per tick, the rest is dropped oldest first.
+        while (c.frames.size() > kMaxQueuedFrames) {
+            c.frames.pop_front();
+            ++stats.inputs_dropped;
+        }
+    }
+
+    static std::uint16_t close_code_policy() { return net::close_code::policy_violation; }
+
+    void on_chat(Client& c, const ChatMessage& chat) {
+        if (c.chat_tokens < 1) {
+            server.send(c.id, codec.chat(0, "", "slow down: at most 5 messages in 5 seconds"));
+            return;
+        }
+        c.chat_tokens -= 1;
+        std::string text = clean_text(chat.text()->string_view());
+        if (text.empty() || text.front() == '/') return;  // '/' is reserved for the server's roster
+        Room* room = find_room(c.room);
+        if (room == nullptr) return;
+        ++stats.chat_messages;
+        send_room(*room, codec.chat(c.player_id, c.name, text));
+    }
+
+    void on_ack(Client& c, std::uint32_t ack) {
+        // Only a tick we actually sent counts; a lie cannot pick a baseline.
+        const auto it = std::find(c.unacked.begin(), c.unacked.end(), ack);
+        if (it == c.unacked.end()) return;
+        c.acked_tick = ack;
+        c.unacked.erase(c.unacked.begin(), it + 1);
+    }
+
+    void on_message(Client& c, const net::Message& message) {
+        const protocol::Incoming in = protocol::decode(message.bytes());
+        if (in.packet == nullptr) {
+            return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, in.error);
+        }
+        switch (in.packet->body_type()) {
+        case session::Body::Hello: return on_hello(c, *in.packet->body_as_Hello());
+        case session::Body::ClockSyncRequest: {
+            schemas::ClockSyncInfo sync;
+            sync.client_send_time_us = in.packet->body_as_ClockSyncRequest()->client_send_time_us();
+            sync.server_receive_time_us = protocol::now_us();
+            sync.server_send_time_us = protocol::now_us();
+            sync.server_tick = tick;
+            server.send(c.id, codec.clock_response(sync));
+            return;
+        }
+        case session::Body::Ack: return on_ack(c, in.packet->body_as_Ack()->ack());
+        case session::Body::Payload: break;
+        default: return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "unexpected packet kind");
+        }
+        if (c.player_id == 0) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "payload before hello");
+        switch (in.game->body_type()) {
+        case Body::PlayerInput: return on_input(c, *in.game->body_as_PlayerInput());
+        case Body::ChatMessage: return on_chat(c, *in.game->body_as_ChatMessage());
+        case Body::LeaveRoom: server.close(c.id, net::close_code::normal, "left"); return;
+        default: return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "unexpected game message");
+        }
+    }
+
+    void on_disconnected(const net::ServerEvent& ev) {
+        const auto it = clients.find(ev.id);
+        if (it == clients.end()) return;
+        Client& c = it->second;
+        log(LogLevel::debug, "close #%u %d %.*s", ev.id, ev.close_code, static_cast<int>(ev.reason().size()),
+            ev.reason().data());
+        if (Room* room = c.player_id != 0 ? find_room(c.room) : nullptr) {
+            room->world.remove_player(c.player_id);
+            std::erase(room->members, c.id);
+            if (room->members.empty()) room->empty_since = Clock::now();
+            send_room(*room, codec.chat(c.player_id, c.name, "/left"));
+            log(LogLevel::info, "%s left room %s (%zu players)", c.name.c_str(), room->code.c_str(),
+                room->members.size());
+        }
+        clients.erase(it);
+    }
+
+    void network_in() {
+        net::ServerEvent ev;
+        while (server.poll(ev)) {
+            switch (ev.type) {
+            case net::ServerEventType::connected: on_connected(ev); break;
+            case net::ServerEventType::disconnected: on_disconnected(ev); break;
+            case net::ServerEventType::message: {
+                const auto it = clients.find(ev.id);
+                if (it != clients.end() && !it->second.closing) on_message(it->second, ev.message);
+                break;
+            }
+            }
+        }
+    }
+
+    void step() {
+        ++tick;
+        const auto now = Clock::now();
+        for (auto& [id, c] : clients) {
+            // Token buckets: one input message per tick plus a 1 s burst; chat 1/s.
+            c.input_tokens = std::min<double>(c.input_tokens + 1.0, 2.0 * config.tick_rate);
+            c.chat_tokens = std::min<double>(c.chat_tokens + 1.0 / config.tick_rate, kChatBurst);
+            if (c.player_id == 0 && now - c.connected_at > config.hello_timeout) {
+                kick(c, kCloseHelloTimeout, session::ErrorCode::Timeout, "no hello");
+            }
+            if (c.player_id == 0) continue;
+            Room* room = find_room(c.room);
+            if (room == nullptr) continue;
+            // The sim consumes exactly one frame per tick: no speed hack by
+            // sending more. Without a new frame the last input is held.
+            if (!c.frames.empty()) {
+                const Frame f = c.frames.front();
+                c.frames.pop_front();
+                room->world.set_input(c.player_id, protocol::to_input(f));
+                c.applied_sequence = f.sequence();
+                ++stats.inputs_applied;
+            }
+        }
+        for (auto it = rooms.begin(); it != rooms.end();) {
+            Room& r = it->second;
+            if (r.members.empty() && now - r.empty_since > config.room_linger) {
+                log(LogLevel::info, "room %s removed (empty)", r.code.c_str());
+                it = rooms.erase(it);
+                continue;
+            }
+            r.world.step();
+            for (const sim::Kill& k : r.world.kills()) {
+                r.kills.emplace_back(k.tick, k.killer, k.victim, std::uint8_t{0});
+                if (const sim::Ship* s = r.world.find_ship(k.killer)) {
+                    r.scores.emplace_back(k.tick, k.killer, s->score, 1);
+                }
+            }
+            for (const sim::Respawn& s : r.world.respawns()) {
+                r.respawns.emplace_back(s.tick, s.player, s.entity, s.x, s.y);
+            }
+            ++it;
+        }
+    }
+
+    void send_snapshots(Room& room) {
+        protocol::capture(room.world, full);
+        room.ring.put(tick, full);
+        for (const net::ConnectionId id : room.members) {
+            Client& c = clients.at(id);
+            // Superseding: net has no per-connection "written" signal, so the
+            // ack gap stands in for it. A client this far behind has not read
+            // what we sent; queueing more would only put fresh state behind
+            // stale state. Skip (the next one replaces it), but probe once a
+            // second so a client that recovers catches up.
+            if (static_cast<int>(c.unacked.size()) >= config.max_unacked_snapshots &&
+                tick - c.last_probe_tick < static_cast<std::uint32_t>(config.tick_rate)) {
+                ++stats.snapshots_superseded;
+                continue;
+            }
+            if (static_cast<int>(c.unacked.size()) >= config.max_unacked_snapshots) c.last_probe_tick = tick;
+            const std::vector<Entity>* base = protocol::choose_baseline(room.ring, c.acked_tick);
+            schemas::SnapshotHeader header{tick, 0, c.applied_sequence};
+            net::Message msg;
+            if (base != nullptr) {
+                header.baseline_tick = c.acked_tick;
+                protocol::diff(*base, full, changed, removed);
+                msg = codec.snapshot(header, changed, removed);
+                stats.entities_sent += changed.size();
+            } else {
+                c.acked_tick = 0;
+                msg = codec.snapshot(header, full, {});
+                stats.entities_sent += full.size();
+                ++stats.snapshots_full;
+            }
+            stats.snapshot_bytes += msg.size();
+            ++stats.snapshots_sent;
+            server.send(id, std::move(msg));
+            c.unacked.push_back(tick);
+            while (c.unacked.size() > 64) c.unacked.pop_front();
+        }
+        if (!room.kills.empty() || !room.scores.empty() || !room.respawns.empty()) {
+            send_room(room, codec.events(room.kills, room.scores, room.respawns));
+            room.kills.clear();
+            room.scores.clear();
+            room.respawns.clear();
+        }
+    }
+
+    void publish_rooms() {
+        std::string json = "[";
+        for (const auto& [code, r] : rooms) {
+            if (json.size() > 1) json += ',';
+            char buf[160];
+            std::snprintf(buf, sizeof(buf), "{\"code\":\"%s\",\"players\":%zu,\"capacity\":%d,\"tick\":%u}",
+                          json_escape(code).c_str(), r.members.size(), std::clamp(config.max_players, 1, 32),
+                          r.world.tick());
+            json += buf;
+        }
+        json += "]\n";
+        server.publish_http("/rooms", json);
+    }
+
+    void network_out() {
+        if (tick % static_cast<std::uint32_t>(snapshot_every) == 0) {
+            for (auto& [code, room] : rooms) send_snapshots(room);
+        }
+        const auto now = Clock::now();
+        if (now - last_publish >= std::chrono::seconds(1)) {
+            last_publish = now;
+            publish_rooms();
+        }
+        server.flush();
+    }
+};
+
+MatchServer::MatchServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MatchServer::~MatchServer() = default;
+
+std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std::error_code& ec) {
+    auto impl = std::make_unique<Impl>();
+    impl->config = config;
+    impl->config.max_players = std::clamp(config.max_players, 1, sim::kMaxPlayers);
+    impl->snapshot_every = std::max(1, config.tick_rate / std::max(1, config.snapshot_rate));
+    net::ServerOptions options;
+    options.address = config.address;
+    options.port = config.port;
+    options.tls_certificate_file = config.tls_certificate_file;
+    options.tls_private_key_file = config.tls_private_key_file;
+    options.max_connections = static_cast<std::size_t>(config.max_rooms) * static_cast<std::size_t>(config.max_players) + 16;
+    options.max_message_size = schemas::kMaxPacketBytes;
+    // A client stalled for seconds holds at most this much; beyond it the net
+    // layer closes it as a slow consumer (superseding keeps us far below).
+    options.write_queue_limit_bytes = 1u << 20;
+    options.log = config.log_level >= LogLevel::warn;
+    impl->server = net::Server::listen(options, ec);
+    if (!impl->server) return nullptr;
+    impl->publish_rooms();
+    return std::unique_ptr<MatchServer>(new MatchServer(std::move(impl)));
+}
+
+std::uint16_t MatchServer::port() const noexcept { return impl_->server.port(); }
+void MatchServer::network_in() { impl_->network_in(); }
+void MatchServer::step() { impl_->step(); }
+void MatchServer::network_out() { impl_->network_out(); }
+
+MatchStats MatchServer::stats() const noexcept {
+    MatchStats s = impl_->stats;
+    s.rooms = impl_->rooms.size();
+    s.players = 0;
+    for (const auto& [code, r] : impl_->rooms) s.players += r.members.size();
+    const net::ServerStats ns = impl_->server.stats();
+    s.bytes_out = ns.bytes_out;
+    s.bytes_in = ns.bytes_in;
+    return s;
+}
+
+std::string MatchServer::status_line(std::chrono::nanoseconds tick_p99) {
+    const MatchStats s = stats();
+    const auto now = Clock::now();
+    const double secs = std::max(1e-3, std::chrono::duration<double>(now - impl_->last_status_at).count());
+    const MatchStats& p = impl_->last_status;
+    char buf[320];
+    std::snprintf(buf, sizeof(buf),
+                  "rooms %llu players %llu tick p99 %.2f ms out %.1f kB/s in %.1f kB/s snapshots %.0f/s "
+                  "(%.1f B/entity) superseded %llu closed %llu",
+                  static_cast<unsigned long long>(s.rooms), static_cast<unsigned long long>(s.players),
+                  std::chrono::duration<double, std::milli>(tick_p99).count(),
+                  static_cast<double>(s.bytes_out - p.bytes_out) / secs / 1000.0,
+                  static_cast<double>(s.bytes_in - p.bytes_in) / secs / 1000.0,
+                  static_cast<double>(s.snapshots_sent - p.snapshots_sent) / secs,
+                  s.entities_sent == p.entities_sent
+                      ? 0.0
+                      : static_cast<double>(s.snapshot_bytes - p.snapshot_bytes) /
+                            static_cast<double>(s.entities_sent - p.entities_sent),
+                  static_cast<unsigned long long>(s.snapshots_superseded),
+                  static_cast<unsigned long long>(s.bad_clients_closed));
+    impl_->last_status = s;
+    impl_->last_status_at = now;
+    return buf;
+}
+
+bool MatchServer::ship_position(const std::string& room, std::uint32_t player_id, float& x, float& y) const {
+    const auto it = impl_->rooms.find(room);
+    const sim::Ship* s = it != impl_->rooms.end() ? it->second.world.find_ship(player_id) : nullptr;
+    if (s == nullptr) return false;
+    x = static_cast<float>(s->body.x) / sim::kUnit;
+    y = static_cast<float>(s->body.y) / sim::kUnit;
+    return true;
+}
+
+void MatchServer::shutdown() {
+    for (auto& [id, c] : impl_->clients) impl_->server.close(id, net::close_code::going_away, "server shutting down");
+    impl_->server.flush();
+}
+
+}  // namespace tickwire::game::server
