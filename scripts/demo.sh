@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The README's demo command: build, then show tickwire working end to end.
+# The README's demo command: build, then play a local match.
 #
-#   scripts/demo.sh [--port N] [--build-dir DIR]
+#   scripts/demo.sh [--port N] [--build-dir DIR] [--bots N] [--headless] [--seconds S]
 #
-# For now the demo is the command-line tools: tickwire-echo serves on
-# 127.0.0.1:PORT and tickwire-cat sends it a few lines and prints the echoes.
-# (The demo game replaces run_demo below; the build and cleanup stay.)
+# Starts tickwire-server on 127.0.0.1:PORT (default 7777), tickwire-bots with
+# three bots in room "demo" and a tickwire-client window in the same room.
+# Closing the window stops everything. With no display ($DISPLAY and
+# $WAYLAND_DISPLAY empty) or --headless, the client runs headless for S
+# seconds (default 20) while the server prints its status lines.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,25 +15,33 @@ cd "$repo"
 
 build_dir="${TICKWIRE_BUILD_DIR:-build}"
 port="${TICKWIRE_DEMO_PORT:-7777}"
+bots=3
+seconds=20
+headless=0
 while (($#)); do
     case "$1" in
         --port) port="$2"; shift 2 ;;
         --build-dir) build_dir="$2"; shift 2 ;;
-        -h | --help) sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        --bots) bots="$2"; shift 2 ;;
+        --seconds) seconds="$2"; shift 2 ;;
+        --headless) headless=1; shift ;;
+        -h | --help) sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "demo.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
 bin="$build_dir/bin"
+room="ws://127.0.0.1:$port/room/demo"
 
-# Every process the demo starts, stopped on any exit (Ctrl-C included).
+# Every background process the demo starts, stopped on any exit (Ctrl-C
+# included): newest first, so the bots leave before the server goes.
 pids=()
 cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
+    local i
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        kill "${pids[i]}" 2>/dev/null || true
     done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        wait "${pids[i]}" 2>/dev/null || true
     done
 }
 trap cleanup EXIT
@@ -54,25 +64,48 @@ build() {
     cmake --build "$build_dir" --parallel "$(nproc)" --target "$@"
 }
 
-run_demo() {
-    echo "== tickwire-echo on port $port"
-    "$bin/tickwire-echo" --port "$port" > >(sed -u 's/^/[echo server] /') 2>&1 &
+start_match() {
+    if ss -Hltn "sport = :$port" | grep -q .; then
+        echo "demo: port $port is already in use; try scripts/demo.sh --port N" >&2
+        return 1
+    fi
+    echo "== tickwire-server on port $port"
+    "$bin/tickwire-server" --port "$port" > >(sed -u 's/^/[server] /') 2>&1 &
     pids+=($!)
-    wait_for_port "$port" 10 || { echo "demo: tickwire-echo is not listening on $port" >&2; return 1; }
+    wait_for_port "$port" 10 || { echo "demo: tickwire-server is not listening on $port" >&2; return 1; }
 
-    echo "== tickwire-cat ws://127.0.0.1:$port/ (sends 3 lines, prints the echoes)"
-    # Paced, and a pause before EOF: on EOF tickwire-cat closes, and the echoes
-    # should arrive before the closing handshake does.
-    local line
-    {
-        for line in "hello, tickwire" "one message per line" "binary frames, echoed back"; do
-            echo "$line"
-            sleep 0.3
-        done
-        sleep 0.5
-    } | timeout 20 "$bin/tickwire-cat" "ws://127.0.0.1:$port/" | sed -u 's/^/[cat] /'
+    # The bots print a line per second: into a log, not over the server's.
+    local bots_log="$build_dir/demo-bots.log"
+    echo "== tickwire-bots: $bots bots in $room (output in $bots_log)"
+    "$bin/tickwire-bots" "$room" --count "$bots" >"$bots_log" 2>&1 &
+    pids+=($!)
 }
 
-build tickwire-echo tickwire-cat
-run_demo
+run_headless() {
+    echo "== tickwire-client --headless in $room for $seconds s"
+    "$bin/tickwire-client" "$room" --name You --headless --duration "$seconds" || true
+}
+
+run_window() {
+    echo "== tickwire-client in $room: close the window to stop the demo"
+    echo "   WASD/arrows move, mouse aims, click or Space fires, Enter chats, Tab scores, F3 net graph"
+    local started=$SECONDS status=0
+    "$bin/tickwire-client" "$room" --name You || status=$?
+    # A window that could not open (a $DISPLAY nobody answers) fails at once.
+    if ((status == 1 && SECONDS - started < 5)); then
+        echo "demo: no window could be opened; running the match headless instead"
+        run_headless
+    fi
+}
+
+build tickwire-server tickwire-bots tickwire-client
+start_match
+if ((headless)); then
+    run_headless
+elif [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
+    echo "demo: no display (\$DISPLAY and \$WAYLAND_DISPLAY are empty): running the match headless"
+    run_headless
+else
+    run_window
+fi
 echo "== demo done"

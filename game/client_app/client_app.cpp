@@ -5,6 +5,7 @@
 
 #include <SDL.h>
 
+#include "autopilot.hpp"
 #include "camera.hpp"
 #include "controls.hpp"
 #include "hud_renderer.hpp"
@@ -47,6 +48,7 @@ struct ClientApp::Impl {
     engine::InputState input;
     engine::TextField chat_field{200};
     Controls controls;
+    Autopilot autopilot;
     Camera camera;
     WorldRenderer world;
     HudRenderer hud;
@@ -99,7 +101,14 @@ struct ClientApp::Impl {
             if (input.pressed(Key::kF3)) hud_state.net_graph = !hud_state.net_graph;
         }
         hud_state.scoreboard = input.down(Key::kTab) && !hud_state.typing;
-        intent = controls.sample(input, camera, has_own ? &own : nullptr, hud_state.typing);
+        // With --autopilot, render() sets the intent from the view instead.
+        if (!options.autopilot) intent = controls.sample(input, camera, has_own ? &own : nullptr, hud_state.typing);
+    }
+
+    void network_in() {
+        source->network_in();
+        // Headless has no render to take the view from: steer from a fresh one.
+        if (options.headless && options.autopilot) intent = autopilot.sample(source->view(0), time_s());
     }
 
     void after_network_out() {
@@ -149,6 +158,7 @@ struct ClientApp::Impl {
             own.alive = s.alive;
             has_own = s.alive;
         }
+        if (options.autopilot && !leaving) intent = autopilot.sample(v, now);
         engine::Renderer2D& r = window->renderer();
         camera.update(v.arena_w, v.arena_h, r.width(), r.height(), has_own ? own.x : v.arena_w / 2,
                       has_own ? own.y : v.arena_h / 2);
@@ -214,7 +224,7 @@ int ClientApp::run() {
 
     engine::GameLoopHooks hooks;
     if (!app.options.headless) hooks.poll_input = [&app] { app.poll_input(); };
-    hooks.network_in = [&app] { app.source->network_in(); };
+    hooks.network_in = [&app] { app.network_in(); };
     hooks.step = [&app](std::uint64_t, double) {
         app.source->set_intent(app.intent);
         app.source->step();

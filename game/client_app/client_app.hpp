@@ -34,6 +34,7 @@ struct AppOptions {
     std::string screenshot;   ///< with frames: write the last frame here (BMP)
     double duration_s = 0;    ///< stop after this long; 0 = no limit
     bool net_graph = false;   ///< start with the F3 net graph shown
+    bool autopilot = false;   ///< a simple bot steers (unattended demos, screenshots)
     int tick_rate = 60;
 };
 

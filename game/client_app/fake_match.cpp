@@ -7,16 +7,17 @@
 
 namespace tickwire::game::client_app {
 namespace {
-constexpr float kArenaW = 2000, kArenaH = 1200;
-constexpr float kShipRadius = 18, kShotRadius = 4;
-constexpr float kShipSpeed = 4.5f, kShotSpeed = 11;
+// Roughly the real sim's numbers (game/sim), so the picture is realistic.
+constexpr float kArenaW = 1600, kArenaH = 1000;
+constexpr float kShipRadius = 14, kShotRadius = 3;
+constexpr float kShipSpeed = 5, kShotSpeed = 12;
 constexpr int kTickRate = 60;
 }  // namespace
 
 FakeMatch::FakeMatch(std::string name, std::string state) : state_(std::move(state)) {
-    obstacles_ = {{380, 260, 220, 60},  {1400, 260, 220, 60},  {380, 880, 220, 60}, {1400, 880, 220, 60},
-                  {940, 480, 120, 240}, {700, 560, 90, 80},    {1210, 560, 90, 80}, {160, 560, 60, 80},
-                  {1780, 560, 60, 80}};
+    obstacles_ = {{740, 440, 120, 120}, {300, 200, 60, 60},  {1240, 200, 60, 60}, {300, 740, 60, 60},
+                  {1240, 740, 60, 60},  {560, 120, 480, 24}, {560, 856, 480, 24}, {120, 420, 24, 160},
+                  {1456, 420, 24, 160}};
     const char* names[] = {"bot-ana", "bot-bo", "bot-cy", "bot-dee", "bot-eli"};
     Ship you;
     you.id = 1;
@@ -34,14 +35,14 @@ FakeMatch::FakeMatch(std::string name, std::string state) : state_(std::move(sta
         ships_.push_back(s);
     }
     for (Ship& s : ships_) spawn(s);
-    ships_[0].x = ships_[0].px = 820;
+    ships_[0].x = ships_[0].px = 640;
     ships_[0].y = ships_[0].py = 620;
-    ships_[1].x = ships_[1].px = 1180;
-    ships_[1].y = ships_[1].py = 420;
-    ships_[2].x = ships_[2].px = 620;
-    ships_[2].y = ships_[2].py = 380;
-    ships_[3].x = ships_[3].px = 1240;
-    ships_[3].y = ships_[3].py = 820;
+    ships_[1].x = ships_[1].px = 980;
+    ships_[1].y = ships_[1].py = 380;
+    ships_[2].x = ships_[2].px = 480;
+    ships_[2].y = ships_[2].py = 340;
+    ships_[3].x = ships_[3].px = 1000;
+    ships_[3].y = ships_[3].py = 720;
     if (state_ == "dead") {
         ships_[0].health = 0;
         ships_[0].respawn = 3 * kTickRate;
@@ -133,7 +134,7 @@ void FakeMatch::step() {
             p.life = 0;
             s.health -= 20;
             if (s.health <= 0) {
-                s.respawn = 3 * kTickRate;
+                s.respawn = 2 * kTickRate;
                 ++s.deaths;
                 for (Ship& killer : ships_) {
                     if (killer.id != p.owner) continue;

@@ -131,7 +131,7 @@ void HudRenderer::draw_player_panel(Renderer2D& r, const ClientView& view, const
     r.draw_rect(bx, by, bw, bh, {0, 0, 0, 160});
     char line[64];
     std::snprintf(line, sizeof line, "%d", health);
-    r.draw_text(bx + 6, by - 1, line, {10, 12, 20}, 13);
+    shadow_text(r, bx + 6, by - 1, line, theme::kText, 13);
     r.draw_text(bx, by + bh + 4, own != nullptr ? std::string_view(own->name) : std::string_view("spectating"),
                 theme::kTextDim, 12);
 

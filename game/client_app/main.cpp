@@ -1,7 +1,7 @@
 // tickwire-client: play the tickwire arena.
 //
 //   tickwire-client [URL] [--name N] [--headless] [--width W --height H] [--vsync]
-//                   [--frames N --screenshot F.bmp] [--duration S] [--net-graph]
+//                   [--frames N --screenshot F.bmp] [--duration S] [--net-graph] [--autopilot]
 //
 // URL defaults to ws://127.0.0.1:7777/room/auto (the fullest room with space).
 // Keys: WASD/arrows move, mouse aims, click or Space fires, Enter chats,
@@ -42,6 +42,7 @@ constexpr const char* kUsage =
     "  --screenshot F     with --frames: save the last frame to F (BMP)\n"
     "  --duration S       leave after S seconds\n"
     "  --net-graph        start with the net graph (F3) shown\n"
+    "  --autopilot        a simple bot flies the ship (unattended demos, screenshots)\n"
     "  --fake [STATE]     dev only: a made-up match, no server (STATE: connecting,\n"
     "                     reconnecting, closed, dead)\n"
     "\n"
@@ -96,6 +97,8 @@ int main(int argc, char** argv) {
                 options.duration_s = static_cast<double>(parse_number(arg, value(), 1, 1L << 30));
             } else if (arg == "--net-graph") {
                 options.net_graph = true;
+            } else if (arg == "--autopilot") {
+                options.autopilot = true;
             } else if (arg == "--fake") {
                 fake = true;
                 if (i + 1 < argc && argv[i + 1][0] != '-') fake_state = argv[++i];

@@ -87,6 +87,18 @@ void WorldRenderer::track(const ClientView& view, float time_s) {
         if (!inserted && t.alive && !ship.alive) {
             bursts_.push_back({ship.x, ship.y, ship.radius, time_s, player_color(ship.colour)});
         }
+        const float dt = time_s - t.last_time;
+        if (!inserted && ship.alive && t.alive && dt > 1e-4f && dt < 0.25f) {
+            // Exponential smoothing over ~80 ms: steady flames at any frame rate.
+            const float k = std::min(1.0f, dt / 0.08f);
+            t.vx += ((ship.x - t.x) / dt - t.vx) * k;
+            t.vy += ((ship.y - t.y) / dt - t.vy) * k;
+        } else {
+            t.vx = t.vy = 0;
+        }
+        t.x = ship.x;
+        t.y = ship.y;
+        t.last_time = time_s;
         t.health = ship.health;
         t.alive = ship.alive;
         t.seen_frame = frame_;
@@ -142,7 +154,25 @@ void WorldRenderer::draw_ship(Renderer2D& r, const ShipView& ship, const Camera&
     const Color c = player_color(ship.colour);
     const float ca = std::cos(ship.angle), sa = std::sin(ship.angle);
 
+    const auto it = tracked_.find(ship.entity_id);
     r.fill_circle(x + 4, y + 6, rad, {0, 0, 0, 80});  // shadow
+
+    // Engine flame, behind the ship along its velocity, longer when faster.
+    if (it != tracked_.end()) {
+        const float vx = it->second.vx, vy = it->second.vy;
+        const float speed = std::sqrt(vx * vx + vy * vy);
+        if (speed > 30) {
+            const float ux = -vx / speed, uy = -vy / speed;
+            const float flicker = 0.85f + 0.15f * std::sin(time_s * 40.0f + static_cast<float>(ship.entity_id));
+            const float len = std::min(speed / 300.0f, 1.2f) * rad * 1.3f * flicker * s;
+            const float bx = x + ux * rad * 0.7f, by = y + uy * rad * 0.7f;
+            const float px = -uy * rad * 0.5f, py = ux * rad * 0.5f;
+            r.fill_triangle(bx + px, by + py, bx - px, by - py, bx + ux * (len + rad * 0.4f),
+                            by + uy * (len + rad * 0.4f), {255, 140, 40, 150});
+            r.fill_triangle(bx + px * 0.5f, by + py * 0.5f, bx - px * 0.5f, by - py * 0.5f, bx + ux * len * 0.8f,
+                            by + uy * len * 0.8f, {255, 230, 150, 220});
+        }
+    }
     if (ship.local) {
         // Own ship: a soft halo and a pulsing white ring.
         const float pulse = 0.5f + 0.5f * std::sin(time_s * 4.0f);
@@ -169,7 +199,6 @@ void WorldRenderer::draw_ship(Renderer2D& r, const ShipView& ship, const Camera&
     r.fill_circle(x + ca * rad * 0.3f, y + sa * rad * 0.3f, rad * 0.3f, shade(c, -0.6f));
     r.draw_circle(x, y, rad, shade(c, 0.35f));
 
-    const auto it = tracked_.find(ship.entity_id);
     if (it != tracked_.end() && it->second.flash_until > time_s) {
         const float t = (it->second.flash_until - time_s) / kFlashTime;
         r.fill_circle(x, y, rad + 2, {255, 255, 255, static_cast<std::uint8_t>(200 * t)});

@@ -1,9 +1,10 @@
 #pragma once
 // WorldRenderer: draws a ClientView's world through a Camera: the arena
 // floor, grid and border, obstacles, projectiles, ships (colour, heading
-// nose, name tag, health bar; the own ship ringed), plus two effects it
-// derives itself by watching ships from frame to frame: a white flash when
-// health drops and an expanding ring when a ship is destroyed.
+// nose, name tag, health bar; the own ship ringed), plus three effects it
+// derives itself by watching ships from frame to frame: an engine flame
+// opposite the direction of travel, a white flash when health drops and an
+// expanding ring when a ship is destroyed.
 //
 // Thread: the game thread (it draws with the window's renderer).
 
@@ -26,6 +27,9 @@ private:
     struct Tracked {
         std::uint8_t health = 0;
         bool alive = false;
+        float x = 0, y = 0;    // last drawn position
+        float vx = 0, vy = 0;  // smoothed screen-independent velocity, units per second
+        float last_time = 0;
         float flash_until = 0;
         std::uint32_t seen_frame = 0;
     };
