@@ -2,12 +2,15 @@
 # The README's demo command: build, then play a local match.
 #
 #   scripts/demo.sh [--port N] [--build-dir DIR] [--bots N] [--headless] [--seconds S]
+#                   [--screenshot FILE.png]
 #
 # Starts tickwire-server on 127.0.0.1:PORT (default 7777), tickwire-bots with
 # three bots in room "demo" and a tickwire-client window in the same room.
 # Closing the window stops everything. With no display ($DISPLAY and
 # $WAYLAND_DISPLAY empty) or --headless, the client runs headless for S
 # seconds (default 20) while the server prints its status lines.
+# --screenshot: the client flies itself under Xvfb for 15 s, then saves a
+# picture of the match (how docs/screenshot.png is made).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +21,7 @@ port="${TICKWIRE_DEMO_PORT:-7777}"
 bots=3
 seconds=20
 headless=0
+screenshot=""
 while (($#)); do
     case "$1" in
         --port) port="$2"; shift 2 ;;
@@ -25,7 +29,8 @@ while (($#)); do
         --bots) bots="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
         --headless) headless=1; shift ;;
-        -h | --help) sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        --screenshot) screenshot="$2"; shift 2 ;;
+        -h | --help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "demo.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -83,7 +88,7 @@ start_match() {
 
 run_headless() {
     echo "== tickwire-client --headless in $room for $seconds s"
-    "$bin/tickwire-client" "$room" --name You --headless --duration "$seconds" || true
+    "$bin/tickwire-client" "$room" --name You --headless --autopilot --duration "$seconds" || true
 }
 
 run_window() {
@@ -98,9 +103,22 @@ run_window() {
     fi
 }
 
+run_screenshot() {
+    echo "== tickwire-client --autopilot under Xvfb for 15 s, then a screenshot to $screenshot"
+    local bmp
+    bmp="$(mktemp --suffix=.bmp)"
+    xvfb-run -a -s "-screen 0 1280x720x24" "$bin/tickwire-client" "$room" --name You --autopilot --net-graph \
+        --frames 1800 --screenshot "$bmp"
+    convert "$bmp" "$screenshot"
+    rm -f "$bmp"
+    echo "screenshot: $screenshot"
+}
+
 build tickwire-server tickwire-bots tickwire-client
 start_match
-if ((headless)); then
+if [[ -n "$screenshot" ]]; then
+    run_screenshot
+elif ((headless)); then
     run_headless
 elif [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
     echo "demo: no display (\$DISPLAY and \$WAYLAND_DISPLAY are empty): running the match headless"
