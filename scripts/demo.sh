@@ -108,7 +108,7 @@ run_screenshot() {
     local bmp
     bmp="$(mktemp --suffix=.bmp)"
     xvfb-run -a -s "-screen 0 1280x720x24" "$bin/tickwire-client" "$room" --name You --autopilot --net-graph \
-        --frames 1800 --screenshot "$bmp"
+        --duration 15 --screenshot "$bmp"
     convert "$bmp" "$screenshot"
     rm -f "$bmp"
     echo "screenshot: $screenshot"

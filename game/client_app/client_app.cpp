@@ -1,5 +1,6 @@
 #include "client_app.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
@@ -113,7 +114,10 @@ struct ClientApp::Impl {
 
     void after_network_out() {
         if (leave_signal != nullptr && leave_signal->load(std::memory_order_relaxed)) begin_leave();
-        if (options.duration_s > 0 && time_s() >= static_cast<float>(options.duration_s)) begin_leave();
+        // Windowed, render() applies the limits (it takes the screenshot).
+        if (options.headless && options.duration_s > 0 && time_s() >= static_cast<float>(options.duration_s)) {
+            begin_leave();
+        }
         if (leaving && (source->finished() || Clock::now() - leave_start >= kLeaveTimeout)) loop->request_stop();
         if (options.headless) headless_report();
     }
@@ -169,7 +173,9 @@ struct ClientApp::Impl {
         hud.draw(r, v, camera, hud_state);
 
         ++frames;
-        if (options.frames >= 0 && frames == options.frames) {
+        const bool limit = (options.frames >= 0 && frames >= options.frames) ||
+                           (options.duration_s > 0 && now >= static_cast<float>(options.duration_s));
+        if (limit && !leaving) {
             if (!options.screenshot.empty()) save_screenshot(r);
             begin_leave();
         }
@@ -240,6 +246,11 @@ int ClientApp::run() {
     app.loop = &loop;
     loop.run();
     app.loop = nullptr;
+    if (!app.options.headless) {
+        const float secs = app.time_s();
+        std::printf("frames %ld in %.1f s (%.0f fps)\n", app.frames, static_cast<double>(secs),
+                    static_cast<double>(static_cast<float>(app.frames) / std::max(secs, 0.001f)));
+    }
     return app.exit_code;
 }
 

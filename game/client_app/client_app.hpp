@@ -31,7 +31,7 @@ struct AppOptions {
     int width = 1280, height = 720;
     bool vsync = false;
     long frames = -1;         ///< stop after N frames (headless: N ticks); -1 = no limit
-    std::string screenshot;   ///< with frames: write the last frame here (BMP)
+    std::string screenshot;   ///< with frames or duration: write the last frame here (BMP)
     double duration_s = 0;    ///< stop after this long; 0 = no limit
     bool net_graph = false;   ///< start with the F3 net graph shown
     bool autopilot = false;   ///< a simple bot steers (unattended demos, screenshots)

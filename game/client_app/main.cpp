@@ -1,7 +1,7 @@
 // tickwire-client: play the tickwire arena.
 //
 //   tickwire-client [URL] [--name N] [--headless] [--width W --height H] [--vsync]
-//                   [--frames N --screenshot F.bmp] [--duration S] [--net-graph] [--autopilot]
+//                   [--frames N | --duration S] [--screenshot F.bmp] [--net-graph] [--autopilot]
 //
 // URL defaults to ws://127.0.0.1:7777/room/auto (the fullest room with space).
 // Keys: WASD/arrows move, mouse aims, click or Space fires, Enter chats,
@@ -39,7 +39,7 @@ constexpr const char* kUsage =
     "  --height H         window height in pixels (default 720)\n"
     "  --vsync            wait for the display refresh (default: capped at 120 fps)\n"
     "  --frames N         leave after N frames (headless: N ticks)\n"
-    "  --screenshot F     with --frames: save the last frame to F (BMP)\n"
+    "  --screenshot F     with --frames or --duration: save the last frame to F (BMP)\n"
     "  --duration S       leave after S seconds\n"
     "  --net-graph        start with the net graph (F3) shown\n"
     "  --autopilot        a simple bot flies the ship (unattended demos, screenshots)\n"
@@ -109,8 +109,8 @@ int main(int argc, char** argv) {
                 throw std::invalid_argument("unknown argument '" + std::string(arg) + "'");
             }
         }
-        if (!options.screenshot.empty() && options.frames < 0) {
-            throw std::invalid_argument("--screenshot needs --frames N");
+        if (!options.screenshot.empty() && options.frames < 0 && options.duration_s <= 0) {
+            throw std::invalid_argument("--screenshot needs --frames N or --duration S");
         }
         if (!options.screenshot.empty() && options.headless) {
             throw std::invalid_argument("--screenshot needs a window (not --headless)");
