@@ -1,0 +1,221 @@
+// tickwire-bots: N headless players in one process — N ClientCores on one
+// shared network thread, stepped by one headless GameLoop. They wander, avoid
+// walls, aim at the nearest enemy, fire, and chat now and then; one line of
+// totals per second. Used to fill a demo match and to load-test the server.
+//
+//   tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet]
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tickwire/engine/game_loop.hpp"
+#include "tickwire/game/client_core.hpp"
+#include "tickwire/net/network_thread.hpp"
+
+namespace {
+
+using namespace tickwire::game;
+
+tickwire::engine::GameLoop* g_loop = nullptr;
+extern "C" void on_signal(int) {
+    if (g_loop != nullptr) g_loop->request_stop();
+}
+
+constexpr const char* kLines[] = {"gg", "nice shot!", "where are you hiding?", "come at me",
+                                  "lag? what lag", "one more round", "ouch", "hello arena"};
+
+// One bot's brain: reads its ClientView, writes a PlayerIntent.
+// Thread: the game thread.
+class Bot {
+public:
+    Bot(ClientConfig config, std::uint32_t seed) : core_(std::move(config)), rng_(seed) {}
+
+    ClientCore& core() { return core_; }
+
+    void think() {
+        const ClientView& v = core_.view(0);
+        if (v.status != ConnectionStatus::joined) return;
+        const ShipView* me = nullptr;
+        for (const ShipView& s : v.ships) {
+            if (s.local) me = &s;
+        }
+        PlayerIntent intent;
+        if (me == nullptr || !me->alive) {
+            core_.set_intent(intent);
+            return;
+        }
+        std::uniform_real_distribution<float> ux(60, v.arena_w - 60), uy(60, v.arena_h - 60);
+        if (!has_target_ || std::hypot(target_x_ - me->x, target_y_ - me->y) < 40 || --patience_ <= 0) {
+            target_x_ = ux(rng_);
+            target_y_ = uy(rng_);
+            has_target_ = true;
+            patience_ = 300;
+        }
+        float dx = target_x_ - me->x, dy = target_y_ - me->y;
+        const float len = std::max(1.0f, std::hypot(dx, dy));
+        dx /= len;
+        dy /= len;
+        // Wall ahead? Steer sideways (the sim slides along walls anyway).
+        const float ahead_x = me->x + dx * 50, ahead_y = me->y + dy * 50;
+        for (const ObstacleView& o : v.obstacles) {
+            if (ahead_x > o.x - 20 && ahead_x < o.x + o.w + 20 && ahead_y > o.y - 20 && ahead_y < o.y + o.h + 20) {
+                std::swap(dx, dy);
+                dx = -dx;
+                break;
+            }
+        }
+        intent.move_x = dx;
+        intent.move_y = dy;
+        intent.aim = std::atan2(dy, dx);
+        // Aim at the nearest living enemy; fire when close.
+        float best = 1e9f;
+        for (const ShipView& s : v.ships) {
+            if (s.local || !s.alive) continue;
+            const float d = std::hypot(s.x - me->x, s.y - me->y);
+            if (d < best) {
+                best = d;
+                intent.aim = std::atan2(s.y - me->y, s.x - me->x) + std::uniform_real_distribution<float>(-0.08f, 0.08f)(rng_);
+            }
+        }
+        intent.fire = best < 450;
+        core_.set_intent(intent);
+        if (std::uniform_int_distribution<int>(0, 60 * 30)(rng_) == 0) {
+            core_.send_chat(kLines[std::uniform_int_distribution<std::size_t>(0, std::size(kLines) - 1)(rng_)]);
+        }
+    }
+
+private:
+    ClientCore core_;
+    std::mt19937 rng_;
+    float target_x_ = 0, target_y_ = 0;
+    bool has_target_ = false;
+    int patience_ = 0;
+};
+
+int to_int(const std::string& flag, const char* value, int lo, int hi) {
+    char* end = nullptr;
+    const long v = std::strtol(value, &end, 10);
+    if (end == value || *end != '\0' || v < lo || v > hi) {
+        throw std::invalid_argument(flag + " wants a number in " + std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    return static_cast<int>(v);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string url = "ws://127.0.0.1:7777/room/auto", prefix = "bot";
+    int count = 3, duration = 0, seed = 1, tick_rate = 60;
+    bool quiet = false;
+    try {
+        for (int i = 1; i < argc; ++i) {
+            const std::string a = argv[i];
+            auto next = [&]() -> const char* {
+                if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+                return argv[++i];
+            };
+            if (a == "--help" || a == "-h") {
+                std::puts("usage: tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet]\n"
+                          "  URL defaults to ws://127.0.0.1:7777/room/auto; --duration 0 runs until Ctrl-C");
+                return 0;
+            } else if (a == "--count") {
+                count = to_int(a, next(), 1, 1000);
+            } else if (a == "--duration") {
+                duration = to_int(a, next(), 0, 1000000);
+            } else if (a == "--seed") {
+                seed = to_int(a, next(), 0, 1 << 30);
+            } else if (a == "--name") {
+                prefix = next();
+            } else if (a == "--tick-rate") {
+                tick_rate = to_int(a, next(), 1, 240);
+            } else if (a == "--quiet") {
+                quiet = true;
+            } else if (!a.empty() && a[0] != '-') {
+                url = a;
+            } else {
+                throw std::invalid_argument("unknown option " + a);
+            }
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tickwire-bots: %s\n", e.what());
+        return 2;
+    }
+
+    auto thread = tickwire::net::NetworkThread::create();
+    std::vector<std::unique_ptr<Bot>> bots;
+    for (int i = 0; i < count; ++i) {
+        ClientConfig config;
+        config.url = url;
+        config.name = prefix + "-" + std::to_string(i + 1);
+        config.tick_rate = tick_rate;
+        config.network_thread = thread;
+        bots.push_back(std::make_unique<Bot>(std::move(config), static_cast<std::uint32_t>(seed * 7919 + i)));
+    }
+
+    tickwire::engine::GameLoop* loop_ptr = nullptr;
+    tickwire::engine::GameLoopHooks hooks;
+    hooks.network_in = [&] {
+        for (auto& b : bots) b->core().network_in();
+    };
+    hooks.step = [&](std::uint64_t tick, double) {
+        for (auto& b : bots) {
+            b->think();
+            b->core().step();
+        }
+        if (tick % static_cast<std::uint64_t>(tick_rate) == 0) {
+            int joined = 0, closed = 0;
+            double in = 0, out = 0, snaps = 0, rtt = 0, corr = 0;
+            for (auto& b : bots) {
+                const ClientView& v = b->core().view(0);
+                if (v.status == ConnectionStatus::joined) ++joined;
+                if (v.status == ConnectionStatus::closed) ++closed;
+                in += v.net.bytes_in_per_s;
+                out += v.net.bytes_out_per_s;
+                snaps += v.net.snapshot_rate_hz;
+                rtt += v.net.rtt_ms;
+                corr += v.net.corrections_per_s;
+            }
+            if (!quiet) {
+                std::printf("t=%llus bots %d joined %d closed %d in %.1f kB/s out %.1f kB/s snapshots %.0f/s "
+                            "rtt avg %.1f ms corrections %.1f/s\n",
+                            static_cast<unsigned long long>(tick / static_cast<std::uint64_t>(tick_rate)), count, joined,
+                            closed, in / 1000, out / 1000, snaps, rtt / count, corr);
+                std::fflush(stdout);
+            }
+            if (closed == count) loop_ptr->request_stop();
+        }
+        if (duration > 0 && tick >= static_cast<std::uint64_t>(duration) * static_cast<std::uint64_t>(tick_rate)) {
+            loop_ptr->request_stop();
+        }
+    };
+    hooks.network_out = [&] {
+        for (auto& b : bots) b->core().network_out();
+    };
+    tickwire::engine::GameLoop loop({.tick_rate_hz = tick_rate, .headless = true}, std::move(hooks));
+    loop_ptr = &loop;
+    g_loop = &loop;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    loop.run();
+    g_loop = nullptr;
+    // Leave cleanly: close every channel, wait (bounded) for the closes.
+    for (auto& b : bots) b->core().close();
+    for (int i = 0; i < 100; ++i) {
+        bool all = true;
+        for (auto& b : bots) {
+            b->core().network_in();
+            all = all && b->core().finished();
+        }
+        if (all) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return 0;
+}
