@@ -84,6 +84,10 @@ bool Server::send(ConnectionId id, Message message) {
     return shared_ && message && push_command(*shared_, detail::Command::Kind::send, id, std::move(message));
 }
 
+bool Server::send_latest(ConnectionId id, Message message) {
+    return shared_ && message && push_command(*shared_, detail::Command::Kind::send_latest, id, std::move(message));
+}
+
 bool Server::send(ConnectionId id, std::span<const std::byte> bytes) {
     return shared_ && push_command(*shared_, detail::Command::Kind::send, id, Message::copy_of(bytes));
 }
@@ -136,6 +140,7 @@ ServerStats Server::stats() const noexcept {
     s.messages_out = c.messages_out.load(relaxed);
     s.bytes_out = c.bytes_out.load(relaxed);
     s.dropped_out = c.dropped_out.load(relaxed);
+    s.superseded = c.superseded.load(relaxed);
     s.send_queue_depth = detail::queue_depth(c.commands_pushed, c.commands_popped);
     s.receive_queue_depth = detail::queue_depth(c.events_pushed, c.events_popped);
     return s;

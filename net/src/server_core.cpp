@@ -200,6 +200,8 @@ void ServerCore::run_command(Command& command) {
     switch (command.kind) {
     case Command::Kind::send:
         return send_to(command.id, std::move(payload));
+    case Command::Kind::send_latest:
+        return send_to(command.id, std::move(payload), true);
     case Command::Kind::broadcast:
         for (const auto& [id, connection] : connections_) send_to(id, payload);  // shares the buffer
         return;
@@ -221,11 +223,14 @@ void ServerCore::run_command(Command& command) {
     }
 }
 
-void ServerCore::send_to(ConnectionId id, Message message) {
+void ServerCore::send_to(ConnectionId id, Message message, bool latest) {
     const auto it = connections_.find(id);
     if (it == connections_.end()) return;  // already gone: its disconnected event is on its way
     ServerConnection& connection = *it->second;
-    connection.send(std::move(message));
+    if (!latest)
+        connection.send(std::move(message));
+    else if (connection.send_latest(std::move(message)))
+        shared_->superseded.fetch_add(1, std::memory_order_relaxed);
     if (connection.queued_bytes() > shared_->options.write_queue_limit_bytes) {
         // A consumer that cannot keep up is closed rather than buffered without bound.
         shared_->slow_consumers_closed.fetch_add(1, std::memory_order_relaxed);

@@ -32,6 +32,8 @@ class ServerConnection {
 public:
     virtual ~ServerConnection() = default;
     virtual void send(Message message) = 0;
+    /// True if it superseded an unsent earlier latest-state message.
+    virtual bool send_latest(Message message) = 0;
     virtual void close(std::uint16_t code, std::string_view reason) = 0;
     virtual void close_now(std::uint16_t code, std::string_view reason) = 0;
     virtual void resume_reading() = 0;
@@ -81,7 +83,7 @@ private:
     void retry_backlog_soon();
     void drain_backlog();
     void run_command(Command& command);
-    void send_to(ConnectionId id, Message message);
+    void send_to(ConnectionId id, Message message, bool latest = false);
     void stop(std::uint16_t code, std::string_view reason);
     void log(const std::string& line) const;
 

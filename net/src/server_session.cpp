@@ -49,6 +49,7 @@ public:
 
     // ServerConnection
     void send(Message message) override { Ws::send(std::move(message)); }
+    bool send_latest(Message message) override { return Ws::send_latest(std::move(message)); }
     void close(std::uint16_t code, std::string_view reason) override { Ws::close(code, reason); }
     void close_now(std::uint16_t code, std::string_view reason) override { Ws::close_now(code, reason); }
     void resume_reading() override { Ws::resume_reading(); }

@@ -21,7 +21,7 @@ using SpscQueue = boost::lockfree::spsc_queue<T>;
 
 /// Game → network command.
 struct Command {
-    enum class Kind : std::uint8_t { send, broadcast, close, publish_http };
+    enum class Kind : std::uint8_t { send, send_latest, broadcast, close, publish_http };
     Kind kind = Kind::send;
     std::uint16_t code = 0;   ///< close code
     ConnectionId id = 0;      ///< server: target connection

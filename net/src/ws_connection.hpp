@@ -55,6 +55,22 @@ public:
         if (!writing_) do_write();
     }
 
+    /// Queue a latest-state message (a snapshot): an earlier one that has not
+    /// started writing is superseded — dropped — so a backed-up peer never gets
+    /// stale state queued behind fresh. Returns true if one was superseded.
+    bool send_latest(Message message) {
+        if (closing_ || finished_) return false;
+        bool superseded = false;
+        if (latest_ != kNone && (latest_ > write_head_ || !writing_)) {
+            queued_bytes_ -= write_queue_[latest_].size();
+            write_queue_[latest_].reset();  // skipped by do_write
+            superseded = true;
+        }
+        latest_ = write_queue_.size();
+        send(std::move(message));
+        return superseded;
+    }
+
     /// Close after the queued messages are written (code, reason sent to the peer).
     void close(std::uint16_t code, std::string_view reason) {
         if (closing_ || finished_) return;
@@ -174,6 +190,11 @@ private:
 
     // Write the next queued message (one in flight at a time)
     void do_write() {
+        while (write_head_ < write_queue_.size() && !write_queue_[write_head_]) advance_head();  // superseded
+        if (write_head_ == write_queue_.size()) {
+            if (closing_) do_close();
+            return;
+        }
         writing_ = true;
         const Message& front = write_queue_[write_head_];
         ws_.async_write(asio::buffer(front.data(), front.size()),
@@ -191,19 +212,33 @@ private:
         queued_bytes_ -= sent.size();
         derived().on_bytes_out(sent.size());
         sent.reset();
+        advance_head();
+        do_write();
+    }
+
+    // Pop the front slot; keep the vector bounded without reallocating.
+    void advance_head() {
+        if (latest_ == write_head_) latest_ = kNone;
         if (++write_head_ == write_queue_.size()) {
             write_queue_.clear();  // keeps capacity: no allocation in steady state
             write_head_ = 0;
         } else if (write_head_ >= 1024 && write_head_ * 2 >= write_queue_.size()) {
             // A queue that never empties: compact so the vector stays bounded.
             write_queue_.erase(write_queue_.begin(), write_queue_.begin() + static_cast<std::ptrdiff_t>(write_head_));
+            if (latest_ != kNone) latest_ -= write_head_;
             write_head_ = 0;
         }
-        if (write_head_ < write_queue_.size()) return do_write();
-        if (closing_) do_close();
     }
 
+    // Drop unsent messages. The one being written stays: Beast reads from its
+    // buffer until the write completes.
     void clear_write_queue() {
+        latest_ = kNone;
+        if (writing_) {
+            write_queue_.erase(write_queue_.begin() + static_cast<std::ptrdiff_t>(write_head_) + 1, write_queue_.end());
+            queued_bytes_ = write_queue_[write_head_].size();
+            return;
+        }
         write_queue_.clear();
         write_head_ = 0;
         queued_bytes_ = 0;
@@ -265,6 +300,8 @@ private:
     beast::flat_buffer read_buffer_;
     std::vector<Message> write_queue_;  // [write_head_, end) pending; reused, never shrunk
     std::size_t write_head_ = 0;
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::size_t latest_ = kNone;  ///< index of the queued latest-state message, if any
     std::size_t queued_bytes_ = 0;
     asio::steady_timer ping_timer_;
     asio::steady_timer close_deadline_;

@@ -1,6 +1,8 @@
 // Server behaviour against real clients: limits, broadcast, plain HTTP and abuse.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -118,6 +120,46 @@ TEST(Server, ClosesASlowConsumerWith1008) {
         return disconnected;
     }, 10s));
     EXPECT_EQ(server.stats().slow_consumers_closed, 1u);
+}
+
+TEST(Server, SupersedesUnsentLatestStateButNeverOrdinaryMessages) {
+    Server server = listen_local();
+    RawClient client(server.port());  // not reading yet: the server's writes back up
+    ServerEvent event;
+    ASSERT_TRUE(next_event(server, ServerEventType::connected, event));
+    const ConnectionId id = event.id;
+    constexpr int kSnapshots = 200;
+    for (int i = 0; i < kSnapshots; ++i) {
+        Message snapshot = Message::allocate(64 * 1024);
+        std::memset(snapshot.writable().data(), 0, snapshot.size());
+        std::memcpy(snapshot.writable().data(), &i, sizeof i);
+        ASSERT_TRUE(server.send_latest(id, std::move(snapshot)));
+        ASSERT_TRUE(server.send(id, bytes_of("chat " + std::to_string(i))));
+        server.flush();
+        std::this_thread::sleep_for(100us);
+    }
+    ASSERT_TRUE(pump_until([&] { return server.stats().superseded > 0; }));
+
+    // Now read: every chat line in order; snapshots only ever newer, ending with the last.
+    beast::flat_buffer buffer;
+    int next_chat = 0, last_snapshot = -1, snapshots = 0;
+    while (next_chat < kSnapshots || last_snapshot < kSnapshots - 1) {
+        client.ws.read(buffer);
+        const auto data = buffer.data();
+        if (data.size() == 64 * 1024) {
+            int index = 0;
+            std::memcpy(&index, data.data(), sizeof index);
+            EXPECT_GT(index, last_snapshot);
+            last_snapshot = index;
+            ++snapshots;
+        } else {
+            EXPECT_EQ(beast::buffers_to_string(data), "chat " + std::to_string(next_chat));
+            ++next_chat;
+        }
+        buffer.consume(buffer.size());
+    }
+    EXPECT_LT(snapshots, kSnapshots);
+    EXPECT_EQ(static_cast<std::uint64_t>(kSnapshots - snapshots), server.stats().superseded);
 }
 
 TEST(Server, TextFrameFromClientClosesWith1003) {

@@ -51,6 +51,7 @@ struct ServerStats {
     std::uint64_t rejected_over_capacity = 0, slow_consumers_closed = 0;
     std::uint64_t messages_in = 0, bytes_in = 0, messages_out = 0, bytes_out = 0;
     std::uint64_t dropped_out = 0;  ///< send() refused: command queue full
+    std::uint64_t superseded = 0;   ///< send_latest() messages replaced before being written
     std::size_t send_queue_depth = 0, receive_queue_depth = 0;
 };
 
@@ -78,6 +79,11 @@ public:
     /// command queue is full (counted in stats).
     bool send(ConnectionId id, Message message);
     bool send(ConnectionId id, std::span<const std::byte> bytes);
+    /// Queue latest-state data (a snapshot) for one connection: if the previous
+    /// latest-state message to it has not started writing yet, it is dropped
+    /// (superseded, counted in stats) so a backed-up client never receives
+    /// stale state queued behind fresh. Ordinary messages are never dropped.
+    bool send_latest(ConnectionId id, Message message);
     /// The same buffer to several connections (shared, never copied).
     bool send(std::span<const ConnectionId> ids, const Message& message);
     /// The same buffer to every open connection.
