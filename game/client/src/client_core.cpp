@@ -158,6 +158,8 @@ struct ClientCore::Impl {
         clock_known = false;
         clock_syncs_sent = 0;
         next_clock_sync_us = 0;
+        window_bytes_in = window_bytes_out = 0;  // a new channel counts from zero
+        rate_window_start = 0;
     }
 
     void notice(std::string text) { chat_line({}, std::move(text), 0); }
@@ -413,6 +415,25 @@ struct ClientCore::Impl {
 
     // ---- tick ------------------------------------------------------------------
 
+    // Per-second rates for the net graph, over one-second windows.
+    void update_rates() {
+        ClientView& v = view;
+        const std::int64_t now = protocol::now_us();
+        if (rate_window_start == 0) rate_window_start = now;
+        const double secs = static_cast<double>(now - rate_window_start) / 1e6;
+        if (secs >= 1.0 && channel) {
+            const net::ChannelStats cs = channel->stats();
+            v.net.bytes_in_per_s = static_cast<float>(static_cast<double>(cs.bytes_in - window_bytes_in) / secs);
+            v.net.bytes_out_per_s = static_cast<float>(static_cast<double>(cs.bytes_out - window_bytes_out) / secs);
+            v.net.snapshot_rate_hz = static_cast<float>(window_snapshots / secs);
+            v.net.corrections_per_s = static_cast<float>(window_corrections / secs);
+            window_bytes_in = cs.bytes_in;
+            window_bytes_out = cs.bytes_out;
+            window_snapshots = window_corrections = 0;
+            rate_window_start = now;
+        }
+    }
+
     void step() {
         // Interpolation clock: one tick per tick, nudged towards
         // "newest snapshot's tick minus the delay" so it neither starves nor lags.
@@ -426,6 +447,7 @@ struct ClientCore::Impl {
                 render_tick += std::clamp(1.0 + error * 0.05, 0.8, 1.2);
             }
         }
+        update_rates();
         correction_x *= kCorrectionDecay;
         correction_y *= kCorrectionDecay;
         if (status != ConnectionStatus::joined) return;
@@ -552,19 +574,6 @@ struct ClientCore::Impl {
                          [](const ScoreRow& x, const ScoreRow& y) { return x.score > y.score; });
 
         const std::int64_t now = protocol::now_us();
-        if (rate_window_start == 0) rate_window_start = now;
-        const double secs = static_cast<double>(now - rate_window_start) / 1e6;
-        if (secs >= 1.0 && channel) {
-            const net::ChannelStats cs = channel->stats();
-            v.net.bytes_in_per_s = static_cast<float>(static_cast<double>(cs.bytes_in - window_bytes_in) / secs);
-            v.net.bytes_out_per_s = static_cast<float>(static_cast<double>(cs.bytes_out - window_bytes_out) / secs);
-            v.net.snapshot_rate_hz = static_cast<float>(window_snapshots / secs);
-            v.net.corrections_per_s = static_cast<float>(window_corrections / secs);
-            window_bytes_in = cs.bytes_in;
-            window_bytes_out = cs.bytes_out;
-            window_snapshots = window_corrections = 0;
-            rate_window_start = now;
-        }
         v.net.rtt_ms = static_cast<float>(rtt_us.value / 1000.0);
         v.net.jitter_ms = static_cast<float>(jitter_us.value / 1000.0);
         v.net.interpolation_delay_ms = static_cast<float>(delay_ticks * dt_us / 1000.0);

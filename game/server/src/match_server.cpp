@@ -574,6 +574,15 @@ bool MatchServer::ship_position(const std::string& room, std::uint32_t player_id
     return true;
 }
 
+bool MatchServer::snapshot_at(const std::string& room, std::uint32_t tick, std::vector<EntityState>& out) const {
+    const auto it = impl_->rooms.find(room);
+    if (it == impl_->rooms.end()) return false;
+    const std::vector<Entity>* found = it->second.ring.find(tick);
+    if (found == nullptr) return false;
+    out = *found;
+    return true;
+}
+
 void MatchServer::shutdown() {
     for (auto& [id, c] : impl_->clients) impl_->server.close(id, net::close_code::going_away, "server shutting down");
     impl_->server.flush();

@@ -13,6 +13,11 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <vector>
+
+namespace tickwire::game {
+struct EntityState;  // game.fbs
+}
 
 namespace tickwire::game::server {
 
@@ -67,6 +72,9 @@ public:
     [[nodiscard]] MatchStats stats() const noexcept;
     /// Authoritative ship position of a player in a room, world units (tests).
     bool ship_position(const std::string& room, std::uint32_t player_id, float& x, float& y) const;
+    /// The full quantised state a room sent at snapshot `tick`, if still in
+    /// its ring (tests compare what clients decode against it).
+    bool snapshot_at(const std::string& room, std::uint32_t tick, std::vector<EntityState>& out) const;
     /// Close everyone with 1001 (shutdown).
     void shutdown();
 
