@@ -1,6 +1,7 @@
 #include "client_app.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <utility>
 
@@ -102,6 +103,7 @@ struct ClientApp::Impl {
             if (input.pressed(Key::kF3)) hud_state.net_graph = !hud_state.net_graph;
         }
         hud_state.scoreboard = input.down(Key::kTab) && !hud_state.typing;
+        if (input.wheel_y() != 0) camera.zoom_by(std::pow(1.1f, static_cast<float>(input.wheel_y())));
         // With --autopilot, render() sets the intent from the view instead.
         if (!options.autopilot) intent = controls.sample(input, camera, has_own ? &own : nullptr, hud_state.typing);
     }
@@ -246,7 +248,11 @@ int ClientApp::run() {
     app.loop = &loop;
     loop.run();
     app.loop = nullptr;
-    if (!app.options.headless) {
+    if (app.options.headless) {
+        const ClientView& v = app.source->view(0);
+        std::printf("[client] %s after %.0f s%s%s\n", app.leaving ? "left" : "ended", static_cast<double>(app.time_s()),
+                    v.status_text.empty() ? "" : ": ", v.status_text.c_str());
+    } else {
         const float secs = app.time_s();
         std::printf("frames %ld in %.1f s (%.0f fps)\n", app.frames, static_cast<double>(secs),
                     static_cast<double>(static_cast<float>(app.frames) / std::max(secs, 0.001f)));

@@ -22,13 +22,13 @@ FakeMatch::FakeMatch(std::string name, std::string state) : state_(std::move(sta
     Ship you;
     you.id = 1;
     you.name = std::move(name);
-    you.colour = 1;
+    you.colour = 7;  // as the sim's player_colour(id) = id * 7 mod 16
     ships_.push_back(you);
     for (std::uint32_t i = 0; i < 5; ++i) {
         Ship s;
         s.id = i + 2;
         s.name = names[i];
-        s.colour = static_cast<std::uint8_t>(i == 0 ? 0 : i + 1);
+        s.colour = static_cast<std::uint8_t>((s.id * 7) % 16);
         s.score = static_cast<int>(7 - i) * 2;
         s.kills = static_cast<int>(7 - i);
         s.deaths = static_cast<int>(i + 1);
@@ -48,10 +48,10 @@ FakeMatch::FakeMatch(std::string name, std::string state) : state_(std::move(sta
         ships_[0].respawn = 3 * kTickRate;
     }
     chat_ = {{"", "bot-ana joined", 0},
-             {"", "bot-bo joined", 2},
-             {"bot-ana", "gl hf", 0},
-             {"", you.name + " joined", 1},
-             {"bot-bo", "the middle pillar is mine, stay away from it or you will regret it!", 2}};
+             {"", "bot-bo joined", 0},
+             {"bot-ana", "gl hf", 14},
+             {"", you.name + " joined", 0},
+             {"bot-bo", "the middle pillar is mine, stay away from it or you will regret it!", 5}};
 }
 
 bool FakeMatch::blocked(float x, float y, float radius) const {
@@ -146,11 +146,11 @@ void FakeMatch::step() {
         }
     }
     std::erase_if(shots_, [](const Shot& p) { return p.life <= 0; });
-    if (tick_ % 600 == 300) chat_.push_back({"bot-cy", "nice shot", 3});
+    if (tick_ % 600 == 300) chat_.push_back({"bot-cy", "nice shot", 12});
     if (chat_.size() > 50) chat_.erase(chat_.begin());
 }
 
-void FakeMatch::send_chat(std::string_view text) { chat_.push_back({ships_[0].name, std::string(text), 1}); }
+void FakeMatch::send_chat(std::string_view text) { chat_.push_back({ships_[0].name, std::string(text), 7}); }
 
 const ClientView& FakeMatch::view(float alpha) {
     ClientView& v = view_;

@@ -5,12 +5,14 @@
 namespace tickwire::game::client_app {
 
 Color player_color(std::uint8_t index) noexcept {
-    // Sixteen hues ordered so neighbouring indices contrast.
+    // Sixteen hues. The sim hands players indices 7 apart (player_colour:
+    // id * 7 mod 16), so the table is laid out for players 1, 2, 3, ... to
+    // get red, blue, green, gold, purple, teal, orange, pink, ... in turn.
     static constexpr Color kPalette[16] = {
-        {255, 89, 94},   {38, 196, 255},  {138, 201, 38},  {255, 202, 58},
-        {178, 102, 255}, {255, 146, 76},  {40, 220, 170},  {255, 105, 180},
-        {120, 144, 255}, {205, 225, 60},  {255, 64, 129},  {0, 200, 220},
-        {240, 160, 255}, {255, 220, 140}, {100, 230, 110}, {230, 120, 90},
+        {230, 120, 90}, {255, 146, 76}, {255, 220, 140}, {178, 102, 255},
+        {0, 200, 220}, {138, 221, 58}, {205, 225, 60}, {255, 89, 94},
+        {255, 105, 180}, {100, 230, 110}, {40, 220, 170}, {240, 160, 255},
+        {255, 202, 58}, {255, 64, 129}, {38, 196, 255}, {120, 144, 255},
     };
     return kPalette[index % 16];
 }

@@ -13,6 +13,9 @@ constexpr float kGridStep = 50;   // world units between minor grid lines
 constexpr int kMajorEvery = 5;    // every fifth line is a major one
 constexpr float kBurstTime = 0.6f;  // seconds a destruction ring lasts
 constexpr float kFlashTime = 0.15f;
+constexpr float kTrailLength = 26;  // world units behind a projectile
+// A projectile moves 12 units a tick; at 15 fps that is 48 a frame.
+constexpr float kTrailMatch = 60;
 
 bool on_screen(const Camera& c, float x, float y, float margin) {
     const float sx = c.to_screen_x(x);
@@ -39,12 +42,32 @@ void WorldRenderer::draw(Renderer2D& r, const ClientView& view, const Camera& ca
         thick_rect(r, x, y, w, h, 2, theme::kObstacleEdge);
     }
 
-    // Projectiles: glow, then a hot core.
+    // Projectiles: a fading trail, a glow, then a hot core.
+    last_shots_.swap(shots_);
+    shots_.clear();
     for (const ProjectileView& p : view.projectiles) {
-        if (!on_screen(camera, p.x, p.y, 20)) continue;
+        ShotTrace trace{p.x, p.y, 0, 0};
+        float best = kTrailMatch * kTrailMatch;
+        for (const ShotTrace& old : last_shots_) {
+            const float dx = p.x - old.x, dy = p.y - old.y;
+            const float d2 = dx * dx + dy * dy;
+            if (d2 < best && d2 > 0.01f) {
+                best = d2;
+                const float len = std::sqrt(d2);
+                trace.dx = dx / len;
+                trace.dy = dy / len;
+            }
+        }
+        shots_.push_back(trace);
+        if (!on_screen(camera, p.x, p.y, 40)) continue;
         const float x = camera.to_screen_x(p.x), y = camera.to_screen_y(p.y);
         const float rad = std::max(p.radius * s, 2.0f);
         const Color c = player_color(p.colour);
+        if (trace.dx != 0 || trace.dy != 0) {
+            const float len = kTrailLength * s;
+            thick_line(r, x, y, x - trace.dx * len, y - trace.dy * len, rad * 1.6f, with_alpha(c, 50));
+            thick_line(r, x, y, x - trace.dx * len * 0.6f, y - trace.dy * len * 0.6f, rad * 1.1f, with_alpha(c, 110));
+        }
         r.fill_circle(x, y, rad * 2.8f, with_alpha(c, 40));
         r.fill_circle(x, y, rad * 1.7f, with_alpha(c, 110));
         r.fill_circle(x, y, rad, shade(c, 0.65f));

@@ -4,7 +4,7 @@
 // nose, name tag, health bar; the own ship ringed), plus three effects it
 // derives itself by watching ships from frame to frame: an engine flame
 // opposite the direction of travel, a white flash when health drops and an
-// expanding ring when a ship is destroyed.
+// expanding ring when a ship is destroyed. Projectiles get a short trail.
 //
 // Thread: the game thread (it draws with the window's renderer).
 
@@ -46,6 +46,12 @@ private:
     std::unordered_map<std::uint32_t, Tracked> tracked_;  // by entity id
     std::vector<Burst> bursts_;
     std::uint32_t frame_ = 0;
+    // Projectiles have no ids: last frame's positions, matched by proximity,
+    // give each one a direction for its trail.
+    struct ShotTrace {
+        float x = 0, y = 0, dx = 0, dy = 0;  // position; unit direction (0 when unknown)
+    };
+    std::vector<ShotTrace> shots_, last_shots_;
 };
 
 }  // namespace tickwire::game::client_app
