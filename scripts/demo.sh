@@ -44,8 +44,6 @@ cleanup() {
     local i
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
         kill "${pids[i]}" 2>/dev/null || true
-    done
-    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
         wait "${pids[i]}" 2>/dev/null || true
     done
 }
@@ -126,4 +124,4 @@ elif [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
 else
     run_window
 fi
-echo "== demo done"
+echo "== demo done: stopping the bots and the server"

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 #include <utility>
 
 #include <SDL.h>
@@ -130,7 +132,8 @@ struct ClientApp::Impl {
         const ClientView& v = source->view(0);
         const bool changed = v.status != last_status || v.status_text != last_status_text;
         const auto now = Clock::now();
-        if (changed || now >= next_status) {
+        // (While leaving, the exit line says how it ended.)
+        if ((changed || now >= next_status) && !leaving) {
             next_status = now + kStatusPeriod;
             last_status = v.status;
             last_status_text = v.status_text;
@@ -226,6 +229,17 @@ int ClientApp::run() {
         if (!app.window) {
             std::fprintf(stderr, "tickwire-client: cannot open a window: %s (no display? try --headless)\n",
                          error.c_str());
+            return 1;
+        }
+        // With no display SDL falls back to its invisible offscreen driver:
+        // a window nobody can see or close. Only on request.
+        const char* driver = SDL_GetCurrentVideoDriver();
+        const std::string_view name = driver != nullptr ? driver : "";
+        if ((name == "offscreen" || name == "dummy") && std::getenv("SDL_VIDEODRIVER") == nullptr) {
+            std::fprintf(stderr,
+                         "tickwire-client: no display (SDL found only its '%s' video driver); use --headless, "
+                         "or set SDL_VIDEODRIVER=%s to render without one\n",
+                         driver, driver);
             return 1;
         }
     }
