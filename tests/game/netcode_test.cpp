@@ -160,7 +160,8 @@ TEST(Netcode, SnapshotDeltasDecodeToExactlyTheFullState) {
                 ++deltas;
                 const auto* base = ring.find(s->baseline_tick());
                 ASSERT_NE(base, nullptr) << "server used a baseline we never acked";
-                protocol::apply(*base, rx, gone, state);
+                std::vector<protocol::Entity> scratch;
+                ASSERT_TRUE(protocol::apply_delta(*base, s->baseline_tick(), s->server_tick(), rx, gone, scratch, state));
             }
             ring.put(s->server_tick(), state);
             ASSERT_TRUE(h.server->snapshot_at("DELTA", s->server_tick(), expected));

@@ -39,7 +39,7 @@ TEST(SnapshotDelta, BaselinePlusDeltaEqualsFullStateForRandomWorlds) {
         const int players = 2 + world_seed % 30;
         for (int p = 1; p <= players; ++p) world.add_player(static_cast<std::uint32_t>(p));
         SnapshotRing ring;
-        std::vector<Entity> full, changed, decoded;
+        std::vector<Entity> full, changed, decoded, scratch;
         std::vector<std::uint32_t> removed;
         std::uint32_t acked = 0;
         for (int t = 0; t < 300; ++t) {
@@ -58,7 +58,7 @@ TEST(SnapshotDelta, BaselinePlusDeltaEqualsFullStateForRandomWorlds) {
             ring.put(world.tick(), full);
             const std::vector<Entity>* base = choose_baseline(ring, acked);
             if (base != nullptr) {
-                diff(*base, full, changed, removed);
+                make_delta(*base, acked, full, world.tick(), scratch, changed, removed);
             } else {
                 changed = full;
                 removed.clear();
@@ -73,7 +73,8 @@ TEST(SnapshotDelta, BaselinePlusDeltaEqualsFullStateForRandomWorlds) {
             if (snap->baseline_tick() == 0) {
                 decoded = rx;
             } else {
-                apply(*ring.find(snap->baseline_tick()), rx, removed_of(*snap), decoded);
+                ASSERT_TRUE(apply_delta(*ring.find(snap->baseline_tick()), snap->baseline_tick(), snap->server_tick(), rx,
+                                        removed_of(*snap), scratch, decoded));
             }
             ASSERT_TRUE(equal(decoded, full)) << "world " << world_seed << " tick " << world.tick();
             // The client acks most snapshots, not all.
@@ -97,6 +98,24 @@ TEST(SnapshotDelta, RemovedEntitiesAreListedAndUnchangedOnesOmitted) {
     EXPECT_EQ(changed[1].id(), 4u);
     apply(base, changed, removed, out);
     EXPECT_TRUE(equal(out, now));
+}
+
+TEST(SnapshotDelta, EntitiesMovingInAStraightLineCostNothing) {
+    // A projectile flying at constant velocity and a ship at rest.
+    std::vector<Entity> base = {Entity(1, 1000, 1000, 0, 0, 0, 1, EntityKind::Player, EntityFlags::Alive, 100, 0),
+                                Entity(2, 5000, 5000, 192, -10, 0, 1, EntityKind::Projectile, EntityFlags::Alive, 0, 0)};
+    std::vector<Entity> now = {base[0], Entity(2, 5000 + 192 * 16 * 6, 5000 - 10 * 16 * 6, 192, -10, 0, 1,
+                                               EntityKind::Projectile, EntityFlags::Alive, 0, 0)};
+    std::vector<Entity> scratch, changed, out;
+    std::vector<std::uint32_t> removed;
+    make_delta(base, 100, now, 106, scratch, changed, removed);
+    EXPECT_TRUE(changed.empty());
+    EXPECT_TRUE(removed.empty());
+    ASSERT_TRUE(apply_delta(base, 100, 106, changed, removed, scratch, out));
+    EXPECT_TRUE(equal(out, now));
+    // A gap the client cannot have asked for is refused, not extrapolated.
+    EXPECT_FALSE(apply_delta(base, 106, 106, changed, removed, scratch, out));
+    EXPECT_FALSE(apply_delta(base, 1, 1 + kMaxDeltaTicks + 1, changed, removed, scratch, out));
 }
 
 TEST(SnapshotDelta, FullSnapshotWhenNothingOrSomethingTooOldWasAcked) {

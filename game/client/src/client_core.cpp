@@ -99,7 +99,7 @@ struct ClientCore::Impl {
 
     // Snapshots
     protocol::SnapshotRing ring;
-    std::vector<Entity> decoded, scratch_changed;
+    std::vector<Entity> decoded, extrapolated;
     std::vector<std::uint32_t> scratch_removed;
     std::uint32_t newest_tick = 0;
     std::uint32_t ack_to_send = 0;
@@ -257,8 +257,10 @@ struct ClientCore::Impl {
             protocol::apply({}, rx, {}, decoded);
         } else {
             const std::vector<Entity>* base = ring.find(s.baseline_tick());
-            if (base == nullptr) return;  // not decodable; not acked, so the server falls back to full
-            protocol::apply(*base, rx, gone, decoded);
+            // Not decodable: not acked either, so the server falls back to a full one.
+            if (base == nullptr || !protocol::apply_delta(*base, s.baseline_tick(), tick, rx, gone, extrapolated, decoded)) {
+                return;
+            }
         }
         ring.put(tick, decoded);
         newest_tick = tick;

@@ -77,12 +77,12 @@ Incoming decode(std::span<const std::byte> bytes) noexcept {
     return in;
 }
 
-void capture(const sim::World& world, std::vector<Entity>& out) {
+void capture(const sim::World& world, std::vector<Entity>& out, std::uint32_t teleport_window) {
     out.clear();
     for (const sim::Ship& s : world.ships()) {
         std::uint8_t flags = 0;
         if (s.alive) flags |= static_cast<std::uint8_t>(EntityFlags::Alive);
-        if (s.teleported) flags |= static_cast<std::uint8_t>(EntityFlags::Teleported);
+        if (world.tick() - s.spawned_tick < teleport_window) flags |= static_cast<std::uint8_t>(EntityFlags::Teleported);
         if (s.alive && s.cooldown == sim::kFireCooldown) flags |= static_cast<std::uint8_t>(EntityFlags::Firing);
         out.emplace_back(s.entity_id, s.body.x, s.body.y, static_cast<std::int16_t>(s.body.vx),
                          static_cast<std::int16_t>(s.body.vy), s.aim, static_cast<std::uint16_t>(s.player_id),
@@ -139,6 +139,39 @@ void apply(std::span<const Entity> baseline, std::span<const Entity> changed,
             out.insert(it, e);
         }
     }
+}
+
+void extrapolate(std::span<const Entity> baseline, std::uint32_t ticks, std::vector<Entity>& out) {
+    out.assign(baseline.begin(), baseline.end());
+    const auto n = static_cast<std::int32_t>(std::min(ticks, kMaxDeltaTicks));
+    for (Entity& e : out) {
+        if ((static_cast<std::uint8_t>(e.flags()) & static_cast<std::uint8_t>(EntityFlags::Alive)) == 0) continue;
+        if (e.vx() == 0 && e.vy() == 0) continue;
+        // Wrapping arithmetic in uint32: identical on both sides whatever a
+        // hostile baseline holds, and never undefined behaviour.
+        const auto step = [n](std::int32_t p, std::int16_t v) {
+            return static_cast<std::int32_t>(static_cast<std::uint32_t>(p) +
+                                             static_cast<std::uint32_t>(v * sim::kVelocityUnit * n));
+        };
+        e = Entity(e.id(), step(e.x(), e.vx()), step(e.y(), e.vy()), e.vx(), e.vy(), e.angle(), e.owner(), e.kind(),
+                   e.flags(), e.health(), e.team());
+    }
+}
+
+void make_delta(std::span<const Entity> baseline, std::uint32_t baseline_tick, std::span<const Entity> current,
+                std::uint32_t tick, std::vector<Entity>& scratch, std::vector<Entity>& changed,
+                std::vector<std::uint32_t>& removed) {
+    extrapolate(baseline, tick - baseline_tick, scratch);
+    diff(scratch, current, changed, removed);
+}
+
+bool apply_delta(std::span<const Entity> baseline, std::uint32_t baseline_tick, std::uint32_t tick,
+                 std::span<const Entity> changed, std::span<const std::uint32_t> removed,
+                 std::vector<Entity>& scratch, std::vector<Entity>& out) {
+    if (tick <= baseline_tick || tick - baseline_tick > kMaxDeltaTicks) return false;
+    extrapolate(baseline, tick - baseline_tick, scratch);
+    apply(scratch, changed, removed, out);
+    return true;
 }
 
 void SnapshotRing::put(std::uint32_t tick, std::span<const Entity> entities) {

@@ -123,7 +123,7 @@ struct MatchServer::Impl {
     MatchStats last_status;
     Clock::time_point last_status_at = Clock::now();
     std::mt19937 rng{std::random_device{}()};
-    std::vector<Entity> full, changed;
+    std::vector<Entity> full, changed, extrapolated;
     std::vector<std::uint32_t> removed;
 
     template <class... A>
@@ -429,7 +429,7 @@ struct MatchServer::Impl {
     }
 
     void send_snapshots(Room& room) {
-        protocol::capture(room.world, full);
+        protocol::capture(room.world, full, static_cast<std::uint32_t>(snapshot_every));
         room.ring.put(tick, full);
         for (const net::ConnectionId id : room.members) {
             Client& c = clients.at(id);
@@ -449,7 +449,7 @@ struct MatchServer::Impl {
             net::Message msg;
             if (base != nullptr) {
                 header.baseline_tick = c.acked_tick;
-                protocol::diff(*base, full, changed, removed);
+                protocol::make_delta(*base, c.acked_tick, full, tick, extrapolated, changed, removed);
                 msg = codec.snapshot(header, changed, removed);
                 stats.entities_sent += changed.size();
             } else {

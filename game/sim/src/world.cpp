@@ -228,6 +228,7 @@ bool World::add_player(std::uint32_t player_id) {
     ship.body.x = sp.x;
     ship.body.y = sp.y;
     ship.teleported = true;
+    ship.spawned_tick = tick_;
     const auto at = std::lower_bound(ships_.begin(), ships_.end(), player_id,
                                      [](const Ship& s, std::uint32_t id) { return s.player_id < id; });
     ships_.insert(at, ship);
@@ -312,6 +313,7 @@ void World::step() {
                 s.alive = true;
                 s.health = kMaxHealth;
                 s.teleported = true;
+                s.spawned_tick = tick_;
                 s.cooldown = kFireCooldown;
                 respawns_.push_back({tick_, s.player_id, s.entity_id, sp.x, sp.y});
             }
@@ -339,6 +341,7 @@ std::uint64_t World::state_hash() const noexcept {
         f.add(s.aim);
         f.add(static_cast<std::uint32_t>(s.health));
         f.add(s.alive ? 1 : 0);
+        f.add(s.spawned_tick);
         f.add(static_cast<std::uint32_t>(s.cooldown));
         f.add(static_cast<std::uint32_t>(s.respawn_in));
         f.add(static_cast<std::uint32_t>(s.score));

@@ -32,7 +32,8 @@
 // A notice with from_player 0 is a plain server notice.
 //
 // Snapshots: entities sorted by id. A delta holds the entities that differ
-// from the baseline (any field) and the ids removed since it. The server
+// from the baseline carried forward at constant velocity (extrapolate(): x +=
+// vx * 16 per tick for living entities) and the ids removed since it. The server
 // keeps a ring of the room's recent snapshots (identical for all its
 // clients; Quake III keeps one per client) and a per-client last-acked tick:
 // no ack, or a baseline that has left the ring, gets a full snapshot
@@ -96,8 +97,10 @@ struct Incoming {
 
 // ---- snapshots ----------------------------------------------------------
 
-/// The world quantised for the wire, sorted by entity id.
-void capture(const sim::World& world, std::vector<Entity>& out);
+/// The world quantised for the wire, sorted by entity id. A ship that
+/// (re)spawned within the last `teleport_window` ticks is flagged Teleported,
+/// so a snapshot rate below the tick rate cannot miss the flag.
+void capture(const sim::World& world, std::vector<Entity>& out, std::uint32_t teleport_window = 1);
 [[nodiscard]] bool same_entity(const Entity& a, const Entity& b) noexcept;
 /// Entities of `current` that differ from `baseline` (or are new), and the ids
 /// of `baseline` missing from `current`. Both inputs sorted by id.
@@ -107,6 +110,26 @@ void diff(std::span<const Entity> baseline, std::span<const Entity> current, std
 /// duplicated input (last one wins) since it comes from the network.
 void apply(std::span<const Entity> baseline, std::span<const Entity> changed,
            std::span<const std::uint32_t> removed, std::vector<Entity>& out);
+
+/// Dead reckoning: every living entity of `baseline` carried `ticks` ticks on
+/// at its velocity. Deltas are taken against this rather than the baseline
+/// itself, so what moves in a straight line at constant speed (every
+/// projectile, a ship cruising at top speed) costs nothing on the wire.
+void extrapolate(std::span<const Entity> baseline, std::uint32_t ticks, std::vector<Entity>& out);
+
+/// Longest baseline gap a delta may span (the ring holds ~2 s anyway).
+inline constexpr std::uint32_t kMaxDeltaTicks = 1024;
+
+/// Server side: the delta of `current` (at `tick`) against `baseline` (at
+/// `baseline_tick`), through extrapolate(). `scratch` is reused storage.
+void make_delta(std::span<const Entity> baseline, std::uint32_t baseline_tick, std::span<const Entity> current,
+                std::uint32_t tick, std::vector<Entity>& scratch, std::vector<Entity>& changed,
+                std::vector<std::uint32_t>& removed);
+/// Client side: the inverse. False (and `out` untouched) for a tick gap that
+/// is not 1..kMaxDeltaTicks.
+bool apply_delta(std::span<const Entity> baseline, std::uint32_t baseline_tick, std::uint32_t tick,
+                 std::span<const Entity> changed, std::span<const std::uint32_t> removed,
+                 std::vector<Entity>& scratch, std::vector<Entity>& out);
 
 /// Ring of recent full snapshots by tick.
 class SnapshotRing {

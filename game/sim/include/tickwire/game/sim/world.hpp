@@ -70,6 +70,7 @@ struct Ship {
     int health = kMaxHealth;
     bool alive = true;
     bool teleported = false;  ///< respawned this tick
+    std::uint32_t spawned_tick = 0;  ///< tick of the last (re)spawn
     int cooldown = 0;         ///< ticks until the weapon may fire again
     int respawn_in = 0;       ///< ticks, while dead
     int score = 0, kills = 0, deaths = 0;
