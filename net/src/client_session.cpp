@@ -10,6 +10,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "event_outbox.hpp"
 #include "url.hpp"
 #include "ws_connection.hpp"
 
@@ -25,26 +26,19 @@ using tcp = boost::asio::ip::tcp;
 class ClientSessionBase : public Endpoint {
 protected:
     ClientSessionBase(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared)
-        : thread_(thread), shared_(std::move(shared)), backlog_timer_(thread.io) {
+        : thread_(thread),
+          shared_(std::move(shared)),
+          outbox_(thread.io, shared_->events, shared_->events_pushed, shared_->abandoned) {
         wake_requested = &shared_->wake_requested;
+        outbox_.on_drained = [this] {
+            if (ended_) return detach();
+            on_backlog_drained();
+        };
     }
 
-    // Deliver an event to the game, in order. When the stream queue is full the
-    // event waits in a backlog (bounded: reading pauses while it is non-empty).
-    // Returns false if it had to wait.
-    bool emit(RawEvent event) {
-        if (shared_->abandoned.load(std::memory_order_relaxed)) {
-            release(event);  // nobody will read it
-            return true;
-        }
-        if (backlog_head_ == backlog_.size() && shared_->events.push(event)) {
-            shared_->events_pushed.fetch_add(1, std::memory_order_relaxed);
-            return true;
-        }
-        backlog_.push_back(event);
-        retry_backlog_soon();
-        return false;
-    }
+    /// Deliver an event to the game, in order; false if it had to wait (the
+    /// caller pauses reading until on_backlog_drained).
+    bool emit(RawEvent event) { return outbox_.emit(event); }
 
     void emit_text_event(EventType type, std::string_view text, std::uint16_t code = 0,
                          ErrorKind error = ErrorKind::none, std::uint16_t http_status = 0) {
@@ -64,13 +58,13 @@ protected:
         emit_text_event(EventType::closed, info.reason, info.code);
         shared_->state.store(ChannelState::closed, std::memory_order_release);
         ended_ = true;
-        if (backlog_head_ == backlog_.size()) detach();
+        if (outbox_.empty()) detach();  // else once the game has taken the last events
     }
 
     void detach() {
         if (detached_) return;
         detached_ = true;
-        backlog_timer_.cancel();
+        outbox_.cancel();
         thread_.detach(this);
         release_self();
     }
@@ -78,7 +72,6 @@ protected:
     /// Drop the session's reference to itself, later: we may be deep inside one
     /// of its own calls.
     virtual void release_self() = 0;
-
     virtual void on_backlog_drained() = 0;
 
     NetworkThread::Impl& thread_;
@@ -88,43 +81,7 @@ protected:
     bool detached_ = false;
 
 private:
-    void retry_backlog_soon() {
-        if (backlog_timer_pending_) return;
-        backlog_timer_pending_ = true;
-        // The game thread drains the stream once per frame; 1 ms keeps latency low
-        // without spinning.
-        backlog_timer_.expires_after(std::chrono::milliseconds(1));
-        backlog_timer_.async_wait([this, keep = self_for_timer()](error_code ec) {
-            backlog_timer_pending_ = false;
-            if (ec) return;
-            drain_backlog();
-        });
-    }
-
-    void drain_backlog() {
-        while (backlog_head_ < backlog_.size()) {
-            RawEvent& event = backlog_[backlog_head_];
-            if (shared_->abandoned.load(std::memory_order_relaxed)) {
-                release(event);
-            } else if (shared_->events.push(event)) {
-                shared_->events_pushed.fetch_add(1, std::memory_order_relaxed);
-            } else {
-                return retry_backlog_soon();
-            }
-            ++backlog_head_;
-        }
-        backlog_.clear();
-        backlog_head_ = 0;
-        if (ended_) return detach();
-        on_backlog_drained();
-    }
-
-    virtual std::shared_ptr<void> self_for_timer() = 0;
-
-    boost::asio::steady_timer backlog_timer_;
-    std::vector<RawEvent> backlog_;
-    std::size_t backlog_head_ = 0;
-    bool backlog_timer_pending_ = false;
+    EventOutbox outbox_;
 };
 
 template <class NextLayer>
@@ -332,7 +289,6 @@ private:
     void on_backlog_drained() override {
         this->resume_reading();
     }
-    std::shared_ptr<void> self_for_timer() override { return this->shared_from_this(); }
 
     WsUrl url_;
     tcp::resolver resolver_;

@@ -18,8 +18,12 @@ using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 
 ServerCore::ServerCore(NetworkThread::Impl& thread, std::shared_ptr<ServerShared> shared)
-    : thread_(thread), shared_(std::move(shared)), acceptor_(thread.io), backlog_timer_(thread.io) {
+    : thread_(thread),
+      shared_(std::move(shared)),
+      acceptor_(thread.io),
+      outbox_(thread.io, shared_->events, shared_->events_pushed, shared_->abandoned) {
     wake_requested = &shared_->wake_requested;
+    outbox_.on_drained = [this] { resume_paused(); };
 }
 
 std::error_code ServerCore::bind() {
@@ -107,7 +111,7 @@ ConnectionId ServerCore::on_connected(std::shared_ptr<ServerConnection> connecti
     event.type = static_cast<std::uint8_t>(ServerEventType::connected);
     event.id = id;
     event.detail = detail.release();
-    emit(event);
+    outbox_.emit(event);
     return id;
 }
 
@@ -118,7 +122,7 @@ bool ServerCore::on_message(ConnectionId id, Message message) {
     event.type = static_cast<std::uint8_t>(ServerEventType::message);
     event.id = id;
     event.message = message.release();
-    if (emit(event)) return true;
+    if (outbox_.emit(event)) return true;
     paused_.push_back(id);
     return false;
 }
@@ -134,50 +138,12 @@ void ServerCore::on_disconnected(ConnectionId id, const CloseInfo& info) {
     event.id = id;
     event.close_code = info.code;
     event.detail = Message::copy_of(info.reason).release();
-    emit(event);
+    outbox_.emit(event);
 }
 
-// Deliver an event in order; when the game's queue is full it waits in the
-// backlog and the connection that produced it pauses (TCP back-pressure).
-bool ServerCore::emit(RawEvent event) {
-    if (shared_->abandoned.load(std::memory_order_relaxed)) {
-        release(event);
-        return true;
-    }
-    if (backlog_head_ == backlog_.size() && shared_->events.push(event)) {
-        shared_->events_pushed.fetch_add(1, std::memory_order_relaxed);
-        return true;
-    }
-    backlog_.push_back(event);
-    retry_backlog_soon();
-    return false;
-}
-
-void ServerCore::retry_backlog_soon() {
-    if (backlog_timer_pending_) return;
-    backlog_timer_pending_ = true;
-    backlog_timer_.expires_after(std::chrono::milliseconds(1));
-    backlog_timer_.async_wait([self = shared_from_this()](error_code ec) {
-        self->backlog_timer_pending_ = false;
-        if (!ec) self->drain_backlog();
-    });
-}
-
-void ServerCore::drain_backlog() {
-    while (backlog_head_ < backlog_.size()) {
-        RawEvent& event = backlog_[backlog_head_];
-        if (shared_->abandoned.load(std::memory_order_relaxed)) {
-            release(event);
-        } else if (shared_->events.push(event)) {
-            shared_->events_pushed.fetch_add(1, std::memory_order_relaxed);
-        } else {
-            return retry_backlog_soon();
-        }
-        ++backlog_head_;
-    }
-    backlog_.clear();
-    backlog_head_ = 0;
-    // Resume readers in the order they paused; one may pause again at once.
+// After the game caught up: resume readers in the order they paused (one may
+// pause again at once).
+void ServerCore::resume_paused() {
     std::vector<ConnectionId> resume;
     resume.swap(paused_);
     for (const ConnectionId id : resume) {

@@ -23,6 +23,7 @@ std::error_code start_server(NetworkThread::Impl& thread, const std::shared_ptr<
 #include <boost/asio/steady_timer.hpp>
 
 #include "close_info.hpp"
+#include "event_outbox.hpp"
 
 namespace tickwire::net::detail {
 
@@ -79,9 +80,7 @@ public:
 
 private:
     void do_accept();
-    bool emit(RawEvent event);
-    void retry_backlog_soon();
-    void drain_backlog();
+    void resume_paused();
     void run_command(Command& command);
     void send_to(ConnectionId id, Message message, bool latest = false);
     void stop(std::uint16_t code, std::string_view reason);
@@ -97,10 +96,7 @@ private:
     std::size_t pending_http_ = 0;
 
     // Events waiting for room in the game's queue, and connections paused meanwhile.
-    boost::asio::steady_timer backlog_timer_;
-    std::vector<RawEvent> backlog_;
-    std::size_t backlog_head_ = 0;
-    bool backlog_timer_pending_ = false;
+    EventOutbox outbox_;
     std::vector<ConnectionId> paused_;
 
     std::shared_ptr<ServerCore> self_;  // held while attached
