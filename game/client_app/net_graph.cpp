@@ -66,14 +66,21 @@ float NetGraph::draw(Renderer2D& r, float x, float y, const NetStats& stats) {
     // RTT graph: jitter band behind the RTT line, scaled to the window's max.
     const float gx = x + kPad, gw = kWidth - 2 * kPad;
     r.fill_rect(gx, ty, gw, kGraphH, {0, 0, 0, 120});
-    float max_rtt = 20;
+    // Scale to the 90th percentile, so one spike (the first samples before
+    // clock sync settles) does not flatten the rest; spikes clip at the top.
+    std::array<float, kSamples> tops{};
     float max_rate = 1024;
     for (std::size_t i = 0; i < count_; ++i) {
         const Sample& s = history_[i];
-        max_rtt = std::max(max_rtt, s.rtt + s.jitter);
+        tops[i] = s.rtt + s.jitter;
         max_rate = std::max({max_rate, s.in, s.out});
     }
-    max_rtt *= 1.15f;
+    float max_rtt = 20;
+    if (count_ > 0) {
+        const auto p90 = tops.begin() + static_cast<std::ptrdiff_t>(count_ * 9 / 10);
+        std::nth_element(tops.begin(), p90, tops.begin() + static_cast<std::ptrdiff_t>(count_));
+        max_rtt = std::max(max_rtt, *p90 * 1.3f);
+    }
     const float step = gw / static_cast<float>(kSamples - 1);
     const std::size_t first = (next_ + kSamples - count_) % kSamples;
     float px = 0, py = 0;
@@ -83,7 +90,7 @@ float NetGraph::draw(Renderer2D& r, float x, float y, const NetStats& stats) {
         const float top = ty + kGraphH - std::min(s.rtt + s.jitter, max_rtt) / max_rtt * kGraphH;
         const float bottom = ty + kGraphH - std::max(s.rtt - s.jitter, 0.0f) / max_rtt * kGraphH;
         r.fill_rect(sx - step / 2, top, std::max(step, 1.0f), std::max(bottom - top, 1.0f), with_alpha(kRtt, 50));
-        const float sy = ty + kGraphH - s.rtt / max_rtt * kGraphH;
+        const float sy = ty + kGraphH - std::min(s.rtt, max_rtt) / max_rtt * kGraphH;
         if (k > 0) thick_line(r, px, py, sx, sy, 1.6f, kRtt);
         px = sx;
         py = sy;

@@ -82,16 +82,20 @@ void WorldRenderer::draw(Renderer2D& r, const ClientView& view, const Camera& ca
         const float t = (time_s - b.start) / kBurstTime;
         if (t < 0 || t >= 1) continue;
         const float x = camera.to_screen_x(b.x), y = camera.to_screen_y(b.y);
-        const auto fade = static_cast<std::uint8_t>(220 * (1 - t));
-        const float rad = (b.radius + 50 * t) * s;
-        r.fill_circle(x, y, rad * (0.6f + 0.4f * t), with_alpha(b.color, static_cast<std::uint8_t>(fade / 4)));
+        const auto fade = static_cast<std::uint8_t>(230 * (1 - t));
+        const float rad = (b.radius + 60 * t) * s;
+        // A white-hot flash that shrinks, a shock ring, and debris flying out.
+        if (t < 0.35f) {
+            const float k = 1 - t / 0.35f;
+            r.fill_circle(x, y, b.radius * s * (1.2f + t), {255, 240, 210, static_cast<std::uint8_t>(200 * k)});
+        }
         r.draw_circle(x, y, rad, with_alpha(shade(b.color, 0.5f), fade));
-        r.draw_circle(x, y, rad * 0.7f, with_alpha(shade(b.color, 0.8f), fade));
-        for (int i = 0; i < 8; ++i) {
-            const float a = static_cast<float>(i) * 0.785398f + b.start;
-            const float d0 = rad * 0.8f, d1 = rad * 1.25f;
-            thick_line(r, x + std::cos(a) * d0, y + std::sin(a) * d0, x + std::cos(a) * d1, y + std::sin(a) * d1,
-                       2, with_alpha(shade(b.color, 0.6f), fade));
+        r.draw_circle(x, y, rad + 1, with_alpha(shade(b.color, 0.5f), static_cast<std::uint8_t>(fade / 2)));
+        for (int i = 0; i < 10; ++i) {
+            const float a = static_cast<float>(i) * 0.628318f + b.start * 3.0f;
+            const float d = rad * (0.55f + 0.08f * static_cast<float>(i % 3));
+            r.fill_circle(x + std::cos(a) * d, y + std::sin(a) * d, 2.5f * (1 - t) + 1,
+                          with_alpha(shade(b.color, 0.3f), fade));
         }
     }
 
