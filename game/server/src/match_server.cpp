@@ -433,11 +433,10 @@ struct MatchServer::Impl {
         room.ring.put(tick, full);
         for (const net::ConnectionId id : room.members) {
             Client& c = clients.at(id);
-            // Superseding: net has no per-connection "written" signal, so the
-            // ack gap stands in for it. A client this far behind has not read
-            // what we sent; queueing more would only put fresh state behind
-            // stale state. Skip (the next one replaces it), but probe once a
-            // second so a client that recovers catches up.
+            // Superseding, game side: a client this far behind on acks has
+            // not read what we sent (net supersedes the unsent one anyway);
+            // don't spend CPU encoding ever-growing deltas for it. Skip, but
+            // probe once a second so a client that recovers catches up.
             if (static_cast<int>(c.unacked.size()) >= config.max_unacked_snapshots &&
                 tick - c.last_probe_tick < static_cast<std::uint32_t>(config.tick_rate)) {
                 ++stats.snapshots_superseded;
@@ -460,7 +459,10 @@ struct MatchServer::Impl {
             }
             stats.snapshot_bytes += msg.size();
             ++stats.snapshots_sent;
-            server.send(id, std::move(msg));
+            // send_latest: if the previous snapshot to this client has not
+            // started writing, net drops it for this one (counted in
+            // ServerStats::superseded); chat and events keep their order.
+            server.send_latest(id, std::move(msg));
             c.unacked.push_back(tick);
             while (c.unacked.size() > 64) c.unacked.pop_front();
         }
@@ -537,6 +539,7 @@ MatchStats MatchServer::stats() const noexcept {
     const net::ServerStats ns = impl_->server.stats();
     s.bytes_out = ns.bytes_out;
     s.bytes_in = ns.bytes_in;
+    s.snapshots_replaced = ns.superseded;
     return s;
 }
 
@@ -548,7 +551,7 @@ std::string MatchServer::status_line(std::chrono::nanoseconds tick_p99) {
     char buf[320];
     std::snprintf(buf, sizeof(buf),
                   "rooms %llu players %llu tick p99 %.2f ms out %.1f kB/s in %.1f kB/s snapshots %.0f/s "
-                  "(%.1f B/entity) superseded %llu closed %llu",
+                  "(%.1f B/entity) superseded %llu+%llu closed %llu",
                   static_cast<unsigned long long>(s.rooms), static_cast<unsigned long long>(s.players),
                   std::chrono::duration<double, std::milli>(tick_p99).count(),
                   static_cast<double>(s.bytes_out - p.bytes_out) / secs / 1000.0,
@@ -559,6 +562,7 @@ std::string MatchServer::status_line(std::chrono::nanoseconds tick_p99) {
                       : static_cast<double>(s.snapshot_bytes - p.snapshot_bytes) /
                             static_cast<double>(s.entities_sent - p.entities_sent),
                   static_cast<unsigned long long>(s.snapshots_superseded),
+                  static_cast<unsigned long long>(s.snapshots_replaced),
                   static_cast<unsigned long long>(s.bad_clients_closed));
     impl_->last_status = s;
     impl_->last_status_at = now;

@@ -35,9 +35,10 @@ struct ServerConfig {
     LogLevel log_level = LogLevel::info;
     /// An empty room is removed this long after its last player left.
     std::chrono::milliseconds room_linger{10000};
-    /// Snapshots a client may have unacknowledged before newer ones supersede
-    /// (replace, instead of queue behind) them: ~0.5 s at 30 Hz. A backed-up
-    /// client then gets one snapshot per second against its acked baseline.
+    /// Snapshots go out with net::Server::send_latest, so an unsent one is
+    /// replaced by the next, never queued behind it. Beyond this many
+    /// unacknowledged (~0.5 s at 30 Hz) the server stops even encoding them
+    /// and sends one per second, against the last acked baseline.
     int max_unacked_snapshots = 15;
     /// A connection that has not said Hello within this is closed.
     std::chrono::milliseconds hello_timeout{5000};
@@ -46,7 +47,9 @@ struct ServerConfig {
 /// Counters for the status line, tests and benchmarks.
 struct MatchStats {
     std::uint64_t rooms = 0, players = 0;
-    std::uint64_t snapshots_sent = 0, snapshots_full = 0, snapshots_superseded = 0;
+    std::uint64_t snapshots_sent = 0, snapshots_full = 0;
+    std::uint64_t snapshots_superseded = 0;  ///< skipped by the ack gap (never encoded)
+    std::uint64_t snapshots_replaced = 0;    ///< encoded, replaced in net before written (send_latest)
     std::uint64_t entities_sent = 0;           ///< entity records in snapshots
     std::uint64_t snapshot_bytes = 0;          ///< bytes of snapshot packets
     std::uint64_t inputs_applied = 0, inputs_dropped = 0;
