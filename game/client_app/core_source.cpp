@@ -28,7 +28,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name, std::string*) {
+std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name) {
     ClientConfig config;
     config.url = url;
     config.name = name;

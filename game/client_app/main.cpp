@@ -124,12 +124,7 @@ int main(int argc, char** argv) {
     if (fake) {
         source = std::make_unique<tickwire::game::client_app::FakeMatch>(options.name, fake_state);
     } else {
-        std::string error;
-        source = tickwire::game::client_app::make_core_source(options.url, options.name, &error);
-        if (!source) {
-            std::fprintf(stderr, "tickwire-client: %s\n", error.c_str());
-            return 1;
-        }
+        source = tickwire::game::client_app::make_core_source(options.url, options.name);
     }
 
     std::signal(SIGINT, on_signal);

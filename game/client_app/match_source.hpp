@@ -27,8 +27,7 @@ public:
     [[nodiscard]] virtual bool finished() const = 0;
 };
 
-/// A MatchSource over ClientCore connecting to `url` as `name`; null with a
-/// reason in `error` when this build has no ClientCore (no_core_source.cpp).
-std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name, std::string* error);
+/// A MatchSource over ClientCore connecting to `url` as `name` (core_source.cpp).
+std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name);
 
 }  // namespace tickwire::game::client_app
