@@ -60,6 +60,8 @@ struct ClientApp::Impl {
     PlayerIntent intent;
     ShipView own;  // position of the own ship as last drawn (name unused)
     bool has_own = false;
+    float focus_x = 0, focus_y = 0;  // what the camera follows
+    bool has_focus = false;
 
     Clock::time_point start = Clock::now();
     bool leaving = false;
@@ -160,17 +162,28 @@ struct ClientApp::Impl {
         const float now = time_s();
         const ClientView& v = source->view(static_cast<float>(alpha));
         has_own = false;
+        bool listed = false;
         for (const ShipView& s : v.ships) {
             if (!s.local) continue;
             own.x = s.x;
             own.y = s.y;
             own.alive = s.alive;
-            has_own = s.alive;
+            has_own = s.alive;  // aim only from a live ship
+            listed = true;
+        }
+        // The camera stays where the own ship is (or died); the arena's
+        // centre until there has been one.
+        if (listed) {
+            focus_x = own.x;
+            focus_y = own.y;
+            has_focus = true;
+        } else if (!has_focus) {
+            focus_x = v.arena_w / 2;
+            focus_y = v.arena_h / 2;
         }
         if (options.autopilot && !leaving) intent = autopilot.sample(v, now);
         engine::Renderer2D& r = window->renderer();
-        camera.update(v.arena_w, v.arena_h, r.width(), r.height(), has_own ? own.x : v.arena_w / 2,
-                      has_own ? own.y : v.arena_h / 2);
+        camera.update(v.arena_w, v.arena_h, r.width(), r.height(), focus_x, focus_y);
         world.draw(r, v, camera, now);
         hud_state.typed = chat_field.text();
         hud_state.leaving = leaving;

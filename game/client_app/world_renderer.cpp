@@ -74,7 +74,19 @@ void WorldRenderer::draw(Renderer2D& r, const ClientView& view, const Camera& ca
     }
 
     for (const ShipView& ship : view.ships) {
-        if (ship.alive && on_screen(camera, ship.x, ship.y, 60)) draw_ship(r, ship, camera, time_s);
+        if (!on_screen(camera, ship.x, ship.y, 60)) continue;
+        if (ship.alive) {
+            draw_ship(r, ship, camera, time_s);
+        } else if (ship.local) {
+            // Where you went down: a faint dashed ring until the respawn.
+            const float x = camera.to_screen_x(ship.x), y = camera.to_screen_y(ship.y);
+            const float rad = std::max(ship.radius * s, 6.0f) + 4;
+            for (int i = 0; i < 12; i += 2) {
+                const float a0 = static_cast<float>(i) * 0.5236f + time_s, a1 = a0 + 0.5236f;
+                thick_line(r, x + std::cos(a0) * rad, y + std::sin(a0) * rad, x + std::cos(a1) * rad,
+                           y + std::sin(a1) * rad, 2, with_alpha(player_color(ship.colour), 120));
+            }
+        }
     }
 
     // Destruction rings.
