@@ -242,5 +242,37 @@ TEST(Netcode, ChatArrivesInOrderToAllRoomMembers) {
     EXPECT_TRUE(spoken(other).empty()) << "chat stays in its room";
 }
 
+TEST(Netcode, AClientSendingGarbageIsClosedWithACodeAndOthersPlayOn) {
+    Harness h;
+    ClientCore& good = h.add("BAD", "good");
+    ASSERT_TRUE(h.pump_until([&] { return h.all_joined(); }, 300));
+
+    net::Channel bad = net::Channel::connect(h.url("BAD"));
+    protocol::Codec codec;
+    bad.sink().add(codec.hello("bad"));
+    const std::string junk = "TWS1 but not really a flatbuffer, is it";
+    bad.sink().add(std::as_bytes(std::span(junk.data(), junk.size())));
+    bad.sink().flush();
+    std::uint16_t code = 0;
+    std::string reason;
+    h.extra = [&] {
+        net::Event ev;
+        while (bad.stream().poll(ev)) {
+            if (ev.type == net::EventType::closed) {
+                code = ev.close_code;
+                reason = std::string(ev.text());
+            }
+        }
+    };
+    ASSERT_TRUE(h.pump_until([&] { return code != 0; }, 300));
+    h.extra = nullptr;
+    EXPECT_EQ(code, 4000);
+    EXPECT_FALSE(reason.empty());
+    EXPECT_EQ(h.server->stats().bad_clients_closed, 1u);
+    h.pump(30);
+    EXPECT_EQ(good.status(), ConnectionStatus::joined);
+    EXPECT_EQ(h.server->stats().players, 1u);
+}
+
 }  // namespace
 }  // namespace tickwire::game
