@@ -62,6 +62,7 @@ struct ClientApp::Impl {
     bool has_own = false;
     float focus_x = 0, focus_y = 0;  // what the camera follows
     bool has_focus = false;
+    std::string titled_room;  // the room named in the window title
 
     Clock::time_point start = Clock::now();
     bool leaving = false;
@@ -182,6 +183,11 @@ struct ClientApp::Impl {
             focus_y = v.arena_h / 2;
         }
         if (options.autopilot && !leaving) intent = autopilot.sample(v, now);
+        if (v.room != titled_room) {
+            titled_room = v.room;
+            const std::string title = titled_room.empty() ? "tickwire" : "tickwire — room " + titled_room;
+            SDL_SetWindowTitle(window->native(), title.c_str());
+        }
         engine::Renderer2D& r = window->renderer();
         camera.update(v.arena_w, v.arena_h, r.width(), r.height(), focus_x, focus_y);
         world.draw(r, v, camera, now);

@@ -13,7 +13,8 @@ constexpr float kGridStep = 50;   // world units between minor grid lines
 constexpr int kMajorEvery = 5;    // every fifth line is a major one
 constexpr float kBurstTime = 0.6f;  // seconds a destruction ring lasts
 constexpr float kFlashTime = 0.15f;
-constexpr float kTrailLength = 26;  // world units behind a projectile
+constexpr float kTrailLength = 26;
+constexpr float kEdgeInset = 14;    // off-screen arrows, pixels from the edge  // world units behind a projectile
 // A projectile moves 12 units a tick; at 15 fps that is 48 a frame.
 constexpr float kTrailMatch = 60;
 
@@ -114,6 +115,23 @@ void WorldRenderer::draw(Renderer2D& r, const ClientView& view, const Camera& ca
     // Labels last, so no ship covers another's name.
     for (const ShipView& ship : view.ships) {
         if (ship.alive && on_screen(camera, ship.x, ship.y, 80)) draw_ship_labels(r, ship, camera);
+    }
+
+    // Opponents out of view: an arrow at the window's edge points at each.
+    const float sw = static_cast<float>(r.width()), sh = static_cast<float>(r.height());
+    const float cx = sw / 2, cy = sh / 2;
+    for (const ShipView& ship : view.ships) {
+        if (!ship.alive || ship.local || on_screen(camera, ship.x, ship.y, -10)) continue;
+        const float dx = camera.to_screen_x(ship.x) - cx, dy = camera.to_screen_y(ship.y) - cy;
+        // Scale the direction onto a rectangle inset from the edges.
+        const float k = std::min((cx - kEdgeInset) / std::max(std::abs(dx), 1e-3f),
+                                 (cy - kEdgeInset) / std::max(std::abs(dy), 1e-3f));
+        const float ex = cx + dx * k, ey = cy + dy * k;
+        const float len = std::sqrt(dx * dx + dy * dy);
+        const float ux = dx / len, uy = dy / len;
+        const Color c = player_color(ship.colour);
+        r.fill_triangle(ex + ux * 9, ey + uy * 9, ex - uy * 7 - ux * 5, ey + ux * 7 - uy * 5, ex + uy * 7 - ux * 5,
+                        ey - ux * 7 - uy * 5, with_alpha(c, 200));
     }
 }
 
