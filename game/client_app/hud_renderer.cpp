@@ -12,7 +12,9 @@ namespace {
 
 constexpr float kEdge = 16;        // distance of the panels from the window edge
 constexpr int kChatLines = 8;      // chat lines shown
-constexpr float kChatWidth = 470;
+constexpr float kChatMaxWidth = 470;
+constexpr float kChatMinWidth = 300;
+constexpr float kPlayerPanelW = 380, kPlayerPanelH = 54;
 constexpr int kChatSize = 14;
 
 std::size_t utf8_prefix(std::string_view s, std::size_t n) {
@@ -64,13 +66,20 @@ void HudRenderer::draw(Renderer2D& r, const ClientView& view, const Camera& came
     }
     net_graph_.sample(view.net, state.time_s);
 
+    // Layout: the chat box takes up to 37% of the width at the bottom left;
+    // the player panel is centred unless that would cover it.
+    const float sw = static_cast<float>(r.width()), sh = static_cast<float>(r.height());
+    chat_w_ = std::clamp(std::round(sw * 0.37f), kChatMinWidth, kChatMaxWidth);
+    panel_x_ = std::max(std::round((sw - kPlayerPanelW) / 2), kEdge + chat_w_ + kEdge);
+    panel_y_ = sh - kPlayerPanelH - kEdge;
+
     const bool joined = view.status == ConnectionStatus::joined;
     if (joined) {
         draw_match_panel(r, view);
         if (state.net_graph) net_graph_.draw(r, kEdge, 96, view.net);
         draw_leaderboard(r, view);
         if (camera.following()) draw_minimap(r, view, camera);
-        draw_player_panel(r, view, own, own_row);
+        draw_player_panel(r, own, own_row);
         if (view.respawn_in_s > 0) {
             const float cy = static_cast<float>(r.height()) * 0.36f;
             centered_text(r, static_cast<float>(r.width()) / 2, cy, "DESTROYED", theme::kWarning, 34);
@@ -113,13 +122,9 @@ void HudRenderer::draw_match_panel(Renderer2D& r, const ClientView& view) {
     }
 }
 
-void HudRenderer::draw_player_panel(Renderer2D& r, const ClientView& view, const ShipView* own,
-                                    const ScoreRow* own_row) {
-    (void)view;
-    const float w = 380, h = 54;
-    // Centred, unless that would cover the chat box.
-    const float x = std::max(std::round((static_cast<float>(r.width()) - w) / 2), kEdge + kChatWidth + kEdge);
-    const float y = static_cast<float>(r.height()) - h - kEdge;
+void HudRenderer::draw_player_panel(Renderer2D& r, const ShipView* own, const ScoreRow* own_row) {
+    const float w = kPlayerPanelW, h = kPlayerPanelH;
+    const float x = panel_x_, y = panel_y_;
     panel(r, x, y, w, h, theme::kPanel, theme::kPanelEdge);
     const Color c = own != nullptr ? player_color(own->colour) : theme::kTextDim;
     r.fill_circle(x + 24, y + h / 2, 11, c);
@@ -176,7 +181,7 @@ void HudRenderer::draw_chat(Renderer2D& r, const ClientView& view, const HudStat
     const float x = kEdge;
     const float input_h = 26;
     const float bottom = static_cast<float>(r.height()) - kEdge;
-    const float text_w = kChatWidth - 20;
+    const float text_w = chat_w_ - 20;
 
     // Wrap the newest lines until kChatLines screen lines are filled.
     struct Row {
@@ -201,7 +206,7 @@ void HudRenderer::draw_chat(Renderer2D& r, const ClientView& view, const HudStat
     const float lines_h = line_h * static_cast<float>(std::max<std::size_t>(rows.size(), 1));
     const float h = lines_h + 14 + input_h + 6;
     const float y = bottom - h;
-    panel(r, x, y, kChatWidth, h, state.typing ? Color{8, 10, 18, 220} : Color{8, 10, 18, 150},
+    panel(r, x, y, chat_w_, h, state.typing ? Color{8, 10, 18, 220} : Color{8, 10, 18, 150},
           state.typing ? theme::kAccent : theme::kPanelEdge);
     float ly = y + 7;
     for (const Row& row : rows) {
@@ -221,13 +226,13 @@ void HudRenderer::draw_chat(Renderer2D& r, const ClientView& view, const HudStat
 
     // Input line.
     const float iy = bottom - input_h - 6;
-    r.fill_rect(x + 6, iy, kChatWidth - 12, input_h, state.typing ? Color{24, 30, 48, 255} : Color{18, 22, 34, 200});
+    r.fill_rect(x + 6, iy, chat_w_ - 12, input_h, state.typing ? Color{24, 30, 48, 255} : Color{18, 22, 34, 200});
     if (state.typing) {
         scratch_ = "say: ";
         const engine::TextSize ps = r.draw_text(x + 12, iy + 5, scratch_, theme::kAccent, kChatSize);
         // Show the end of a line longer than the box.
         std::string_view typed = state.typed;
-        const float avail = kChatWidth - 36 - static_cast<float>(ps.width);
+        const float avail = chat_w_ - 36 - static_cast<float>(ps.width);
         while (!typed.empty() && static_cast<float>(r.measure_text(typed, kChatSize).width) > avail) {
             std::size_t cut = 1;
             while (cut < typed.size() && (static_cast<unsigned char>(typed[cut]) & 0xC0) == 0x80) ++cut;
@@ -239,10 +244,12 @@ void HudRenderer::draw_chat(Renderer2D& r, const ClientView& view, const HudStat
             r.fill_rect(x + 13 + static_cast<float>(ps.width + ts.width), iy + 5, 2, 16, theme::kText);
         }
     } else {
-        r.draw_text(x + 12, iy + 5, "Enter to chat", theme::kTextDim, 13);
+        const engine::TextSize es = r.draw_text(x + 12, iy + 5, "Enter to chat", theme::kTextDim, 13);
         const char* hint = "WASD move  mouse aim  click fire  Tab scores  F3 net";
         const engine::TextSize hs = r.measure_text(hint, 11);
-        r.draw_text(x + kChatWidth - 12 - static_cast<float>(hs.width), iy + 7, hint, {100, 110, 140}, 11);
+        if (static_cast<float>(es.width + hs.width) + 40 <= chat_w_) {
+            r.draw_text(x + chat_w_ - 12 - static_cast<float>(hs.width), iy + 7, hint, {100, 110, 140}, 11);
+        }
     }
 }
 
@@ -252,7 +259,9 @@ void HudRenderer::draw_minimap(Renderer2D& r, const ClientView& view, const Came
     const float k = std::min(max_w / view.arena_w, max_h / view.arena_h);
     const float w = view.arena_w * k, h = view.arena_h * k;
     const float x = static_cast<float>(r.width()) - w - kEdge;
-    const float y = static_cast<float>(r.height()) - h - kEdge;
+    float y = static_cast<float>(r.height()) - h - kEdge;
+    // In a narrow window, above the player panel rather than over it.
+    if (x - 4 < panel_x_ + kPlayerPanelW + 8) y = panel_y_ - 12 - h;
     panel(r, x - 4, y - 4, w + 8, h + 8, theme::kPanel, theme::kPanelEdge);
     r.fill_rect(x, y, w, h, with_alpha(theme::kFloor, 230));
     for (const ObstacleView& o : view.obstacles) {

@@ -34,7 +34,7 @@ public:
 
 private:
     void draw_match_panel(Renderer2D& r, const ClientView& view);
-    void draw_player_panel(Renderer2D& r, const ClientView& view, const ShipView* own, const ScoreRow* own_row);
+    void draw_player_panel(Renderer2D& r, const ShipView* own, const ScoreRow* own_row);
     void draw_leaderboard(Renderer2D& r, const ClientView& view);
     void draw_chat(Renderer2D& r, const ClientView& view, const HudState& state);
     void draw_minimap(Renderer2D& r, const ClientView& view, const Camera& camera);
@@ -43,6 +43,9 @@ private:
 
     NetGraph net_graph_;
     std::string scratch_;  // reused for formatted lines
+    // This frame's layout (window pixels), set first by draw().
+    float chat_w_ = 0;
+    float panel_x_ = 0, panel_y_ = 0;  // the player panel's top-left
 };
 
 }  // namespace tickwire::game::client_app
