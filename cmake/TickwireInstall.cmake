@@ -12,8 +12,14 @@ set(TICKWIRE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/tickwire)
 # The exported modules: target tickwire_<module>, public headers in <module>/include/.
 # To export another module, add it here once its target exists, e.g.
 #   if(TARGET tickwire_engine)  list(APPEND _tw_modules engine)  endif()
-# (schemas' generated headers live in the build tree: install them from there.)
-set(_tw_modules net)
+# (schemas' generated headers live in the build tree: installed from there below.)
+# schemas is exported because net links it (session mode); net's public headers
+# include none of it.
+set(_tw_modules schemas net)
+
+install(DIRECTORY ${TICKWIRE_SCHEMAS_GENERATED_DIR}/
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  COMPONENT tickwire_dev)
 
 set(_tw_targets "")
 foreach(_tw_module IN LISTS _tw_modules)
@@ -52,7 +58,8 @@ set(_tw_find_OpenSSL "find_dependency(OpenSSL)")
 set(_tw_find_Boost "find_dependency(Boost 1.81 CONFIG)")
 set(_tw_find_SDL2 "find_dependency(SDL2 CONFIG)")
 set(_tw_find_SDL2_ttf "find_dependency(SDL2_ttf CONFIG)")
-set(_tw_find_flatbuffers "find_dependency(flatbuffers CONFIG)")
+# Debian's libflatbuffers-dev names its package FlatBuffers (FlatBuffersConfig.cmake).
+set(_tw_find_flatbuffers "find_dependency(FlatBuffers CONFIG)")
 
 set(_tw_packages "")
 foreach(_tw_target IN LISTS _tw_targets)

@@ -86,22 +86,25 @@ ChannelStats Channel::stats() const noexcept {
     s.dropped_out = c.dropped_out.load(relaxed);
     s.flushes = c.flushes.load(relaxed);
     s.rtt_us = c.rtt_us.load(relaxed);
+    s.reconnects = c.reconnects.load(relaxed);
+    s.resumes = c.resumes.load(relaxed);
+    s.netsim_disconnects = c.netsim_disconnects.load(relaxed);
     s.send_queue_depth = detail::queue_depth(c.commands_pushed, c.commands_popped);
     s.receive_queue_depth = detail::queue_depth(c.events_pushed, c.events_popped);
     return s;
 }
 
-bool Sink::add(std::span<const std::byte> bytes) {
+bool Sink::add(std::span<const std::byte> bytes, Delivery delivery) {
     if (!shared_) return false;
     const ChannelState state = shared_->state.load(std::memory_order_relaxed);
     if (state == ChannelState::closing || state == ChannelState::closed || shared_->close_requested.load()) {
         shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
-    return add(Message::copy_of(bytes));
+    return add(Message::copy_of(bytes), delivery);
 }
 
-bool Sink::add(Message message) {
+bool Sink::add(Message message, Delivery delivery) {
     if (!shared_) return false;
     const ChannelState state = shared_->state.load(std::memory_order_relaxed);
     if (state == ChannelState::closing || state == ChannelState::closed || shared_->close_requested.load() ||
@@ -109,7 +112,8 @@ bool Sink::add(Message message) {
         shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
-    detail::Command command{detail::Command::Kind::send, 0, 0, message.release()};
+    const auto kind = delivery == Delivery::latest ? detail::Command::Kind::send_latest : detail::Command::Kind::send;
+    detail::Command command{kind, 0, 0, message.release()};
     if (!shared_->commands.push(command)) {
         Message::adopt(command.payload).reset();
         shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);
@@ -149,6 +153,8 @@ bool Stream::poll(Event& event) {
     event.close_code = raw->close_code;
     event.http_status = raw->http_status;
     event.error = raw->error;
+    event.attempt = event.type == EventType::reconnecting ? raw->id : 0;
+    event.retry_delay = std::chrono::milliseconds(event.type == EventType::reconnecting ? raw->delay_ms : 0);
     event.message = Message::adopt(raw->message);
     event.detail = Message::adopt(raw->detail);
     shared_->events.pop();

@@ -13,6 +13,7 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::protocol: return "protocol";
     case ErrorKind::io: return "io";
     case ErrorKind::invalid_url: return "invalid_url";
+    case ErrorKind::overflow: return "overflow";
     }
     return "unknown";
 }
@@ -44,6 +45,7 @@ std::string_view to_string(ServerEventType type) noexcept {
     case ServerEventType::connected: return "connected";
     case ServerEventType::message: return "message";
     case ServerEventType::disconnected: return "disconnected";
+    case ServerEventType::resumed: return "resumed";
     }
     return "unknown";
 }
@@ -62,14 +64,20 @@ std::string_view field(const Message& detail, int index) {
 }
 }  // namespace
 
+namespace {
+bool has_address(ServerEventType type) {
+    return type == ServerEventType::connected || type == ServerEventType::resumed;
+}
+}  // namespace
+
 std::string_view ServerEvent::remote_address() const noexcept {
-    return type == ServerEventType::connected ? field(detail, 0) : std::string_view();
+    return has_address(type) ? field(detail, 0) : std::string_view();
 }
 std::string_view ServerEvent::path() const noexcept {
-    return type == ServerEventType::connected ? field(detail, 1) : std::string_view();
+    return has_address(type) ? field(detail, 1) : std::string_view();
 }
 std::string_view ServerEvent::query() const noexcept {
-    return type == ServerEventType::connected ? field(detail, 2) : std::string_view();
+    return has_address(type) ? field(detail, 2) : std::string_view();
 }
 
 }  // namespace tickwire::net

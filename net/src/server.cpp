@@ -88,6 +88,10 @@ bool Server::send_latest(ConnectionId id, Message message) {
     return shared_ && message && push_command(*shared_, detail::Command::Kind::send_latest, id, std::move(message));
 }
 
+bool Server::send(ConnectionId id, Message message, Delivery delivery) {
+    return delivery == Delivery::latest ? send_latest(id, std::move(message)) : send(id, std::move(message));
+}
+
 bool Server::send(ConnectionId id, std::span<const std::byte> bytes) {
     return shared_ && push_command(*shared_, detail::Command::Kind::send, id, Message::copy_of(bytes));
 }
@@ -141,6 +145,10 @@ ServerStats Server::stats() const noexcept {
     s.bytes_out = c.bytes_out.load(relaxed);
     s.dropped_out = c.dropped_out.load(relaxed);
     s.superseded = c.superseded.load(relaxed);
+    s.sessions_resumed = c.sessions_resumed.load(relaxed);
+    s.sessions_expired = c.sessions_expired.load(relaxed);
+    s.resumes_refused = c.resumes_refused.load(relaxed);
+    s.sessions_held = c.sessions_held.load(relaxed);
     s.send_queue_depth = detail::queue_depth(c.commands_pushed, c.commands_popped);
     s.receive_queue_depth = detail::queue_depth(c.events_pushed, c.events_popped);
     return s;

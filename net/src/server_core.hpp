@@ -24,6 +24,8 @@ std::error_code start_server(NetworkThread::Impl& thread, const std::shared_ptr<
 
 #include "close_info.hpp"
 #include "event_outbox.hpp"
+#include "netsim_link.hpp"
+#include "reliable_session.hpp"
 
 namespace tickwire::net::detail {
 
@@ -39,6 +41,11 @@ public:
     virtual void close_now(std::uint16_t code, std::string_view reason) = 0;
     virtual void resume_reading() = 0;
     [[nodiscard]] virtual std::size_t queued_bytes() const noexcept = 0;
+    // Session mode: the id is known only after the Hello.
+    virtual void set_id(ConnectionId id) = 0;
+    [[nodiscard]] virtual ConnectionId id() const noexcept = 0;
+    [[nodiscard]] virtual std::string_view remote() const noexcept = 0;
+    [[nodiscard]] virtual std::string_view target() const noexcept = 0;
 };
 
 /// A plain HTTP resource published by the game (e.g. GET /rooms).
@@ -68,17 +75,60 @@ public:
     [[nodiscard]] const HttpResource* http_resource(std::string_view path) const;
     void note_rejected_over_capacity(const std::string& remote);
     void http_session_ended() noexcept { --pending_http_; }
+    /// The simulator for the next accepted connection; null when disabled.
+    std::shared_ptr<NetSimLink> make_netsim_link();
 
     /// A connection finished its WebSocket handshake: assign its id, tell the game.
     ConnectionId on_connected(std::shared_ptr<ServerConnection> connection, std::string_view remote,
                               std::string_view target);
     /// Hand a message to the game; false = the caller must pause reading until resume.
     bool on_message(ConnectionId id, Message message);
-    void on_disconnected(ConnectionId id, const CloseInfo& info);
+    /// `connection` ended; in session mode a superseded connection is ignored.
+    void on_disconnected(ConnectionId id, const CloseInfo& info, const ServerConnection* connection);
+
+    // Session mode
+    /// A WebSocket is open; it has handshake_timeout to say Hello.
+    void on_session_accepted(std::shared_ptr<ServerConnection> connection);
+    /// A packet from a session-mode connection (`id` invalid until its Hello).
+    bool on_session_message(const std::shared_ptr<ServerConnection>& connection, Message message);
 
     boost::asio::io_context& io() noexcept { return thread_.io; }
 
 private:
+    /// One session: outlives its connections by up to the grace period.
+    struct Session {
+        explicit Session(const SessionOptions& options) : reliable(options) {}
+        ConnectionId id = kInvalidConnection;
+        std::uint64_t session_id = 0;
+        /// Tokens are told apart by their expiry stamp (strictly increasing).
+        /// Valid: from the newest one the client is known to hold (it sent a
+        /// packet after that Welcome) to the newest issued — Welcomes lost with
+        /// their connection leave the client an older one. Anything older is a replay.
+        std::uint64_t token_expiry_ms = 0;
+        std::uint64_t confirmed_token_expiry_ms = 0;
+        bool token_confirmed = false;
+        ReliableSession reliable;
+        std::shared_ptr<ServerConnection> connection;  ///< null while held for a resume
+        std::chrono::steady_clock::time_point hold_until{};
+        bool closing = false;     ///< the game (or an overflow) ended it: no hold
+        bool ack_queued = false;
+    };
+
+    void on_hello(const std::shared_ptr<ServerConnection>& connection, const ReliableSession::Incoming& hello);
+    void resume(Session& session, const std::shared_ptr<ServerConnection>& connection, std::uint32_t received);
+    void start_session(const std::shared_ptr<ServerConnection>& connection);
+    std::vector<std::byte> issue_token(Session& session);
+    void session_send(Session& session, Message message, bool latest);
+    void end_session(ConnectionId id, std::uint16_t code, std::string_view reason);
+    void schedule_ack(Session& session);
+    void send_due_acks();
+    void arm_housekeeping();
+    void housekeeping();
+    void emit_connection_event(ServerEventType type, ConnectionId id, std::string_view remote,
+                               std::string_view target);
+    void check_slow_consumer(ConnectionId id, ServerConnection& connection);
+    void count_open() noexcept;
+
     void do_accept();
     void resume_paused();
     void run_command(Command& command);
@@ -94,6 +144,19 @@ private:
     std::unordered_map<std::string, HttpResource> http_resources_;
     ConnectionId next_id_ = 1;
     std::size_t pending_http_ = 0;
+    std::uint64_t netsim_links_ = 0;
+
+    // Session mode
+    std::unordered_map<ConnectionId, std::unique_ptr<Session>> sessions_;
+    std::unordered_map<std::uint64_t, ConnectionId> session_ids_;
+    std::vector<std::pair<std::chrono::steady_clock::time_point, std::weak_ptr<ServerConnection>>> awaiting_hello_;
+    std::vector<ConnectionId> ack_due_;
+    std::vector<std::byte> secret_;
+    ReliableSession hello_reader_;
+    boost::asio::steady_timer ack_timer_;
+    boost::asio::steady_timer housekeeping_timer_;
+    bool ack_armed_ = false;
+    bool housekeeping_armed_ = false;
 
     // Events waiting for room in the game's queue, and connections paused meanwhile.
     EventOutbox outbox_;

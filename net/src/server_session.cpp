@@ -54,6 +54,10 @@ public:
     void close_now(std::uint16_t code, std::string_view reason) override { Ws::close_now(code, reason); }
     void resume_reading() override { Ws::resume_reading(); }
     [[nodiscard]] std::size_t queued_bytes() const noexcept override { return Ws::queued_bytes(); }
+    void set_id(ConnectionId id) override { id_ = id; }
+    [[nodiscard]] ConnectionId id() const noexcept override { return id_; }
+    [[nodiscard]] std::string_view remote() const noexcept override { return remote_; }
+    [[nodiscard]] std::string_view target() const noexcept override { return target_; }
 
 private:
     void on_accept(error_code ec) {
@@ -62,7 +66,12 @@ private:
             core_->note_rejected_over_capacity(remote_);
             return this->close(close_code::try_again_later, "server full");
         }
-        id_ = core_->on_connected(std::static_pointer_cast<WsServerSession>(this->shared_from_this()), remote_, target_);
+        if (session_mode_) {
+            core_->on_session_accepted(std::static_pointer_cast<WsServerSession>(this->shared_from_this()));
+        } else {
+            id_ = core_->on_connected(std::static_pointer_cast<WsServerSession>(this->shared_from_this()), remote_,
+                                      target_);
+        }
         this->start_open_phase();
     }
 
@@ -82,7 +91,12 @@ private:
     }
 
     // WsConnection hooks
-    bool deliver_message(Message&& message) { return core_->on_message(id_, std::move(message)); }
+    bool deliver_message(Message&& message) {
+        if (session_mode_)
+            return core_->on_session_message(std::static_pointer_cast<WsServerSession>(this->shared_from_this()),
+                                             std::move(message));
+        return core_->on_message(id_, std::move(message));
+    }
     void on_bytes_in(std::size_t) {}
     void on_bytes_out(std::size_t bytes) {
         core_->shared().messages_out.fetch_add(1, std::memory_order_relaxed);
@@ -90,13 +104,14 @@ private:
     }
     void on_rtt(std::uint64_t) {}
     void on_finished(const CloseInfo& info) {
-        if (id_ != kInvalidConnection) core_->on_disconnected(id_, info);
+        if (id_ != kInvalidConnection) core_->on_disconnected(id_, info, this);
     }
 
     std::shared_ptr<ServerCore> core_;
     std::string remote_;
     std::string target_;
     ConnectionId id_ = kInvalidConnection;
+    const bool session_mode_ = core_->options().session.enabled;
 };
 
 /// Reads one HTTP request from an accepted socket. Network thread only.
@@ -145,6 +160,7 @@ private:
             const ServerOptions& o = core_->options();
             const ConnectionSettings settings{o.idle_timeout, o.ping_interval, o.close_timeout, o.max_message_size};
             auto session = std::make_shared<WsServerSession<Stream>>(core_, std::move(stream_), settings);
+            session->set_netsim(core_->make_netsim_link());
             return session->accept(std::move(request), remote_);
         }
         if (request.method() == http::verb::get) {

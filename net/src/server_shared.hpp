@@ -37,6 +37,7 @@ struct ServerShared {
     std::atomic<std::uint64_t> rejected_over_capacity{0}, slow_consumers_closed{0};
     std::atomic<std::uint64_t> messages_in{0}, bytes_in{0}, messages_out{0}, bytes_out{0};
     std::atomic<std::uint64_t> dropped_out{0}, superseded{0};
+    std::atomic<std::uint64_t> sessions_resumed{0}, sessions_expired{0}, resumes_refused{0}, sessions_held{0};
     std::atomic<std::uint64_t> commands_pushed{0}, commands_popped{0};
     std::atomic<std::uint64_t> events_pushed{0}, events_popped{0};
 };

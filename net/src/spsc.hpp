@@ -34,7 +34,8 @@ struct RawEvent {
     ErrorKind error = ErrorKind::none;
     std::uint16_t close_code = 0;
     std::uint16_t http_status = 0;
-    ConnectionId id = 0;
+    ConnectionId id = 0;      ///< server: the connection; channel: reconnect attempt
+    std::uint32_t delay_ms = 0;  ///< channel reconnecting: retry delay
     Block* message = nullptr;
     Block* detail = nullptr;
 };

@@ -12,6 +12,10 @@
 //   void on_finished(const CloseInfo&); // exactly once, the last callback
 //   void on_rtt(std::uint64_t micros);
 //   void on_bytes_in(std::size_t) / on_bytes_out(std::size_t);
+//
+// With a NetSimLink attached (set_netsim, before the open phase) messages pass
+// through two delay lines — outbound before the write queue, inbound before
+// deliver_message — and the link may drop the connection abruptly.
 
 #include <chrono>
 #include <cstdint>
@@ -21,11 +25,13 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include "close_info.hpp"
+#include "netsim_link.hpp"
 #include "tickwire/net/message.hpp"
 
 namespace tickwire::net::detail {
@@ -50,9 +56,8 @@ public:
     /// Queue a message; writes start at once if none is in flight.
     void send(Message message) {
         if (closing_ || finished_) return;
-        queued_bytes_ += message.size();
-        write_queue_.push_back(std::move(message));
-        if (!writing_) do_write();
+        if (sim_) return sim_send(std::move(message), false);
+        queue_write(std::move(message));
     }
 
     /// Queue a latest-state message (a snapshot): an earlier one that has not
@@ -60,15 +65,11 @@ public:
     /// stale state queued behind fresh. Returns true if one was superseded.
     bool send_latest(Message message) {
         if (closing_ || finished_) return false;
-        bool superseded = false;
-        if (latest_ != kNone && (latest_ > write_head_ || !writing_)) {
-            queued_bytes_ -= write_queue_[latest_].size();
-            write_queue_[latest_].reset();  // skipped by do_write
-            superseded = true;
+        if (sim_) {
+            sim_send(std::move(message), true);
+            return false;
         }
-        latest_ = write_queue_.size();
-        send(std::move(message));
-        return superseded;
+        return queue_latest(std::move(message));
     }
 
     /// Close after the queued messages are written (code, reason sent to the peer).
@@ -77,25 +78,55 @@ public:
         local_close_ = CloseInfo{code, std::string(reason), ErrorKind::none, {}};
         closing_ = true;
         arm_close_deadline();
-        if (!writing_) do_close();
+        if (!writing_ && sim_out_.empty()) do_close();
     }
 
     /// Drop unsent messages and close now (slow consumer, shutdown).
     void close_now(std::uint16_t code, std::string_view reason) {
         clear_write_queue();
+        sim_out_.clear();
         close(code, reason);
     }
 
     /// Resume a read loop paused by deliver_message() returning false.
     void resume_reading() {
+        if (sim_) {
+            sim_game_blocked_ = false;
+            return sim_release_inbound();
+        }
         if (!read_paused_ || finished_) return;
         read_paused_ = false;
         if (!closing_) do_read();
     }
 
+    /// Attach the simulator (before start_open_phase); null = a real network.
+    void set_netsim(std::shared_ptr<NetSimLink> link) {
+        sim_ = std::move(link);
+        if (sim_) sim_->reset_lanes();
+    }
+
     [[nodiscard]] std::size_t queued_bytes() const noexcept { return queued_bytes_; }
     [[nodiscard]] bool finished() const noexcept { return finished_; }
     [[nodiscard]] bool closing() const noexcept { return closing_; }
+
+private:
+    void queue_write(Message message) {
+        queued_bytes_ += message.size();
+        write_queue_.push_back(std::move(message));
+        if (!writing_) do_write();
+    }
+
+    bool queue_latest(Message message) {
+        bool superseded = false;
+        if (latest_ != kNone && (latest_ > write_head_ || !writing_)) {
+            queued_bytes_ -= write_queue_[latest_].size();
+            write_queue_[latest_].reset();  // skipped by do_write
+            superseded = true;
+        }
+        latest_ = write_queue_.size();
+        queue_write(std::move(message));
+        return superseded;
+    }
 
 protected:
     template <class... Args>
@@ -103,7 +134,9 @@ protected:
         : ws_(std::forward<Args>(args)...),
           settings_(settings),
           ping_timer_(ws_.get_executor()),
-          close_deadline_(ws_.get_executor()) {}
+          close_deadline_(ws_.get_executor()),
+          sim_out_timer_(ws_.get_executor()),
+          sim_in_timer_(ws_.get_executor()) {}
 
     /// Called by Derived once the WebSocket handshake has completed.
     void start_open_phase() {
@@ -130,6 +163,10 @@ protected:
         finished_ = true;
         ping_timer_.cancel();
         close_deadline_.cancel();
+        sim_out_timer_.cancel();
+        sim_in_timer_.cancel();
+        sim_out_.clear();
+        sim_in_.clear();
         clear_write_queue();
         error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -160,6 +197,7 @@ private:
         if (bytes) asio::buffer_copy(asio::buffer(message.writable().data(), bytes), read_buffer_.data());
         read_buffer_.consume(bytes);
         derived().on_bytes_in(bytes);
+        if (sim_) return sim_receive(std::move(message));
         if (!derived().deliver_message(std::move(message))) {
             read_paused_ = true;  // the game is behind: stop reading, TCP pushes back
             return;
@@ -192,7 +230,7 @@ private:
     void do_write() {
         while (write_head_ < write_queue_.size() && !write_queue_[write_head_]) advance_head();  // superseded
         if (write_head_ == write_queue_.size()) {
-            if (closing_) do_close();
+            if (closing_ && sim_out_.empty()) do_close();
             return;
         }
         writing_ = true;
@@ -297,6 +335,110 @@ private:
             .count();
     }
 
+    // Network-condition simulator
+    struct Delayed {
+        NetSimLink::Clock::time_point due;
+        Message message;
+        bool latest = false;
+    };
+
+    /// A FIFO of delayed messages that keeps its storage (no allocation once warm).
+    struct DelayLine {
+        std::vector<Delayed> items;
+        std::size_t head = 0;
+        bool armed = false;
+        [[nodiscard]] bool empty() const noexcept { return head == items.size(); }
+        [[nodiscard]] std::size_t size() const noexcept { return items.size() - head; }
+        Delayed& front() noexcept { return items[head]; }
+        void pop() noexcept {
+            items[head].message.reset();
+            if (++head == items.size()) clear();
+        }
+        void clear() noexcept {
+            items.clear();
+            head = 0;
+        }
+    };
+
+    // Inbound messages held back at most; beyond it reading pauses (TCP pushes back).
+    static constexpr std::size_t kMaxDelayedInbound = 4096;
+
+    void sim_send(Message message, bool latest) {
+        if (sim_dropped_) return;
+        const auto verdict = sim_->decide(NetSimLink::outbound, message.size(), NetSimLink::Clock::now());
+        if (verdict.disconnect) return sim_drop();
+        sim_out_.items.push_back({verdict.due, std::move(message), latest});
+        sim_arm(sim_out_, sim_out_timer_, false);
+    }
+
+    void sim_receive(Message message) {
+        if (sim_dropped_) return;
+        const auto verdict = sim_->decide(NetSimLink::inbound, message.size(), NetSimLink::Clock::now());
+        if (verdict.disconnect) return sim_drop();
+        sim_in_.items.push_back({verdict.due, std::move(message), false});
+        sim_arm(sim_in_, sim_in_timer_, true);
+        if (sim_in_.size() >= kMaxDelayedInbound) {
+            read_paused_ = true;
+            return;
+        }
+        if (!closing_) do_read();
+    }
+
+    void sim_arm(DelayLine& line, asio::steady_timer& timer, bool inbound) {
+        if (line.armed || line.empty() || finished_) return;
+        line.armed = true;
+        timer.expires_at(line.front().due);
+        timer.async_wait([self = this->shared_from_this(), inbound](error_code ec) {
+            if (ec || self->finished_) return;
+            if (inbound) {
+                self->sim_in_.armed = false;
+                self->sim_release_inbound();
+            } else {
+                self->sim_out_.armed = false;
+                self->sim_release_outbound();
+            }
+        });
+    }
+
+    void sim_release_outbound() {
+        const auto now = NetSimLink::Clock::now();
+        while (!sim_out_.empty() && sim_out_.front().due <= now) {
+            Delayed& item = sim_out_.front();
+            if (item.latest)
+                queue_latest(std::move(item.message));
+            else
+                queue_write(std::move(item.message));
+            sim_out_.pop();
+        }
+        sim_arm(sim_out_, sim_out_timer_, false);
+        if (sim_out_.empty() && closing_ && !writing_) do_close();
+    }
+
+    void sim_release_inbound() {
+        if (finished_) return;
+        const auto now = NetSimLink::Clock::now();
+        while (!sim_game_blocked_ && !sim_in_.empty() && sim_in_.front().due <= now) {
+            Message message = std::move(sim_in_.front().message);
+            sim_in_.pop();
+            if (!derived().deliver_message(std::move(message))) sim_game_blocked_ = true;
+            if (finished_) return;
+        }
+        if (!sim_game_blocked_) sim_arm(sim_in_, sim_in_timer_, true);
+        if (read_paused_ && sim_in_.size() < kMaxDelayedInbound && !closing_) {
+            read_paused_ = false;
+            do_read();
+        }
+    }
+
+    // The simulated network fails: no close frame, queued data lost. Posted, so
+    // that a caller in the middle of send() never sees the connection end under it.
+    void sim_drop() {
+        sim_dropped_ = true;
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+            self->finish({close_code::abnormal, "connection lost", ErrorKind::io, "netsim: simulated disconnect"});
+        });
+    }
+
     beast::flat_buffer read_buffer_;
     std::vector<Message> write_queue_;  // [write_head_, end) pending; reused, never shrunk
     std::size_t write_head_ = 0;
@@ -313,6 +455,11 @@ private:
     bool close_started_ = false;
     bool ping_in_flight_ = false;
     bool finished_ = false;
+    std::shared_ptr<NetSimLink> sim_;
+    DelayLine sim_out_, sim_in_;
+    asio::steady_timer sim_out_timer_, sim_in_timer_;
+    bool sim_game_blocked_ = false;  ///< deliver_message said wait
+    bool sim_dropped_ = false;
 };
 
 }  // namespace tickwire::net::detail

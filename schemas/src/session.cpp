@@ -21,6 +21,13 @@ Bytes finish(FlatBufferBuilder& fbb, session::Body kind, Offset<void> body) {
     return detail::finished(fbb);
 }
 
+// An absent vector when there is no proof (plain games never send one); an
+// over-long one is a programming error and is left out rather than sent.
+Offset<flatbuffers::Vector<std::uint8_t>> create_proof(FlatBufferBuilder& fbb, Bytes proof) {
+    if (proof.empty() || proof.size() > kMaxResumeProofBytes) return 0;
+    return fbb.CreateVector(detail::u8(proof), proof.size());
+}
+
 // Field limits per kind, after the Verifier has passed the buffer.
 std::string_view check_body(const session::Packet& packet) noexcept {
     if (packet.body_type() == session::Body::NONE) return "empty packet";
@@ -31,6 +38,8 @@ std::string_view check_body(const session::Packet& packet) noexcept {
     case session::Body::NONE: return "empty packet";
     case session::Body::Hello: {
         const auto* hello = packet.body_as_Hello();
+        if (hello->resume_proof() && hello->resume_proof()->size() > kMaxResumeProofBytes)
+            return "resume_proof too long";
         return detail::check_string(hello->client_name(), kMaxNameBytes, false, {},
                                     "client_name too long", "client_name not UTF-8");
     }
@@ -48,7 +57,10 @@ std::string_view check_body(const session::Packet& packet) noexcept {
         }
         return {};
     }
-    case session::Body::Welcome:
+    case session::Body::Welcome: {
+        const auto* proof = packet.body_as_Welcome()->resume_proof();
+        return proof && proof->size() > kMaxResumeProofBytes ? "resume_proof too long" : std::string_view();
+    }
     case session::Body::ClockSyncRequest:
     case session::Body::ClockSyncResponse:
     case session::Body::Ack: return {};
@@ -75,16 +87,18 @@ Decoded<T> read_as(Bytes bytes) noexcept {
 Bytes encode_hello(FlatBufferBuilder& fbb, const HelloInfo& hello) {
     fbb.Clear();
     const auto name = detail::create_string(fbb, hello.client_name, kMaxNameBytes);
+    const auto proof = create_proof(fbb, hello.resume_proof);
     const auto body = session::CreateHello(fbb, hello.protocol_version, name, hello.session_id,
-                                           hello.resume_token);
+                                           hello.resume_token, proof, hello.received);
     return finish(fbb, session::Body::Hello, body.Union());
 }
 
 Bytes encode_welcome(FlatBufferBuilder& fbb, const WelcomeInfo& welcome) {
     fbb.Clear();
+    const auto proof = create_proof(fbb, welcome.resume_proof);
     const auto body = session::CreateWelcome(fbb, welcome.protocol_version, welcome.session_id,
                                              welcome.resume_token, welcome.tick_rate_hz,
-                                             welcome.server_tick, welcome.resumed);
+                                             welcome.server_tick, welcome.resumed, proof, welcome.received);
     return finish(fbb, session::Body::Welcome, body.Union());
 }
 

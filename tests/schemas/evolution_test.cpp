@@ -94,7 +94,7 @@ TEST(SchemaEvolution, EveryOldMessageIsReadableByTheNewSchema) {
 
 TEST(SchemaEvolution, OldReaderReadsAHelloWithNewFields) {
     flatbuffers::FlatBufferBuilder fbb;
-    auto hello = session_v2::CreateHelloDirect(fbb, kProtocolVersion, "bot-7", 5, 6, "build 1234", 3);
+    auto hello = session_v2::CreateHelloDirect(fbb, kProtocolVersion, "bot-7", 5, 6, nullptr, 0, "build 1234", 3);
     fbb.TrackMinAlign(kBufferAlignment);
     session_v2::FinishPacketBuffer(fbb, session_v2::CreatePacket(fbb, session_v2::Body::Hello, hello.Union()));
     const Buffer bytes = finished(fbb);

@@ -3,5 +3,6 @@
 #include "tickwire/net/channel.hpp"
 #include "tickwire/net/events.hpp"
 #include "tickwire/net/message.hpp"
+#include "tickwire/net/netsim.hpp"
 #include "tickwire/net/network_thread.hpp"
 #include "tickwire/net/server.hpp"

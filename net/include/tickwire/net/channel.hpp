@@ -24,7 +24,9 @@
 
 #include "tickwire/net/events.hpp"
 #include "tickwire/net/message.hpp"
+#include "tickwire/net/netsim.hpp"
 #include "tickwire/net/network_thread.hpp"
+#include "tickwire/net/session.hpp"
 
 namespace tickwire::net {
 
@@ -47,6 +49,14 @@ struct ChannelOptions {
     std::vector<std::pair<std::string, std::string>> headers;  ///< extra upgrade headers
     std::vector<std::string> subprotocols;  ///< offered in Sec-WebSocket-Protocol
     TlsClientOptions tls;
+    /// Simulated network conditions for this channel (disabled by default).
+    NetSimOptions netsim;
+    /// Reconnect after a lost connection (off by default): the same Channel,
+    /// Sink and Stream carry on; the stream shows reconnecting, then opened
+    /// (fresh) or resumed (session mode), or a final closed.
+    ReconnectOptions reconnect;
+    /// Session mode (off by default; the server must enable it too).
+    SessionOptions session;
     /// Share a network thread (e.g. many bots); null gives this channel its own.
     std::shared_ptr<NetworkThread> network_thread;
 };
@@ -59,6 +69,9 @@ struct ChannelStats {
     std::size_t send_queue_depth = 0, receive_queue_depth = 0;
     std::uint64_t rtt_us = 0;        ///< smoothed ping RTT, 0 until measured
     std::uint64_t flushes = 0;       ///< flush() calls that woke the network thread
+    std::uint64_t reconnects = 0;    ///< connection attempts after a lost connection
+    std::uint64_t resumes = 0;       ///< session mode: sessions taken back after a reconnect
+    std::uint64_t netsim_disconnects = 0;  ///< connections the simulator dropped
 };
 
 struct ChannelShared;  // the state both threads see (net internals)
@@ -68,9 +81,10 @@ class Sink {
 public:
     /// Queue a binary message (copied into a pooled buffer). False if the send
     /// queue is full or the channel is closing/closed; the drop is counted.
-    bool add(std::span<const std::byte> bytes);
+    /// Messages added while reconnecting wait in the queue for the next connection.
+    bool add(std::span<const std::byte> bytes, Delivery delivery = Delivery::reliable);
     /// Queue a pre-built message without copying.
-    bool add(Message message);
+    bool add(Message message, Delivery delivery = Delivery::reliable);
     /// Wake the network thread to write what was added: one wake-up however
     /// many messages were added since the last flush. Call once per tick.
     void flush();

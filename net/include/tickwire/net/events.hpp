@@ -1,6 +1,7 @@
 #pragma once
 // What the game thread reads from a channel's stream or a server's stream.
 
+#include <chrono>
 #include <cstdint>
 #include <string_view>
 
@@ -39,6 +40,7 @@ enum class ErrorKind : std::uint8_t {
     protocol,            ///< the peer broke the WebSocket protocol
     io,                  ///< any other socket error
     invalid_url,
+    overflow,            ///< session mode: the reliable send buffer hit its bound (close 1008)
 };
 std::string_view to_string(ErrorKind kind) noexcept;
 std::string_view to_string(ChannelState state) noexcept;
@@ -48,8 +50,13 @@ enum class EventType : std::uint8_t {
     message,       ///< message holds the bytes
     closed,        ///< close_code and text() (reason) always filled; last event of a connection
     error,         ///< error, http_status and text() (description); a closed event follows
-    reconnecting,  ///< reserved for automatic reconnect
-    resumed,       ///< reserved for session resume
+    /// The connection was lost and another attempt follows after retry_delay:
+    /// attempt (1, 2, …), close_code and text() say what ended the last one.
+    /// Then opened (a fresh session), resumed, or a final closed.
+    reconnecting,
+    /// Session mode: the server took this client's session back after a
+    /// reconnect; reliable messages continue exactly where they stopped.
+    resumed,
 };
 std::string_view to_string(EventType type) noexcept;
 
@@ -59,8 +66,10 @@ struct Event {
     std::uint16_t close_code = 0;
     std::uint16_t http_status = 0;
     ErrorKind error = ErrorKind::none;
+    std::uint32_t attempt = 0;               ///< reconnecting: 1 for the first retry
+    std::chrono::milliseconds retry_delay{0};  ///< reconnecting: wait before the attempt
     Message message;  ///< payload of a message event
-    Message detail;   ///< text of opened/closed/error events
+    Message detail;   ///< text of opened/closed/error/reconnecting events
 
     [[nodiscard]] std::string_view text() const noexcept { return detail.text(); }
 };
@@ -69,6 +78,9 @@ enum class ServerEventType : std::uint8_t {
     connected,     ///< id, remote_address(), path(), query()
     message,       ///< id, message
     disconnected,  ///< id, close_code, reason(); the id is never reused afterwards
+    /// Session mode: the client of `id` reconnected and resumed its session
+    /// (same id, no disconnected/connected pair); remote_address() is the new one.
+    resumed,
 };
 std::string_view to_string(ServerEventType type) noexcept;
 
@@ -78,7 +90,7 @@ struct ServerEvent {
     ConnectionId id = kInvalidConnection;
     std::uint16_t close_code = 0;
     Message message;  ///< payload of a message event
-    Message detail;   ///< connected: "address\0path\0query"; disconnected: reason
+    Message detail;   ///< connected/resumed: "address\0path\0query"; disconnected: reason
 
     [[nodiscard]] std::string_view remote_address() const noexcept;
     [[nodiscard]] std::string_view path() const noexcept;   ///< e.g. "/room/ABCD"

@@ -18,7 +18,9 @@
 
 #include "tickwire/net/events.hpp"
 #include "tickwire/net/message.hpp"
+#include "tickwire/net/netsim.hpp"
 #include "tickwire/net/network_thread.hpp"
+#include "tickwire/net/session.hpp"
 
 namespace tickwire::net {
 
@@ -43,6 +45,14 @@ struct ServerOptions {
     std::size_t write_queue_limit_bytes = 4u << 20;
     std::size_t send_queue_capacity = 65536;     ///< commands game → network
     std::size_t receive_queue_capacity = 65536;  ///< events network → game
+    /// Simulated network conditions for every connection (disabled by default);
+    /// each connection draws from its own generator, seeded from `seed` and its
+    /// accept order.
+    NetSimOptions netsim;
+    /// Session mode (off by default; clients must enable it too): connection
+    /// ids survive reconnects within the grace period (ServerEventType::resumed),
+    /// send() is reliable and exactly-once, send_latest() latest-state.
+    SessionOptions session;
     std::shared_ptr<NetworkThread> network_thread;  ///< null = its own
 };
 
@@ -52,6 +62,11 @@ struct ServerStats {
     std::uint64_t messages_in = 0, bytes_in = 0, messages_out = 0, bytes_out = 0;
     std::uint64_t dropped_out = 0;  ///< send() refused: command queue full
     std::uint64_t superseded = 0;   ///< send_latest() messages replaced before being written
+    // Session mode
+    std::uint64_t sessions_resumed = 0;   ///< reconnects that took their session back
+    std::uint64_t sessions_expired = 0;   ///< held sessions whose grace period ran out
+    std::uint64_t resumes_refused = 0;    ///< bad, expired, replayed or unknown tokens (a new session instead)
+    std::uint64_t sessions_held = 0;      ///< sessions waiting for their client right now
     std::size_t send_queue_depth = 0, receive_queue_depth = 0;
 };
 
@@ -79,6 +94,8 @@ public:
     /// command queue is full (counted in stats).
     bool send(ConnectionId id, Message message);
     bool send(ConnectionId id, std::span<const std::byte> bytes);
+    /// send() or send_latest() by class.
+    bool send(ConnectionId id, Message message, Delivery delivery);
     /// Queue latest-state data (a snapshot) for one connection: if the previous
     /// latest-state message to it has not started writing yet, it is dropped
     /// (superseded, counted in stats) so a backed-up client never receives

@@ -38,6 +38,8 @@ struct HelloInfo {
     std::string_view client_name;
     std::uint64_t session_id = 0;    ///< both non-zero to resume
     std::uint64_t resume_token = 0;
+    Bytes resume_proof{};        ///< net session mode: signed token (≤ kMaxResumeProofBytes)
+    std::uint32_t received = 0;  ///< net session mode: newest reliable sequence received
 };
 
 struct WelcomeInfo {
@@ -47,6 +49,8 @@ struct WelcomeInfo {
     std::uint16_t tick_rate_hz = 60;
     std::uint32_t server_tick = 0;
     bool resumed = false;
+    Bytes resume_proof{};        ///< net session mode: signed token (≤ kMaxResumeProofBytes)
+    std::uint32_t received = 0;  ///< net session mode: newest reliable sequence received
 };
 
 struct ClockSyncInfo {
