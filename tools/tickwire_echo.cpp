@@ -32,7 +32,7 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view kUsage =
     "usage: tickwire-echo --port N [--address A] [--tls-cert FILE --tls-key FILE]\n"
-    "                     [--max-message-size BYTES]\n"
+    "                     [--max-message-size BYTES] [--max-connections N] [--quiet]\n"
     "\n"
     "WebSocket echo server: every message received is sent back, unchanged, to\n"
     "the connection that sent it.\n"
@@ -42,6 +42,8 @@ constexpr std::string_view kUsage =
     "  --tls-cert FILE           PEM certificate chain; with --tls-key serves wss://\n"
     "  --tls-key FILE            PEM private key\n"
     "  --max-message-size BYTES  larger incoming messages close with 1009 (default 1048576)\n"
+    "  --max-connections N       more WebSocket upgrades get HTTP 503 (default 1024)\n"
+    "  --quiet                   no open/close line per connection\n"
     "  --help                    show this text\n"
     "\n"
     "Prints \"listening on ws://ADDR:PORT\" first, then \"open #ID ADDR PATH\" and\n"
@@ -60,6 +62,7 @@ constexpr auto kShutdownWait = 3s;
 
 struct Config {
     bool help = false;
+    bool quiet = false;
     net::ServerOptions server;
 };
 
@@ -84,6 +87,10 @@ Config parse_command_line(int argc, char** argv) {
             config.help = true;
             return config;
         }
+        if (flag == "--quiet") {
+            config.quiet = true;
+            continue;
+        }
         if (i + 1 >= argc) throw std::invalid_argument(std::string(flag) + " needs a value");
         const std::string_view value = argv[++i];
         if (flag == "--port") {
@@ -95,6 +102,8 @@ Config parse_command_line(int argc, char** argv) {
             config.server.tls_certificate_file = value;
         } else if (flag == "--tls-key") {
             config.server.tls_private_key_file = value;
+        } else if (flag == "--max-connections") {
+            config.server.max_connections = parse_number(flag, value, 1000000);
         } else if (flag == "--max-message-size") {
             config.server.max_message_size = parse_number(flag, value, std::size_t{1} << 40);
         } else {
@@ -125,8 +134,8 @@ void install_signal_handlers() {
 
 class EchoLoop {
 public:
-    EchoLoop(net::Server& server, std::size_t send_queue_capacity)
-        : server_(server), send_queue_capacity_(send_queue_capacity) {}
+    EchoLoop(net::Server& server, std::size_t send_queue_capacity, bool quiet)
+        : server_(server), send_queue_capacity_(send_queue_capacity), quiet_(quiet) {}
 
     // Echo until a stop signal.
     void run() {
@@ -170,6 +179,7 @@ private:
             switch (event_.type) {
             case net::ServerEventType::connected:
                 open_.insert(event_.id);
+                if (quiet_) break;
                 std::printf("open #%u %.*s %.*s%s%.*s\n", event_.id,
                             static_cast<int>(event_.remote_address().size()),
                             event_.remote_address().data(),
@@ -184,6 +194,7 @@ private:
                 break;
             case net::ServerEventType::disconnected:
                 open_.erase(event_.id);
+                if (quiet_) break;
                 std::printf("close #%u %u %.*s\n", event_.id, unsigned{event_.close_code},
                             static_cast<int>(event_.reason().size()), event_.reason().data());
                 break;
@@ -198,6 +209,7 @@ private:
 
     net::Server& server_;
     std::size_t send_queue_capacity_;
+    bool quiet_;
     std::unordered_set<net::ConnectionId> open_;
     net::ServerEvent event_;
 };
@@ -231,7 +243,7 @@ int main(int argc, char** argv) {
                 config.server.address.c_str(), unsigned{server.port()});
     std::fflush(stdout);
 
-    EchoLoop loop(server, config.server.send_queue_capacity);
+    EchoLoop loop(server, config.server.send_queue_capacity, config.quiet);
     loop.run();
     std::printf("stopping\n");
     loop.shut_down();
