@@ -10,6 +10,8 @@
 // closed ("close #3 1000 reason"). SIGINT/SIGTERM close every connection with
 // 1001 and exit. Thread: everything here runs on the main thread.
 
+#include <sys/prctl.h>
+
 #include <atomic>
 #include <chrono>
 #include <charconv>
@@ -44,6 +46,7 @@ constexpr std::string_view kUsage =
     "  --max-message-size BYTES  larger incoming messages close with 1009 (default 1048576)\n"
     "  --max-connections N       more WebSocket upgrades get HTTP 503 (default 1024)\n"
     "  --quiet                   no open/close line per connection\n"
+    "  --poll-sleep-us N         sleep between empty polls while traffic is recent (default 100)\n"
     "  --help                    show this text\n"
     "\n"
     "Prints \"listening on ws://ADDR:PORT\" first, then \"open #ID ADDR PATH\" and\n"
@@ -63,6 +66,7 @@ constexpr auto kShutdownWait = 3s;
 struct Config {
     bool help = false;
     bool quiet = false;
+    std::chrono::microseconds poll_sleep = kShortIdleSleep;
     net::ServerOptions server;
 };
 
@@ -102,6 +106,8 @@ Config parse_command_line(int argc, char** argv) {
             config.server.tls_certificate_file = value;
         } else if (flag == "--tls-key") {
             config.server.tls_private_key_file = value;
+        } else if (flag == "--poll-sleep-us") {
+            config.poll_sleep = std::chrono::microseconds(parse_number(flag, value, 1000000));
         } else if (flag == "--max-connections") {
             config.server.max_connections = parse_number(flag, value, 1000000);
         } else if (flag == "--max-message-size") {
@@ -134,8 +140,8 @@ void install_signal_handlers() {
 
 class EchoLoop {
 public:
-    EchoLoop(net::Server& server, std::size_t send_queue_capacity, bool quiet)
-        : server_(server), send_queue_capacity_(send_queue_capacity), quiet_(quiet) {}
+    EchoLoop(net::Server& server, std::size_t send_queue_capacity, bool quiet, std::chrono::microseconds poll_sleep)
+        : server_(server), send_queue_capacity_(send_queue_capacity), quiet_(quiet), poll_sleep_(poll_sleep) {}
 
     // Echo until a stop signal.
     void run() {
@@ -147,7 +153,7 @@ public:
             }
             ++idle_iterations;
             std::this_thread::sleep_for(idle_iterations < kIdleIterationsBeforeLongSleep
-                                            ? kShortIdleSleep
+                                            ? poll_sleep_
                                             : kLongIdleSleep);
         }
     }
@@ -210,6 +216,7 @@ private:
     net::Server& server_;
     std::size_t send_queue_capacity_;
     bool quiet_;
+    std::chrono::microseconds poll_sleep_;
     std::unordered_set<net::ConnectionId> open_;
     net::ServerEvent event_;
 };
@@ -243,7 +250,9 @@ int main(int argc, char** argv) {
                 config.server.address.c_str(), unsigned{server.port()});
     std::fflush(stdout);
 
-    EchoLoop loop(server, config.server.send_queue_capacity, config.quiet);
+        // Sleep as long as asked, not up to the default 50 us of timer slack more.
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
+    EchoLoop loop(server, config.server.send_queue_capacity, config.quiet, config.poll_sleep);
     loop.run();
     std::printf("stopping\n");
     loop.shut_down();
