@@ -11,7 +11,8 @@
 #          (bench/peers/tcp_echo), minimal Beast (beast_echo), tickwire's full
 #          game-thread path (tickwire-echo), Node ws. Servers interleaved, in a
 #          rotated order, over --rounds rounds; medians of per-round ratios.
-#   rate   2,000 connections at 60 messages/s each: p99 and server CPU.
+#   rate   2,000 connections at 60 messages/s each (and at 10/s, which every
+#          server sustains here): p99 from the intended send time, server CPU.
 #   idle   5,000 idle WebSocket connections: server RSS growth per connection.
 #   match  16, 64, 200, 500 bots, 60 Hz tick, 30 Hz snapshots/patches:
 #          tickwire-server + tickwire-load match vs the Colyseus 0.16 room +
@@ -56,6 +57,14 @@ bin="$build/bin"
 peers="$root/bench/peers"
 SERVER_CPU=0
 LOAD_CPU=1
+# Benchmark processes run at nice -10 (as root) so other work on a shared
+# machine takes less of their time slices; COMPARE_NICE=0 turns that off.
+nice_level="${COMPARE_NICE:--10}"
+[ "$(id -u)" = 0 ] || nice_level=0
+# exec: so that $! of `on_server_core CMD &` is CMD's own pid (what /proc is
+# read for and kill is sent to). Only call them in a subshell (& or $(...)).
+on_server_core() { exec taskset -c "$SERVER_CPU" nice -n "$nice_level" "$@"; }
+on_load_core() { exec taskset -c "$LOAD_CPU" nice -n "$nice_level" "$@"; }
 ncpu=$(nproc)
 if [ "$ncpu" -lt 2 ]; then SERVER_CPU=0; LOAD_CPU=0; fi
 
@@ -88,13 +97,13 @@ next_port() { port_base=$((port_base + 1)); port=$port_base; }
 start_server() {
   local kind="$1" port="$2" logf="$out/server-$1-$2.log"
   case "$kind" in
-    floor)    taskset -c "$SERVER_CPU" "$bin/tcp_echo" --port "$port" >"$logf" 2>&1 & ;;
-    beast)    taskset -c "$SERVER_CPU" "$bin/beast_echo" --port "$port" >"$logf" 2>&1 & ;;
-    tickwire) taskset -c "$SERVER_CPU" "$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 >"$logf" 2>&1 & ;;
-    node)     taskset -c "$SERVER_CPU" node "$peers/ws_echo_server.js" "$port" >"$logf" 2>&1 & ;;
-    match)    taskset -c "$SERVER_CPU" "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 \
+    floor)    on_server_core "$bin/tcp_echo" --port "$port" >"$logf" 2>&1 & ;;
+    beast)    on_server_core "$bin/beast_echo" --port "$port" >"$logf" 2>&1 & ;;
+    tickwire) on_server_core "$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 >"$logf" 2>&1 & ;;
+    node)     on_server_core node "$peers/ws_echo_server.js" "$port" >"$logf" 2>&1 & ;;
+    match)    on_server_core "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 \
                   --log-level warn --max-rooms 64 >"$logf" 2>&1 & ;;
-    colyseus) taskset -c "$SERVER_CPU" node "$peers/colyseus_server.js" "$port" >"$logf" 2>&1 & ;;
+    colyseus) on_server_core node "$peers/colyseus_server.js" "$port" >"$logf" 2>&1 & ;;
   esac
   server_pid=$!
   for _ in $(seq 100); do
@@ -118,7 +127,7 @@ record() {
   printf '{"scenario":"%s","server":"%s","round":%s,"loadavg":%s,"result":%s}\n' "$1" "$2" "$3" "$load" "$4" >>"$results"
 }
 
-load_gen() { taskset -c "$LOAD_CPU" "$bin/tickwire-load" "$@" --json --no-progress; }
+load_gen() { on_load_core "$bin/tickwire-load" "$@" --json --no-progress; }
 
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "{\"date\":\"$(date -u +%FT%TZ)\",\"uptime\":\"$(uptime)\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null)\",\"quick\":$quick,\"rounds\":$rounds}" >"$out/meta.json"
@@ -167,11 +176,15 @@ if want rate; then
   rate_rounds=$(( rounds > 2 ? 2 : rounds ))
   log "scenario rate: 2,000 connections x 60 msg/s, ${rate_secs}s per server, $rate_rounds round(s)"
   start_echo_servers
+  # 60 msg/s is the issue's figure (120,000 messages/s in all); 10 msg/s is a
+  # load every server here sustains, so its latencies compare.
   for r in $(seq 1 "$rate_rounds"); do
-    for s in $(rotated "$r" $echo_servers); do
-      json=$(load_gen "$(mode_of "$s")" "$(url_of "$s" "${port_of[$s]}")" -c 2000 -s 32 -r 60 \
-               -d "$rate_secs" -w 2 --server-pid "${pid_of[$s]}" --label rate-2000x60) || true
-      [ -n "$json" ] && record "rate-2000c-60hz" "$s" "$r" "$json"
+    for hz in 60 10; do
+      for s in $(rotated "$r" $echo_servers); do
+        json=$(load_gen "$(mode_of "$s")" "$(url_of "$s" "${port_of[$s]}")" -c 2000 -s 32 -r "$hz" \
+                 -d "$rate_secs" -w 2 --server-pid "${pid_of[$s]}" --label "rate-2000x$hz") || true
+        [ -n "$json" ] && record "rate-2000c-${hz}hz" "$s" "$r" "$json"
+      done
     done
   done
   stop_echo_servers
@@ -207,7 +220,7 @@ if want match; then
     next_port
     start_server colyseus "$port"
     cpid=$server_pid
-    taskset -c "$LOAD_CPU" node "$peers/colyseus_bots.js" "ws://127.0.0.1:$port" "$n" "$((match_secs + 2))" 3 \
+    on_load_core node "$peers/colyseus_bots.js" "ws://127.0.0.1:$port" "$n" "$((match_secs + 2))" 3 \
         >"$out/colyseus-bots-$n.json" 2>"$out/colyseus-bots-$n.err" &
     bots=$!
     for _ in $(seq 600); do

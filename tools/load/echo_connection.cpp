@@ -84,6 +84,7 @@ void EchoConnection::on_echo(std::span<const std::uint8_t> payload) {
     ++shared_.received;
     const std::int64_t rtt = now - intended;
     shared_.second_rtt.record(rtt);
+    if (now >= shared_.measure_start_ns && now < shared_.measure_end_ns) ++shared_.arrived_in_window;
     if (intended >= shared_.measure_start_ns && intended < shared_.measure_end_ns) {
         if (shared_.period_ns == 0) ++shared_.sent_in_window;  // closed loop counts on return
         ++shared_.received_in_window;

@@ -46,7 +46,8 @@ struct EchoShared {
     LatencyHistogram window_rtt;  ///< round trips of messages sent in the window
     LatencyHistogram second_rtt;  ///< since the last progress line
     std::uint64_t sent = 0, received = 0;           ///< all, including warm-up
-    std::uint64_t sent_in_window = 0, received_in_window = 0;
+    std::uint64_t sent_in_window = 0, received_in_window = 0;  ///< by intended send time
+    std::uint64_t arrived_in_window = 0;  ///< by arrival time: the throughput achieved
     std::uint64_t errors = 0;        ///< connections that failed after connecting, bad echoes
     std::uint64_t connected = 0, connect_failed = 0, open = 0;
     std::string first_error;

@@ -191,7 +191,7 @@ private:
             r.add("size", static_cast<double>(options_.size), 0, "B");
             r.add("rate_per_conn", options_.rate, 1, options_.rate == 0 ? "msg/s (0 = closed loop)" : "msg/s");
             r.add("duration_s", window, 1, "s");
-            r.add("msgs_per_s", static_cast<double>(shared_.received_in_window) / window, 0, "msg/s");
+            r.add("msgs_per_s", static_cast<double>(shared_.arrived_in_window) / window, 0, "msg/s (arrived in the window)");
             r.add("rtt_p50_us", us(h.quantile(0.50)), 1, "us");
             r.add("rtt_p90_us", us(h.quantile(0.90)), 1, "us");
             r.add("rtt_p99_us", us(h.quantile(0.99)), 1, "us");
@@ -199,7 +199,13 @@ private:
             r.add("rtt_max_us", us(h.max()), 1, "us");
             r.add("rtt_mean_us", h.mean() / 1000.0, 1, "us");
             r.add("sent_in_window", static_cast<double>(shared_.sent_in_window));
-            r.add("unanswered", static_cast<double>(shared_.sent_in_window - std::min(shared_.sent_in_window, shared_.received_in_window)));
+            // Fixed rate: every message the schedule put in the window counts;
+            // one not even sent (the generator or server fell behind) is unanswered too.
+            const double scheduled = shared_.period_ns == 0
+                                         ? static_cast<double>(shared_.sent_in_window)
+                                         : static_cast<double>(shared_.connected) * options_.rate * window;
+            r.add("scheduled_in_window", scheduled);
+            r.add("unanswered", std::max(0.0, scheduled - static_cast<double>(shared_.received_in_window)));
         }
         r.add("errors", static_cast<double>(shared_.errors));
         if (self_start_ && self_end_) {

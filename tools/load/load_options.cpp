@@ -81,6 +81,8 @@ std::string_view usage() {
            "  --status-url URL      match/monitor: server JSON status (default http://HOST:PORT/status)\n"
            "  --clients N           monitor: clients to divide the server's figures by\n"
            "  --tick-rate HZ        match: bots' tick rate (default 60)\n"
+           "  --think-every N       match: a bot re-plans (reads its view) every N ticks; it still\n"
+           "                        steps and sends input every tick (default 4: keeps 500 bots on a core)\n"
            "  --label TEXT          copied into the report\n"
            "  --json                one JSON object instead of the table\n"
            "  --no-progress         no live progress line on stderr\n"
@@ -137,6 +139,7 @@ LoadOptions parse_options(int argc, const char* const* argv) {
         else if (flag == "--status-url") o.status_url = value;
         else if (flag == "--clients") o.clients = to_count(flag, value, 1, 1000000);
         else if (flag == "--tick-rate") o.tick_rate = static_cast<int>(to_count(flag, value, 1, 240));
+        else if (flag == "--think-every") o.think_every = static_cast<int>(to_count(flag, value, 1, 240));
         else if (flag == "--label") o.label = value;
         else throw std::invalid_argument("unknown option " + std::string(flag));
     }

@@ -34,6 +34,7 @@ struct LoadOptions {
     std::string status_url;        ///< match/monitor: server's JSON status
     std::size_t clients = 0;       ///< monitor: how many clients to divide by
     int tick_rate = 60;            ///< match: bots' tick rate
+    int think_every = 4;           ///< match: bots re-plan every N ticks (input still every tick)
     bool json = false;
     bool progress = true;
     std::string label;             ///< copied into the report

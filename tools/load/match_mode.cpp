@@ -63,6 +63,7 @@ bool run_match(const LoadOptions& options, Report& report) {
     std::size_t joined = 0;
     bool measuring = false, done = false;
     std::uint64_t progress_snapshots = 0;
+    std::size_t ticks = 0;
 
     while (!done) {
         const auto now = Clock::now();
@@ -90,11 +91,16 @@ bool run_match(const LoadOptions& options, Report& report) {
             }
         }
         if (now >= next_tick) {
-            for (auto& b : bots) {
-                b->think();
-                b->core().step();
-                b->core().network_out();
+            // Re-planning reads the whole interpolated view (the costliest part
+            // of a bot): staggered, every think_every ticks. Input goes out
+            // every tick regardless, as a player's would.
+            const auto every = static_cast<std::size_t>(options.think_every);
+            for (std::size_t i = 0; i < bots.size(); ++i) {
+                if ((ticks + i) % every == 0) bots[i]->think();
+                bots[i]->core().step();
+                bots[i]->core().network_out();
             }
+            ++ticks;
             next_tick += tick;
             if (now - next_tick > 250ms) next_tick = now;  // fell far behind: do not spiral
         }
