@@ -223,9 +223,10 @@ if want match; then
     on_load_core node "$peers/colyseus_bots.js" "ws://127.0.0.1:$port" "$n" "$((match_secs + 2))" 3 \
         >"$out/colyseus-bots-$n.json" 2>"$out/colyseus-bots-$n.err" &
     bots=$!
-    for _ in $(seq 600); do
-      players=$(curl -s "http://127.0.0.1:$port/status" | sed -n 's/.*"players":\([0-9]*\).*/\1/p')
-      [ "${players:-0}" -ge "$n" ] && break
+    # Measure once every bot has joined (or given up): the bots say so.
+    for _ in $(seq 1200); do
+      grep -q '^joined' "$out/colyseus-bots-$n.err" 2>/dev/null && break
+      kill -0 "$bots" 2>/dev/null || break
       sleep 0.1
     done
     json=$(load_gen monitor "ws://127.0.0.1:$port/" --server-pid "$cpid" --clients "$n" -w 3 -d "$match_secs" \

@@ -100,7 +100,7 @@ def main():
     if echo:
         t = Table("echo, closed loop (medians over rounds; ratios are medians of per-round ratios)",
                   ["scenario", "server", "msg/s", "p50 us", "p99 us", "p99.9 us", "srv CPU us/msg",
-                   "thr/floor", "thr/node", "thr/beast", "p99/floor", "load"], md)
+                   "thr/floor", "thr/node", "thr/beast", "p99/floor", "cpu/msg vs floor", "vs beast", "load"], md)
         goals = []
         order = ["floor", "beast", "tickwire", "node"]
         for s in sorted(echo, key=lambda x: (int(x.split("-")[1][:-1]), int(x.split("-")[2][:-1]))):
@@ -117,6 +117,8 @@ def main():
                       fmt(ratio_median(by_round, server, "node", "msgs_per_s"), 2),
                       fmt(ratio_median(by_round, server, "beast", "msgs_per_s"), 2),
                       fmt(ratio_median(by_round, server, "floor", "rtt_p99_us"), 2),
+                      fmt(ratio_median(by_round, server, "floor", "server_cpu_us_per_msg"), 2),
+                      fmt(ratio_median(by_round, server, "beast", "server_cpu_us_per_msg"), 2),
                       fmt(med(loads[s]), 2))
             if s.endswith("-100c"):
                 tf = ratio_median(by_round, "tickwire", "floor", "msgs_per_s")

@@ -6,7 +6,8 @@
 // the bots stay cheap and the server is what is measured.
 //
 //   node colyseus_bots.js URL COUNT SECONDS [WARMUP]
-//     URL e.g. ws://127.0.0.1:2567 ; prints one JSON line at the end:
+//     URL e.g. ws://127.0.0.1:2567 ; "joined N/COUNT" on stderr once every
+//     bot has joined (or given up after 5 tries), then one JSON line at the end:
 //     {"bots","joined","patch_rate_hz","patch_gap_p50_ms","patch_gap_p99_ms",
 //      "patch_gap_max_ms","patch_jitter_ms","bytes_in_per_bot_s"}
 'use strict';
@@ -23,6 +24,19 @@ const packr = new Packr({ useRecords: false });
 const bots = [];
 let measuring = false, bytesIn = 0, patches = 0;
 const gaps = [];
+
+// The matchmaker refuses or drops a few requests when hundreds arrive at
+// once on a busy machine: retry like a patient client would.
+async function joinWithRetries(i) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await joinOne(i);
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
 
 async function joinOne(i) {
   const res = await fetch(`${httpBase}/matchmake/joinOrCreate/arena`, {
@@ -84,9 +98,11 @@ function quantile(sorted, q) {
   // Join a few at a time, as tickwire-load's bots connect.
   for (let i = 0; i < count; i += 16) {
     const batch = [];
-    for (let k = i; k < Math.min(count, i + 16); k++) batch.push(joinOne(k).catch((e) => console.error(`bot ${k}: ${e.message}`)));
+    for (let k = i; k < Math.min(count, i + 16); k++) batch.push(joinWithRetries(k).catch((e) => console.error(`bot ${k}: ${e.message}`)));
     await Promise.all(batch);
   }
+  // compare.sh waits for this line before it starts measuring the server.
+  console.error(`joined ${bots.length}/${count}`);
   const timer = setInterval(tick, 1000 / 60);
   await new Promise((r) => setTimeout(r, warmup * 1000));
   measuring = true;

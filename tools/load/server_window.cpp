@@ -56,7 +56,13 @@ void ServerWindow::end() {
 }
 
 void ServerWindow::report(Report& r, std::size_t clients) const {
-    const double n = static_cast<double>(clients == 0 ? 1 : clients);
+    // Divide by the players the server itself counts when it says (some bots
+    // may have failed to join); else by what the caller expected.
+    double n = static_cast<double>(clients == 0 ? 1 : clients);
+    if (status_end_) {
+        if (const auto players = json_number(*status_end_, "players"); players && *players >= 1) n = *players;
+    }
+    r.add("clients_measured", n);
     if (start_ && end_) {
         const double span = end_->wall_s - start_->wall_s;
         const double user = (end_->user_s - start_->user_s) / span * 100;
