@@ -47,6 +47,7 @@ constexpr std::string_view kUsage =
     "  --max-connections N       more WebSocket upgrades get HTTP 503 (default 1024)\n"
     "  --quiet                   no open/close line per connection\n"
     "  --poll-sleep-us N         sleep between empty polls while traffic is recent (default 100)\n"
+    "  --poll-yields N           after traffic, yield the core N times before sleeping (default 128)\n"
     "  --help                    show this text\n"
     "\n"
     "Prints \"listening on ws://ADDR:PORT\" first, then \"open #ID ADDR PATH\" and\n"
@@ -60,6 +61,11 @@ constexpr int kMaxEventsPerIteration = 1024;
 constexpr auto kShortIdleSleep = 100us;
 constexpr auto kLongIdleSleep = 1ms;
 constexpr int kIdleIterationsBeforeLongSleep = 2000;
+// After traffic, yield the core this many times before the first sleep: when
+// the network thread shares the core and has work, it runs at once and its
+// events are polled without a timer round trip. (Once asleep, no more
+// yielding until traffic comes back: an idle server costs nothing.)
+constexpr int kYieldsBeforeSleep = 128;
 // How long shutdown waits for clients to answer our close frames.
 constexpr auto kShutdownWait = 3s;
 
@@ -67,6 +73,7 @@ struct Config {
     bool help = false;
     bool quiet = false;
     std::chrono::microseconds poll_sleep = kShortIdleSleep;
+    int poll_yields = kYieldsBeforeSleep;
     net::ServerOptions server;
 };
 
@@ -106,6 +113,8 @@ Config parse_command_line(int argc, char** argv) {
             config.server.tls_certificate_file = value;
         } else if (flag == "--tls-key") {
             config.server.tls_private_key_file = value;
+        } else if (flag == "--poll-yields") {
+            config.poll_yields = static_cast<int>(parse_number(flag, value, 1000000));
         } else if (flag == "--poll-sleep-us") {
             config.poll_sleep = std::chrono::microseconds(parse_number(flag, value, 1000000));
         } else if (flag == "--max-connections") {
@@ -140,8 +149,13 @@ void install_signal_handlers() {
 
 class EchoLoop {
 public:
-    EchoLoop(net::Server& server, std::size_t send_queue_capacity, bool quiet, std::chrono::microseconds poll_sleep)
-        : server_(server), send_queue_capacity_(send_queue_capacity), quiet_(quiet), poll_sleep_(poll_sleep) {}
+    EchoLoop(net::Server& server, std::size_t send_queue_capacity, bool quiet, std::chrono::microseconds poll_sleep,
+             int poll_yields)
+        : server_(server),
+          send_queue_capacity_(send_queue_capacity),
+          quiet_(quiet),
+          poll_sleep_(poll_sleep),
+          poll_yields_(poll_yields) {}
 
     // Echo until a stop signal.
     void run() {
@@ -149,9 +163,15 @@ public:
         while (!g_stop.load(std::memory_order_relaxed)) {
             if (pump()) {
                 idle_iterations = 0;
+                yields_ = 0;
                 continue;
             }
             ++idle_iterations;
+            if (++yields_ <= poll_yields_) {
+                --idle_iterations;
+                std::this_thread::yield();
+                continue;
+            }
             std::this_thread::sleep_for(idle_iterations < kIdleIterationsBeforeLongSleep
                                             ? poll_sleep_
                                             : kLongIdleSleep);
@@ -217,6 +237,8 @@ private:
     std::size_t send_queue_capacity_;
     bool quiet_;
     std::chrono::microseconds poll_sleep_;
+    int poll_yields_;
+    int yields_ = 0;
     std::unordered_set<net::ConnectionId> open_;
     net::ServerEvent event_;
 };
@@ -252,7 +274,7 @@ int main(int argc, char** argv) {
 
         // Sleep as long as asked, not up to the default 50 us of timer slack more.
     prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
-    EchoLoop loop(server, config.server.send_queue_capacity, config.quiet, config.poll_sleep);
+    EchoLoop loop(server, config.server.send_queue_capacity, config.quiet, config.poll_sleep, config.poll_yields);
     loop.run();
     std::printf("stopping\n");
     loop.shut_down();
