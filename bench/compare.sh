@@ -20,7 +20,7 @@
 #   micro  Google Benchmark: SPSC queues vs boost::lockfree / moodycamel /
 #          mutex+deque; snapshot encode/verify/decode; allocations per echo.
 #
-# Runtime: about 25 minutes in full (3 rounds), about 5 with --quick. Raw
+# Runtime: about 12 minutes in full (3 rounds; 11 min here), 3-4 with --quick. Raw
 # results (one JSON object per run) land in --out (default
 # build-compare/results-DATE/results.jsonl); the table is printed by
 # bench/compare_report.py from them.
