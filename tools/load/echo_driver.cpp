@@ -23,6 +23,10 @@ using boost::asio::ip::tcp;
 using std::chrono::nanoseconds;
 
 constexpr auto kDrainTime = std::chrono::seconds(2);
+// A server that accepts TCP but never answers the handshake (or a SYN flood
+// guard) must not hang the run: connects still pending after this (plus 1 s
+// per 1,000 connections) fail.
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
 constexpr auto kCloseTime = std::chrono::seconds(2);
 
 double us(std::int64_t ns) { return static_cast<double>(ns) / 1000.0; }
@@ -30,7 +34,12 @@ double us(std::int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 class EchoRun {
 public:
     EchoRun(const LoadOptions& options, Report& report)
-        : options_(options), report_(report), shared_(io_, options), progress_timer_(io_), phase_timer_(io_),
+        : options_(options),
+          report_(report),
+          shared_(io_, options),
+          progress_timer_(io_),
+          phase_timer_(io_),
+          connect_timer_(io_),
           tty_(isatty(STDERR_FILENO) != 0) {}
 
     bool run() {
@@ -56,6 +65,10 @@ public:
         connect_start_ = now_ns();
         const std::size_t first = std::min(options_.connect_concurrency, connections_.size());
         for (std::size_t i = 0; i < first; ++i) connect_next();
+        connect_timer_.expires_after(kConnectTimeout + std::chrono::milliseconds(connections_.size()));
+        connect_timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) give_up_connecting();
+        });
         tick_progress();
         io_.run();
         if (options_.progress) std::fputs(tty_ ? "\n" : "", stderr);
@@ -79,8 +92,11 @@ private:
     // Connect phase: at most connect_concurrency handshakes at a time.
     void connect_next() {
         if (next_to_connect_ >= connections_.size()) return;
-        EchoConnection* c = connections_[next_to_connect_++].get();
-        c->connect([this](bool ok) {
+        const std::size_t index = next_to_connect_++;
+        connecting_.push_back(index);
+        EchoConnection* c = connections_[index].get();
+        c->connect([this, index](bool ok) {
+            std::erase(connecting_, index);
             ++connects_done_;
             if (ok) {
                 ++shared_.connected;
@@ -93,7 +109,23 @@ private:
         });
     }
 
+    // Out of time: never start the rest, drop the ones still handshaking
+    // (their handlers then report failure and the run goes on without them).
+    void give_up_connecting() {
+        const std::size_t never_started = connections_.size() - next_to_connect_;
+        if (shared_.first_error.empty()) shared_.first_error = "connect/handshake timed out";
+        next_to_connect_ = connections_.size();
+        shared_.connect_failed += never_started;
+        connects_done_ += never_started;
+        const auto pending = connecting_;
+        for (const std::size_t index : pending) connections_[index]->abort();
+        if (pending.empty() && connects_done_ == connections_.size() && !load_begun_) begin_load();
+    }
+
     void begin_load() {
+        if (load_begun_) return;
+        load_begun_ = true;
+        connect_timer_.cancel();
         connect_seconds_ = static_cast<double>(now_ns() - connect_start_) / 1e9;
         if (shared_.connected == 0) return stop();
         const std::int64_t t0 = now_ns();
@@ -239,7 +271,9 @@ private:
     boost::asio::io_context io_{1};
     EchoShared shared_;
     std::vector<std::unique_ptr<EchoConnection>> connections_;
-    boost::asio::steady_timer progress_timer_, phase_timer_;
+    boost::asio::steady_timer progress_timer_, phase_timer_, connect_timer_;
+    std::vector<std::size_t> connecting_;  // started, not finished
+    bool load_begun_ = false;
     bool tty_;
     std::size_t next_to_connect_ = 0, connects_done_ = 0;
     std::int64_t connect_start_ = 0, drain_deadline_ = 0, last_progress_ns_ = 0;
