@@ -45,6 +45,7 @@ constexpr std::string_view kUsage =
     "  --tls-key FILE            PEM private key\n"
     "  --max-message-size BYTES  larger incoming messages close with 1009 (default 1048576)\n"
     "  --max-connections N       more WebSocket upgrades get HTTP 503 (default 1024)\n"
+    "  --ping-ms MS              RTT probe (WebSocket ping) interval per connection; 0 = none (default 1000)\n"
     "  --quiet                   no open/close line per connection\n"
     "  --poll-sleep-us N         sleep between empty polls while traffic is recent (default 100)\n"
     "  --poll-yields N           after traffic, yield the core N times before sleeping (default 128)\n"
@@ -117,6 +118,8 @@ Config parse_command_line(int argc, char** argv) {
             config.poll_yields = static_cast<int>(parse_number(flag, value, 1000000));
         } else if (flag == "--poll-sleep-us") {
             config.poll_sleep = std::chrono::microseconds(parse_number(flag, value, 1000000));
+        } else if (flag == "--ping-ms") {
+            config.server.ping_interval = std::chrono::milliseconds(parse_number(flag, value, 3600000));
         } else if (flag == "--max-connections") {
             config.server.max_connections = parse_number(flag, value, 1000000);
         } else if (flag == "--max-message-size") {
