@@ -10,6 +10,8 @@
 // closed ("close #3 1000 reason"). SIGINT/SIGTERM close every connection with
 // 1001 and exit. Thread: everything here runs on the main thread.
 
+#include <sys/prctl.h>
+
 #include <atomic>
 #include <chrono>
 #include <charconv>
@@ -32,7 +34,7 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view kUsage =
     "usage: tickwire-echo --port N [--address A] [--tls-cert FILE --tls-key FILE]\n"
-    "                     [--max-message-size BYTES]\n"
+    "                     [--max-message-size BYTES] [--max-connections N] [--quiet]\n"
     "\n"
     "WebSocket echo server: every message received is sent back, unchanged, to\n"
     "the connection that sent it.\n"
@@ -42,6 +44,11 @@ constexpr std::string_view kUsage =
     "  --tls-cert FILE           PEM certificate chain; with --tls-key serves wss://\n"
     "  --tls-key FILE            PEM private key\n"
     "  --max-message-size BYTES  larger incoming messages close with 1009 (default 1048576)\n"
+    "  --max-connections N       more WebSocket upgrades get HTTP 503 (default 1024)\n"
+    "  --ping-ms MS              RTT probe (WebSocket ping) interval per connection; 0 = none (default 1000)\n"
+    "  --quiet                   no open/close line per connection\n"
+    "  --poll-sleep-us N         sleep between empty polls while traffic is recent (default 100)\n"
+    "  --poll-yields N           after traffic, yield the core N times before sleeping (default 128)\n"
     "  --help                    show this text\n"
     "\n"
     "Prints \"listening on ws://ADDR:PORT\" first, then \"open #ID ADDR PATH\" and\n"
@@ -55,11 +62,19 @@ constexpr int kMaxEventsPerIteration = 1024;
 constexpr auto kShortIdleSleep = 100us;
 constexpr auto kLongIdleSleep = 1ms;
 constexpr int kIdleIterationsBeforeLongSleep = 2000;
+// After traffic, yield the core this many times before the first sleep: when
+// the network thread shares the core and has work, it runs at once and its
+// events are polled without a timer round trip. (Once asleep, no more
+// yielding until traffic comes back: an idle server costs nothing.)
+constexpr int kYieldsBeforeSleep = 128;
 // How long shutdown waits for clients to answer our close frames.
 constexpr auto kShutdownWait = 3s;
 
 struct Config {
     bool help = false;
+    bool quiet = false;
+    std::chrono::microseconds poll_sleep = kShortIdleSleep;
+    int poll_yields = kYieldsBeforeSleep;
     net::ServerOptions server;
 };
 
@@ -84,6 +99,10 @@ Config parse_command_line(int argc, char** argv) {
             config.help = true;
             return config;
         }
+        if (flag == "--quiet") {
+            config.quiet = true;
+            continue;
+        }
         if (i + 1 >= argc) throw std::invalid_argument(std::string(flag) + " needs a value");
         const std::string_view value = argv[++i];
         if (flag == "--port") {
@@ -95,6 +114,14 @@ Config parse_command_line(int argc, char** argv) {
             config.server.tls_certificate_file = value;
         } else if (flag == "--tls-key") {
             config.server.tls_private_key_file = value;
+        } else if (flag == "--poll-yields") {
+            config.poll_yields = static_cast<int>(parse_number(flag, value, 1000000));
+        } else if (flag == "--poll-sleep-us") {
+            config.poll_sleep = std::chrono::microseconds(parse_number(flag, value, 1000000));
+        } else if (flag == "--ping-ms") {
+            config.server.ping_interval = std::chrono::milliseconds(parse_number(flag, value, 3600000));
+        } else if (flag == "--max-connections") {
+            config.server.max_connections = parse_number(flag, value, 1000000);
         } else if (flag == "--max-message-size") {
             config.server.max_message_size = parse_number(flag, value, std::size_t{1} << 40);
         } else {
@@ -125,8 +152,13 @@ void install_signal_handlers() {
 
 class EchoLoop {
 public:
-    EchoLoop(net::Server& server, std::size_t send_queue_capacity)
-        : server_(server), send_queue_capacity_(send_queue_capacity) {}
+    EchoLoop(net::Server& server, std::size_t send_queue_capacity, bool quiet, std::chrono::microseconds poll_sleep,
+             int poll_yields)
+        : server_(server),
+          send_queue_capacity_(send_queue_capacity),
+          quiet_(quiet),
+          poll_sleep_(poll_sleep),
+          poll_yields_(poll_yields) {}
 
     // Echo until a stop signal.
     void run() {
@@ -134,11 +166,17 @@ public:
         while (!g_stop.load(std::memory_order_relaxed)) {
             if (pump()) {
                 idle_iterations = 0;
+                yields_ = 0;
                 continue;
             }
             ++idle_iterations;
+            if (++yields_ <= poll_yields_) {
+                --idle_iterations;
+                std::this_thread::yield();
+                continue;
+            }
             std::this_thread::sleep_for(idle_iterations < kIdleIterationsBeforeLongSleep
-                                            ? kShortIdleSleep
+                                            ? poll_sleep_
                                             : kLongIdleSleep);
         }
     }
@@ -170,6 +208,7 @@ private:
             switch (event_.type) {
             case net::ServerEventType::connected:
                 open_.insert(event_.id);
+                if (quiet_) break;
                 std::printf("open #%u %.*s %.*s%s%.*s\n", event_.id,
                             static_cast<int>(event_.remote_address().size()),
                             event_.remote_address().data(),
@@ -184,6 +223,7 @@ private:
                 break;
             case net::ServerEventType::disconnected:
                 open_.erase(event_.id);
+                if (quiet_) break;
                 std::printf("close #%u %u %.*s\n", event_.id, unsigned{event_.close_code},
                             static_cast<int>(event_.reason().size()), event_.reason().data());
                 break;
@@ -198,6 +238,10 @@ private:
 
     net::Server& server_;
     std::size_t send_queue_capacity_;
+    bool quiet_;
+    std::chrono::microseconds poll_sleep_;
+    int poll_yields_;
+    int yields_ = 0;
     std::unordered_set<net::ConnectionId> open_;
     net::ServerEvent event_;
 };
@@ -231,7 +275,9 @@ int main(int argc, char** argv) {
                 config.server.address.c_str(), unsigned{server.port()});
     std::fflush(stdout);
 
-    EchoLoop loop(server, config.server.send_queue_capacity);
+        // Sleep as long as asked, not up to the default 50 us of timer slack more.
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
+    EchoLoop loop(server, config.server.send_queue_capacity, config.quiet, config.poll_sleep, config.poll_yields);
     loop.run();
     std::printf("stopping\n");
     loop.shut_down();

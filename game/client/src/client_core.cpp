@@ -128,6 +128,7 @@ struct ClientCore::Impl {
     std::int64_t rate_window_start = 0;
     std::uint64_t window_bytes_in = 0, window_bytes_out = 0;
     std::uint32_t window_snapshots = 0, window_corrections = 0;
+    std::uint64_t total_snapshots = 0;
 
     ClientView view;
 
@@ -266,6 +267,7 @@ struct ClientCore::Impl {
         newest_tick = tick;
         ack_to_send = tick;
         ++window_snapshots;
+        ++total_snapshots;
 
         const std::int64_t now = protocol::now_us();
         if (last_snapshot_us != 0) {
@@ -620,5 +622,6 @@ const ClientView& ClientCore::view(float alpha) {
 
 ConnectionStatus ClientCore::status() const noexcept { return impl_->status; }
 bool ClientCore::finished() const noexcept { return impl_->status == ConnectionStatus::closed; }
+std::uint64_t ClientCore::snapshots_received() const noexcept { return impl_->total_snapshots; }
 
 }  // namespace tickwire::game

@@ -4,6 +4,7 @@
 //                   [--max-players 32] [--max-rooms 64] [--no-create]
 //                   [--tls-cert cert.pem --tls-key key.pem] [--log-level info]
 //                   [--status-interval 5] [--duration S]
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "tickwire/engine/game_loop.hpp"
+#include "tickwire/engine/rolling_stats.hpp"
 #include "tickwire/game/server/match_server.hpp"
 
 namespace {
@@ -119,19 +121,35 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     const auto status_ticks = static_cast<std::uint64_t>(status_interval * config.tick_rate);
+    // The whole frame's work (network in, steps, network out: snapshot encoding
+    // is in network_out), for GET /status next to the loop's step-only figure.
+    tickwire::engine::RollingStats work_time(static_cast<std::size_t>(config.tick_rate) * 10);
+    auto work_start = std::chrono::steady_clock::now();
+    const auto publish_ticks = static_cast<std::uint64_t>(config.tick_rate);
     const auto stop_tick = static_cast<std::uint64_t>(duration * config.tick_rate);
     tickwire::engine::GameLoop* loop_ptr = nullptr;
     tickwire::engine::GameLoopHooks hooks;
-    hooks.network_in = [&] { server->network_in(); };
+    hooks.network_in = [&] {
+        work_start = std::chrono::steady_clock::now();
+        server->network_in();
+    };
     hooks.step = [&](std::uint64_t tick, double) {
         server->step();
         if (status_ticks != 0 && tick % status_ticks == 0) {
             std::printf("%s\n", server->status_line(loop_ptr->stats().tick_time.p99).c_str());
             std::fflush(stdout);
         }
+        if (tick % publish_ticks == 0) {
+            const auto loop_stats = loop_ptr->stats();
+            const auto work = work_time.summary();
+            server->publish_status(loop_stats.tick_time.p99, loop_stats.tick_time.max, work.p99, work.max);
+        }
         if (stop_tick != 0 && tick >= stop_tick) loop_ptr->request_stop();
     };
-    hooks.network_out = [&] { server->network_out(); };
+    hooks.network_out = [&] {
+        server->network_out();
+        work_time.add(std::chrono::steady_clock::now() - work_start);
+    };
     tickwire::engine::GameLoop loop({.tick_rate_hz = config.tick_rate, .headless = true}, std::move(hooks));
     loop_ptr = &loop;
     g_loop = &loop;

@@ -543,6 +543,23 @@ MatchStats MatchServer::stats() const noexcept {
     return s;
 }
 
+void MatchServer::publish_status(std::chrono::nanoseconds tick_p99, std::chrono::nanoseconds tick_max,
+                                 std::chrono::nanoseconds work_p99, std::chrono::nanoseconds work_max) {
+    const MatchStats s = stats();
+    const auto ms = [](std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); };
+    char buf[512];
+    std::snprintf(buf, sizeof(buf),
+                  "{\"rooms\":%llu,\"players\":%llu,\"tick_p99_ms\":%.3f,\"tick_max_ms\":%.3f,"
+                  "\"work_p99_ms\":%.3f,\"work_max_ms\":%.3f,\"snapshots_sent\":%llu,\"superseded\":%llu,"
+                  "\"replaced\":%llu,\"bytes_out\":%llu,\"bytes_in\":%llu,\"closed\":%llu}\n",
+                  static_cast<unsigned long long>(s.rooms), static_cast<unsigned long long>(s.players), ms(tick_p99),
+                  ms(tick_max), ms(work_p99), ms(work_max), static_cast<unsigned long long>(s.snapshots_sent),
+                  static_cast<unsigned long long>(s.snapshots_superseded),
+                  static_cast<unsigned long long>(s.snapshots_replaced), static_cast<unsigned long long>(s.bytes_out),
+                  static_cast<unsigned long long>(s.bytes_in), static_cast<unsigned long long>(s.bad_clients_closed));
+    impl_->server.publish_http("/status", buf);
+}
+
 std::string MatchServer::status_line(std::chrono::nanoseconds tick_p99) {
     const MatchStats s = stats();
     const auto now = Clock::now();

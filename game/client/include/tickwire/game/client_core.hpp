@@ -10,6 +10,7 @@
 //   network_out -> core.network_out()
 //   render      -> const ClientView& v = core.view(alpha)
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,6 +50,9 @@ public:
 
     [[nodiscard]] ConnectionStatus status() const noexcept;
     [[nodiscard]] bool finished() const noexcept;  ///< closed and nothing left to show
+    /// Snapshots applied since construction (cheap: load generators poll it
+    /// after each network_in to time snapshot arrivals without building a view).
+    [[nodiscard]] std::uint64_t snapshots_received() const noexcept;
 
     struct Impl;
 

@@ -73,6 +73,12 @@ public:
     /// "rooms 2 players 17 tick p99 0.31 ms out 123.4 kB/s ..." since the last call.
     std::string status_line(std::chrono::nanoseconds tick_p99);
     [[nodiscard]] MatchStats stats() const noexcept;
+    /// Serve GET /status: one JSON object of the totals in MatchStats plus the
+    /// loop's figures given here (tick_p99_ms: step(); work_p99_ms: the whole
+    /// network_in + step + network_out of a frame). For load generators
+    /// (tickwire-load match); main calls it about once a second.
+    void publish_status(std::chrono::nanoseconds tick_p99, std::chrono::nanoseconds tick_max,
+                        std::chrono::nanoseconds work_p99, std::chrono::nanoseconds work_max);
     /// Authoritative ship position of a player in a room, world units (tests).
     bool ship_position(const std::string& room, std::uint32_t player_id, float& x, float& y) const;
     /// The full quantised state a room sent at snapshot `tick`, if still in

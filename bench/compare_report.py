@@ -1,0 +1,254 @@
+#!/usr/bin/python3
+"""Print bench/compare.sh's table from its results directory.
+
+    /usr/bin/python3 bench/compare_report.py build-compare/results-DATE [--markdown]
+
+Medians over rounds; a ratio is taken per round (same round, same machine
+state) and the median of those ratios is printed.
+"""
+import json
+import os
+import statistics
+import sys
+from collections import defaultdict
+
+
+def load(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError:
+                    pass
+    return rows
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    return f"{v:,.{digits}f}"
+
+
+class Table:
+    def __init__(self, title, headers, markdown):
+        self.title, self.headers, self.rows, self.md = title, headers, [], markdown
+
+    def add(self, *cells):
+        self.rows.append([str(c) for c in cells])
+
+    def print(self):
+        print()
+        print(("### " if self.md else "== ") + self.title)
+        if self.md:
+            print()
+            print("| " + " | ".join(self.headers) + " |")
+            print("|" + "|".join(" --- " for _ in self.headers) + "|")
+            for r in self.rows:
+                print("| " + " | ".join(r) + " |")
+            return
+        widths = [max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h) for i, h in enumerate(self.headers)]
+        print("  ".join(h.rjust(w) for h, w in zip(self.headers, widths)))
+        for r in self.rows:
+            print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+
+
+def ratio_median(by_round, a, b, key, invert=False):
+    """Median over rounds of result[a][key] / result[b][key]."""
+    ratios = []
+    for rnd, servers in by_round.items():
+        if a in servers and b in servers:
+            x, y = servers[a].get(key), servers[b].get(key)
+            if x and y:
+                ratios.append(y / x if invert else x / y)
+    return med(ratios)
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    md = "--markdown" in sys.argv
+    out = args[0] if args else "."
+    rows = load(os.path.join(out, "results.jsonl"))
+    meta = {}
+    for name in ("meta.json", "meta-end.json"):
+        p = os.path.join(out, name)
+        if os.path.exists(p):
+            meta.update({f"{name[:-5]}.{k}": v for k, v in json.load(open(p)).items()})
+    if meta:
+        print(f"run: {meta.get('meta.date', '?')} commit {meta.get('meta.commit', '?')} rounds {meta.get('meta.rounds', '?')}"
+              f"{' (quick)' if meta.get('meta.quick') else ''}")
+        print(f"  at start: {meta.get('meta.uptime', '').strip()}")
+        print(f"  at end:   {meta.get('meta-end.uptime', '').strip()}")
+
+    scen = defaultdict(lambda: defaultdict(dict))  # scenario -> round -> server -> result
+    loads = defaultdict(list)
+    for r in rows:
+        scen[r["scenario"]][r["round"]][r["server"]] = r["result"]
+        loads[r["scenario"]].append(r.get("loadavg"))
+
+    # 1. echo
+    echo = [s for s in scen if s.startswith("echo-")]
+    if echo:
+        t = Table("echo, closed loop (medians over rounds; ratios are medians of per-round ratios)",
+                  ["scenario", "server", "msg/s", "p50 us", "p99 us", "p99.9 us", "srv CPU us/msg",
+                   "thr/floor", "thr/node", "thr/beast", "p99/floor", "cpu/msg vs floor", "vs beast", "load"], md)
+        goals = []
+        order = ["floor", "beast", "tickwire", "node"]
+        for s in sorted(echo, key=lambda x: (int(x.split("-")[1][:-1]), int(x.split("-")[2][:-1]))):
+            by_round = scen[s]
+            for server in order:
+                res = [by_round[r][server] for r in by_round if server in by_round[r]]
+                if not res:
+                    continue
+                thr = med([x.get("msgs_per_s") for x in res])
+                t.add(s, server, fmt(thr), fmt(med([x.get("rtt_p50_us") for x in res]), 1),
+                      fmt(med([x.get("rtt_p99_us") for x in res]), 1), fmt(med([x.get("rtt_p999_us") for x in res]), 1),
+                      fmt(med([x.get("server_cpu_us_per_msg") for x in res]), 2),
+                      fmt(ratio_median(by_round, server, "floor", "msgs_per_s"), 2),
+                      fmt(ratio_median(by_round, server, "node", "msgs_per_s"), 2),
+                      fmt(ratio_median(by_round, server, "beast", "msgs_per_s"), 2),
+                      fmt(ratio_median(by_round, server, "floor", "rtt_p99_us"), 2),
+                      fmt(ratio_median(by_round, server, "floor", "server_cpu_us_per_msg"), 2),
+                      fmt(ratio_median(by_round, server, "beast", "server_cpu_us_per_msg"), 2),
+                      fmt(med(loads[s]), 2))
+            if s.endswith("-100c"):
+                tf = ratio_median(by_round, "tickwire", "floor", "msgs_per_s")
+                tn = ratio_median(by_round, "tickwire", "node", "msgs_per_s")
+                pf = ratio_median(by_round, "tickwire", "floor", "rtt_p99_us")
+                goals.append(f"{s}: tickwire throughput {fmt(tf, 2)}x floor (goal >= 0.9: {'met' if tf and tf >= 0.9 else 'MISSED'}), "
+                             f"{fmt(tn, 2)}x Node ws (goal >= 1.4: {'met' if tn and tn >= 1.4 else 'MISSED'}), "
+                             f"p99 {fmt(pf, 2)}x floor (goal <= 1.2: {'met' if pf and pf <= 1.2 else 'MISSED'})")
+        t.print()
+        for g in goals:
+            print("  goal " + g)
+
+    # 2. rate
+    for s in [s for s in scen if s.startswith("rate-")]:
+        t = Table(f"{s}: fixed rate, RTT from the intended send time", ["server", "msg/s", "p50 us", "p99 us", "p99.9 us",
+                  "max us", "unanswered", "srv CPU %", "user %", "sys %", "gen CPU %"], md)
+        for server in ["floor", "beast", "tickwire", "node"]:
+            res = [scen[s][r][server] for r in scen[s] if server in scen[s][r]]
+            if res:
+                t.add(server, fmt(med([x.get("msgs_per_s") for x in res])), fmt(med([x.get("rtt_p50_us") for x in res]), 1),
+                      fmt(med([x.get("rtt_p99_us") for x in res]), 1), fmt(med([x.get("rtt_p999_us") for x in res]), 1),
+                      fmt(med([x.get("rtt_max_us") for x in res]), 0), fmt(med([x.get("unanswered") for x in res])),
+                      fmt(med([x.get("server_cpu_pct") for x in res]), 1), fmt(med([x.get("server_user_pct") for x in res]), 1),
+                      fmt(med([x.get("server_sys_pct") for x in res]), 1), fmt(med([x.get("self_cpu_pct") for x in res]), 1))
+        t.print()
+
+    # 3. idle
+    for s in [s for s in scen if s.startswith("idle-")]:
+        t = Table(f"{s}: idle connections, server RSS growth", ["server", "connections", "RSS before kB", "RSS after kB",
+                  "bytes/conn", "vs node"], md)
+        res = {server: scen[s][r][server] for r in scen[s] for server in scen[s][r]}
+        node = res.get("node", {}).get("rss_per_conn_bytes")
+        for server in ["tickwire", "beast", "node"]:
+            x = res.get(server)
+            if x:
+                per = x.get("rss_per_conn_bytes")
+                t.add(server, fmt(x.get("connections")), fmt(x.get("server_rss_before_kb")), fmt(x.get("server_rss_kb")),
+                      fmt(per), fmt(per / node, 2) if per and node else "-")
+        t.print()
+        tw = res.get("tickwire", {}).get("rss_per_conn_bytes")
+        if tw:
+            print(f"  goal idle memory: tickwire {fmt(tw)} B/connection (goal <= 8192: {'met' if tw <= 8192 else 'MISSED'})"
+                  + (f", {fmt(tw / node, 2)}x Node ws (goal <= 0.5: {'met' if tw / node <= 0.5 else 'MISSED'})" if node else ""))
+
+    # 4. match
+    match = sorted([s for s in scen if s.startswith("match-")], key=lambda x: int(x.split("-")[1]))
+    if match:
+        t = Table("match: 60 Hz tick, 30 Hz snapshots/patches (server on its own core)",
+                  ["bots", "server", "joined", "CPU/client %", "user/client %", "sys/client %", "B/client/s",
+                   "segs/client/s", "snap Hz", "gap p99 ms", "tick p99 ms", "work p99 ms", "superseded/late", "gen CPU %"], md)
+        sustained = {}
+        ratios = []
+        for s in match:
+            n = int(s.split("-")[1])
+            res = {server: scen[s][r][server] for r in scen[s] for server in scen[s][r]}
+            for server in ["tickwire", "colyseus"]:
+                x = res.get(server)
+                if not x:
+                    continue
+                bots = x.get("bots_report") or {}
+                snap = x.get("snapshot_rate_hz", bots.get("patch_rate_hz"))
+                gap = x.get("snapshot_gap_p99_ms", bots.get("patch_gap_p99_ms"))
+                joined = x.get("joined_at_end", bots.get("joined"))
+                bad = (x.get("superseded") or 0) + (x.get("replaced") or 0) + (x.get("late_patches") or 0)
+                t.add(n, server, fmt(joined), fmt(x.get("cpu_per_client_pct"), 3), fmt(x.get("user_per_client_pct"), 3),
+                      fmt(x.get("sys_per_client_pct"), 3), fmt(x.get("bytes_out_per_client_s")),
+                      fmt(x.get("segments_out_per_client_s"), 1), fmt(snap, 1), fmt(gap, 1),
+                      fmt(x.get("tick_p99_ms"), 3), fmt(x.get("work_p99_ms"), 3), fmt(bad),
+                      fmt(x.get("self_cpu_pct"), 1) if "self_cpu_pct" in x else "-")
+                ok = (x.get("work_p99_ms") or 1e9) <= 16.7 and bad == 0 and (joined or 0) >= n and (snap or 0) >= 27
+                if ok:
+                    sustained[server] = max(sustained.get(server, 0), n)
+            tw, cy = res.get("tickwire"), res.get("colyseus")
+            if tw and cy:
+                def r(key):
+                    a, b = tw.get(key), cy.get(key)
+                    return a / b if a is not None and b else None
+                ratios.append((n, r("user_per_client_pct"), r("cpu_per_client_pct"), r("bytes_out_per_client_s"),
+                               tw.get("work_p99_ms")))
+        t.print()
+        for n, user, total, byts, work in ratios:
+            goals = ""
+            if n in (64, 200):
+                goals = (f"  (goals: user <= 0.1: {'met' if user is not None and user <= 0.1 else 'MISSED'}, "
+                         f"total <= 0.6: {'met' if total is not None and total <= 0.6 else 'MISSED'}, "
+                         f"bytes <= 0.5: {'met' if byts is not None and byts <= 0.5 else 'MISSED'})")
+            if n == 500:
+                goals = f"  (goal tick p99 <= 2 ms at 500: {'met' if work is not None and work <= 2 else 'MISSED'})"
+            print(f"  {n} bots tickwire/colyseus: user CPU per client {fmt(user, 2)}x, total CPU per client "
+                  f"{fmt(total, 2)}x, bytes per client {fmt(byts, 2)}x{goals}")
+        print("  largest bot count sustained (work p99 <= 16.7 ms, nothing superseded/late, >= 27 snapshots/s): "
+              + ", ".join(f"{k} {v}" for k, v in sorted(sustained.items())) if sustained else "  none sustained")
+
+    # 5. micro
+    qpath = os.path.join(out, "queue.json")
+    if os.path.exists(qpath):
+        try:
+            q = json.load(open(qpath))
+            t = Table("micro: queues (Google Benchmark; tickwire's net/src/spsc.hpp wraps boost::lockfree::spsc_queue)",
+                      ["benchmark", "items/s", "ns/iteration"], md)
+            for b in q.get("benchmarks", []):
+                ips = b.get("items_per_second")
+                t.add(b["name"], fmt(ips) if ips else "-", fmt(b.get("real_time"), 1))
+            t.print()
+        except (json.JSONDecodeError, KeyError):
+            print("  (queue benchmark output unreadable)")
+    spath = os.path.join(out, "snapshot.json")
+    if os.path.exists(spath):
+        try:
+            q = json.load(open(spath))
+            t = Table("micro: 64-entity snapshot", ["benchmark", "ns/op", "allocs per 1000 ops"], md)
+            for b in q.get("benchmarks", []):
+                allocs = next((v for k, v in b.items() if "alloc" in k.lower()), None)
+                t.add(b["name"], fmt(b.get("real_time"), 1), fmt(allocs, 2) if allocs is not None else "-")
+            t.print()
+        except (json.JSONDecodeError, KeyError):
+            print("  (snapshot benchmark output unreadable)")
+    for name, what in (("echo_allocs.json", "no RTT pings"), ("echo_allocs_ping.json", "pings every 1 s")):
+        p = os.path.join(out, name)
+        if os.path.exists(p):
+            try:
+                lines = [l for l in open(p) if l.strip().startswith("{")]
+                e = json.loads(lines[-1])
+                for row in e.get("results", []):
+                    tw = row.get("tickwire", {})
+                    print(f"  heap allocations per echo round trip ({what}), {row.get('size')} B: "
+                          f"{tw.get('allocs_per_msg')} (whole process: 2 game threads + 2 network threads)")
+            except (json.JSONDecodeError, IndexError):
+                print(f"  ({name} unreadable)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+#pragma once
+// Bot: one headless player's brain around a ClientCore — wanders to random
+// points, steers round walls, aims at the nearest living enemy, fires when
+// close and chats now and then. tickwire-bots and tickwire-load's match mode
+// both drive bots with it.
+//
+// Thread: the game thread that steps the ClientCore.
+
+#include <cstdint>
+#include <random>
+#include <utility>
+
+#include "tickwire/game/client_core.hpp"
+
+namespace tickwire::game {
+
+class Bot {
+public:
+    Bot(ClientConfig config, std::uint32_t seed) : core_(std::move(config)), rng_(seed) {}
+
+    ClientCore& core() { return core_; }
+
+    /// Read the view, set this tick's intent (call before core().step()).
+    void think();
+
+private:
+    ClientCore core_;
+    std::mt19937 rng_;
+    float target_x_ = 0, target_y_ = 0;
+    bool has_target_ = false;
+    int patience_ = 0;
+};
+
+}  // namespace tickwire::game
