@@ -181,7 +181,7 @@ TEST(PackedSnapshot, UnchangedWorldPacksToTwoBytesAndExtremesWrapExactly) {
     EXPECT_TRUE(equal(out, flipped));
 }
 
-TEST(PackedSnapshot, ATurningShipCostsFourBytesAndAFullWorldLessThanStructs) {
+TEST(PackedSnapshot, ATurningShipCostsThreeBytesAndAFullWorldLessThanStructs) {
     // 16 ships cruising at top speed; between snapshots only their aim turns.
     std::vector<Entity> before, now, reference;
     for (std::uint32_t id = 1; id <= 16; ++id) {
@@ -197,7 +197,7 @@ TEST(PackedSnapshot, ATurningShipCostsFourBytesAndAFullWorldLessThanStructs) {
     Bytes bytes;
     const PackedCounts delta = pack(reference, now, bytes);
     EXPECT_EQ(delta.entities, 16u);
-    EXPECT_EQ(bytes.size(), 2 + 16 * 4u) << "id gap, mask and a two-byte angle each";
+    EXPECT_EQ(bytes.size(), 2 + 16 * 3u) << "a head byte and a two-byte angle each (consecutive ids cost nothing)";
 
     // A real world from nothing (a full snapshot), projectiles included.
     sim::World world;
@@ -280,21 +280,21 @@ TEST(PackedSnapshot, InconsistentInputIsRejectedWithAReason) {
         Entity(9, 0, 0, 0, 0, 0, 1, EntityKind::Player, EntityFlags::Alive, 100, 0)};
     std::vector<Entity> out;
     const auto reject = [&](Bytes bytes) { return std::string(unpack(bytes, reference, out)); };
-    // removed_count, removed gaps..., entity_count, {id_gap, mask, deltas...}...
-    EXPECT_EQ(reject({0, 1, 5, 0}), "");                              // entity 5 unchanged: fine
+    // removed_count, removed gaps..., entity_count, {head, [id_gap], deltas...}...
+    EXPECT_EQ(reject({0, 1, 0x01, 5}), "");                           // entity 5 unchanged: fine
     EXPECT_EQ(reject({1, 5, 0}), "");                                 // remove 5: fine
     EXPECT_EQ(out.size(), 1u);
     EXPECT_EQ(reject({1, 6, 0}), "removed id not in baseline");
     EXPECT_EQ(reject({1, 10, 0}), "removed id not in baseline");     // beyond the last
     EXPECT_EQ(reject({2, 5, 0, 0}), "removed ids out of order");
-    EXPECT_EQ(reject({1, 5, 1, 5, 0}), "removed id not in baseline");  // both removed and changed
-    EXPECT_EQ(reject({0, 2, 5, 0, 0, 0}), "entity ids out of order");
-    EXPECT_EQ(reject({0, 1, 5, 0x80, 0x08}), "unknown entity field");    // mask bit 10
-    EXPECT_EQ(reject({0, 1, 5, 0x20, 0x80, 0x02}), "entity field out of range");  // flags delta 256
-    EXPECT_EQ(reject({0, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0, 1, 0}), "entity id out of range");
-    EXPECT_EQ(reject({0, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0}), "varint too long");  // 33 bits
-    EXPECT_EQ(reject({0, 1, 0x85, 0x80, 0x80, 0x80, 0x80, 0x00, 0}), "varint too long");  // 6 bytes
-    EXPECT_EQ(reject({0, 1, 5, 0x01, 0xFF}), "packed snapshot truncated");  // angle cut short
+    EXPECT_EQ(reject({1, 5, 1, 0x01, 5}), "removed id not in baseline");  // both removed and changed
+    EXPECT_EQ(reject({0, 2, 0x01, 5, 0x01, 0}), "entity ids out of order");
+    EXPECT_EQ(reject({0, 1, 0x81, 0x10, 5}), "unknown entity field");  // head bit 11
+    EXPECT_EQ(reject({0, 1, 0x41, 5, 0x80, 0x02}), "entity field out of range");  // flags delta 256
+    EXPECT_EQ(reject({0, 2, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00}), "entity id out of range");
+    EXPECT_EQ(reject({0, 1, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F}), "varint too long");  // 33 bits
+    EXPECT_EQ(reject({0, 1, 0x01, 0x85, 0x80, 0x80, 0x80, 0x80, 0x00}), "varint too long");  // 6 bytes
+    EXPECT_EQ(reject({0, 1, 0x03, 5, 0xFF}), "packed snapshot truncated");  // angle cut short
     EXPECT_EQ(reject({0x81, 0x08}), "too many removals");            // 1025
     EXPECT_EQ(reject({0, 0x81, 0x08}), "too many entities");
     EXPECT_EQ(reject({}), "packed snapshot truncated");
@@ -308,8 +308,8 @@ TEST(PackedSnapshot, TheStateNeverGrowsPastTheEntityLimit) {
         reference.emplace_back(id, 0, 0, 0, 0, 0, 0, EntityKind::Projectile, EntityFlags::Alive, 0, 0);
     }
     std::vector<Entity> out;
-    EXPECT_EQ(unpack(Bytes{0, 1, 0x81, 0x08, 0}, reference, out), "too many entities");  // id 1025, no fields
-    EXPECT_EQ(unpack(Bytes{0, 1, 0x80, 0x08, 0}, reference, out), "");                   // id 1024, unchanged
+    EXPECT_EQ(unpack(Bytes{0, 1, 0x01, 0x81, 0x08}, reference, out), "too many entities");  // id 1025, no fields
+    EXPECT_EQ(unpack(Bytes{0, 1, 0x01, 0x80, 0x08}, reference, out), "");                   // id 1024, unchanged
     EXPECT_EQ(out.size(), schemas::kMaxSnapshotEntities);
 }
 
