@@ -116,9 +116,9 @@ int main(int argc, char** argv) {
             struct_bytes += schemas::encode_snapshot(fbb, {world.tick(), base_tick, 1}, changed, removed).size();
             const auto t0 = Clock::now();
             protocol::extrapolate(base, world.tick() - base_tick, scratch);
-            const protocol::PackedCounts n = protocol::pack(scratch, full, packed);
+            const protocol::PackedCounts n = protocol::pack(scratch, full, world.tick() - base_tick, packed);
             const auto t1 = Clock::now();
-            const auto why = protocol::unpack(packed, scratch, decoded);
+            const auto why = protocol::unpack(packed, scratch, world.tick() - base_tick, decoded);
             const auto t2 = Clock::now();
             pack_ns += std::chrono::duration<double, std::nano>(t1 - t0).count();
             unpack_ns += std::chrono::duration<double, std::nano>(t2 - t1).count();

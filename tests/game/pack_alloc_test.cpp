@@ -69,11 +69,11 @@ TEST(PackedAllocation, PackingAndEncodingA32ShipMatchAllocatesNothingAfterWarmUp
         play(2);
         capture(world, current, 2);
         extrapolate(baseline, world.tick() - baseline_tick, reference);
-        const PackedCounts n = pack(reference, current, packed);
+        const PackedCounts n = pack(reference, current, world.tick() - baseline_tick, packed);
         const auto game_bytes = schemas::encode_snapshot(game_fbb, {world.tick(), baseline_tick, 1}, {}, {}, packed);
         const auto packet = schemas::encode_payload(packet_fbb, {.sequence = world.tick()}, game_bytes);
         // The client side reuses its buffers too.
-        EXPECT_TRUE(unpack(packed, reference, decoded).empty());
+        EXPECT_TRUE(unpack(packed, reference, world.tick() - baseline_tick, decoded).empty());
         return packet.size() + n.entities;
     };
     // The server's buffers grow to the largest room they have seen and stay

@@ -135,8 +135,11 @@ TEST(PackedSnapshot, RandomWorldsWithExtremeValuesRoundTripExactly) {
     for (int round = 0; round < 3000; ++round) {
         const std::vector<Entity> reference = round % 10 == 0 ? std::vector<Entity>{} : random_world(rng, 120);
         const std::vector<Entity> current = evolve(reference, rng);
-        const PackedCounts n = pack(reference, current, bytes);
-        const auto why = unpack(bytes, reference, decoded);
+        // Tick gaps from none to absurd: the position prediction must wrap, not overflow.
+        static constexpr std::uint32_t kGaps[] = {0, 1, 2, 3, 4, 7, 1024, 1025, 0xFFFFFFFFu};
+        const std::uint32_t ticks = kGaps[rng() % std::size(kGaps)];
+        const PackedCounts n = pack(reference, current, ticks, bytes);
+        const auto why = unpack(bytes, reference, ticks, decoded);
         ASSERT_TRUE(why.empty()) << why << " in round " << round;
         ASSERT_TRUE(equal(decoded, current)) << "round " << round;
         // The counts are exactly what the struct form would carry.
@@ -157,10 +160,10 @@ TEST(PackedSnapshot, UnchangedWorldPacksToTwoBytesAndExtremesWrapExactly) {
                EntityFlags::Alive, 255, 0)};
     Bytes bytes;
     std::vector<Entity> out;
-    PackedCounts n = pack(world, world, bytes);
+    PackedCounts n = pack(world, world, 2, bytes);
     EXPECT_EQ(n.entities, 0u);
     EXPECT_EQ(bytes, (Bytes{0, 0}));
-    ASSERT_TRUE(unpack(bytes, world, out).empty());
+    ASSERT_TRUE(unpack(bytes, world, 2, out).empty());
     EXPECT_TRUE(equal(out, world));
 
     // Every field jumps from one extreme to the other: the wrapping
@@ -170,14 +173,16 @@ TEST(PackedSnapshot, UnchangedWorldPacksToTwoBytesAndExtremesWrapExactly) {
                EntityFlags::Teleported, 255, 0),
         Entity(0xFFFFFFFFu, INT32_MIN, INT32_MAX, INT16_MIN, INT16_MAX, 0, 0, EntityKind::None, EntityFlags::NONE, 0,
                255)};
-    n = pack(world, flipped, bytes);
-    EXPECT_EQ(n.entities, 2u);
-    ASSERT_TRUE(unpack(bytes, world, out).empty());
-    EXPECT_TRUE(equal(out, flipped));
+    for (const std::uint32_t ticks : {0u, 2u, 1024u, 0xFFFFFFFFu}) {
+        n = pack(world, flipped, ticks, bytes);
+        EXPECT_EQ(n.entities, 2u);
+        ASSERT_TRUE(unpack(bytes, world, ticks, out).empty());
+        EXPECT_TRUE(equal(out, flipped)) << ticks;
+    }
     // From nothing (a full snapshot) too.
-    n = pack({}, flipped, bytes);
+    n = pack({}, flipped, 0, bytes);
     EXPECT_EQ(n.entities, 2u);
-    ASSERT_TRUE(unpack(bytes, {}, out).empty());
+    ASSERT_TRUE(unpack(bytes, {}, 0, out).empty());
     EXPECT_TRUE(equal(out, flipped));
 }
 
@@ -195,7 +200,7 @@ TEST(PackedSnapshot, ATurningShipCostsThreeBytesAndAFullWorldLessThanStructs) {
                          e.owner(), e.kind(), e.flags(), e.health(), e.team());
     }
     Bytes bytes;
-    const PackedCounts delta = pack(reference, now, bytes);
+    const PackedCounts delta = pack(reference, now, 2, bytes);
     EXPECT_EQ(delta.entities, 16u);
     EXPECT_EQ(bytes.size(), 2 + 16 * 3u) << "a head byte and a two-byte angle each (consecutive ids cost nothing)";
 
@@ -210,11 +215,11 @@ TEST(PackedSnapshot, ATurningShipCostsThreeBytesAndAFullWorldLessThanStructs) {
     }
     std::vector<Entity> full, out;
     capture(world, full, 2);
-    const PackedCounts all = pack({}, full, bytes);
+    const PackedCounts all = pack({}, full, 0, bytes);
     EXPECT_EQ(all.entities, full.size());
     EXPECT_GT(full.size(), 50u);
     EXPECT_LT(bytes.size(), full.size() * sizeof(Entity) * 3 / 4);
-    ASSERT_TRUE(unpack(bytes, {}, out).empty());
+    ASSERT_TRUE(unpack(bytes, {}, 0, out).empty());
     EXPECT_TRUE(equal(out, full));
 }
 
@@ -223,17 +228,17 @@ TEST(PackedSnapshot, EveryTruncationIsRejected) {
     const std::vector<Entity> reference = random_world(rng, 60);
     const std::vector<Entity> current = evolve(reference, rng);
     Bytes bytes;
-    pack(reference, current, bytes);
+    pack(reference, current, 2, bytes);
     ASSERT_GT(bytes.size(), 100u);
     std::vector<Entity> out;
     for (std::size_t len = 0; len < bytes.size(); ++len) {
-        const auto why = unpack(std::span(bytes).first(len), reference, out);
+        const auto why = unpack(std::span(bytes).first(len), reference, 2, out);
         EXPECT_FALSE(why.empty()) << "prefix of " << len << " bytes accepted";
         EXPECT_TRUE(out.empty());
     }
     Bytes longer = bytes;
     longer.push_back(0);
-    EXPECT_EQ(unpack(longer, reference, out), "trailing bytes after packed snapshot");
+    EXPECT_EQ(unpack(longer, reference, 2, out), "trailing bytes after packed snapshot");
 }
 
 TEST(PackedSnapshot, FlippedBitsAndRandomBytesNeverCrashAndAreMostlyRejected) {
@@ -241,13 +246,13 @@ TEST(PackedSnapshot, FlippedBitsAndRandomBytesNeverCrashAndAreMostlyRejected) {
     const std::vector<Entity> reference = random_world(rng, 80);
     const std::vector<Entity> current = evolve(reference, rng);
     Bytes bytes;
-    pack(reference, current, bytes);
+    pack(reference, current, 2, bytes);
     std::vector<Entity> out;
     std::size_t rejected = 0, tries = 0;
     for (std::size_t bit = 0; bit < bytes.size() * 8; ++bit) {
         Bytes bad = bytes;
         bad[bit / 8] = static_cast<std::uint8_t>(bad[bit / 8] ^ (1u << (bit % 8)));
-        const auto why = unpack(bad, reference, out);
+        const auto why = unpack(bad, reference, 2, out);
         ++tries;
         if (!why.empty()) {
             ++rejected;
@@ -265,7 +270,7 @@ TEST(PackedSnapshot, FlippedBitsAndRandomBytesNeverCrashAndAreMostlyRejected) {
         Bytes junk(rng() % 64);
         for (auto& b : junk) b = static_cast<std::uint8_t>(rng());
         if (round % 2 == 0 && !junk.empty()) junk[0] = static_cast<std::uint8_t>(rng() % 4);  // plausible counts
-        const auto why = unpack(junk, reference, out);
+        const auto why = unpack(junk, reference, rng() % 5, out);
         if (why.empty()) {
             EXPECT_TRUE(sorted_unique(out));
         } else {
@@ -279,7 +284,7 @@ TEST(PackedSnapshot, InconsistentInputIsRejectedWithAReason) {
         Entity(5, 0, 0, 0, 0, 0, 1, EntityKind::Player, EntityFlags::Alive, 100, 0),
         Entity(9, 0, 0, 0, 0, 0, 1, EntityKind::Player, EntityFlags::Alive, 100, 0)};
     std::vector<Entity> out;
-    const auto reject = [&](Bytes bytes) { return std::string(unpack(bytes, reference, out)); };
+    const auto reject = [&](Bytes bytes) { return std::string(unpack(bytes, reference, 2, out)); };
     // removed_count, removed gaps..., entity_count, {head, [id_gap], deltas...}...
     EXPECT_EQ(reject({0, 1, 0x01, 5}), "");                           // entity 5 unchanged: fine
     EXPECT_EQ(reject({1, 5, 0}), "");                                 // remove 5: fine
@@ -308,8 +313,8 @@ TEST(PackedSnapshot, TheStateNeverGrowsPastTheEntityLimit) {
         reference.emplace_back(id, 0, 0, 0, 0, 0, 0, EntityKind::Projectile, EntityFlags::Alive, 0, 0);
     }
     std::vector<Entity> out;
-    EXPECT_EQ(unpack(Bytes{0, 1, 0x01, 0x81, 0x08}, reference, out), "too many entities");  // id 1025, no fields
-    EXPECT_EQ(unpack(Bytes{0, 1, 0x01, 0x80, 0x08}, reference, out), "");                   // id 1024, unchanged
+    EXPECT_EQ(unpack(Bytes{0, 1, 0x01, 0x81, 0x08}, reference, 2, out), "too many entities");  // id 1025, no fields
+    EXPECT_EQ(unpack(Bytes{0, 1, 0x01, 0x80, 0x08}, reference, 2, out), "");                   // id 1024, unchanged
     EXPECT_EQ(out.size(), schemas::kMaxSnapshotEntities);
 }
 

@@ -14,16 +14,20 @@
 // reference; an id is never in both lists.
 //
 // The reference entity of an entity record is the entity with that id in the
-// reference state (the client's acked baseline carried forward by
+// reference state (the client's acked baseline carried forward `ticks` by
 // extrapolate()), or, for a new id, an entity whose fields are all zero.
+// For an entity of the reference, x and y are predicted from the velocity
+// change once vx and vy are known (they come first):
+//   x_ref = x_extrapolated + (vx - vx_extrapolated) * 8 * (min(ticks, 1024) + 1)
+// and the same for y, in wrapping 32-bit arithmetic (see Predictor).
 // The head's field bits say which fields differ from it; each differing field
 // follows, in bit order, as the zigzag-encoded (0, -1, 1, -2, ... -> 0, 1, 2,
 // 3, ...) difference current - reference, wrapping in the field's own width,
 // so any value round-trips exactly, INT32_MIN against INT32_MAX included:
 //
-//   bit 1 angle 16    bit 4 vx    16    bit 7 health  8    bit 10 team 8
-//   bit 2 x     32    bit 5 vy    16    bit 8 owner  16
-//   bit 3 y     32    bit 6 flags  8    bit 9 kind    8
+//   bit 1 angle 16    bit 4 x     32    bit 7 health  8    bit 10 team 8
+//   bit 2 vx    16    bit 5 y     32    bit 8 owner  16
+//   bit 3 vy    16    bit 6 flags  8    bit 9 kind    8
 //
 // The order keeps what a steered ship changes between snapshots (measured
 // with tickwire-snapshot-codec-bench: aim every time, position and velocity
@@ -41,6 +45,7 @@
 #include <algorithm>
 #include <array>
 
+#include "tickwire/game/protocol/wire.hpp"
 #include "tickwire/schemas/protocol.hpp"
 
 namespace tickwire::game::protocol {
@@ -49,7 +54,8 @@ namespace {
 
 constexpr int kFieldCount = 10;
 // Width in bits of each field, in field bit order (head bit = field + 1).
-constexpr std::array<unsigned, kFieldCount> kFieldBits = {16, 32, 32, 16, 16, 8, 8, 16, 8, 8};
+constexpr std::array<unsigned, kFieldCount> kFieldBits = {16, 16, 16, 32, 32, 8, 8, 16, 8, 8};
+constexpr int kVx = 1, kVy = 2, kX = 3, kY = 4;
 constexpr std::uint32_t kGapFollows = 1u;
 constexpr std::uint32_t kAllFields = (1u << kFieldCount) - 1u;
 
@@ -61,10 +67,10 @@ constexpr std::uint32_t width_mask(unsigned bits) noexcept {
 
 Fields fields_of(const EntityState& e) noexcept {
     return {e.angle(),
-            static_cast<std::uint32_t>(e.x()),
-            static_cast<std::uint32_t>(e.y()),
             static_cast<std::uint16_t>(e.vx()),
             static_cast<std::uint16_t>(e.vy()),
+            static_cast<std::uint32_t>(e.x()),
+            static_cast<std::uint32_t>(e.y()),
             static_cast<std::uint8_t>(e.flags()),
             e.health(),
             e.owner(),
@@ -75,8 +81,8 @@ Fields fields_of(const EntityState& e) noexcept {
 EntityState entity_of(std::uint32_t id, const Fields& f) noexcept {
     // Every value fits its width (the decoder masks it): the narrowing casts
     // below are exact, conversions to signed types are modular (C++20).
-    return EntityState(id, static_cast<std::int32_t>(f[1]), static_cast<std::int32_t>(f[2]),
-                       static_cast<std::int16_t>(f[3]), static_cast<std::int16_t>(f[4]),
+    return EntityState(id, static_cast<std::int32_t>(f[kX]), static_cast<std::int32_t>(f[kY]),
+                       static_cast<std::int16_t>(f[kVx]), static_cast<std::int16_t>(f[kVy]),
                        static_cast<std::uint16_t>(f[0]), static_cast<std::uint16_t>(f[7]),
                        static_cast<EntityKind>(f[8]), static_cast<EntityFlags>(f[5]),
                        static_cast<std::uint8_t>(f[6]), static_cast<std::uint8_t>(f[9]));
@@ -100,6 +106,31 @@ void put_varint(std::vector<std::uint8_t>& out, std::uint32_t v) {
     }
     out.push_back(static_cast<std::uint8_t>(v));
 }
+
+// Reference positions of an entity whose velocity changed. Dead reckoning
+// carried it `ticks` at the old velocity; had it accelerated steadily from
+// the old velocity to the new one instead (a ship under thrust), it would
+// have gone 16 * (ticks + 1) / 2 position units further per unit of velocity
+// change. Predicting that leaves a one-byte residual where dead reckoning
+// left two or three (codec bench: 7.3 -> 6.6 bytes per changed entity).
+struct Predictor {
+    std::int32_t weight = 0;  ///< 8 * (ticks + 1), ticks capped at kMaxDeltaTicks
+
+    explicit Predictor(std::uint32_t ticks) noexcept
+        : weight(8 * (static_cast<std::int32_t>(std::min(ticks, kMaxDeltaTicks)) + 1)) {}
+
+    [[nodiscard]] std::uint32_t position(std::uint32_t position, std::uint32_t ref_v, std::uint32_t cur_v) const noexcept {
+        const std::int32_t dv =
+            std::int32_t{static_cast<std::int16_t>(cur_v)} - std::int32_t{static_cast<std::int16_t>(ref_v)};
+        return position + static_cast<std::uint32_t>(dv * weight);  // |dv * weight| < 2^29; the sum wraps
+    }
+    /// `ref` with its positions predicted from the velocities of `cur`.
+    [[nodiscard]] Fields apply(Fields ref, const Fields& cur) const noexcept {
+        ref[kX] = position(ref[kX], ref[kVx], cur[kVx]);
+        ref[kY] = position(ref[kY], ref[kVy], cur[kVy]);
+        return ref;
+    }
+};
 
 void put_entity(std::vector<std::uint8_t>& out, std::uint32_t id_gap, const Fields& ref, const Fields& cur) {
     std::uint32_t mask = 0;
@@ -182,7 +213,8 @@ std::string_view keep_or_remove(const EntityState& e, RemovedIds& removed, std::
 }
 
 std::string_view unpack_into(std::span<const std::uint8_t> packed, std::span<const EntityState> reference,
-                             std::vector<EntityState>& out) {
+                             std::uint32_t ticks, std::vector<EntityState>& out) {
+    const Predictor predictor(ticks);
     Reader r(packed);
     // Removed ids: validated here, then read again in step with the merge.
     std::uint32_t removed_count = 0;
@@ -221,8 +253,16 @@ std::string_view unpack_into(std::span<const std::uint8_t> packed, std::span<con
         // An id both changed and removed is caught below: the removal then
         // matches no reference entity.
         Fields f = kZeroFields;
-        if (i < reference.size() && reference[i].id() == id) f = fields_of(reference[i++]);
+        const bool known = i < reference.size() && reference[i].id() == id;
+        if (known) f = fields_of(reference[i++]);
+        const Fields ref = f;
         for (int b = 0; b < kFieldCount; ++b) {
+            // Velocities come first: the positions' reference depends on them.
+            if (known && b == kX) {
+                const Fields p = predictor.apply(ref, f);
+                f[kX] = p[kX];
+                f[kY] = p[kY];
+            }
             if (((mask >> b) & 1u) == 0) continue;
             std::uint32_t z = 0;
             if (!r.varint(z)) return r.error();
@@ -244,8 +284,9 @@ std::string_view unpack_into(std::span<const std::uint8_t> packed, std::span<con
 }  // namespace
 
 PackedCounts pack(std::span<const EntityState> reference, std::span<const EntityState> current,
-                  std::vector<std::uint8_t>& out) {
+                  std::uint32_t ticks, std::vector<std::uint8_t>& out) {
     out.clear();
+    const Predictor predictor(ticks);
     if (current.size() > schemas::kMaxSnapshotEntities) current = current.first(schemas::kMaxSnapshotEntities);
     PackedCounts counts;
     // Removed: ids of the reference missing from current (both sorted).
@@ -278,7 +319,8 @@ PackedCounts pack(std::span<const EntityState> reference, std::span<const Entity
         while (i < reference.size() && reference[i].id() < current[j].id()) ++i;
         const bool known = i < reference.size() && reference[i].id() == current[j].id();
         if (known && same_fields(reference[i], current[j])) continue;
-        put_entity(out, current[j].id() - prev, known ? fields_of(reference[i]) : kZeroFields, fields_of(current[j]));
+        const Fields cur = fields_of(current[j]);
+        put_entity(out, current[j].id() - prev, known ? predictor.apply(fields_of(reference[i]), cur) : kZeroFields, cur);
         prev = current[j].id();
     }
     counts.entities = changed;
@@ -286,9 +328,9 @@ PackedCounts pack(std::span<const EntityState> reference, std::span<const Entity
 }
 
 std::string_view unpack(std::span<const std::uint8_t> packed, std::span<const EntityState> reference,
-                        std::vector<EntityState>& out) {
+                        std::uint32_t ticks, std::vector<EntityState>& out) {
     out.clear();
-    const std::string_view why = unpack_into(packed, reference, out);
+    const std::string_view why = unpack_into(packed, reference, ticks, out);
     if (!why.empty()) out.clear();
     return why;
 }

@@ -183,14 +183,16 @@ std::string_view decode_snapshot(const Snapshot& s, const SnapshotRing& ring, st
                                  std::vector<Entity>& out) {
     const std::uint32_t tick = s.server_tick();
     std::span<const Entity> reference;
+    std::uint32_t ticks = 0;
     if (s.baseline_tick() != 0) {
         const std::vector<Entity>* base = ring.find(s.baseline_tick());
         if (base == nullptr) return "baseline not held";
         if (tick <= s.baseline_tick() || tick - s.baseline_tick() > kMaxDeltaTicks) return "baseline tick out of range";
-        extrapolate(*base, tick - s.baseline_tick(), scratch);
+        ticks = tick - s.baseline_tick();
+        extrapolate(*base, ticks, scratch);
         reference = scratch;
     }
-    if (const auto* packed = s.packed()) return unpack({packed->data(), packed->size()}, reference, out);
+    if (const auto* packed = s.packed()) return unpack({packed->data(), packed->size()}, reference, ticks, out);
     std::span<const Entity> changed;
     if (s.entities() != nullptr) changed = {reinterpret_cast<const Entity*>(s.entities()->data()), s.entities()->size()};
     std::span<const std::uint32_t> removed;

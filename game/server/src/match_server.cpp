@@ -450,15 +450,17 @@ struct MatchServer::Impl {
             // Packed against the baseline carried forward (or nothing: a full
             // snapshot); the EntityState vector only if that is smaller.
             std::span<const Entity> reference;
+            std::uint32_t ticks = 0;
             if (base != nullptr) {
                 header.baseline_tick = c.acked_tick;
-                protocol::extrapolate(*base, tick - c.acked_tick, extrapolated);
+                ticks = tick - c.acked_tick;
+                protocol::extrapolate(*base, ticks, extrapolated);
                 reference = extrapolated;
             } else {
                 c.acked_tick = 0;
                 ++stats.snapshots_full;
             }
-            const protocol::PackedCounts n = protocol::pack(reference, full, packed);
+            const protocol::PackedCounts n = protocol::pack(reference, full, ticks, packed);
             net::Message msg;
             if (packed.size() <= n.entities * sizeof(Entity) + n.removed * sizeof(std::uint32_t)) {
                 msg = codec.snapshot(header, packed);

@@ -3,12 +3,13 @@
 // a handful of varints instead of the 24-byte EntityState struct; the byte
 // layout is documented at the top of packed.cpp.
 //
-//   // server: reference = the client's acked baseline run through extrapolate()
-//   // (empty for a full snapshot); `bytes` is reused, no allocation after warm-up
-//   const PackedCounts n = pack(reference, current, bytes);
+//   // server: reference = the client's acked baseline run through
+//   // extrapolate(baseline, ticks) (empty for a full snapshot); `bytes` is
+//   // reused, no allocation after warm-up
+//   const PackedCounts n = pack(reference, current, ticks, bytes);
 //
-//   // client: the same reference, the bytes from the (verified) Snapshot
-//   if (auto why = unpack(bytes, reference, state); !why.empty()) return drop(why);
+//   // client: the same reference and ticks, the bytes from the (verified) Snapshot
+//   if (auto why = unpack(bytes, reference, ticks, state); !why.empty()) return drop(why);
 //
 // Thread: pure functions, any thread.
 
@@ -29,12 +30,15 @@ struct PackedCounts {
 
 /// Replaces `out` with the delta from `reference` to `current` (both sorted
 /// by id, ids unique and non-zero, at most kMaxSnapshotEntities each: more
-/// are cut, as encode_snapshot cuts them). An empty reference packs a full
-/// snapshot. unpack(out, reference) gives back exactly `current`.
-PackedCounts pack(std::span<const EntityState> reference, std::span<const EntityState> current,
+/// are cut, as encode_snapshot cuts them). `ticks` is how far the reference
+/// was carried forward (snapshot tick - baseline tick; it tunes the position
+/// prediction). An empty reference packs a full snapshot.
+/// unpack(out, reference, ticks) gives back exactly `current`.
+PackedCounts pack(std::span<const EntityState> reference, std::span<const EntityState> current, std::uint32_t ticks,
                   std::vector<std::uint8_t>& out);
 
-/// Decodes untrusted `packed` against `reference` (sorted by id, as every
+/// Decodes untrusted `packed` against `reference` and `ticks` (the same the
+/// server packed against; `reference` sorted by id, as every
 /// state unpack() or apply() produced is) into `out`, sorted by id. Empty on
 /// success; otherwise the reason (static text) and `out` is left empty.
 /// Every read is bounds-checked: truncated, over-long or inconsistent input
@@ -42,6 +46,6 @@ PackedCounts pack(std::span<const EntityState> reference, std::span<const Entity
 /// than its type, trailing bytes, more than kMaxSnapshotEntities entities)
 /// is rejected.
 [[nodiscard]] std::string_view unpack(std::span<const std::uint8_t> packed, std::span<const EntityState> reference,
-                                      std::vector<EntityState>& out);
+                                      std::uint32_t ticks, std::vector<EntityState>& out);
 
 }  // namespace tickwire::game::protocol
