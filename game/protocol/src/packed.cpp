@@ -55,7 +55,8 @@ namespace {
 constexpr int kFieldCount = 10;
 // Width in bits of each field, in field bit order (head bit = field + 1).
 constexpr std::array<unsigned, kFieldCount> kFieldBits = {16, 16, 16, 32, 32, 8, 8, 16, 8, 8};
-constexpr int kVx = 1, kVy = 2, kX = 3, kY = 4;
+constexpr int kAngle = 0, kVx = 1, kVy = 2, kX = 3, kY = 4, kFlags = 5, kHealth = 6, kOwner = 7, kKind = 8,
+              kTeam = 9;
 constexpr std::uint32_t kGapFollows = 1u;
 constexpr std::uint32_t kAllFields = (1u << kFieldCount) - 1u;
 
@@ -83,9 +84,9 @@ EntityState entity_of(std::uint32_t id, const Fields& f) noexcept {
     // below are exact, conversions to signed types are modular (C++20).
     return EntityState(id, static_cast<std::int32_t>(f[kX]), static_cast<std::int32_t>(f[kY]),
                        static_cast<std::int16_t>(f[kVx]), static_cast<std::int16_t>(f[kVy]),
-                       static_cast<std::uint16_t>(f[0]), static_cast<std::uint16_t>(f[7]),
-                       static_cast<EntityKind>(f[8]), static_cast<EntityFlags>(f[5]),
-                       static_cast<std::uint8_t>(f[6]), static_cast<std::uint8_t>(f[9]));
+                       static_cast<std::uint16_t>(f[kAngle]), static_cast<std::uint16_t>(f[kOwner]),
+                       static_cast<EntityKind>(f[kKind]), static_cast<EntityFlags>(f[kFlags]),
+                       static_cast<std::uint8_t>(f[kHealth]), static_cast<std::uint8_t>(f[kTeam]));
 }
 
 const Fields kZeroFields{};
@@ -122,7 +123,7 @@ struct Predictor {
     [[nodiscard]] std::uint32_t position(std::uint32_t position, std::uint32_t ref_v, std::uint32_t cur_v) const noexcept {
         const std::int32_t dv =
             std::int32_t{static_cast<std::int16_t>(cur_v)} - std::int32_t{static_cast<std::int16_t>(ref_v)};
-        return position + static_cast<std::uint32_t>(dv * weight);  // |dv * weight| < 2^29; the sum wraps
+        return position + static_cast<std::uint32_t>(dv * weight);  // |dv * weight| < 2^30; the sum wraps
     }
     /// `ref` with its positions predicted from the velocities of `cur`.
     [[nodiscard]] Fields apply(Fields ref, const Fields& cur) const noexcept {
