@@ -204,6 +204,27 @@ TEST(PackedSnapshot, ATurningShipCostsThreeBytesAndAFullWorldLessThanStructs) {
     EXPECT_EQ(delta.entities, 16u);
     EXPECT_EQ(bytes.size(), 2 + 16 * 3u) << "a head byte and a two-byte angle each (consecutive ids cost nothing)";
 
+    // A ship turning its thrust: velocities change, positions follow the
+    // predicted path to within a byte each (dead reckoning alone: 2-3 bytes).
+    const sim::Arena arena = sim::Arena::standard();
+    sim::Body body{200 * sim::kUnit, 300 * sim::kUnit, 60, -20};
+    const auto ship = [&](std::uint16_t aim) {
+        return std::vector<Entity>{Entity(1, body.x, body.y, static_cast<std::int16_t>(body.vx),
+                                          static_cast<std::int16_t>(body.vy), aim, 1, EntityKind::Player,
+                                          EntityFlags::Alive, 100, 7)};
+    };
+    const std::vector<Entity> cruising = ship(1000);
+    for (int t = 0; t < 2; ++t) sim::step_movement(body, sim::sanitise_wire(-90, 90, 0, false), arena);
+    extrapolate(cruising, 2, reference);
+    const std::vector<Entity> turned = ship(1400);
+    ASSERT_NE(turned[0].vx(), cruising[0].vx());
+    ASSERT_NE(turned[0].vy(), cruising[0].vy());
+    pack(reference, turned, 2, bytes);
+    EXPECT_LE(bytes.size(), 2 + 7u) << "head, angle 2, vx, vy, x, y";
+    std::vector<Entity> decoded;
+    ASSERT_TRUE(unpack(bytes, reference, 2, decoded).empty());
+    EXPECT_TRUE(equal(decoded, turned));
+
     // A real world from nothing (a full snapshot), projectiles included.
     sim::World world;
     for (std::uint32_t p = 1; p <= 16; ++p) world.add_player(p);
