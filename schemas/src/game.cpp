@@ -67,6 +67,10 @@ std::string_view check_body(const game::Message& message) noexcept {
         const auto* snapshot = message.body_as_Snapshot();
         if (detail::size_of(snapshot->entities()) > kMaxSnapshotEntities) return "too many entities";
         if (detail::size_of(snapshot->removed()) > kMaxSnapshotEntities) return "too many removals";
+        if (snapshot->packed() != nullptr &&
+            detail::size_of(snapshot->entities()) + detail::size_of(snapshot->removed()) != 0) {
+            return "snapshot both packed and unpacked";
+        }
         return {};
     }
     case game::Body::ChatMessage: {
@@ -113,7 +117,7 @@ Decoded<T> read_as(Bytes bytes) noexcept {
 
 Bytes encode_snapshot(FlatBufferBuilder& fbb, const SnapshotHeader& header,
                       std::span<const game::EntityState> entities,
-                      std::span<const std::uint32_t> removed) {
+                      std::span<const std::uint32_t> removed, std::span<const std::uint8_t> packed) {
     fbb.Clear();
     entities = clamp_count(entities, kMaxSnapshotEntities);
     removed = clamp_count(removed, kMaxSnapshotEntities);
@@ -123,9 +127,11 @@ Bytes encode_snapshot(FlatBufferBuilder& fbb, const SnapshotHeader& header,
     if (!entities.empty()) entity_vector = fbb.CreateVectorOfStructs(entities.data(), entities.size());
     Offset<flatbuffers::Vector<std::uint32_t>> removed_vector;
     if (!removed.empty()) removed_vector = fbb.CreateVector(removed.data(), removed.size());
+    Offset<flatbuffers::Vector<std::uint8_t>> packed_vector;
+    if (!packed.empty()) packed_vector = fbb.CreateVector(packed.data(), packed.size());
     const auto body = game::CreateSnapshot(fbb, header.server_tick, header.baseline_tick,
                                            header.last_input_sequence, entity_vector,
-                                           removed_vector);
+                                           removed_vector, packed_vector);
     return finish(fbb, game::Body::Snapshot, body.Union());
 }
 

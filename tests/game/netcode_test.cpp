@@ -127,7 +127,7 @@ TEST(Netcode, SnapshotDeltasDecodeToExactlyTheFullState) {
     raw.sink().flush();
     protocol::SnapshotRing ring;
     std::vector<protocol::Entity> state, expected;
-    int full = 0, deltas = 0, mismatches = 0, removals = 0;
+    int full = 0, deltas = 0, packed = 0, mismatches = 0, removals = 0;
     int t = 0;
     h.extra = [&] {
         ++t;
@@ -146,22 +146,23 @@ TEST(Netcode, SnapshotDeltasDecodeToExactlyTheFullState) {
             ASSERT_NE(in.packet, nullptr) << in.error;
             if (in.game == nullptr || in.game->body_type() != Body::Snapshot) continue;
             const Snapshot* s = in.game->body_as_Snapshot();
-            std::vector<protocol::Entity> rx;
-            if (s->entities()) {
-                for (const auto* e : *s->entities()) rx.push_back(*e);
-            }
-            std::vector<std::uint32_t> gone;
-            if (s->removed()) gone.assign(s->removed()->begin(), s->removed()->end());
-            removals += static_cast<int>(gone.size());
             if (s->baseline_tick() == 0) {
                 ++full;
-                protocol::apply({}, rx, {}, state);
             } else {
                 ++deltas;
-                const auto* base = ring.find(s->baseline_tick());
-                ASSERT_NE(base, nullptr) << "server used a baseline we never acked";
-                std::vector<protocol::Entity> scratch;
-                ASSERT_TRUE(protocol::apply_delta(*base, s->baseline_tick(), s->server_tick(), rx, gone, scratch, state));
+                ASSERT_NE(ring.find(s->baseline_tick()), nullptr) << "server used a baseline we never acked";
+            }
+            if (s->packed() != nullptr) ++packed;
+            // The client's own decoder: packed, or entity vectors.
+            std::vector<protocol::Entity> reference;
+            const auto why = protocol::decode_snapshot(*s, ring, reference, state);
+            ASSERT_TRUE(why.empty()) << why;
+            if (s->baseline_tick() != 0) {
+                // Removals: ids of the baseline (carried forward) missing now.
+                std::vector<protocol::Entity> changed;
+                std::vector<std::uint32_t> gone;
+                protocol::diff(reference, state, changed, gone);
+                removals += static_cast<int>(gone.size());
             }
             ring.put(s->server_tick(), state);
             ASSERT_TRUE(h.server->snapshot_at("DELTA", s->server_tick(), expected));
@@ -177,6 +178,7 @@ TEST(Netcode, SnapshotDeltasDecodeToExactlyTheFullState) {
     h.extra = nullptr;
     EXPECT_GE(full, 1) << "the first snapshot, before any ack, is full";
     EXPECT_GT(deltas, 60);
+    EXPECT_GT(packed, deltas / 2) << "the server sends Snapshot.packed whenever it is the smaller form";
     EXPECT_GT(removals, 0) << "projectiles expire or hit: removals must have been exercised";
     EXPECT_EQ(mismatches, 0);
 }

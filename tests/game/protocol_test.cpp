@@ -1,11 +1,14 @@
-// The wire glue without sockets: snapshot deltas reproduce the full state
-// exactly through a real encode/verify/decode, removals, full snapshots when
-// the client has acknowledged nothing usable, packets round-trip.
+// The wire glue without sockets: snapshot deltas (struct vectors and packed)
+// reproduce the full state exactly through a real encode/verify/decode,
+// removals, full snapshots when the client has acknowledged nothing usable,
+// packets round-trip.
 #include "tickwire/game/protocol/wire.hpp"
 
 #include <random>
 
 #include <gtest/gtest.h>
+
+#include "tickwire/game/protocol/packed.hpp"
 
 namespace tickwire::game::protocol {
 namespace {
@@ -41,6 +44,7 @@ TEST(SnapshotDelta, BaselinePlusDeltaEqualsFullStateForRandomWorlds) {
         SnapshotRing ring;
         std::vector<Entity> full, changed, decoded, scratch;
         std::vector<std::uint32_t> removed;
+        std::vector<std::uint8_t> packed;
         std::uint32_t acked = 0;
         for (int t = 0; t < 300; ++t) {
             for (int p = 1; p <= players; ++p) {
@@ -77,6 +81,18 @@ TEST(SnapshotDelta, BaselinePlusDeltaEqualsFullStateForRandomWorlds) {
                                         removed_of(*snap), scratch, decoded));
             }
             ASSERT_TRUE(equal(decoded, full)) << "world " << world_seed << " tick " << world.tick();
+            // The same snapshot packed, as the server sends it, through the
+            // client's decoder.
+            const std::uint32_t ticks = base != nullptr ? world.tick() - acked : 0;
+            if (base != nullptr) extrapolate(*base, ticks, scratch);
+            pack(base != nullptr ? std::span<const Entity>(scratch) : std::span<const Entity>{}, full, ticks, packed);
+            const net::Message packed_msg = codec.snapshot({world.tick(), base ? acked : 0, 0}, packed);
+            const Incoming packed_in = decode(packed_msg.bytes());
+            ASSERT_NE(packed_in.game, nullptr) << packed_in.error;
+            ASSERT_NE(packed_in.game->body_as_Snapshot()->packed(), nullptr);
+            const auto why = decode_snapshot(*packed_in.game->body_as_Snapshot(), ring, scratch, decoded);
+            ASSERT_TRUE(why.empty()) << why;
+            ASSERT_TRUE(equal(decoded, full)) << "packed, world " << world_seed << " tick " << world.tick();
             // The client acks most snapshots, not all.
             if (rng() % 4 != 0) acked = world.tick();
         }

@@ -24,7 +24,7 @@ TEST(SchemaEvolution, OldReaderReadsASnapshotWithNewFields) {
     const game_v2::EntityExtra extras[] = {{7, 50, 30}};
     const std::uint32_t removed[] = {3};
     auto snapshot = game_v2::CreateSnapshot(fbb, 500, 490, 12, fbb.CreateVectorOfStructs(entities, 1),
-                                            fbb.CreateVector(removed, 1), fbb.CreateVectorOfStructs(extras, 1),
+                                            fbb.CreateVector(removed, 1), 0, fbb.CreateVectorOfStructs(extras, 1),
                                             45000);
     game_v2::FinishMessageBuffer(fbb, game_v2::CreateMessage(fbb, game_v2::Body::Snapshot, snapshot.Union()));
     const Buffer bytes = finished(fbb);

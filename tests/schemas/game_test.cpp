@@ -56,6 +56,27 @@ TEST(GameSchema, EmptySnapshotHasNoVectors) {
     EXPECT_EQ(snapshot->removed(), nullptr);
 }
 
+TEST(GameSchema, PackedSnapshotCarriesItsBytesAndNoVectors) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const std::vector<std::uint8_t> packed = {0, 1, 7, 1, 0x10, 0x80, 0x01};
+    const auto snapshot =
+        read_snapshot(encode_snapshot(fbb, {.server_tick = 30, .baseline_tick = 28}, {}, {}, packed));
+    ASSERT_TRUE(snapshot) << snapshot.error;
+    EXPECT_EQ(snapshot->baseline_tick(), 28u);
+    EXPECT_EQ(snapshot->entities(), nullptr);
+    EXPECT_EQ(snapshot->removed(), nullptr);
+    ASSERT_NE(snapshot->packed(), nullptr);
+    EXPECT_EQ(std::vector<std::uint8_t>(snapshot->packed()->begin(), snapshot->packed()->end()), packed);
+
+    // A writer mixing both forms is rejected: a reader could not know which is right.
+    const auto entities = testing::sample_entities(2);
+    EXPECT_EQ(read_snapshot(encode_snapshot(fbb, {.server_tick = 31}, entities, {}, packed)).error,
+              "snapshot both packed and unpacked");
+    const std::uint32_t removed[] = {5};
+    EXPECT_EQ(read_snapshot(encode_snapshot(fbb, {.server_tick = 31}, {}, removed, packed)).error,
+              "snapshot both packed and unpacked");
+}
+
 TEST(GameSchema, PlayerInputRoundTripsWithRedundantFrames) {
     flatbuffers::FlatBufferBuilder fbb;
     std::vector<game::InputFrame> frames;

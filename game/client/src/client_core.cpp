@@ -250,19 +250,9 @@ struct ClientCore::Impl {
     void on_snapshot(const Snapshot& s) {
         const std::uint32_t tick = s.server_tick();
         if (tick <= newest_tick) return;  // latest-state: older ones are worthless
-        std::span<const Entity> rx;
-        if (s.entities() != nullptr) rx = {reinterpret_cast<const Entity*>(s.entities()->data()), s.entities()->size()};
-        std::span<const std::uint32_t> gone;
-        if (s.removed() != nullptr) gone = {s.removed()->data(), s.removed()->size()};
-        if (s.baseline_tick() == 0) {
-            protocol::apply({}, rx, {}, decoded);
-        } else {
-            const std::vector<Entity>* base = ring.find(s.baseline_tick());
-            // Not decodable: not acked either, so the server falls back to a full one.
-            if (base == nullptr || !protocol::apply_delta(*base, s.baseline_tick(), tick, rx, gone, extrapolated, decoded)) {
-                return;
-            }
-        }
+        // Not decodable (baseline gone, bad bytes): not acked either, so the
+        // server falls back to a full one.
+        if (!protocol::decode_snapshot(s, ring, extrapolated, decoded).empty()) return;
         ring.put(tick, decoded);
         newest_tick = tick;
         ack_to_send = tick;

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "tickwire/game/protocol/packed.hpp"
+
 namespace tickwire::game::protocol {
 
 std::int64_t now_us() noexcept {
@@ -45,6 +47,9 @@ net::Message Codec::join_result(const schemas::JoinRoomResultInfo& info) {
 net::Message Codec::snapshot(const schemas::SnapshotHeader& header, std::span<const Entity> entities,
                              std::span<const std::uint32_t> removed) {
     return wrap_(schemas::encode_snapshot(game_, header, entities, removed), session::DeliveryClass::LatestState);
+}
+net::Message Codec::snapshot(const schemas::SnapshotHeader& header, std::span<const std::uint8_t> packed) {
+    return wrap_(schemas::encode_snapshot(game_, header, {}, {}, packed), session::DeliveryClass::LatestState);
 }
 net::Message Codec::input(std::span<const Frame> frames) {
     return wrap_(schemas::encode_player_input(game_, frames), session::DeliveryClass::LatestState);
@@ -172,6 +177,28 @@ bool apply_delta(std::span<const Entity> baseline, std::uint32_t baseline_tick, 
     extrapolate(baseline, tick - baseline_tick, scratch);
     apply(scratch, changed, removed, out);
     return true;
+}
+
+std::string_view decode_snapshot(const Snapshot& s, const SnapshotRing& ring, std::vector<Entity>& scratch,
+                                 std::vector<Entity>& out) {
+    const std::uint32_t tick = s.server_tick();
+    std::span<const Entity> reference;
+    std::uint32_t ticks = 0;
+    if (s.baseline_tick() != 0) {
+        const std::vector<Entity>* base = ring.find(s.baseline_tick());
+        if (base == nullptr) return "baseline not held";
+        if (tick <= s.baseline_tick() || tick - s.baseline_tick() > kMaxDeltaTicks) return "baseline tick out of range";
+        ticks = tick - s.baseline_tick();
+        extrapolate(*base, ticks, scratch);
+        reference = scratch;
+    }
+    if (const auto* packed = s.packed()) return unpack({packed->data(), packed->size()}, reference, ticks, out);
+    std::span<const Entity> changed;
+    if (s.entities() != nullptr) changed = {reinterpret_cast<const Entity*>(s.entities()->data()), s.entities()->size()};
+    std::span<const std::uint32_t> removed;
+    if (s.removed() != nullptr) removed = {s.removed()->data(), s.removed()->size()};
+    apply(reference, changed, removed, out);
+    return {};
 }
 
 void SnapshotRing::put(std::uint32_t tick, std::span<const Entity> entities) {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tickwire/game/protocol/packed.hpp"
 #include "tickwire/game/protocol/wire.hpp"
 #include "tickwire/net/server.hpp"
 
@@ -125,6 +126,7 @@ struct MatchServer::Impl {
     std::mt19937 rng{std::random_device{}()};
     std::vector<Entity> full, changed, extrapolated;
     std::vector<std::uint32_t> removed;
+    std::vector<std::uint8_t> packed;  // reused: no allocation per snapshot after warm-up
 
     template <class... A>
     void log(LogLevel level, const char* fmt, A... args) {
@@ -445,18 +447,28 @@ struct MatchServer::Impl {
             if (static_cast<int>(c.unacked.size()) >= config.max_unacked_snapshots) c.last_probe_tick = tick;
             const std::vector<Entity>* base = protocol::choose_baseline(room.ring, c.acked_tick);
             schemas::SnapshotHeader header{tick, 0, c.applied_sequence};
-            net::Message msg;
+            // Packed against the baseline carried forward (or nothing: a full
+            // snapshot); the EntityState vector only if that is smaller.
+            std::span<const Entity> reference;
+            std::uint32_t ticks = 0;
             if (base != nullptr) {
                 header.baseline_tick = c.acked_tick;
-                protocol::make_delta(*base, c.acked_tick, full, tick, extrapolated, changed, removed);
-                msg = codec.snapshot(header, changed, removed);
-                stats.entities_sent += changed.size();
+                ticks = tick - c.acked_tick;
+                protocol::extrapolate(*base, ticks, extrapolated);
+                reference = extrapolated;
             } else {
                 c.acked_tick = 0;
-                msg = codec.snapshot(header, full, {});
-                stats.entities_sent += full.size();
                 ++stats.snapshots_full;
             }
+            const protocol::PackedCounts n = protocol::pack(reference, full, ticks, packed);
+            net::Message msg;
+            if (packed.size() <= n.entities * sizeof(Entity) + n.removed * sizeof(std::uint32_t)) {
+                msg = codec.snapshot(header, packed);
+            } else {
+                protocol::diff(reference, full, changed, removed);
+                msg = codec.snapshot(header, changed, removed);
+            }
+            stats.entities_sent += n.entities;
             stats.snapshot_bytes += msg.size();
             ++stats.snapshots_sent;
             // send_latest: if the previous snapshot to this client has not

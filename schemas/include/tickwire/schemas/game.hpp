@@ -90,9 +90,12 @@ struct RoomInfoView {
     bool in_progress = false;
 };
 
+/// `packed` (Snapshot.packed, see game/protocol packed.hpp) is copied as is;
+/// a snapshot carries either it or entities/removed, not both.
 Bytes encode_snapshot(flatbuffers::FlatBufferBuilder& fbb, const SnapshotHeader& header,
                       std::span<const game::EntityState> entities,
-                      std::span<const std::uint32_t> removed = {});
+                      std::span<const std::uint32_t> removed = {},
+                      std::span<const std::uint8_t> packed = {});
 /// frames oldest first, newest last; only the newest kMaxInputFrames are kept.
 Bytes encode_player_input(flatbuffers::FlatBufferBuilder& fbb, std::span<const game::InputFrame> frames);
 Bytes encode_join_room(flatbuffers::FlatBufferBuilder& fbb, std::uint32_t room_id, std::string_view player_name);
@@ -118,7 +121,9 @@ Decoded<game::LeaveRoom> read_leave_room(Bytes bytes) noexcept;
 /// Guarantees 1..kMaxInputFrames frames.
 Decoded<game::PlayerInput> read_player_input(Bytes bytes) noexcept;
 /// Guarantees entities() and removed() hold at most kMaxSnapshotEntities each
-/// (either may be null when empty).
+/// (either may be null when empty), and that they are empty when packed() is
+/// present. packed() is only verified to be in the buffer: decode it with
+/// game::protocol::unpack(), which checks every byte.
 Decoded<game::Snapshot> read_snapshot(Bytes bytes) noexcept;
 /// Guarantees text() is present; names and text are valid UTF-8 within limits.
 Decoded<game::ChatMessage> read_chat_message(Bytes bytes) noexcept;

@@ -31,13 +31,15 @@
 // join; not shown). Its from_player/from_name name the player concerned.
 // A notice with from_player 0 is a plain server notice.
 //
-// Snapshots: entities sorted by id. A delta holds the entities that differ
+// Snapshots: entities sorted by id, sent as Snapshot.packed (packed.hpp: a
+// few varints per changed entity) or, when that would be larger, as the
+// EntityState vector (which older servers always send). A delta holds the entities that differ
 // from the baseline carried forward at constant velocity (extrapolate(): x +=
 // vx * 16 per tick for living entities) and the ids removed since it. The server
 // keeps a ring of the room's recent snapshots (identical for all its
 // clients; Quake III keeps one per client) and a per-client last-acked tick:
 // no ack, or a baseline that has left the ring, gets a full snapshot
-// (baseline_tick 0).
+// (baseline_tick 0). decode_snapshot() is the client's side of all of it.
 //
 // Thread: Codec belongs to one thread; the free functions are pure.
 
@@ -73,6 +75,8 @@ public:
     net::Message join_result(const schemas::JoinRoomResultInfo& info);
     net::Message snapshot(const schemas::SnapshotHeader& header, std::span<const Entity> entities,
                           std::span<const std::uint32_t> removed);
+    /// A snapshot carrying Snapshot.packed (packed.hpp) instead of entities.
+    net::Message snapshot(const schemas::SnapshotHeader& header, std::span<const std::uint8_t> packed);
     net::Message input(std::span<const Frame> frames);
     net::Message chat(std::uint32_t from_player, std::string_view from_name, std::string_view text);
     net::Message events(std::span<const KillEvent> kills, std::span<const ScoreEvent> scores,
@@ -146,6 +150,15 @@ private:
     };
     std::vector<Slot> slots_;
 };
+
+/// Client side of any verified Snapshot: `out` = the full state it describes,
+/// from Snapshot.packed (packed.hpp) or, from older servers, the entities and
+/// removed vectors; a delta is applied to the ring's state at baseline_tick
+/// carried forward by extrapolate(). Empty on success, else why not (static
+/// text: baseline no longer held, tick gap out of range, packed bytes
+/// rejected); `out` is then unspecified.
+[[nodiscard]] std::string_view decode_snapshot(const Snapshot& snapshot, const SnapshotRing& ring,
+                                               std::vector<Entity>& scratch, std::vector<Entity>& out);
 
 /// The baseline a client's next snapshot is a delta against: its last acked
 /// snapshot if the ring still holds it, else none (a full snapshot).
