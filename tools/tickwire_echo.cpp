@@ -227,6 +227,8 @@ private:
                 std::printf("close #%u %u %.*s\n", event_.id, unsigned{event_.close_code},
                             static_cast<int>(event_.reason().size()), event_.reason().data());
                 break;
+            case net::ServerEventType::resumed:  // session mode only; the echo server is plain
+                break;
             }
         }
         if (worked) {

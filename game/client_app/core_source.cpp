@@ -28,8 +28,10 @@ private:
 
 }  // namespace
 
-std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name) {
+std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name,
+                                              const std::string& netsim_spec) {
     ClientConfig config;
+    config.netsim = net::parse_netsim(netsim_spec).options;
     config.url = url;
     config.name = name;
     return std::make_unique<CoreSource>(std::move(config));

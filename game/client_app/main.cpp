@@ -2,6 +2,7 @@
 //
 //   tickwire-client [URL] [--name N] [--headless] [--width W --height H] [--vsync]
 //                   [--frames N | --duration S] [--screenshot F.bmp] [--net-graph] [--autopilot]
+//                   [--netsim latency=100ms,jitter=20ms,stall=1%,seed=7]
 //
 // URL defaults to ws://127.0.0.1:7777/room/auto (the fullest room with space).
 // Keys: WASD/arrows move, mouse aims, click or Space fires, Enter chats,
@@ -19,6 +20,7 @@
 
 #include "client_app.hpp"
 #include "fake_match.hpp"
+#include "tickwire/net/netsim.hpp"
 
 namespace {
 
@@ -43,6 +45,8 @@ constexpr const char* kUsage =
     "  --duration S       leave after S seconds\n"
     "  --net-graph        start with the net graph (F3) shown\n"
     "  --autopilot        a simple bot flies the ship (unattended demos, screenshots)\n"
+    "  --netsim SPEC      simulate a bad network, e.g. latency=100ms,jitter=20ms,stall=1%,seed=7\n"
+    "                     (also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)\n"
     "  --fake [STATE]     dev only: a made-up match, no server (STATE: connecting,\n"
     "                     reconnecting, closed, dead)\n"
     "\n"
@@ -64,6 +68,7 @@ long parse_number(std::string_view option, const char* value, long min, long max
 int main(int argc, char** argv) {
     AppOptions options;
     bool fake = false;
+    std::string netsim;  // a --netsim spec, validated
     std::string fake_state;
     try {
         bool have_url = false;
@@ -99,6 +104,10 @@ int main(int argc, char** argv) {
                 options.net_graph = true;
             } else if (arg == "--autopilot") {
                 options.autopilot = true;
+            } else if (arg == "--netsim") {
+                netsim = value();
+                if (const auto parsed = tickwire::net::parse_netsim(netsim); !parsed)
+                    throw std::invalid_argument(parsed.error);
             } else if (arg == "--fake") {
                 fake = true;
                 if (i + 1 < argc && argv[i + 1][0] != '-') fake_state = argv[++i];
@@ -124,7 +133,7 @@ int main(int argc, char** argv) {
     if (fake) {
         source = std::make_unique<tickwire::game::client_app::FakeMatch>(options.name, fake_state);
     } else {
-        source = tickwire::game::client_app::make_core_source(options.url, options.name);
+        source = tickwire::game::client_app::make_core_source(options.url, options.name, netsim);
     }
 
     std::signal(SIGINT, on_signal);

@@ -27,7 +27,10 @@ public:
     [[nodiscard]] virtual bool finished() const = 0;
 };
 
-/// A MatchSource over ClientCore connecting to `url` as `name` (core_source.cpp).
-std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name);
+/// A MatchSource over ClientCore connecting to `url` as `name` (core_source.cpp),
+/// through the network-condition simulator when `netsim_spec` (net::parse_netsim,
+/// already validated) is not empty.
+std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name,
+                                              const std::string& netsim_spec = {});
 
 }  // namespace tickwire::game::client_app

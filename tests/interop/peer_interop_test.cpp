@@ -144,6 +144,8 @@ protected:
                     seen.close_reason = event.reason();
                     disconnected = true;
                     break;
+                case net::ServerEventType::resumed:  // session mode only
+                    break;
                 }
             }
             if (worked) {

@@ -188,6 +188,7 @@ void TcpProxy::run() {
         if (!frozen)
             for (const Pair& pair : pairs) fds.push_back({pair.client, POLLIN, 0}), fds.push_back({pair.upstream, POLLIN, 0});
         if (::poll(fds.data(), fds.size(), 5) <= 0) continue;
+        const std::size_t polled = frozen ? 0 : pairs.size();  // a pair accepted below was not polled
         if (fds[0].revents & POLLIN) {
             const int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
             if (client >= 0) {
@@ -204,7 +205,7 @@ void TcpProxy::run() {
         }
         if (frozen) continue;
         std::vector<std::size_t> broken;
-        for (std::size_t i = 0; i < pairs.size(); ++i) {
+        for (std::size_t i = 0; i < polled; ++i) {
             for (int side = 0; side < 2; ++side) {
                 const pollfd& p = fds[1 + 2 * i + static_cast<std::size_t>(side)];
                 if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;

@@ -38,6 +38,46 @@ TEST(SessionSchema, WelcomeRoundTrips) {
     EXPECT_TRUE(welcome->resumed());
 }
 
+TEST(SessionSchema, ResumeProofAndReceivedRoundTripInHelloAndWelcome) {
+    flatbuffers::FlatBufferBuilder fbb;
+    std::byte proof[48];
+    for (std::size_t i = 0; i < sizeof proof; ++i) proof[i] = static_cast<std::byte>(i * 7);
+    const auto hello = read_hello(encode_hello(fbb, {.client_name = {}, .session_id = 9, .resume_token = 0, .resume_proof = proof, .received = 77}));
+    ASSERT_TRUE(hello) << hello.error;
+    ASSERT_NE(hello->resume_proof(), nullptr);
+    ASSERT_EQ(hello->resume_proof()->size(), sizeof proof);
+    EXPECT_EQ(std::memcmp(hello->resume_proof()->data(), proof, sizeof proof), 0);
+    EXPECT_EQ(hello->received(), 77u);
+    EXPECT_EQ(hello->resume_token(), 0u);
+
+    const auto welcome = read_welcome(encode_welcome(fbb, {.session_id = 9, .resumed = true, .resume_proof = proof,
+                                                           .received = 5}));
+    ASSERT_TRUE(welcome) << welcome.error;
+    ASSERT_NE(welcome->resume_proof(), nullptr);
+    EXPECT_EQ(welcome->resume_proof()->size(), sizeof proof);
+    EXPECT_EQ(welcome->received(), 5u);
+
+    // A plain game's Hello carries no proof at all (the field stays absent).
+    const auto plain = read_hello(encode_hello(fbb, {.client_name = "bot"}));
+    ASSERT_TRUE(plain) << plain.error;
+    EXPECT_EQ(plain->resume_proof(), nullptr);
+    EXPECT_EQ(plain->received(), 0u);
+}
+
+TEST(SessionSchema, OverlongResumeProofIsRejectedByTheReader) {
+    flatbuffers::FlatBufferBuilder fbb;
+    std::vector<std::uint8_t> long_proof(kMaxResumeProofBytes + 1, 1);
+    auto proof = fbb.CreateVector(long_proof);
+    auto hello = session::CreateHello(fbb, kProtocolVersion, 0, 1, 0, proof, 0);
+    fbb.TrackMinAlign(kBufferAlignment);
+    session::FinishPacketBuffer(fbb, session::CreatePacket(fbb, session::Body::Hello, hello.Union()));
+    const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(fbb.GetBufferPointer()), fbb.GetSize());
+    const Buffer copied = copy(bytes);
+    const auto read = read_hello(copied);
+    EXPECT_FALSE(read);
+    EXPECT_EQ(read.error, "resume_proof too long");
+}
+
 TEST(SessionSchema, ClockSyncRoundTrips) {
     flatbuffers::FlatBufferBuilder fbb;
     const auto request = read_clock_sync_request(encode_clock_sync_request(fbb, -5));

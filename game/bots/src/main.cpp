@@ -3,7 +3,7 @@
 // walls, aim at the nearest enemy, fire, and chat now and then; one line of
 // totals per second. Used to fill a demo match and to load-test the server.
 //
-//   tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet]
+//   tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet] [--netsim SPEC]
 #include <algorithm>
 #include <cmath>
 #include <csignal>
@@ -18,6 +18,8 @@
 
 #include "tickwire/engine/game_loop.hpp"
 #include "tickwire/game/bot.hpp"
+#include "tickwire/game/client_core.hpp"
+#include "tickwire/net/netsim.hpp"
 #include "tickwire/net/network_thread.hpp"
 
 namespace {
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
     std::string url = "ws://127.0.0.1:7777/room/auto", prefix = "bot";
     int count = 3, duration = 0, seed = 1, tick_rate = 60;
     bool quiet = false;
+    tickwire::net::NetSimOptions netsim;
     try {
         for (int i = 1; i < argc; ++i) {
             const std::string a = argv[i];
@@ -53,7 +56,10 @@ int main(int argc, char** argv) {
             };
             if (a == "--help" || a == "-h") {
                 std::puts("usage: tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet]\n"
-                          "  URL defaults to ws://127.0.0.1:7777/room/auto; --duration 0 runs until Ctrl-C");
+                          "                     [--netsim SPEC]\n"
+                          "  URL defaults to ws://127.0.0.1:7777/room/auto; --duration 0 runs until Ctrl-C\n"
+                          "  --netsim latency=100ms,jitter=20ms,stall=1%,seed=7 simulates a bad network per bot\n"
+                          "    (also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)");
                 return 0;
             } else if (a == "--count") {
                 count = to_int(a, next(), 1, 1000);
@@ -65,6 +71,10 @@ int main(int argc, char** argv) {
                 prefix = next();
             } else if (a == "--tick-rate") {
                 tick_rate = to_int(a, next(), 1, 240);
+            } else if (a == "--netsim") {
+                auto parsed = tickwire::net::parse_netsim(next());
+                if (!parsed) throw std::invalid_argument(parsed.error);
+                netsim = parsed.options;
             } else if (a == "--quiet") {
                 quiet = true;
             } else if (!a.empty() && a[0] != '-') {
@@ -86,6 +96,8 @@ int main(int argc, char** argv) {
         config.name = prefix + "-" + std::to_string(i + 1);
         config.tick_rate = tick_rate;
         config.network_thread = thread;
+        config.netsim = netsim;
+        config.netsim.seed = netsim.seed + static_cast<std::uint64_t>(i);  // each bot its own weather
         bots.push_back(std::make_unique<Bot>(std::move(config), static_cast<std::uint32_t>(seed * 7919 + i)));
     }
 

@@ -145,6 +145,7 @@ struct ClientCore::Impl {
     void connect() {
         net::ChannelOptions options;
         options.network_thread = config.network_thread;
+        options.netsim = config.netsim;
         options.max_message_size = schemas::kMaxPacketBytes;
         channel = std::make_unique<net::Channel>(net::Channel::connect(config.url, options));
         status = reconnects == 0 ? ConnectionStatus::connecting : ConnectionStatus::reconnecting;

@@ -377,6 +377,7 @@ struct MatchServer::Impl {
             switch (ev.type) {
             case net::ServerEventType::connected: on_connected(ev); break;
             case net::ServerEventType::disconnected: on_disconnected(ev); break;
+            case net::ServerEventType::resumed: break;  // session mode only; this server is plain
             case net::ServerEventType::message: {
                 const auto it = clients.find(ev.id);
                 if (it != clients.end() && !it->second.closing) on_message(it->second, ev.message);

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "tickwire/game/client_view.hpp"
+#include "tickwire/net/netsim.hpp"
 
 namespace tickwire::net {
 class NetworkThread;
@@ -29,6 +30,8 @@ struct ClientConfig {
     int tick_rate = 60;  ///< must match the server's (it says so in its welcome)
     /// Share a network thread (bots); null = the channel's own.
     std::shared_ptr<net::NetworkThread> network_thread;
+    /// Simulated network conditions (tickwire-client/-bots --netsim); off by default.
+    net::NetSimOptions netsim;
 };
 
 class ClientCore {
