@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tickwire/game/protocol/wire.hpp"
+#include "tickwire/game/server/room_code.hpp"
 #include "tickwire/net/server.hpp"
 
 namespace tickwire::game::server {
@@ -29,13 +30,9 @@ constexpr std::uint16_t kCloseHelloTimeout = 4008;
 
 constexpr std::size_t kMaxQueuedFrames = 8;  // input buffered ahead of the sim, ~133 ms
 constexpr int kChatBurst = 5;                // messages, refilled one per second
-
-bool valid_code(std::string_view code) {
-    if (code.empty() || code.size() > 16) return false;
-    return std::all_of(code.begin(), code.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    });
-}
+// Chat beyond the bucket is refused with one notice; a client that keeps
+// sending this many more before the bucket refills is flooding: close.
+constexpr int kChatFloodMargin = 20;
 
 std::string clean_text(std::string_view text) {
     std::string out(text);
@@ -80,6 +77,7 @@ struct Client {
     net::ConnectionId id = net::kInvalidConnection;
     std::string room;  // requested at connect, the actual one after Hello
     std::string name;
+    std::string remote;           // "address:port", for log lines
     std::uint32_t player_id = 0;  // 0 until joined
     Clock::time_point connected_at;
     // Input: frames the sim has not consumed yet, oldest first.
@@ -107,6 +105,7 @@ struct Room {
     std::vector<KillEvent> kills;
     std::vector<ScoreEvent> scores;
     std::vector<RespawnEvent> respawns;
+    bool permanent = false;  // ServerConfig::rooms: kept while empty
 };
 
 struct MatchServer::Impl {
@@ -129,16 +128,17 @@ struct MatchServer::Impl {
     template <class... A>
     void log(LogLevel level, const char* fmt, A... args) {
         if (level > config.log_level) return;
-        std::fprintf(stderr, "[%s] ", to_string(level));
-        std::fprintf(stderr, fmt, args...);
-        std::fputc('\n', stderr);
+        char line[512];
+        std::snprintf(line, sizeof(line), fmt, args...);
+        if (config.log_sink) return config.log_sink(level, line);
+        std::fprintf(stderr, "[%s] %s\n", to_string(level), line);
     }
 
     void kick(Client& c, std::uint16_t code, session::ErrorCode error, std::string_view why) {
         if (c.closing) return;
         c.closing = true;
-        log(LogLevel::warn, "closing #%u (%s): %d %.*s", c.id, c.name.c_str(), code, static_cast<int>(why.size()),
-            why.data());
+        log(LogLevel::warn, "closing #%u %s (%s): %d %.*s", c.id, c.remote.c_str(), c.name.c_str(), code,
+            static_cast<int>(why.size()), why.data());
         server.send(c.id, codec.error(error, why));
         server.close(c.id, code, why);
         ++stats.bad_clients_closed;
@@ -213,16 +213,17 @@ struct MatchServer::Impl {
         Client c;
         c.id = ev.id;
         c.connected_at = Clock::now();
+        c.remote = std::string(ev.remote_address());
         c.input_tokens = config.tick_rate;
         const std::string_view path = ev.path();
-        constexpr std::string_view kPrefix = "/room/";
-        std::string_view code = path.starts_with(kPrefix) ? path.substr(kPrefix.size()) : std::string_view("auto");
-        if (path == "/" || path.empty()) code = "auto";
-        c.room = std::string(code);
+        const std::string_view code = room_code_from_path(path);
+        const bool valid = valid_room_code(code);
+        if (valid) c.room = std::string(code);
         auto [it, fresh] = clients.emplace(ev.id, std::move(c));
         (void)fresh;
-        log(LogLevel::debug, "open #%u %.*s", ev.id, static_cast<int>(path.size()), path.data());
-        if (!valid_code(it->second.room)) {
+        log(LogLevel::debug, "open #%u %.*s", ev.id, static_cast<int>(std::min<std::size_t>(path.size(), 64)),
+            path.data());
+        if (!valid) {
             kick(it->second, kCloseNoSuchRoom, session::ErrorCode::Unknown, "bad room code (1-16 of A-Z a-z 0-9 - _)");
         }
     }
@@ -303,7 +304,12 @@ struct MatchServer::Impl {
 
     void on_chat(Client& c, const ChatMessage& chat) {
         if (c.chat_tokens < 1) {
-            server.send(c.id, codec.chat(0, "", "slow down: at most 5 messages in 5 seconds"));
+            // One notice per refusal streak: a flood must not make us flood back.
+            if (c.chat_tokens >= 0) server.send(c.id, codec.chat(0, "", "slow down: at most 5 messages in 5 seconds"));
+            c.chat_tokens = std::min(c.chat_tokens, 0.0) - 1;
+            if (c.chat_tokens < -kChatFloodMargin) {
+                kick(c, close_code_policy(), session::ErrorCode::RateLimited, "chat rate limit");
+            }
             return;
         }
         c.chat_tokens -= 1;
@@ -409,7 +415,7 @@ struct MatchServer::Impl {
         }
         for (auto it = rooms.begin(); it != rooms.end();) {
             Room& r = it->second;
-            if (r.members.empty() && now - r.empty_since > config.room_linger) {
+            if (r.members.empty() && !r.permanent && now - r.empty_since > config.room_linger) {
                 log(LogLevel::info, "room %s removed (empty)", r.code.c_str());
                 it = rooms.erase(it);
                 continue;
@@ -514,14 +520,31 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
     options.port = config.port;
     options.tls_certificate_file = config.tls_certificate_file;
     options.tls_private_key_file = config.tls_private_key_file;
-    options.max_connections = static_cast<std::size_t>(config.max_rooms) * static_cast<std::size_t>(config.max_players) + 16;
+    options.max_connections =
+        config.max_connections != 0
+            ? config.max_connections
+            : static_cast<std::size_t>(config.max_rooms) * static_cast<std::size_t>(config.max_players) + 16;
+    options.max_connections_per_ip = config.max_connections_per_ip;
+    options.handshake_timeout = config.handshake_timeout;
     options.max_message_size = schemas::kMaxPacketBytes;
     // A client stalled for seconds holds at most this much; beyond it the net
     // layer closes it as a slow consumer (superseding keeps us far below).
     options.write_queue_limit_bytes = 1u << 20;
     options.log = config.log_level >= LogLevel::warn;
+    if (config.log_sink) {
+        options.log_sink = [sink = config.log_sink](std::string_view line) { sink(LogLevel::warn, line); };
+    }
     impl->server = net::Server::listen(options, ec);
     if (!impl->server) return nullptr;
+    for (const std::string& code : config.rooms) {
+        std::string why;
+        std::uint16_t refused = 0;
+        if (!valid_room_code(code) || impl->create_room(code, why, refused) == nullptr) {
+            ec = std::make_error_code(std::errc::invalid_argument);
+            return nullptr;
+        }
+        impl->rooms[code].permanent = true;
+    }
     impl->publish_rooms();
     return std::unique_ptr<MatchServer>(new MatchServer(std::move(impl)));
 }
