@@ -4,7 +4,7 @@
 //
 //   tickwire-attacker [--address 127.0.0.1] [--port 7777] [--room arena] [--missing-room nosuch]
 //                     [--only a,b,...] [--loop] [--duration S] [--pause-ms 50] [--trickle-ms 1000]
-//                     [--flood N] [--quiet]
+//                     [--flood N] [--flood-source A] [--flood-base P] [--quiet]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +34,8 @@ void usage(std::FILE* out) {
         "  --pause-ms MS      between attacks (default 50)\n"
         "  --trickle-ms MS    trickled handshake: one byte per MS (default 1000)\n"
         "  --flood N          sockets per connection flood (default 40)\n"
+        "  --flood-source A   per-address flood from A (default 127.0.0.3)\n"
+        "  --flood-base P     global flood from P1, P2, ... (default 127.0.1.)\n"
         "  --quiet            totals only\n",
         out);
 }
@@ -94,6 +96,10 @@ int main(int argc, char** argv) {
                 target.trickle_interval = std::chrono::milliseconds(to_long(a, next()));
             } else if (a == "--flood") {
                 target.flood_count = static_cast<int>(to_long(a, next()));
+            } else if (a == "--flood-source") {
+                target.flood_source = next();
+            } else if (a == "--flood-base") {
+                target.flood_base = next();
             } else if (a == "--quiet") {
                 quiet = true;
             } else {
