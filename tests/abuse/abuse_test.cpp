@@ -3,11 +3,14 @@
 // answer (HTTP status or close code), the server's log line, that the server
 // keeps ticking and that the bots never notice: still joined, snapshots still
 // arriving, never dropped.
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "live_match.hpp"
+#include "tickwire/game/client_core.hpp"
 #include "tickwire/game/attacker/attacks.hpp"
 
 namespace tickwire::game::test {
@@ -261,6 +264,42 @@ TEST_F(Abuse, NanAndInfinityBitPatternsInInputsAreClamped) {
         }
     });
     EXPECT_GE(ships, kBots);
+}
+
+// The other side of rate limits: a stall of the server itself (here 3 s on
+// its game thread; in the soak, CPU starvation) while an honest client on
+// another thread keeps sending one input per tick. Its input piles up and
+// arrives in one drain; that must not read as a flood.
+TEST_F(Abuse, AServerStallDoesNotGetHonestClientsKicked) {
+    std::atomic<bool> stop{false}, joined{false}, dropped{false};
+    std::thread honest([&] {
+        ClientConfig config;
+        config.url = "ws://127.0.0.1:" + std::to_string(match_->port()) + "/room/arena";
+        config.name = "honest";
+        ClientCore client(config);
+        auto next = std::chrono::steady_clock::now();
+        while (!stop) {
+            client.network_in();
+            client.set_intent({1, 0, 0, true});
+            client.step();
+            client.network_out();
+            const ConnectionStatus status = client.view(0).status;
+            if (status == ConnectionStatus::joined) joined = true;
+            if (joined && status != ConnectionStatus::joined) dropped = true;
+            next += std::chrono::microseconds(16667);
+            std::this_thread::sleep_until(next);
+        }
+        client.close();
+    });
+    const bool got_in = match_->wait_for([&](const MatchHealth&) { return joined.load(); }, 5s);
+    if (got_in) match_->on_game_thread([](server::MatchServer&) { std::this_thread::sleep_for(3s); });
+    before_ = match_->health();  // TearDown: the bots play on from here
+    match_->wait_for([&](const MatchHealth& h) { return h.server_ticks > before_.server_ticks + 60; }, 5s);
+    stop = true;
+    honest.join();
+    ASSERT_TRUE(got_in);
+    EXPECT_FALSE(dropped) << dump_log();
+    EXPECT_EQ(match_->health().stats.bad_clients_closed, 0u) << dump_log();
 }
 
 // ---- connection floods -----------------------------------------------------------

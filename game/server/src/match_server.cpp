@@ -118,6 +118,7 @@ struct MatchServer::Impl {
     std::uint32_t tick = 0;
     int snapshot_every = 2;
     Clock::time_point last_publish;
+    Clock::time_point last_drain;  // refill_buckets()
     MatchStats stats;
     MatchStats last_status;
     Clock::time_point last_status_at = Clock::now();
@@ -375,7 +376,25 @@ struct MatchServer::Impl {
         clients.erase(it);
     }
 
+    // Token buckets, refilled by wall time at each drain rather than per
+    // tick: after a stall of the server itself the loop runs at most 250 ms
+    // of ticks, yet clients kept sending at their rate the whole time, so a
+    // per-tick refill closed honest clients (the 200-bot soak on a loaded
+    // machine lost hundreds to "input rate limit"). Credit saved from earlier
+    // drains is capped (input: 1 s burst on top of 1 per tick; chat: 5);
+    // credit for the time since the last drain is always granted in full.
+    void refill_buckets() {
+        const auto now = Clock::now();
+        const double elapsed = last_drain == Clock::time_point{} ? 0.0 : std::chrono::duration<double>(now - last_drain).count();
+        last_drain = now;
+        for (auto& [id, c] : clients) {
+            c.input_tokens = std::min<double>(c.input_tokens, 2.0 * config.tick_rate) + elapsed * config.tick_rate;
+            c.chat_tokens = std::min<double>(c.chat_tokens + elapsed, kChatBurst);
+        }
+    }
+
     void network_in() {
+        refill_buckets();
         net::ServerEvent ev;
         while (server.poll(ev)) {
             switch (ev.type) {
@@ -394,9 +413,6 @@ struct MatchServer::Impl {
         ++tick;
         const auto now = Clock::now();
         for (auto& [id, c] : clients) {
-            // Token buckets: one input message per tick plus a 1 s burst; chat 1/s.
-            c.input_tokens = std::min<double>(c.input_tokens + 1.0, 2.0 * config.tick_rate);
-            c.chat_tokens = std::min<double>(c.chat_tokens + 1.0 / config.tick_rate, kChatBurst);
             if (c.player_id == 0 && now - c.connected_at > config.hello_timeout) {
                 kick(c, kCloseHelloTimeout, session::ErrorCode::Timeout, "no hello");
             }
