@@ -336,7 +336,7 @@ Outcome run_attack(Attack attack, const Target& target) {
             a.send_message(text_of(codec.hello("flood")));
             const protocol::Frame f(1, 1, Buttons::NONE, 0, 0, 0);
             std::string burst;
-            for (std::uint32_t i = 0; i < 400; ++i) burst += frame(kFin | kBinary, text_of(codec.input(std::span<const protocol::Frame>(&f, 1))));
+            for (std::uint32_t i = 0; i < 2000; ++i) burst += frame(kFin | kBinary, text_of(codec.input(std::span<const protocol::Frame>(&f, 1))));
             a.send(burst);
             a.await_close(target.answer_timeout);
         }

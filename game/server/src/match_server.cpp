@@ -30,6 +30,7 @@ constexpr std::uint16_t kCloseHelloTimeout = 4008;
 
 constexpr std::size_t kMaxQueuedFrames = 8;  // input buffered ahead of the sim, ~133 ms
 constexpr int kChatBurst = 5;                // messages, refilled one per second
+constexpr double kInputFloodSeconds = 10;    // input overdraft, in seconds of messages, that closes
 // Chat beyond the bucket is refused with one notice; a client that keeps
 // sending this many more before the bucket refills is flooding: close.
 constexpr int kChatFloodMargin = 20;
@@ -282,11 +283,18 @@ struct MatchServer::Impl {
 
     void on_input(Client& c, const PlayerInput& input) {
         // One message per client tick is expected; a burst allowance covers
-        // a stall. More than that is a flood: close.
-        if (c.input_tokens < 1) {
-            return kick(c, close_code_policy(), session::ErrorCode::RateLimited, "input rate limit");
-        }
+        // a short stall. Beyond it messages are dropped unread (after a long
+        // stall of either side, or of the network between, input arrives in
+        // a pile and is stale anyway); only a client that overdraws by
+        // kInputFloodSeconds of messages is flooding: close.
         c.input_tokens -= 1;
+        if (c.input_tokens < 0) {
+            ++stats.inputs_dropped;
+            if (c.input_tokens < -kInputFloodSeconds * config.tick_rate) {
+                kick(c, close_code_policy(), session::ErrorCode::RateLimited, "input rate limit");
+            }
+            return;
+        }
         for (const Frame* f : *input.frames()) {
             // Redundant copies of frames already received are expected; only newer ones count.
             if (f->sequence() <= c.newest_sequence) continue;
@@ -382,7 +390,8 @@ struct MatchServer::Impl {
     // per-tick refill closed honest clients (the 200-bot soak on a loaded
     // machine lost hundreds to "input rate limit"). Credit saved from earlier
     // drains is capped (input: 1 s burst on top of 1 per tick; chat: 5);
-    // credit for the time since the last drain is always granted in full.
+    // credit for the time since the last drain is always granted in full,
+    // and pays back an overdraft first (see on_input).
     void refill_buckets() {
         const auto now = Clock::now();
         const double elapsed = last_drain == Clock::time_point{} ? 0.0 : std::chrono::duration<double>(now - last_drain).count();

@@ -36,7 +36,7 @@ enum class Attack : std::uint8_t {
     wrong_version,         ///< Hello with protocol version 99            -> close 4005
     unknown_room,          ///< Hello to a room that does not exist       -> close 4004 (server without create)
     malformed_room,        ///< /room/<code with forbidden characters>    -> close 4004
-    input_flood,           ///< 400 input messages at once                -> close 1008
+    input_flood,           ///< 2000 input messages at once (> 2 s burst + 10 s overdraft) -> close 1008
     chat_flood,            ///< 60 chat messages at once                  -> close 1008
     oversize_chat,         ///< chat text of 1000 bytes                   -> close 4000
     nan_inputs,            ///< inputs and clock stamps carrying NaN/inf bit patterns -> clamped, stays open
