@@ -4,6 +4,7 @@
 # so it is cheap to call at the start of every script (test.sh, demo.sh, CI).
 #
 #   scripts/install-deps.sh            # as root, or via sudo
+#   scripts/install-deps.sh --fuzz     # also clang + libFuzzer (scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -20,6 +21,11 @@ packages=(
     # interop peers (Python websockets, Node ws) and headless game tests
     python3-websockets nodejs npm xvfb xauth imagemagick
 )
+# libFuzzer ships with clang's compiler-rt, not with GCC: only the fuzz
+# build (-DTICKWIRE_FUZZ=ON, scripts/fuzz.sh) needs them.
+if [[ "${1:-}" == "--fuzz" ]]; then
+    packages+=(clang libclang-rt-14-dev)
+fi
 
 # A package counts as present when dpkg says "install ok installed".
 is_installed() {

@@ -139,6 +139,8 @@ ServerStats Server::stats() const noexcept {
     s.connections_open = c.connections_open.load(relaxed);
     s.rejected_over_capacity = c.rejected_over_capacity.load(relaxed);
     s.slow_consumers_closed = c.slow_consumers_closed.load(relaxed);
+    s.rejected_per_ip = c.rejected_per_ip.load(relaxed);
+    s.handshakes_failed = c.handshakes_failed.load(relaxed);
     s.messages_in = c.messages_in.load(relaxed);
     s.bytes_in = c.bytes_in.load(relaxed);
     s.messages_out = c.messages_out.load(relaxed);

@@ -79,20 +79,49 @@ void ServerCore::start() {
 void ServerCore::do_accept() {
     acceptor_.async_accept([self = shared_from_this()](error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted || self->stopped_) return;
-        if (!ec) {
-            // Bound the sockets held before upgrade too: a flood of idle TCP
-            // connections must not exhaust descriptors.
-            if (self->pending_http_ >= self->options().max_connections) {
-                self->shared_->rejected_over_capacity.fetch_add(1, std::memory_order_relaxed);
-                error_code ignored;
-                socket.close(ignored);
-            } else {
-                ++self->pending_http_;
-                start_http_session(self, std::move(socket));
-            }
-        }
+        if (!ec) self->admit(std::move(socket));
         self->do_accept();
     });
+}
+
+// Limits that apply before a byte is read: a flood of idle TCP connections
+// must not exhaust descriptors, and one address must not crowd out the rest.
+void ServerCore::admit(tcp::socket socket) {
+    error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    std::string address = endpoint.address().to_string();
+    const std::string remote = address + ":" + std::to_string(endpoint.port());
+    const ServerOptions& o = options();
+    if (pending_http_ >= o.max_connections) {
+        shared_->rejected_over_capacity.fetch_add(1, std::memory_order_relaxed);
+        log("rejected " + remote + ": too many connections in handshake (" + std::to_string(pending_http_) +
+            "), closed");
+        return socket.close(ec);
+    }
+    std::size_t& held = sockets_per_ip_[address];
+    if (held >= o.max_connections_per_ip) {
+        shared_->rejected_per_ip.fetch_add(1, std::memory_order_relaxed);
+        log("rejected " + remote + ": per-address limit (" + std::to_string(held) + " connections), closed");
+        return socket.close(ec);
+    }
+    ++held;
+    ++pending_http_;
+    SocketSlot slot(this, std::move(address));
+    start_http_session(shared_from_this(), std::move(socket), remote, std::move(slot));
+}
+
+SocketSlot::~SocketSlot() {
+    if (core_ != nullptr) core_->release_socket(address_);
+}
+
+void ServerCore::release_socket(const std::string& address) noexcept {
+    const auto it = sockets_per_ip_.find(address);
+    if (it != sockets_per_ip_.end() && --it->second == 0) sockets_per_ip_.erase(it);
+}
+
+void ServerCore::note_handshake_failed() noexcept {
+    shared_->handshakes_failed.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool ServerCore::accepting_upgrades() const noexcept {
@@ -161,9 +190,7 @@ bool ServerCore::on_message(ConnectionId id, Message message) {
 }
 
 void ServerCore::on_disconnected(ConnectionId id, const CloseInfo& info, const ServerConnection* connection) {
-    if (info.code == close_code::policy_violation || info.error == ErrorKind::protocol ||
-        info.code == close_code::unsupported_data || info.code == close_code::message_too_big)
-        log("closed #" + std::to_string(id) + ": " + std::to_string(info.code) + " " + info.reason);
+    // (The session logs closes for cause: it knows the remote address.)
     if (shared_->options.session.enabled) {
         const auto current = connections_.find(id);
         if (current != connections_.end() && current->second.get() == connection) {
@@ -300,8 +327,25 @@ void ServerCore::stop(std::uint16_t code, std::string_view reason) {
     asio::post(thread_.io, [doomed = std::move(self_)] {});
 }
 
-void ServerCore::log(const std::string& line) const {
-    if (shared_->options.log) std::fprintf(stderr, "tickwire-server: %s\n", line.c_str());
+void ServerCore::log(const std::string& line) {
+    const ServerOptions& o = shared_->options;
+    if (!o.log) return;
+    constexpr double kLogBurst = 200, kLogPerSecond = 50;
+    const auto now = std::chrono::steady_clock::now();
+    log_tokens_ = std::min(kLogBurst, log_tokens_ + kLogPerSecond * std::chrono::duration<double>(now - log_refilled_).count());
+    log_refilled_ = now;
+    if (log_tokens_ < 1) {
+        ++log_suppressed_;
+        return;
+    }
+    log_tokens_ -= 1;
+    std::string text = line;
+    if (log_suppressed_ != 0) {
+        text = "(" + std::to_string(log_suppressed_) + " lines suppressed) " + text;
+        log_suppressed_ = 0;
+    }
+    if (o.log_sink) return o.log_sink(text);
+    std::fprintf(stderr, "tickwire-server: %s\n", text.c_str());
 }
 
 // ---- session mode ------------------------------------------------------------

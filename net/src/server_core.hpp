@@ -14,8 +14,10 @@ std::error_code start_server(NetworkThread::Impl& thread, const std::shared_ptr<
 
 }  // namespace tickwire::net::detail
 
+#include <chrono>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -54,6 +56,24 @@ struct HttpResource {
     std::string body;
 };
 
+class ServerCore;
+
+/// One accepted socket counted against its IP address's limit for as long as
+/// the slot lives; moved from the HTTP session into the WebSocket session, so
+/// every phase of a connection counts. Network thread only.
+class SocketSlot {
+public:
+    SocketSlot() = default;
+    SocketSlot(ServerCore* core, std::string address) : core_(core), address_(std::move(address)) {}
+    SocketSlot(SocketSlot&& other) noexcept : core_(std::exchange(other.core_, nullptr)), address_(std::move(other.address_)) {}
+    SocketSlot& operator=(SocketSlot&&) = delete;
+    ~SocketSlot();
+
+private:
+    ServerCore* core_ = nullptr;  // outlived: every session holding a slot also holds the core
+    std::string address_;
+};
+
 /// ServerCore: the listener, the table of connections and the event path to the
 /// game. Network thread only (except construction in start_server).
 class ServerCore final : public Endpoint, public std::enable_shared_from_this<ServerCore> {
@@ -74,9 +94,13 @@ public:
     [[nodiscard]] bool accepting_upgrades() const noexcept;
     [[nodiscard]] const HttpResource* http_resource(std::string_view path) const;
     void note_rejected_over_capacity(const std::string& remote);
+    void note_handshake_failed() noexcept;
     void http_session_ended() noexcept { --pending_http_; }
     /// The simulator for the next accepted connection; null when disabled.
     std::shared_ptr<NetSimLink> make_netsim_link();
+    void release_socket(const std::string& address) noexcept;
+    /// One line to the log sink or stderr, within the log budget.
+    void log(const std::string& line);
 
     /// A connection finished its WebSocket handshake: assign its id, tell the game.
     ConnectionId on_connected(std::shared_ptr<ServerConnection> connection, std::string_view remote,
@@ -134,7 +158,7 @@ private:
     void run_command(Command& command);
     void send_to(ConnectionId id, Message message, bool latest = false);
     void stop(std::uint16_t code, std::string_view reason);
-    void log(const std::string& line) const;
+    void admit(boost::asio::ip::tcp::socket socket);
 
     NetworkThread::Impl& thread_;
     std::shared_ptr<ServerShared> shared_;
@@ -157,6 +181,13 @@ private:
     boost::asio::steady_timer housekeeping_timer_;
     bool ack_armed_ = false;
     bool housekeeping_armed_ = false;
+    std::unordered_map<std::string, std::size_t> sockets_per_ip_;
+
+    // Log budget: kLogBurst lines, refilled at kLogPerSecond; the rest are
+    // counted and reported with the next line that gets through.
+    double log_tokens_ = 0;
+    std::chrono::steady_clock::time_point log_refilled_{};
+    std::uint64_t log_suppressed_ = 0;
 
     // Events waiting for room in the game's queue, and connections paused meanwhile.
     EventOutbox outbox_;
@@ -168,6 +199,7 @@ private:
 
 /// Starts the HTTP side of an accepted socket (TLS handshake if configured, the
 /// request, then an HTTP answer or a WebSocket upgrade). server_session.cpp.
-void start_http_session(std::shared_ptr<ServerCore> core, boost::asio::ip::tcp::socket socket);
+void start_http_session(std::shared_ptr<ServerCore> core, boost::asio::ip::tcp::socket socket, std::string remote,
+                        SocketSlot slot);
 
 }  // namespace tickwire::net::detail

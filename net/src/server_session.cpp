@@ -1,6 +1,11 @@
 // Per-socket server sessions: HttpSession reads the request (after TLS, if
-// configured) and either answers plain HTTP (published resources, 404, 503) or
-// hands the stream to a WsServerSession, which runs the open WebSocket.
+// configured) and either answers plain HTTP or hands the stream to a
+// WsServerSession, which runs the open WebSocket.
+//
+// Plain HTTP answers: a published resource (200); GET of anything else 426
+// (this port speaks WebSocket); other methods 405; a full server 503; no
+// complete request within the handshake deadline 408; headers over 8 KiB 431;
+// a request body 413; bytes that are not HTTP 400. Every refusal is logged.
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -17,6 +22,21 @@ using tcp = boost::asio::ip::tcp;
 
 // Upgrade requests are small; anything bigger is hostile.
 constexpr std::uint32_t kMaxRequestHeaderBytes = 8 * 1024;
+// After the handshake deadline, time left to write the refusal.
+constexpr std::chrono::seconds kAnswerGrace{1};
+// What a refused client may still send us after the answer (lingering close).
+constexpr std::size_t kMaxDrainBytes = 64 * 1024;
+
+// Text from the peer in a log line: clipped, control bytes replaced, so a
+// hostile request cannot forge or flood log lines.
+std::string loggable(std::string_view text, std::size_t max = 80) {
+    std::string out(text.substr(0, max));
+    for (char& c : out) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    }
+    if (text.size() > max) out += "...";
+    return out;
+}
 
 /// An open WebSocket on the server. Network thread only.
 template <class NextLayer>
@@ -25,8 +45,9 @@ class WsServerSession final : public WsConnection<WsServerSession<NextLayer>, Ne
     friend Ws;
 
 public:
-    WsServerSession(std::shared_ptr<ServerCore> core, NextLayer&& stream, const ConnectionSettings& settings)
-        : Ws(settings, std::move(stream)), core_(std::move(core)) {}
+    WsServerSession(std::shared_ptr<ServerCore> core, NextLayer&& stream, const ConnectionSettings& settings,
+                    SocketSlot slot)
+        : Ws(settings, std::move(stream)), core_(std::move(core)), slot_(std::move(slot)) {}
 
     // Accept the WebSocket upgrade
     void accept(http::request<http::string_body> request, std::string remote) {
@@ -61,7 +82,10 @@ public:
 
 private:
     void on_accept(error_code ec) {
-        if (ec) return;  // handshake failed or timed out: the socket just goes away
+        if (ec) {  // Beast has answered a bad upgrade (400); a timeout just closes
+            core_->note_handshake_failed();
+            return core_->log("upgrade from " + remote_ + " failed: " + ec.message());
+        }
         if (!core_->accepting_upgrades()) {  // filled up while we were handshaking
             core_->note_rejected_over_capacity(remote_);
             return this->close(close_code::try_again_later, "server full");
@@ -104,10 +128,17 @@ private:
     }
     void on_rtt(std::uint64_t) {}
     void on_finished(const CloseInfo& info) {
-        if (id_ != kInvalidConnection) core_->on_disconnected(id_, info, this);
+        if (id_ == kInvalidConnection) return;
+        if (info.code == close_code::policy_violation || info.error == ErrorKind::protocol ||
+            info.code == close_code::unsupported_data || info.code == close_code::message_too_big) {
+            core_->log("closed #" + std::to_string(id_) + " " + remote_ + ": " + std::to_string(info.code) + " " +
+                       info.reason + (info.error_text.empty() ? "" : " (" + info.error_text + ")"));
+        }
+        core_->on_disconnected(id_, info, this);
     }
 
     std::shared_ptr<ServerCore> core_;
+    SocketSlot slot_;  // after core_: released first
     std::string remote_;
     std::string target_;
     ConnectionId id_ = kInvalidConnection;
@@ -121,19 +152,33 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
 
 public:
     template <class... Args>
-    HttpSession(std::shared_ptr<ServerCore> core, std::string remote, Args&&... args)
-        : core_(std::move(core)), remote_(std::move(remote)), stream_(std::forward<Args>(args)...) {}
+    HttpSession(std::shared_ptr<ServerCore> core, std::string remote, SocketSlot slot, Args&&... args)
+        : core_(std::move(core)),
+          slot_(std::move(slot)),
+          remote_(std::move(remote)),
+          stream_(std::forward<Args>(args)...),
+          deadline_(stream_.get_executor()) {}
 
     ~HttpSession() { core_->http_session_ended(); }
 
     void start() {
-        // Slow or silent clients get the handshake timeout for TLS + request together.
-        beast::get_lowest_layer(stream_).expires_after(core_->options().handshake_timeout);
+        // One deadline for TLS + request together, armed once: trickling a
+        // byte at a time does not extend it. The stream's own expiry is the
+        // backstop that also bounds writing the 408.
+        const auto timeout = core_->options().handshake_timeout;
+        beast::get_lowest_layer(stream_).expires_after(timeout + kAnswerGrace);
+        deadline_.expires_after(timeout);
+        deadline_.async_wait([self = this->shared_from_this()](error_code ec) {
+            if (!ec) self->on_deadline();
+        });
         if constexpr (kTls) {
-            stream_.async_handshake(ssl::stream_base::server,
-                                    [self = this->shared_from_this()](error_code ec) {
-                                        if (!ec) self->do_read();
-                                    });
+            stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](error_code ec) {
+                if (!ec) return self->do_read();
+                self->deadline_.cancel();
+                self->core_->note_handshake_failed();
+                self->core_->log("TLS handshake from " + self->remote_ + " failed: " +
+                                 (self->timed_out_ ? std::string("timeout") : ec.message()));
+            });
         } else {
             do_read();
         }
@@ -149,8 +194,21 @@ private:
                          [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
     }
 
+    void on_deadline() {
+        timed_out_ = true;
+        error_code ignored;
+        beast::get_lowest_layer(stream_).socket().cancel(ignored);  // the pending read ends: on_read answers 408
+    }
+
     void on_read(error_code ec) {
-        if (ec) return;  // timeout, garbage or a closed socket: nothing to answer
+        deadline_.cancel();
+        if (timed_out_) return refuse(http::status::request_timeout, "handshake timeout");
+        if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+            ec == asio::error::operation_aborted)
+            return;  // the peer hung up (a port probe) or the server is stopping: nobody to answer
+        if (ec == http::error::header_limit) return refuse(http::status::request_header_fields_too_large, ec.message());
+        if (ec == http::error::body_limit) return refuse(http::status::payload_too_large, ec.message());
+        if (ec) return refuse(http::status::bad_request, ec.message());
         http::request<http::string_body> request = parser_->release();
         if (websocket::is_upgrade(request)) {
             if (!core_->accepting_upgrades()) {
@@ -159,16 +217,32 @@ private:
             }
             const ServerOptions& o = core_->options();
             const ConnectionSettings settings{o.idle_timeout, o.ping_interval, o.close_timeout, o.max_message_size};
-            auto session = std::make_shared<WsServerSession<Stream>>(core_, std::move(stream_), settings);
+            auto session =
+                std::make_shared<WsServerSession<Stream>>(core_, std::move(stream_), settings, std::move(slot_));
             session->set_netsim(core_->make_netsim_link());
             return session->accept(std::move(request), remote_);
         }
-        if (request.method() == http::verb::get) {
-            const auto [path, query] = split_path(request.target());
-            if (const HttpResource* resource = core_->http_resource(path))
-                return respond(request, http::status::ok, resource->content_type, resource->body);
+        const std::string target = loggable(std::string_view(request.target().data(), request.target().size()));
+        if (request.method() != http::verb::get) {
+            core_->log("plain HTTP " + loggable(std::string_view(request.method_string().data(), request.method_string().size()), 16) + " " + target + " from " + remote_ +
+                       ": 405");
+            return respond(request, http::status::method_not_allowed, "text/plain", "method not allowed\n");
         }
-        respond(request, http::status::not_found, "text/plain", "not found\n");
+        const auto [path, query] = split_path(request.target());
+        if (const HttpResource* resource = core_->http_resource(path))
+            return respond(request, http::status::ok, resource->content_type, resource->body);
+        core_->log("plain HTTP GET " + target + " from " + remote_ + " without upgrade: 426");
+        respond(request, http::status::upgrade_required, "text/plain", "this port speaks WebSocket: connect with ws://\n");
+    }
+
+    // A request we will not serve: count, log, answer, close.
+    void refuse(http::status status, std::string_view why) {
+        core_->note_handshake_failed();
+        core_->log("bad request from " + remote_ + ": " + std::string(why) + " (HTTP " +
+                   std::to_string(static_cast<unsigned>(status)) + ")");
+        http::request<http::string_body> none;
+        none.version(11);
+        respond(none, status, "text/plain", std::string(obsolete_reason(status)) + "\n");
     }
 
     static std::pair<std::string_view, std::string_view> split_path(beast::string_view target) {
@@ -184,6 +258,11 @@ private:
         response_->set(http::field::server, "tickwire");
         response_->set(http::field::content_type, type);
         response_->keep_alive(false);
+        if (status == http::status::upgrade_required) {
+            response_->set(http::field::upgrade, "websocket");
+            response_->set(http::field::connection, "Upgrade");
+        }
+        if (status == http::status::method_not_allowed) response_->set(http::field::allow, "GET");
         response_->body() = std::string(body);
         response_->prepare_payload();
         http::async_write(stream_, *response_, [self = this->shared_from_this()](error_code, std::size_t) {
@@ -191,15 +270,36 @@ private:
         });
     }
 
+    // Lingering close: send FIN, then read and discard what the client still
+    // sends (bounded in bytes and time) before closing. Closing with unread
+    // data makes the kernel send RST, which can destroy our answer (a 431 or
+    // 413 especially) before the client has read it.
     void shutdown() {
         error_code ignored;
-        beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
-        beast::get_lowest_layer(stream_).close();
+        auto& lowest = beast::get_lowest_layer(stream_);
+        lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        lowest.expires_after(kAnswerGrace);
+        drain();
+    }
+
+    void drain() {
+        lowest_read_buffer_.resize(4096);
+        beast::get_lowest_layer(stream_).async_read_some(
+            asio::buffer(lowest_read_buffer_), [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                self->drained_ += n;
+                if (ec || self->drained_ > kMaxDrainBytes) return beast::get_lowest_layer(self->stream_).close();
+                self->drain();
+            });
     }
 
     std::shared_ptr<ServerCore> core_;
+    SocketSlot slot_;  // moved into the WebSocket session on upgrade
     std::string remote_;
     Stream stream_;
+    asio::steady_timer deadline_;
+    bool timed_out_ = false;
+    std::vector<char> lowest_read_buffer_;
+    std::size_t drained_ = 0;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::string_body>> response_;
@@ -207,18 +307,17 @@ private:
 
 }  // namespace
 
-void start_http_session(std::shared_ptr<ServerCore> core, tcp::socket socket) {
+void start_http_session(std::shared_ptr<ServerCore> core, tcp::socket socket, std::string remote, SocketSlot slot) {
     error_code ec;
-    const auto endpoint = socket.remote_endpoint(ec);
-    std::string remote = ec ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
     socket.set_option(tcp::no_delay(true), ec);
     if (core->ssl_context()) {
         auto& context = *core->ssl_context();
         std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(core), std::move(remote),
-                                                                           std::move(socket), context)
+                                                                           std::move(slot), std::move(socket), context)
             ->start();
     } else {
-        std::make_shared<HttpSession<beast::tcp_stream>>(std::move(core), std::move(remote), std::move(socket))
+        std::make_shared<HttpSession<beast::tcp_stream>>(std::move(core), std::move(remote), std::move(slot),
+                                                         std::move(socket))
             ->start();
     }
 }

@@ -35,6 +35,7 @@ struct ServerShared {
 
     std::atomic<std::uint64_t> connections_accepted{0}, connections_open{0};
     std::atomic<std::uint64_t> rejected_over_capacity{0}, slow_consumers_closed{0};
+    std::atomic<std::uint64_t> rejected_per_ip{0}, handshakes_failed{0};
     std::atomic<std::uint64_t> messages_in{0}, bytes_in{0}, messages_out{0}, bytes_out{0};
     std::atomic<std::uint64_t> dropped_out{0}, superseded{0};
     std::atomic<std::uint64_t> sessions_resumed{0}, sessions_expired{0}, resumes_refused{0}, sessions_held{0};

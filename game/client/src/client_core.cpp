@@ -572,6 +572,7 @@ struct ClientCore::Impl {
         v.net.rtt_ms = static_cast<float>(rtt_us.value / 1000.0);
         v.net.jitter_ms = static_cast<float>(jitter_us.value / 1000.0);
         v.net.interpolation_delay_ms = static_cast<float>(delay_ticks * dt_us / 1000.0);
+        v.net.snapshot_tick = newest_tick;
         v.net.server_tick = clock_known ? static_cast<std::uint32_t>(std::max(0.0, estimated_server_tick(now))) : 0;
         v.respawn_in_s = 0;
         if (own_known && !own_alive && clock_known) {

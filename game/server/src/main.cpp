@@ -1,7 +1,8 @@
 // tickwire-server: the authoritative arena match server.
 //
 //   tickwire-server [--port 7777] [--address 0.0.0.0] [--tick-rate 60] [--snapshot-rate 30]
-//                   [--max-players 32] [--max-rooms 64] [--no-create]
+//                   [--max-players 32] [--max-rooms 64] [--no-create] [--room CODE]...
+//                   [--max-connections N] [--max-per-ip 256] [--handshake-timeout-ms 5000]
 //                   [--tls-cert cert.pem --tls-key key.pem] [--log-level info]
 //                   [--status-interval 5] [--duration S]
 #include <chrono>
@@ -34,6 +35,10 @@ void usage(std::FILE* out) {
         "  --max-players N      per room, 1..32 (default 32)\n"
         "  --max-rooms N        (default 64)\n"
         "  --no-create          refuse unknown room codes (and /room/auto with no space)\n"
+        "  --room CODE          a room that exists from the start, kept while empty (repeatable)\n"
+        "  --max-connections N  open WebSockets; more get HTTP 503 (default max-rooms x max-players + 16)\n"
+        "  --max-per-ip N       sockets one IP address may hold; more are closed (default 256)\n"
+        "  --handshake-timeout-ms MS  whole deadline from accept to upgrade request; then 408 (default 5000)\n"
         "  --tls-cert FILE      PEM certificate; with --tls-key serves wss://\n"
         "  --tls-key FILE       PEM private key\n"
         "  --log-level L        error | warn | info | debug (default info)\n"
@@ -83,6 +88,14 @@ int main(int argc, char** argv) {
                 config.max_rooms = to_int(a, next(), 1, 10000);
             } else if (a == "--no-create") {
                 config.allow_create = false;
+            } else if (a == "--room") {
+                config.rooms.emplace_back(next());
+            } else if (a == "--max-connections") {
+                config.max_connections = static_cast<std::size_t>(to_int(a, next(), 1, 1000000));
+            } else if (a == "--max-per-ip") {
+                config.max_connections_per_ip = static_cast<std::size_t>(to_int(a, next(), 1, 1000000));
+            } else if (a == "--handshake-timeout-ms") {
+                config.handshake_timeout = std::chrono::milliseconds(to_int(a, next(), 1, 600000));
             } else if (a == "--tls-cert") {
                 config.tls_certificate_file = next();
             } else if (a == "--tls-key") {
@@ -111,7 +124,7 @@ int main(int argc, char** argv) {
     std::error_code ec;
     auto server = MatchServer::start(config, ec);
     if (!server) {
-        std::fprintf(stderr, "tickwire-server: cannot listen on %s:%u: %s\n", config.address.c_str(), config.port,
+        std::fprintf(stderr, "tickwire-server: cannot start on %s:%u: %s\n", config.address.c_str(), config.port,
                      ec.message().c_str());
         return 1;
     }

@@ -11,6 +11,7 @@
 
 #include "tickwire/game/protocol/packed.hpp"
 #include "tickwire/game/protocol/wire.hpp"
+#include "tickwire/game/server/room_code.hpp"
 #include "tickwire/net/server.hpp"
 
 namespace tickwire::game::server {
@@ -30,13 +31,10 @@ constexpr std::uint16_t kCloseHelloTimeout = 4008;
 
 constexpr std::size_t kMaxQueuedFrames = 8;  // input buffered ahead of the sim, ~133 ms
 constexpr int kChatBurst = 5;                // messages, refilled one per second
-
-bool valid_code(std::string_view code) {
-    if (code.empty() || code.size() > 16) return false;
-    return std::all_of(code.begin(), code.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    });
-}
+constexpr double kInputFloodSeconds = 10;    // input overdraft, in seconds of messages, that closes
+// Chat beyond the bucket is refused with one notice; a client that keeps
+// sending this many more before the bucket refills is flooding: close.
+constexpr int kChatFloodMargin = 20;
 
 std::string clean_text(std::string_view text) {
     std::string out(text);
@@ -81,6 +79,7 @@ struct Client {
     net::ConnectionId id = net::kInvalidConnection;
     std::string room;  // requested at connect, the actual one after Hello
     std::string name;
+    std::string remote;           // "address:port", for log lines
     std::uint32_t player_id = 0;  // 0 until joined
     Clock::time_point connected_at;
     // Input: frames the sim has not consumed yet, oldest first.
@@ -108,6 +107,7 @@ struct Room {
     std::vector<KillEvent> kills;
     std::vector<ScoreEvent> scores;
     std::vector<RespawnEvent> respawns;
+    bool permanent = false;  // ServerConfig::rooms: kept while empty
 };
 
 struct MatchServer::Impl {
@@ -120,6 +120,7 @@ struct MatchServer::Impl {
     std::uint32_t tick = 0;
     int snapshot_every = 2;
     Clock::time_point last_publish;
+    Clock::time_point last_drain;  // refill_buckets()
     MatchStats stats;
     MatchStats last_status;
     Clock::time_point last_status_at = Clock::now();
@@ -131,16 +132,17 @@ struct MatchServer::Impl {
     template <class... A>
     void log(LogLevel level, const char* fmt, A... args) {
         if (level > config.log_level) return;
-        std::fprintf(stderr, "[%s] ", to_string(level));
-        std::fprintf(stderr, fmt, args...);
-        std::fputc('\n', stderr);
+        char line[512];
+        std::snprintf(line, sizeof(line), fmt, args...);
+        if (config.log_sink) return config.log_sink(level, line);
+        std::fprintf(stderr, "[%s] %s\n", to_string(level), line);
     }
 
     void kick(Client& c, std::uint16_t code, session::ErrorCode error, std::string_view why) {
         if (c.closing) return;
         c.closing = true;
-        log(LogLevel::warn, "closing #%u (%s): %d %.*s", c.id, c.name.c_str(), code, static_cast<int>(why.size()),
-            why.data());
+        log(LogLevel::warn, "closing #%u %s (%s): %d %.*s", c.id, c.remote.c_str(), c.name.c_str(), code,
+            static_cast<int>(why.size()), why.data());
         server.send(c.id, codec.error(error, why));
         server.close(c.id, code, why);
         ++stats.bad_clients_closed;
@@ -215,16 +217,17 @@ struct MatchServer::Impl {
         Client c;
         c.id = ev.id;
         c.connected_at = Clock::now();
+        c.remote = std::string(ev.remote_address());
         c.input_tokens = config.tick_rate;
         const std::string_view path = ev.path();
-        constexpr std::string_view kPrefix = "/room/";
-        std::string_view code = path.starts_with(kPrefix) ? path.substr(kPrefix.size()) : std::string_view("auto");
-        if (path == "/" || path.empty()) code = "auto";
-        c.room = std::string(code);
+        const std::string_view code = room_code_from_path(path);
+        const bool valid = valid_room_code(code);
+        if (valid) c.room = std::string(code);
         auto [it, fresh] = clients.emplace(ev.id, std::move(c));
         (void)fresh;
-        log(LogLevel::debug, "open #%u %.*s", ev.id, static_cast<int>(path.size()), path.data());
-        if (!valid_code(it->second.room)) {
+        log(LogLevel::debug, "open #%u %.*s", ev.id, static_cast<int>(std::min<std::size_t>(path.size(), 64)),
+            path.data());
+        if (!valid) {
             kick(it->second, kCloseNoSuchRoom, session::ErrorCode::Unknown, "bad room code (1-16 of A-Z a-z 0-9 - _)");
         }
     }
@@ -282,11 +285,18 @@ struct MatchServer::Impl {
 
     void on_input(Client& c, const PlayerInput& input) {
         // One message per client tick is expected; a burst allowance covers
-        // a stall. More than that is a flood: close.
-        if (c.input_tokens < 1) {
-            return kick(c, close_code_policy(), session::ErrorCode::RateLimited, "input rate limit");
-        }
+        // a short stall. Beyond it messages are dropped unread (after a long
+        // stall of either side, or of the network between, input arrives in
+        // a pile and is stale anyway); only a client that overdraws by
+        // kInputFloodSeconds of messages is flooding: close.
         c.input_tokens -= 1;
+        if (c.input_tokens < 0) {
+            ++stats.inputs_dropped;
+            if (c.input_tokens < -kInputFloodSeconds * config.tick_rate) {
+                kick(c, close_code_policy(), session::ErrorCode::RateLimited, "input rate limit");
+            }
+            return;
+        }
         for (const Frame* f : *input.frames()) {
             // Redundant copies of frames already received are expected; only newer ones count.
             if (f->sequence() <= c.newest_sequence) continue;
@@ -305,7 +315,12 @@ struct MatchServer::Impl {
 
     void on_chat(Client& c, const ChatMessage& chat) {
         if (c.chat_tokens < 1) {
-            server.send(c.id, codec.chat(0, "", "slow down: at most 5 messages in 5 seconds"));
+            // One notice per refusal streak: a flood must not make us flood back.
+            if (c.chat_tokens >= 0) server.send(c.id, codec.chat(0, "", "slow down: at most 5 messages in 5 seconds"));
+            c.chat_tokens = std::min(c.chat_tokens, 0.0) - 1;
+            if (c.chat_tokens < -kChatFloodMargin) {
+                kick(c, close_code_policy(), session::ErrorCode::RateLimited, "chat rate limit");
+            }
             return;
         }
         c.chat_tokens -= 1;
@@ -371,7 +386,26 @@ struct MatchServer::Impl {
         clients.erase(it);
     }
 
+    // Token buckets, refilled by wall time at each drain rather than per
+    // tick: after a stall of the server itself the loop runs at most 250 ms
+    // of ticks, yet clients kept sending at their rate the whole time, so a
+    // per-tick refill closed honest clients (the 200-bot soak on a loaded
+    // machine lost hundreds to "input rate limit"). Credit saved from earlier
+    // drains is capped (input: 1 s burst on top of 1 per tick; chat: 5);
+    // credit for the time since the last drain is always granted in full,
+    // and pays back an overdraft first (see on_input).
+    void refill_buckets() {
+        const auto now = Clock::now();
+        const double elapsed = last_drain == Clock::time_point{} ? 0.0 : std::chrono::duration<double>(now - last_drain).count();
+        last_drain = now;
+        for (auto& [id, c] : clients) {
+            c.input_tokens = std::min<double>(c.input_tokens, 2.0 * config.tick_rate) + elapsed * config.tick_rate;
+            c.chat_tokens = std::min<double>(c.chat_tokens + elapsed, kChatBurst);
+        }
+    }
+
     void network_in() {
+        refill_buckets();
         net::ServerEvent ev;
         while (server.poll(ev)) {
             switch (ev.type) {
@@ -391,9 +425,6 @@ struct MatchServer::Impl {
         ++tick;
         const auto now = Clock::now();
         for (auto& [id, c] : clients) {
-            // Token buckets: one input message per tick plus a 1 s burst; chat 1/s.
-            c.input_tokens = std::min<double>(c.input_tokens + 1.0, 2.0 * config.tick_rate);
-            c.chat_tokens = std::min<double>(c.chat_tokens + 1.0 / config.tick_rate, kChatBurst);
             if (c.player_id == 0 && now - c.connected_at > config.hello_timeout) {
                 kick(c, kCloseHelloTimeout, session::ErrorCode::Timeout, "no hello");
             }
@@ -412,7 +443,7 @@ struct MatchServer::Impl {
         }
         for (auto it = rooms.begin(); it != rooms.end();) {
             Room& r = it->second;
-            if (r.members.empty() && now - r.empty_since > config.room_linger) {
+            if (r.members.empty() && !r.permanent && now - r.empty_since > config.room_linger) {
                 log(LogLevel::info, "room %s removed (empty)", r.code.c_str());
                 it = rooms.erase(it);
                 continue;
@@ -527,14 +558,31 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
     options.port = config.port;
     options.tls_certificate_file = config.tls_certificate_file;
     options.tls_private_key_file = config.tls_private_key_file;
-    options.max_connections = static_cast<std::size_t>(config.max_rooms) * static_cast<std::size_t>(config.max_players) + 16;
+    options.max_connections =
+        config.max_connections != 0
+            ? config.max_connections
+            : static_cast<std::size_t>(config.max_rooms) * static_cast<std::size_t>(config.max_players) + 16;
+    options.max_connections_per_ip = config.max_connections_per_ip;
+    options.handshake_timeout = config.handshake_timeout;
     options.max_message_size = schemas::kMaxPacketBytes;
     // A client stalled for seconds holds at most this much; beyond it the net
     // layer closes it as a slow consumer (superseding keeps us far below).
     options.write_queue_limit_bytes = 1u << 20;
     options.log = config.log_level >= LogLevel::warn;
+    if (config.log_sink) {
+        options.log_sink = [sink = config.log_sink](std::string_view line) { sink(LogLevel::warn, line); };
+    }
     impl->server = net::Server::listen(options, ec);
     if (!impl->server) return nullptr;
+    for (const std::string& code : config.rooms) {
+        std::string why;
+        std::uint16_t refused = 0;
+        if (!valid_room_code(code) || impl->create_room(code, why, refused) == nullptr) {
+            ec = std::make_error_code(std::errc::invalid_argument);
+            return nullptr;
+        }
+        impl->rooms[code].permanent = true;
+    }
     impl->publish_rooms();
     return std::unique_ptr<MatchServer>(new MatchServer(std::move(impl)));
 }

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -29,8 +30,13 @@ struct ServerOptions {
     std::uint16_t port = 0;  ///< 0 picks a free port; see Server::port()
     std::string tls_certificate_file;  ///< PEM; both set = wss
     std::string tls_private_key_file;
-    std::size_t max_connections = 1024;  ///< excess upgrades get HTTP 503
-    std::chrono::milliseconds handshake_timeout{5000};  ///< slow or silent clients dropped
+    std::size_t max_connections = 1024;  ///< open WebSockets; excess upgrades get HTTP 503
+    /// Sockets one IP address may hold in any phase (handshake, open, plain
+    /// HTTP); more are closed at accept, so one host cannot use up the server.
+    std::size_t max_connections_per_ip = 256;
+    /// From accept to a complete request (TLS included): a whole deadline that
+    /// trickled bytes do not extend. Expired: HTTP 408, close.
+    std::chrono::milliseconds handshake_timeout{5000};
     std::chrono::milliseconds idle_timeout{10000};      ///< dead peers dropped (1006)
     std::chrono::milliseconds ping_interval{1000};      ///< RTT probes (0 disables)
     std::chrono::milliseconds close_timeout{2000};
@@ -38,8 +44,12 @@ struct ServerOptions {
     /// Sub-protocols this server speaks, in preference order; the first one the
     /// client also offers is selected.
     std::vector<std::string> subprotocols;
-    /// Log one line per rejected/closed-for-cause connection to stderr.
+    /// Log one line per rejected/closed-for-cause connection (rate limited: a
+    /// flood of bad clients is not a flood of log lines).
     bool log = true;
+    /// Where those lines go; empty = stderr. Called on the network thread: it
+    /// must be thread-safe and quick.
+    std::function<void(std::string_view line)> log_sink;
     /// Bytes queued for one connection beyond which it is a slow consumer and is
     /// closed with 1008.
     std::size_t write_queue_limit_bytes = 4u << 20;
@@ -59,6 +69,8 @@ struct ServerOptions {
 struct ServerStats {
     std::uint64_t connections_accepted = 0, connections_open = 0;
     std::uint64_t rejected_over_capacity = 0, slow_consumers_closed = 0;
+    std::uint64_t rejected_per_ip = 0;     ///< closed at accept: the address holds its limit
+    std::uint64_t handshakes_failed = 0;   ///< timeouts, bad requests, failed TLS or upgrade
     std::uint64_t messages_in = 0, bytes_in = 0, messages_out = 0, bytes_out = 0;
     std::uint64_t dropped_out = 0;  ///< send() refused: command queue full
     std::uint64_t superseded = 0;   ///< send_latest() messages replaced before being written

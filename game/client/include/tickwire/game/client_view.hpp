@@ -75,7 +75,8 @@ struct NetStats {
     float bytes_in_per_s = 0, bytes_out_per_s = 0;
     float corrections_per_s = 0;  ///< prediction corrections applied
     float interpolation_delay_ms = 0;
-    std::uint32_t server_tick = 0;
+    std::uint32_t server_tick = 0;    ///< estimated from the synced clock
+    std::uint32_t snapshot_tick = 0;  ///< of the newest snapshot decoded (0: none yet)
 };
 
 struct ClientView {

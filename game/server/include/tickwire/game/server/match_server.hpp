@@ -10,8 +10,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -31,6 +33,9 @@ struct ServerConfig {
     int max_players = 32;       ///< per room, at most sim::kMaxPlayers
     int max_rooms = 64;
     bool allow_create = true;   ///< false: unknown room codes are refused
+    /// Rooms that exist from the start and are kept while empty (with
+    /// allow_create = false, the only rooms there are).
+    std::vector<std::string> rooms;
     std::string tls_certificate_file, tls_private_key_file;
     LogLevel log_level = LogLevel::info;
     /// An empty room is removed this long after its last player left.
@@ -42,6 +47,14 @@ struct ServerConfig {
     int max_unacked_snapshots = 15;
     /// A connection that has not said Hello within this is closed.
     std::chrono::milliseconds hello_timeout{5000};
+    /// Hostile-input limits passed to net::ServerOptions (see there).
+    std::size_t max_connections = 0;  ///< open WebSockets; 0 = max_rooms * max_players + 16
+    std::size_t max_connections_per_ip = 256;
+    std::chrono::milliseconds handshake_timeout{5000};
+    /// Where log lines go; empty = stderr. The server's own lines come from
+    /// the game thread, net's refusals (at warn) from the network thread: the
+    /// sink must be thread-safe.
+    std::function<void(LogLevel, std::string_view)> log_sink;
 };
 
 /// Counters for the status line, tests and benchmarks.

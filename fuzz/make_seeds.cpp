@@ -1,0 +1,86 @@
+// tickwire_fuzz_seeds DIR: writes the seed corpus of every fuzz target under
+// DIR/<target>/ from valid encodings (the committed fuzz/corpus was made with
+// it). The fuzzers mutate these, so every message kind starts reachable.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tickwire/game/protocol/wire.hpp"
+
+using namespace tickwire;
+using namespace tickwire::game;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const fs::path& dir, const std::string& name, std::span<const std::byte> bytes) {
+    fs::create_directories(dir);
+    std::ofstream(dir / name, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+void write(const fs::path& dir, const std::string& name, std::string_view text) {
+    write(dir, name, std::as_bytes(std::span(text.data(), text.size())));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: tickwire_fuzz_seeds DIR\n");
+        return 2;
+    }
+    const fs::path root = argv[1];
+    protocol::Codec codec;
+    flatbuffers::FlatBufferBuilder game_fbb(1024), packet_fbb(1024);
+
+    // Session packets: every kind, and payloads carrying every game kind.
+    std::vector<std::pair<std::string, net::Message>> packets;
+    packets.emplace_back("hello", codec.hello("seed-player"));
+    packets.emplace_back("welcome", codec.welcome({.session_id = 7, .resume_token = 9, .server_tick = 1234}));
+    packets.emplace_back("clock_request", codec.clock_request(123456789));
+    packets.emplace_back("clock_response", codec.clock_response({1, 2, 3, 4}));
+    packets.emplace_back("ack", codec.ack(4321));
+    packets.emplace_back("error", codec.error(session::ErrorCode::Malformed, "bad"));
+    packets.emplace_back("join_result", codec.join_result({true, 1, 2, 3, "arena"}));
+    using protocol::Entity;
+    const Entity entities[] = {Entity(1, 256, 512, 3, -4, 1000, 1, EntityKind::Player, EntityFlags::Alive, 100, 2),
+                               Entity(9, -256, 77, -300, 12, 0, 1, EntityKind::Projectile, EntityFlags::Alive, 0, 2)};
+    const std::uint32_t removed[] = {4, 5};
+    packets.emplace_back("snapshot_full", codec.snapshot({100, 0, 7}, entities, {}));
+    packets.emplace_back("snapshot_delta", codec.snapshot({102, 100, 9}, entities, removed));
+    const protocol::Frame frames[] = {protocol::Frame(10, 1, Buttons::Fire, 16384, 127, -127),
+                                      protocol::Frame(11, 2, Buttons::NONE, 0, 0, 64)};
+    packets.emplace_back("input", codec.input(frames));
+    packets.emplace_back("chat", codec.chat(3, "ann", "hello, arena"));
+    const KillEvent kills[] = {KillEvent(5, 1, 2, 0)};
+    const ScoreEvent scores[] = {ScoreEvent(5, 1, 3, 1)};
+    const RespawnEvent respawns[] = {RespawnEvent(6, 2, 11, 100, 200)};
+    packets.emplace_back("events", codec.events(kills, scores, respawns));
+    for (const auto& [name, message] : packets) {
+        write(root / "session_packet", name, message.bytes());
+        write(root / "protocol_decode", name, message.bytes());
+        const auto packet = schemas::read_packet(message.bytes());
+        if (packet && packet->body_type() == session::Body::Payload)
+            write(root / "game_message", name, schemas::payload_bytes(*packet->body_as_Payload()));
+    }
+    // Game kinds the protocol does not wrap.
+    write(root / "game_message", "join_room", schemas::encode_join_room(game_fbb, 3, "bob"));
+    write(root / "game_message", "leave_room", schemas::encode_leave_room(game_fbb, 3));
+    write(root / "game_message", "list_rooms", schemas::encode_list_rooms(game_fbb));
+    const schemas::RoomInfoView rooms[] = {{1, "arena", 3, 32, true}, {2, "demo", 0, 8, false}};
+    write(root / "game_message", "room_list", schemas::encode_room_list(game_fbb, rooms));
+
+    // Text inputs.
+    const char* urls[] = {"ws://127.0.0.1:7777/room/arena", "wss://example.com/room/auto?x=1",
+                          "ws://[::1]:9000/", "ws://host", "wss://user@host:443/a/b?c=d#frag"};
+    int i = 0;
+    for (const char* u : urls) write(root / "url", "url" + std::to_string(i++), std::string_view(u));
+    const char* paths[] = {"/room/arena", "/room/auto", "/", "/room/", "/room/a-b_C9", "/room/%3Cscript%3E",
+                           "/rooms?x=1"};
+    i = 0;
+    for (const char* p : paths) write(root / "room_code", "path" + std::to_string(i++), std::string_view(p));
+    std::printf("seeds written under %s\n", root.c_str());
+    return 0;
+}

@@ -1,0 +1,367 @@
+#include "tickwire/game/attacker/attacks.hpp"
+
+#include <array>
+#include <random>
+#include <thread>
+
+#include "raw_socket.hpp"
+#include "tickwire/game/protocol/wire.hpp"
+
+namespace tickwire::game::attacker {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr std::array kNames = {
+    "plain_get",        "plain_post",          "random_bytes",  "oversize_headers",     "request_body",
+    "trickled_handshake", "silent_tcp",        "silent_after_upgrade", "huge_frame",     "endless_continuation",
+    "text_frame",       "unmasked_frame",      "reserved_bits", "unknown_opcode",       "orphan_continuation",
+    "invalid_flatbuffers", "wrong_version",    "unknown_room",  "malformed_room",       "input_flood",
+    "chat_flood",       "oversize_chat",       "nan_inputs",    "per_ip_flood",         "global_flood",
+};
+
+std::string_view text_of(const net::Message& m) {
+    return {reinterpret_cast<const char*>(m.bytes().data()), m.bytes().size()};
+}
+std::string_view text_of(schemas::Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+/// One attacking connection: the socket, what it has received, and the outcome.
+struct Attempt {
+    const Target& target;
+    Outcome& out;
+    RawSocket socket;
+    std::string received;
+
+    bool connect(const std::string& source) {
+        if (!socket.connect(source, target.address, target.port, out.error)) return false;
+        if (out.local.empty()) out.local = socket.local();
+        return true;
+    }
+    bool send(std::string_view bytes) {
+        const bool ok = socket.send_all(bytes);
+        if (ok) out.bytes_sent += bytes.size();
+        return ok;
+    }
+
+    // Read until a whole HTTP response head is in (or the socket closes).
+    int read_http_status(Clock::time_point deadline) {
+        while (http_head_end(received) == std::string::npos && Clock::now() < deadline) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            if (socket.read_some(received, std::max(left, 1ms)) == RawSocket::Read::closed) {
+                out.closed = true;
+                break;
+            }
+        }
+        out.http_status = http_status(received);
+        return out.http_status;
+    }
+
+    // A plain request: send it, record the answer.
+    void request(std::string_view bytes) {
+        if (!connect(target.source)) return;
+        send(bytes);
+        read_http_status(Clock::now() + target.answer_timeout);
+    }
+
+    // A WebSocket handshake to `path`; true when the server switched protocols.
+    bool open(std::string_view path, const std::string& source) {
+        if (!connect(source)) return false;
+        send(upgrade_request(target.address, path));
+        if (read_http_status(Clock::now() + target.answer_timeout) != 101) return false;
+        received.erase(0, http_head_end(received));
+        out.http_status = 0;  // the outcome is what follows the upgrade
+        return true;
+    }
+    bool open_room(std::string_view room) { return open("/room/" + std::string(room), target.source); }
+
+    void send_message(std::string_view bytes) { send(frame(kFin | kBinary, bytes)); }
+
+    /// Reads server frames until a close frame (answered) or the end of the
+    /// connection, for at most `timeout`.
+    void await_close(std::chrono::milliseconds timeout) {
+        const auto deadline = Clock::now() + timeout;
+        ServerFrame f;
+        for (;;) {
+            while (take_frame(received, f)) {
+                // Pongs keep the connection alive: what ends it must be the
+                // server's verdict on the attack, not its dead-peer detection.
+                if (f.opcode == kPing) socket.send_all(frame(kFin | kPong, f.payload));
+                if (f.opcode != kClose) continue;
+                out.closed = true;
+                if (f.payload.size() >= 2) {
+                    out.close_code = (static_cast<std::uint8_t>(f.payload[0]) << 8) | static_cast<std::uint8_t>(f.payload[1]);
+                    out.close_reason = f.payload.substr(2);
+                }
+                // Answer the close, so the server's closing handshake ends
+                // now rather than at its close timeout.
+                socket.send_all(frame(kFin | kClose, f.payload.substr(0, 2)));
+                return;
+            }
+            const auto now = Clock::now();
+            if (now >= deadline) return;
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+            if (socket.read_some(received, std::max(left, 1ms)) == RawSocket::Read::closed) {
+                while (take_frame(received, f)) {
+                    if (f.opcode == kClose && f.payload.size() >= 2) {
+                        out.close_code = (static_cast<std::uint8_t>(f.payload[0]) << 8) |
+                                         static_cast<std::uint8_t>(f.payload[1]);
+                        out.close_reason = f.payload.substr(2);
+                    }
+                }
+                out.closed = true;
+                return;
+            }
+        }
+    }
+};
+
+void trickle(Attempt& a) {
+    const std::string request = upgrade_request(a.target.address, "/room/" + a.target.room);
+    a.out.request_bytes = request.size();
+    if (!a.connect(a.target.source)) return;
+    // One byte per interval; stop as soon as the server has answered or hung up.
+    for (const char byte : request) {
+        if (!a.send(std::string_view(&byte, 1))) break;
+        if (a.socket.read_some(a.received, a.target.trickle_interval) != RawSocket::Read::timeout) break;
+    }
+    a.read_http_status(Clock::now() + a.target.answer_timeout);
+}
+
+void endless_continuation(Attempt& a) {
+    if (!a.open_room(a.target.room)) return;
+    const std::string chunk(4096, 'x');
+    a.send(frame(kBinary, chunk));  // FIN clear: more to come
+    for (int i = 0; i < 10000; ++i) {
+        if (!a.send(frame(kContinuation, chunk))) break;
+        if (a.socket.read_some(a.received, 0ms) != RawSocket::Read::timeout) break;  // the server spoke
+    }
+    a.await_close(a.target.answer_timeout);
+}
+
+net::Message oversize_chat_message() {
+    flatbuffers::FlatBufferBuilder game(2048);
+    const auto text = game.CreateString(std::string(1000, 'a'));
+    const auto chat = CreateChatMessage(game, 0, {}, text);
+    FinishMessageBuffer(game, CreateMessage(game, Body::ChatMessage, chat.Union()));
+    flatbuffers::FlatBufferBuilder packet(2048);
+    const schemas::Bytes bytes{reinterpret_cast<const std::byte*>(game.GetBufferPointer()), game.GetSize()};
+    return net::Message::copy_of(schemas::encode_payload(packet, {}, bytes));
+}
+
+// Inputs whose fields hold the bit patterns of NaN and infinities (the wire
+// has no floats: these must be clamped like any other value), and clock
+// stamps that are NaN and -inf as doubles.
+void nan_inputs(Attempt& a, protocol::Codec& codec) {
+    if (!a.open_room(a.target.room)) return;
+    a.send_message(text_of(codec.hello("nan")));
+    constexpr std::uint32_t kNanBits = 0x7FC00000, kInfBits = 0x7F800000;
+    constexpr std::int64_t kNanDouble = 0x7FF8000000000000, kMinusInfDouble = static_cast<std::int64_t>(0xFFF0000000000000u);
+    const auto end = Clock::now() + a.target.nan_duration;
+    std::uint32_t sequence = 0;
+    while (Clock::now() < end) {
+        const protocol::Frame frames[] = {
+            protocol::Frame(kNanBits, ++sequence, static_cast<Buttons>(0xFFFF), 0x7F80, -128, 127),
+            protocol::Frame(kInfBits, ++sequence, static_cast<Buttons>(0xFFFF), 0xFFFF, 127, -128),
+        };
+        if (!a.send(frame(kFin | kBinary, text_of(codec.input(frames))))) return;
+        if (sequence % 12 == 0) {
+            a.send_message(text_of(codec.clock_request(sequence % 24 == 0 ? kNanDouble : kMinusInfDouble)));
+        }
+        std::this_thread::sleep_for(16ms);
+        if (a.socket.read_some(a.received, 0ms) == RawSocket::Read::closed) break;
+    }
+    a.await_close(200ms);  // nothing expected: the connection stays open
+    if (!a.out.closed) a.send(frame(kFin | kClose, std::string("\x03\xe8", 2)));
+}
+
+void per_ip_flood(const Target& target, Outcome& out) {
+    std::vector<Attempt> held;
+    held.reserve(static_cast<std::size_t>(target.flood_count));
+    for (int i = 0; i < target.flood_count; ++i) {
+        held.push_back(Attempt{target, out, {}, {}});
+        if (!held.back().connect(target.flood_source)) return;
+    }
+    // Refused sockets are closed at accept with nothing said; admitted ones
+    // stay open (or, later, get a 408).
+    std::this_thread::sleep_for(300ms);
+    for (Attempt& a : held) {
+        const bool closed = a.socket.read_some(a.received, 0ms) == RawSocket::Read::closed;
+        (closed && a.received.empty() ? out.refused : out.accepted) += 1;
+    }
+}
+
+void global_flood(const Target& target, Outcome& out) {
+    std::vector<Attempt> held;
+    held.reserve(static_cast<std::size_t>(target.flood_count));
+    for (int i = 0; i < target.flood_count; ++i) {
+        held.push_back(Attempt{target, out, {}, {}});
+        Attempt& a = held.back();
+        if (a.open("/room/" + target.room, target.flood_base + std::to_string(1 + i % 250))) {
+            ++out.accepted;
+        } else if (out.http_status == 503) {
+            ++out.refused;
+        } else if (!out.error.empty()) {
+            return;
+        }
+    }
+    out.http_status = out.refused > 0 ? 503 : 0;
+}
+
+}  // namespace
+
+const std::vector<Attack>& all_attacks() {
+    static const std::vector<Attack> all = [] {
+        std::vector<Attack> v;
+        for (std::size_t i = 0; i < kNames.size(); ++i) v.push_back(static_cast<Attack>(i));
+        return v;
+    }();
+    return all;
+}
+
+std::string_view to_string(Attack attack) noexcept {
+    const auto i = static_cast<std::size_t>(attack);
+    return i < kNames.size() ? kNames[i] : "?";
+}
+
+bool parse_attack(std::string_view name, Attack& out) noexcept {
+    for (std::size_t i = 0; i < kNames.size(); ++i) {
+        if (name == kNames[i]) {
+            out = static_cast<Attack>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+Outcome run_attack(Attack attack, const Target& target) {
+    Outcome out;
+    Attempt a{target, out, {}, {}};
+    protocol::Codec codec;
+    const std::string room = "/room/" + target.room;
+    switch (attack) {
+    case Attack::plain_get:
+        a.request("GET " + room + " HTTP/1.1\r\nHost: " + target.address + "\r\n\r\n");
+        break;
+    case Attack::plain_post:
+        a.request("POST " + room + " HTTP/1.1\r\nHost: " + target.address + "\r\nContent-Length: 0\r\n\r\n");
+        break;
+    case Attack::random_bytes: {
+        std::mt19937 rng(target.seed);
+        std::string junk(512, '\0');
+        for (char& c : junk) c = static_cast<char>(rng() & 0xFF);
+        junk[0] = '\x01';  // never a method's first letter, whatever the seed
+        a.request(junk);
+        break;
+    }
+    case Attack::oversize_headers:
+        a.request("GET " + room + " HTTP/1.1\r\nHost: " + target.address + "\r\nX-Pad: " + std::string(16384, 'a') +
+                  "\r\n\r\n");
+        break;
+    case Attack::request_body: {
+        std::string r = upgrade_request(target.address, room);
+        r.insert(r.size() - 2, "Content-Length: 100000\r\n");
+        a.request(r + std::string(1000, 'b'));
+        break;
+    }
+    case Attack::trickled_handshake: trickle(a); break;
+    case Attack::silent_tcp:
+        if (a.connect(target.source)) a.read_http_status(Clock::now() + target.answer_timeout);
+        break;
+    case Attack::silent_after_upgrade:
+        if (a.open_room(target.room)) a.await_close(target.answer_timeout);
+        break;
+    case Attack::huge_frame:
+        if (a.open_room(target.room)) {
+            a.send(frame_header(kFin | kBinary, std::uint64_t{1} << 63, true) + "some of it");
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::endless_continuation: endless_continuation(a); break;
+    case Attack::text_frame:
+        if (a.open_room(target.room)) {
+            a.send(frame(kFin | kText, "hello"));
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::unmasked_frame:
+        if (a.open_room(target.room)) {
+            a.send(frame(kFin | kBinary, text_of(codec.hello("naked")), false));
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::reserved_bits:
+        if (a.open_room(target.room)) {
+            a.send(frame(kFin | kRsv2 | kBinary, text_of(codec.hello("rsv"))));
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::unknown_opcode:
+        if (a.open_room(target.room)) {
+            a.send(frame(kFin | 0x3, "?"));
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::orphan_continuation:
+        if (a.open_room(target.room)) {
+            a.send(frame(kFin | kContinuation, "tail"));
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::invalid_flatbuffers:
+        if (a.open_room(target.room)) {
+            a.send_message("TWS1 but not really a flatbuffer, is it");
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::wrong_version:
+        if (a.open_room(target.room)) {
+            flatbuffers::FlatBufferBuilder fbb(256);
+            a.send_message(text_of(schemas::encode_hello(fbb, {.protocol_version = 99, .client_name = "old"})));
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::unknown_room:
+        if (a.open_room(target.missing_room)) {
+            a.send_message(text_of(codec.hello("lost")));
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::malformed_room:
+        if (a.open("/room/%3Cscript%3E..%2F" + std::string(40, 'z'), target.source)) a.await_close(target.answer_timeout);
+        break;
+    case Attack::input_flood:
+        if (a.open_room(target.room)) {
+            a.send_message(text_of(codec.hello("flood")));
+            const protocol::Frame f(1, 1, Buttons::NONE, 0, 0, 0);
+            std::string burst;
+            for (std::uint32_t i = 0; i < 2000; ++i) burst += frame(kFin | kBinary, text_of(codec.input(std::span<const protocol::Frame>(&f, 1))));
+            a.send(burst);
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::chat_flood:
+        if (a.open_room(target.room)) {
+            a.send_message(text_of(codec.hello("chatty")));
+            std::string burst;
+            for (int i = 0; i < 60; ++i) burst += frame(kFin | kBinary, text_of(codec.chat(0, "", "spam " + std::to_string(i))));
+            a.send(burst);
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::oversize_chat:
+        if (a.open_room(target.room)) {
+            a.send_message(text_of(codec.hello("shouty")));
+            a.send_message(text_of(oversize_chat_message()));
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::nan_inputs: nan_inputs(a, codec); break;
+    case Attack::per_ip_flood: per_ip_flood(target, out); break;
+    case Attack::global_flood: global_flood(target, out); break;
+    }
+    return out;
+}
+
+}  // namespace tickwire::game::attacker

@@ -1,0 +1,327 @@
+// The abuse suite: while three bots play a match on a real MatchServer, each
+// test throws one kind of hostile input at it over raw sockets and checks the
+// answer (HTTP status or close code), the server's log line, that the server
+// keeps ticking and that the bots never notice: still joined, snapshots still
+// arriving, never dropped.
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "live_match.hpp"
+#include "tickwire/game/client_core.hpp"
+#include "tickwire/game/attacker/attacks.hpp"
+
+namespace tickwire::game::test {
+namespace {
+
+using namespace std::chrono_literals;
+using attacker::Attack;
+using attacker::Outcome;
+
+constexpr int kBots = 3;
+constexpr std::size_t kMaxConnections = 16;  // open WebSockets, bots included
+constexpr std::size_t kMaxPerIp = 6;         // the bots share 127.0.0.1 with single-socket attacks
+
+class Abuse : public ::testing::Test {
+protected:
+    void SetUp() override {
+        server::ServerConfig config;
+        config.allow_create = false;
+        config.rooms = {"arena"};
+        config.log_level = server::LogLevel::warn;
+        config.hello_timeout = 1000ms;
+        config.handshake_timeout = 500ms;
+        config.max_connections = kMaxConnections;
+        config.max_connections_per_ip = kMaxPerIp;
+        match_ = std::make_unique<LiveMatch>(config, kBots, "arena");
+        ASSERT_TRUE(match_->started());
+        ASSERT_TRUE(match_->wait_for(
+            [](const MatchHealth& h) {
+                if (h.bots.size() != kBots) return false;
+                for (const BotHealth& b : h.bots) {
+                    if (b.status != ConnectionStatus::joined || b.snapshot_tick == 0) return false;
+                }
+                return true;
+            },
+            10s))
+            << "the bots never started playing";
+        before_ = match_->health();
+        target_.port = match_->port();
+        target_.room = "arena";
+        target_.missing_room = "nosuch";
+        target_.trickle_interval = 100ms;  // the 500 ms deadline cuts it off after ~5 bytes
+        target_.answer_timeout = 5000ms;
+    }
+
+    void TearDown() override {
+        if (match_ && match_->started() && !HasFatalFailure()) expect_bots_unaffected();
+        match_.reset();
+    }
+
+    Outcome attack(Attack kind) {
+        const Outcome o = attacker::run_attack(kind, target_);
+        EXPECT_TRUE(o.error.empty()) << o.error;
+        return o;
+    }
+
+    // The log line naming this connection and all of `parts`.
+    void expect_log(const std::vector<std::string>& parts) {
+        const std::string line = match_->wait_for_log(parts, 3000ms);
+        std::string wanted;
+        for (const auto& p : parts) wanted += "[" + p + "] ";
+        EXPECT_FALSE(line.empty()) << "no log line with " << wanted << "\nlog:\n" << dump_log();
+    }
+
+    std::string dump_log() {
+        std::string all;
+        for (const auto& l : match_->log_lines()) all += "  " + l + "\n";
+        return all;
+    }
+
+    // The server kept ticking and every bot kept getting snapshots without a
+    // break: at least half a second of game time after the attack.
+    void expect_bots_unaffected() {
+        const MatchHealth before = before_;
+        const bool advanced = match_->wait_for(
+            [&](const MatchHealth& h) {
+                if (h.server_ticks < before.server_ticks + 30) return false;
+                for (std::size_t i = 0; i < h.bots.size(); ++i) {
+                    if (h.bots[i].snapshot_tick < before.bots[i].snapshot_tick + 30) return false;
+                }
+                return true;
+            },
+            5000ms);
+        EXPECT_TRUE(advanced) << "the server or a bot stalled";
+        const MatchHealth after = match_->health();
+        for (std::size_t i = 0; i < after.bots.size(); ++i) {
+            EXPECT_EQ(after.bots[i].status, ConnectionStatus::joined) << "bot " << i;
+            EXPECT_FALSE(after.bots[i].left_after_joining) << "bot " << i << " was dropped";
+        }
+    }
+
+    std::unique_ptr<LiveMatch> match_;
+    MatchHealth before_;
+    attacker::Target target_;
+};
+
+// ---- plain HTTP and the handshake --------------------------------------------
+
+TEST_F(Abuse, PlainHttpWithoutUpgradeGets426) {
+    const Outcome o = attack(Attack::plain_get);
+    EXPECT_EQ(o.http_status, 426);
+    expect_log({"plain HTTP GET", o.local, "426"});
+}
+
+TEST_F(Abuse, PlainHttpPostGets405) {
+    const Outcome o = attack(Attack::plain_post);
+    EXPECT_EQ(o.http_status, 405);
+    expect_log({"plain HTTP POST", o.local, "405"});
+}
+
+TEST_F(Abuse, RandomBytesGet400) {
+    const Outcome o = attack(Attack::random_bytes);
+    EXPECT_EQ(o.http_status, 400);
+    expect_log({"bad request from " + o.local, "HTTP 400"});
+}
+
+TEST_F(Abuse, OversizeRequestHeadersGet431) {
+    const Outcome o = attack(Attack::oversize_headers);
+    EXPECT_EQ(o.http_status, 431);
+    expect_log({"bad request from " + o.local, "HTTP 431"});
+}
+
+TEST_F(Abuse, RequestBodyGets413) {
+    const Outcome o = attack(Attack::request_body);
+    EXPECT_EQ(o.http_status, 413);
+    expect_log({"bad request from " + o.local, "HTTP 413"});
+}
+
+TEST_F(Abuse, TrickledHandshakeIsCutOffAtTheDeadlineWith408) {
+    const Outcome o = attack(Attack::trickled_handshake);
+    EXPECT_EQ(o.http_status, 408);
+    EXPECT_LT(o.bytes_sent, o.request_bytes) << "each byte must not extend the deadline";
+    expect_log({"bad request from " + o.local, "handshake timeout", "HTTP 408"});
+}
+
+TEST_F(Abuse, SilentSocketGets408) {
+    const Outcome o = attack(Attack::silent_tcp);
+    EXPECT_EQ(o.http_status, 408);
+    expect_log({"bad request from " + o.local, "HTTP 408"});
+}
+
+TEST_F(Abuse, SilenceAfterTheUpgradeCloses4008) {
+    const Outcome o = attack(Attack::silent_after_upgrade);
+    EXPECT_EQ(o.close_code, 4008);
+    expect_log({"closing #", o.local, "4008 no hello"});
+}
+
+// ---- WebSocket framing ---------------------------------------------------------
+
+TEST_F(Abuse, FrameClaiming2To63BytesCloses1009) {
+    const Outcome o = attack(Attack::huge_frame);
+    EXPECT_EQ(o.close_code, 1009);
+    expect_log({"closed #", o.local, "1009"});
+}
+
+TEST_F(Abuse, EndlessContinuationFragmentsClose1009) {
+    const Outcome o = attack(Attack::endless_continuation);
+    EXPECT_EQ(o.close_code, 1009) << "fragments add up to the message size limit (64 KiB + 1 KiB)";
+    expect_log({"closed #", o.local, "1009"});
+}
+
+TEST_F(Abuse, TextFrameCloses1003) {
+    const Outcome o = attack(Attack::text_frame);
+    EXPECT_EQ(o.close_code, 1003);
+    expect_log({"closed #", o.local, "1003"});
+}
+
+TEST_F(Abuse, UnmaskedClientFrameCloses1002) {
+    const Outcome o = attack(Attack::unmasked_frame);
+    EXPECT_EQ(o.close_code, 1002);
+    expect_log({"closed #", o.local, "1002"});
+}
+
+TEST_F(Abuse, ReservedBitsClose1002) {
+    const Outcome o = attack(Attack::reserved_bits);
+    EXPECT_EQ(o.close_code, 1002);
+    expect_log({"closed #", o.local, "1002"});
+}
+
+TEST_F(Abuse, UnknownOpcodeCloses1002) {
+    const Outcome o = attack(Attack::unknown_opcode);
+    EXPECT_EQ(o.close_code, 1002);
+    expect_log({"closed #", o.local, "1002"});
+}
+
+TEST_F(Abuse, ContinuationWithoutAMessageCloses1002) {
+    const Outcome o = attack(Attack::orphan_continuation);
+    EXPECT_EQ(o.close_code, 1002);
+    expect_log({"closed #", o.local, "1002"});
+}
+
+// ---- the game protocol ---------------------------------------------------------
+
+TEST_F(Abuse, InvalidFlatBuffersClose4000) {
+    const Outcome o = attack(Attack::invalid_flatbuffers);
+    EXPECT_EQ(o.close_code, 4000);
+    expect_log({"closing #", o.local, "4000"});
+}
+
+TEST_F(Abuse, WrongProtocolVersionCloses4005) {
+    const Outcome o = attack(Attack::wrong_version);
+    EXPECT_EQ(o.close_code, 4005);
+    expect_log({"closing #", o.local, "4005 protocol version"});
+}
+
+TEST_F(Abuse, UnknownRoomCloses4004) {
+    const Outcome o = attack(Attack::unknown_room);
+    EXPECT_EQ(o.close_code, 4004);
+    expect_log({"closing #", o.local, "4004 no such room"});
+}
+
+TEST_F(Abuse, MalformedRoomCodeCloses4004) {
+    const Outcome o = attack(Attack::malformed_room);
+    EXPECT_EQ(o.close_code, 4004);
+    expect_log({"closing #", o.local, "4004 bad room code"});
+}
+
+TEST_F(Abuse, InputFloodCloses1008) {
+    const Outcome o = attack(Attack::input_flood);
+    EXPECT_EQ(o.close_code, 1008);
+    expect_log({"closing #", o.local, "1008 input rate limit"});
+}
+
+TEST_F(Abuse, ChatFloodCloses1008) {
+    const Outcome o = attack(Attack::chat_flood);
+    EXPECT_EQ(o.close_code, 1008);
+    expect_log({"closing #", o.local, "1008 chat rate limit"});
+}
+
+TEST_F(Abuse, OversizeChatCloses4000) {
+    const Outcome o = attack(Attack::oversize_chat);
+    EXPECT_EQ(o.close_code, 4000);
+    expect_log({"closing #", o.local, "4000 chat text too long"});
+}
+
+// The wire carries no floats (fixed point and integers only), so NaN and
+// infinity bit patterns are just out-of-range integers: clamped like any
+// other input, not a reason to close. The ships stay inside the arena.
+TEST_F(Abuse, NanAndInfinityBitPatternsInInputsAreClamped) {
+    target_.nan_duration = 600ms;
+    const Outcome o = attack(Attack::nan_inputs);
+    EXPECT_FALSE(o.closed) << "closed with " << o.close_code << " " << o.close_reason;
+    EXPECT_EQ(match_->health().stats.bad_clients_closed, 0u);
+    int ships = 0;
+    match_->on_game_thread([&](server::MatchServer& s) {
+        for (std::uint32_t id = 1; id <= 8; ++id) {
+            float x = 0, y = 0;
+            if (!s.ship_position("arena", id, x, y)) continue;
+            ++ships;
+            EXPECT_TRUE(std::isfinite(x) && std::isfinite(y)) << "player " << id;
+            EXPECT_TRUE(x >= 0 && x <= 1600 && y >= 0 && y <= 1000) << "player " << id << " at " << x << "," << y;
+        }
+    });
+    EXPECT_GE(ships, kBots);
+}
+
+// The other side of rate limits: a stall of the server itself (here 3 s on
+// its game thread; in the soak, CPU starvation) while an honest client on
+// another thread keeps sending one input per tick. Its input piles up and
+// arrives in one drain; that must not read as a flood.
+TEST_F(Abuse, AServerStallDoesNotGetHonestClientsKicked) {
+    std::atomic<bool> stop{false}, joined{false}, dropped{false};
+    std::thread honest([&] {
+        ClientConfig config;
+        config.url = "ws://127.0.0.1:" + std::to_string(match_->port()) + "/room/arena";
+        config.name = "honest";
+        ClientCore client(config);
+        auto next = std::chrono::steady_clock::now();
+        while (!stop) {
+            client.network_in();
+            client.set_intent({1, 0, 0, true});
+            client.step();
+            client.network_out();
+            const ConnectionStatus status = client.view(0).status;
+            if (status == ConnectionStatus::joined) joined = true;
+            if (joined && status != ConnectionStatus::joined) dropped = true;
+            next += std::chrono::microseconds(16667);
+            std::this_thread::sleep_until(next);
+        }
+        client.close();
+    });
+    const bool got_in = match_->wait_for([&](const MatchHealth&) { return joined.load(); }, 5s);
+    if (got_in) match_->on_game_thread([](server::MatchServer&) { std::this_thread::sleep_for(3s); });
+    before_ = match_->health();  // TearDown: the bots play on from here
+    match_->wait_for([&](const MatchHealth& h) { return h.server_ticks > before_.server_ticks + 60; }, 5s);
+    stop = true;
+    honest.join();
+    ASSERT_TRUE(got_in);
+    EXPECT_FALSE(dropped) << dump_log();
+    EXPECT_EQ(match_->health().stats.bad_clients_closed, 0u) << dump_log();
+}
+
+// ---- connection floods -----------------------------------------------------------
+
+TEST_F(Abuse, ConnectionFloodFromOneAddressIsCutAtThePerIpLimit) {
+    target_.flood_source = "127.0.0.3";
+    target_.flood_count = 10;
+    const Outcome o = attack(Attack::per_ip_flood);
+    EXPECT_EQ(o.accepted, static_cast<int>(kMaxPerIp));
+    EXPECT_EQ(o.refused, 10 - static_cast<int>(kMaxPerIp));
+    expect_log({"rejected 127.0.0.3:", "per-address limit"});
+}
+
+TEST_F(Abuse, ConnectionFloodFromManyAddressesGets503BeyondTheGlobalLimit) {
+    target_.flood_base = "127.0.1.";
+    target_.flood_count = 20;
+    const Outcome o = attack(Attack::global_flood);
+    EXPECT_EQ(o.accepted, static_cast<int>(kMaxConnections) - kBots);
+    EXPECT_EQ(o.refused, 20 - (static_cast<int>(kMaxConnections) - kBots));
+    EXPECT_EQ(o.http_status, 503);
+    expect_log({"rejected 127.0.1.", "server full (HTTP 503)"});
+}
+
+}  // namespace
+}  // namespace tickwire::game::test
