@@ -66,7 +66,7 @@ void ReliableSession::on_ack(std::uint32_t ack) noexcept {
     }
 }
 
-ReliableSession::Incoming ReliableSession::receive(const Message& bytes) {
+ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool accept_payloads) {
     Incoming in;
     const auto packet = schemas::read_packet(bytes.bytes());
     if (!packet) {
@@ -87,6 +87,10 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes) {
             return in;
         }
         const std::uint32_t sequence = payload->sequence();
+        if (!accept_payloads) {
+            in.why = "message before the session opened";
+            return in;
+        }
         if (sequence <= received_) {
             in.kind = Incoming::Kind::duplicate;  // resent after a resume, already delivered
             return in;

@@ -66,6 +66,13 @@ std::vector<std::string> numbered(const std::string& prefix, int from, int to) {
     return out;
 }
 
+// Index of the first message that is not prefix + index (for failure messages).
+std::size_t first_gap(const std::vector<std::string>& got, const std::string& prefix) {
+    std::size_t i = 0;
+    while (i < got.size() && got[i] == prefix + std::to_string(i)) ++i;
+    return i;
+}
+
 void send_all(Channel& channel, const std::vector<std::string>& texts) {
     for (const auto& text : texts) ASSERT_TRUE(channel.sink().add(bytes_of(text)));
     channel.sink().flush();
@@ -103,7 +110,9 @@ TEST(Session, ResumeKeepsTheConnectionIdAndDeliversEveryMessageOnceInOrder) {
     ASSERT_TRUE(pump_until([&] {
         s.poll(), c.poll();
         return s.messages.size() == 100 && c.messages.size() == 100;
-    }));
+    })) << "server got " << s.messages.size() << ", client got " << c.messages.size() << ", client events "
+        << c.types.size() << ", resumes " << channel.stats().resumes << ", proxy accepted " << proxy.accepted() << ", client's last " << (c.messages.empty() ? "" : c.messages.back())
+        << ", first gap at " << first_gap(c.messages, "s");
     EXPECT_EQ(s.messages, numbered("c", 0, 100));
     EXPECT_EQ(c.messages, numbered("s", 0, 100));
 
