@@ -88,11 +88,12 @@ public:
 
     bool on_attempt_message(Message&& message) override {
         if (!options_.session.enabled) return emit_message(std::move(message));
-        auto in = reliable_.receive(message);
+        if (phase_ != Phase::open && phase_ != Phase::awaiting_welcome) return true;  // a finished attempt's leftovers
+        // Before the Welcome no payload may count as received: it would be skipped on resume.
+        auto in = reliable_.receive(message, phase_ == Phase::open);
         using Kind = ReliableSession::Incoming::Kind;
         switch (in.kind) {
         case Kind::message:
-            if (phase_ != Phase::open) break;
             schedule_ack();
             return emit_message(std::move(in.payload));
         case Kind::duplicate:

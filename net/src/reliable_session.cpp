@@ -66,7 +66,7 @@ void ReliableSession::on_ack(std::uint32_t ack) noexcept {
     }
 }
 
-ReliableSession::Incoming ReliableSession::receive(const Message& bytes) {
+ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool accept_payloads) {
     Incoming in;
     const auto packet = schemas::read_packet(bytes.bytes());
     if (!packet) {
@@ -75,6 +75,10 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes) {
     }
     switch (packet->body_type()) {
     case session::Body::Payload: {
+        if (!accept_payloads) {
+            in.why = "payload before the handshake";
+            return in;
+        }
         const auto* payload = packet->body_as_Payload();
         on_ack(payload->ack());
         if (payload->delivery() == session::DeliveryClass::LatestState) {

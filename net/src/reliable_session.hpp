@@ -50,8 +50,10 @@ public:
         std::string_view why;        ///< invalid: static text
     };
     /// Decodes one packet (verified before anything is read). Hello/Welcome
-    /// fields point into `packet`, which must outlive their use.
-    Incoming receive(const Message& packet);
+    /// fields point into `packet`, which must outlive their use. Unless
+    /// `accept_payloads`, a Payload is invalid and changes nothing (before the
+    /// handshake, no sequence number may be consumed).
+    Incoming receive(const Message& packet, bool accept_payloads = true);
 
     /// Received reliable messages the peer has not been told about yet.
     [[nodiscard]] std::uint32_t unacknowledged_received() const noexcept { return received_ - ack_sent_; }
