@@ -88,9 +88,8 @@ public:
 
     bool on_attempt_message(Message&& message) override {
         if (!options_.session.enabled) return emit_message(std::move(message));
-        // A late message of an attempt that already ended is dropped uncounted:
-        // the server resends it after the resume.
-        if (phase_ != Phase::open && phase_ != Phase::awaiting_welcome) return true;
+        if (phase_ != Phase::open && phase_ != Phase::awaiting_welcome) return true;  // a finished attempt's leftovers
+        // Before the Welcome no payload may count as received: it would be skipped on resume.
         auto in = reliable_.receive(message, phase_ == Phase::open);
         using Kind = ReliableSession::Incoming::Kind;
         switch (in.kind) {

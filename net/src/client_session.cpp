@@ -130,7 +130,11 @@ private:
                            static_cast<std::uint16_t>(status)};
             return fail(std::move(info));
         }
-        if (ec) return fail_phase(ec, ErrorKind::protocol, "handshake: " + ec.message());
+        // The connection dropping mid-upgrade is a network failure (worth a
+        // reconnect), not the peer breaking the protocol.
+        const bool dropped = ec == boost::asio::error::connection_reset || ec == boost::asio::error::eof ||
+                             ec == boost::asio::error::broken_pipe || ec == http::error::end_of_stream;
+        if (ec) return fail_phase(ec, dropped ? ErrorKind::io : ErrorKind::protocol, "handshake: " + ec.message());
         deadline_.cancel();
         opened_ = true;
         this->start_open_phase();

@@ -75,6 +75,10 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool ac
     }
     switch (packet->body_type()) {
     case session::Body::Payload: {
+        if (!accept_payloads) {
+            in.why = "payload before the handshake";
+            return in;
+        }
         const auto* payload = packet->body_as_Payload();
         on_ack(payload->ack());
         if (payload->delivery() == session::DeliveryClass::LatestState) {

@@ -50,10 +50,9 @@ public:
         std::string_view why;        ///< invalid: static text
     };
     /// Decodes one packet (verified before anything is read). Hello/Welcome
-    /// fields point into `packet`, which must outlive their use. With
-    /// `accept_payloads` false a reliable payload is `invalid` and NOT counted
-    /// as received: a message the caller cannot deliver must be resent after
-    /// the next resume, not acknowledged.
+    /// fields point into `packet`, which must outlive their use. Unless
+    /// `accept_payloads`, a Payload is invalid and changes nothing (before the
+    /// handshake, no sequence number may be consumed).
     Incoming receive(const Message& packet, bool accept_payloads = true);
 
     /// Received reliable messages the peer has not been told about yet.

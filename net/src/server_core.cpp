@@ -359,7 +359,7 @@ void ServerCore::on_session_accepted(std::shared_ptr<ServerConnection> connectio
 bool ServerCore::on_session_message(const std::shared_ptr<ServerConnection>& connection, Message message) {
     const ConnectionId id = connection->id();
     if (id == kInvalidConnection) {
-        const auto hello = hello_reader_.receive(message);
+        const auto hello = hello_reader_.receive(message, false);  // a scratch reader: nothing may stick
         if (hello.kind != ReliableSession::Incoming::Kind::hello) {
             log("closing " + std::string(connection->remote()) + ": session mode expects a hello first (" +
                 std::string(hello.why.empty() ? "other packet" : hello.why) + ")");

@@ -187,6 +187,9 @@ private:
     }
 
     void on_read(error_code ec, std::size_t bytes) {
+        // A read that completed just before the connection finished (a failed
+        // write, the simulator) must not deliver after the end was reported.
+        if (finished_) return;
         if (ec) return on_read_error(ec);
         if (ws_.got_text()) {
             read_buffer_.consume(read_buffer_.size());

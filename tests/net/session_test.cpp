@@ -60,6 +60,25 @@ struct ClientSide {
     [[nodiscard]] int count(EventType type) const { return static_cast<int>(std::count(types.begin(), types.end(), type)); }
 };
 
+std::string describe(const ServerSide& s, const ClientSide& c, const Channel& channel, const Server& server,
+                     const TcpProxy& proxy) {
+    std::string out = "server got " + std::to_string(s.messages.size()) + ", events:";
+    for (const auto& e : s.events)
+        if (e.type != ServerEventType::message) out += " " + std::string(to_string(e.type)) + "#" + std::to_string(e.id);
+    out += "; client got " + std::to_string(c.messages.size()) + ", events:";
+    for (const auto t : c.types)
+        if (t != EventType::message) out += " " + std::string(to_string(t));
+    for (std::size_t i = 0; i < c.messages.size(); ++i)
+        if (c.messages[i] != "s" + std::to_string(i)) {
+            out += " (first wrong: #" + std::to_string(i) + " = " + c.messages[i] + ")";
+            break;
+        }
+    out += "; state " + std::string(to_string(channel.state())) + ", proxy accepted " +
+           std::to_string(proxy.accepted()) + ", server open " + std::to_string(server.stats().connections_open) +
+           ", held " + std::to_string(server.stats().sessions_held);
+    return out;
+}
+
 std::vector<std::string> numbered(const std::string& prefix, int from, int to) {
     std::vector<std::string> out;
     for (int i = from; i < to; ++i) out.push_back(prefix + std::to_string(i));
@@ -110,9 +129,7 @@ TEST(Session, ResumeKeepsTheConnectionIdAndDeliversEveryMessageOnceInOrder) {
     ASSERT_TRUE(pump_until([&] {
         s.poll(), c.poll();
         return s.messages.size() == 100 && c.messages.size() == 100;
-    })) << "server got " << s.messages.size() << ", client got " << c.messages.size() << ", client events "
-        << c.types.size() << ", resumes " << channel.stats().resumes << ", proxy accepted " << proxy.accepted() << ", client's last " << (c.messages.empty() ? "" : c.messages.back())
-        << ", first gap at " << first_gap(c.messages, "s");
+    })) << describe(s, c, channel, server, proxy);
     EXPECT_EQ(s.messages, numbered("c", 0, 100));
     EXPECT_EQ(c.messages, numbered("s", 0, 100));
 
@@ -152,7 +169,8 @@ TEST(Session, LatestStateIsNeverResent) {
     ASSERT_TRUE(server.send(id, Message::copy_of(std::string_view("chat")), Delivery::reliable));
     server.flush();
     proxy.refuse(false);
-    ASSERT_TRUE(pump_until([&] { return c.poll(), c.count(EventType::resumed) == 1 && c.messages.size() == 2; }));
+    ASSERT_TRUE(pump_until([&] { return c.poll(), c.count(EventType::resumed) == 1 && c.messages.size() == 2; }))
+        << describe(s, c, channel, server, proxy) << " last: " << (c.messages.empty() ? "" : c.messages.back());
     pump_until([&] { return c.poll(), false; }, 100ms);  // nothing else may come
     EXPECT_EQ(c.messages, (std::vector<std::string>{"snapshot 1", "chat"}));
 }
