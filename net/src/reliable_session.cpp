@@ -91,10 +91,6 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool ac
             return in;
         }
         const std::uint32_t sequence = payload->sequence();
-        if (!accept_payloads) {
-            in.why = "message before the session opened";
-            return in;
-        }
         if (sequence <= received_) {
             in.kind = Incoming::Kind::duplicate;  // resent after a resume, already delivered
             return in;

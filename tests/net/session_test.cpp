@@ -85,13 +85,6 @@ std::vector<std::string> numbered(const std::string& prefix, int from, int to) {
     return out;
 }
 
-// Index of the first message that is not prefix + index (for failure messages).
-std::size_t first_gap(const std::vector<std::string>& got, const std::string& prefix) {
-    std::size_t i = 0;
-    while (i < got.size() && got[i] == prefix + std::to_string(i)) ++i;
-    return i;
-}
-
 void send_all(Channel& channel, const std::vector<std::string>& texts) {
     for (const auto& text : texts) ASSERT_TRUE(channel.sink().add(bytes_of(text)));
     channel.sink().flush();
