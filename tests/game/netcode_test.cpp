@@ -195,6 +195,7 @@ TEST(Netcode, SnapshotsAreSupersededForAClientThatStopsReading) {
     protocol::Codec codec;
     stalled.sink().add(codec.hello("stalled"));
     stalled.sink().flush();
+    const std::uint64_t live_before = live.snapshots_received();
     h.pump(180);  // 3 s: 90 snapshots
     const server::MatchStats s = h.server->stats();
     EXPECT_GT(s.snapshots_superseded + s.snapshots_replaced, 40u)
@@ -203,7 +204,9 @@ TEST(Netcode, SnapshotsAreSupersededForAClientThatStopsReading) {
     EXPECT_EQ(s.players, 2u) << "the stalled client is kept, not closed";
     // The live client is unaffected.
     EXPECT_EQ(live.status(), ConnectionStatus::joined);
-    EXPECT_GT(live.view(0).net.snapshot_rate_hz, 20.0f);
+    // Counted, not timed: a loaded machine may stretch the 3 s, but the live
+    // client must still get most of the 90 snapshots of those 180 ticks.
+    EXPECT_GE(live.snapshots_received() - live_before, 60u);
 }
 
 TEST(Netcode, ChatArrivesInOrderToAllRoomMembers) {
