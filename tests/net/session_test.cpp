@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <mutex>
 
+#include "reliable_session.hpp"
+#include "resume_token.hpp"
 #include "test_support.hpp"
+#include "tickwire/schemas/session.hpp"
 
 namespace tickwire::net::test {
 namespace {
@@ -230,8 +234,11 @@ TEST(Session, DeadPeerIsDetectedOnBothSidesWithinTheIdleTimeout) {
     Channel channel = Channel::connect(proxy.url(), options);
     ServerSide s(server);
     ASSERT_TRUE(pump_until([&] { return s.poll(), s.count(ServerEventType::connected) == 1; }));
-    proxy.freeze(true);  // sockets stay open, nothing passes: a peer that died silently
+    // The client too must be open: frozen before the 101 passes the proxy, it
+    // would wait out the handshake timeout instead of the idle timeout.
     Event event;
+    ASSERT_TRUE(next_event(channel, EventType::opened, event));
+    proxy.freeze(true);  // sockets stay open, nothing passes: a peer that died silently
     ASSERT_TRUE(next_event(channel, EventType::closed, event, 3000ms));
     EXPECT_EQ(event.close_code, close_code::abnormal);
     ASSERT_TRUE(pump_until([&] { return s.poll(), s.count(ServerEventType::disconnected) == 1; }, 3000ms));
@@ -248,6 +255,87 @@ TEST(Session, APlainClientIsRefusedBySessionMode) {
     ASSERT_TRUE(next_event(channel, EventType::closed, event));
     EXPECT_EQ(event.close_code, close_code::protocol_error);
     EXPECT_EQ(server.stats().connections_accepted, 0u);
+}
+
+/// A hand-driven session client on a plain channel: sends the Hello it is
+/// given and returns the server's Welcome (session id, resumed, token).
+struct WelcomeSeen {
+    std::uint64_t session_id = 0;
+    bool resumed = false;
+    std::vector<std::byte> token;
+};
+
+WelcomeSeen hello_and_welcome(Channel& raw, const Message& hello) {
+    WelcomeSeen seen;
+    EXPECT_TRUE(raw.sink().add(hello));
+    raw.sink().flush();
+    Event event;
+    if (!next_event(raw, EventType::message, event)) {
+        ADD_FAILURE() << "no welcome";
+        return seen;
+    }
+    const auto packet = schemas::read_packet(event.message.bytes());
+    if (!packet || packet->body_type() != session::Body::Welcome) {
+        ADD_FAILURE() << "the first reply is not a welcome";
+        return seen;
+    }
+    const auto* welcome = packet->body_as_Welcome();
+    seen.session_id = welcome->session_id();
+    seen.resumed = welcome->resumed();
+    if (const auto* proof = welcome->resume_proof()) {
+        const auto* bytes = reinterpret_cast<const std::byte*>(proof->data());
+        seen.token.assign(bytes, bytes + proof->size());
+    }
+    return seen;
+}
+
+TEST(Session, ForgedExpiredAndForeignResumeTokensGetAFreshSessionNeverTheOldOne) {
+    ServerOptions options = session_server();
+    options.session.secret = "known to this test only";
+    std::mutex log_mutex;  // the sink runs on the network thread
+    std::vector<std::string> log;
+    options.log_sink = [&](std::string_view line) {
+        const std::lock_guard lock(log_mutex);
+        log.emplace_back(line);
+    };
+    Server server = listen_local(options);
+    ServerSide s(server);
+
+    Channel victim = Channel::connect(local_url(server));
+    const WelcomeSeen original = hello_and_welcome(victim, detail::ReliableSession::make_hello(0, {}, 0));
+    ASSERT_NE(original.session_id, 0u);
+    ASSERT_EQ(original.token.size(), detail::kResumeTokenBytes);
+    const std::span<const std::byte> secret(reinterpret_cast<const std::byte*>(options.session.secret.data()),
+                                            options.session.secret.size());
+
+    std::vector<std::byte> forged = original.token;
+    forged.back() ^= std::byte{1};
+    const detail::ResumeToken expired =
+        detail::issue_resume_token(secret, original.session_id, detail::unix_now_ms() - 1000);
+    const detail::ResumeToken foreign = detail::issue_resume_token(secret, original.session_id + 1,
+                                                                   detail::unix_now_ms() + 60'000);
+    const std::vector<std::span<const std::byte>> attempts{forged, expired, foreign};
+    std::vector<Channel> attackers;
+    for (const auto token : attempts) {
+        attackers.push_back(Channel::connect(local_url(server)));
+        const WelcomeSeen got =
+            hello_and_welcome(attackers.back(), detail::ReliableSession::make_hello(original.session_id, token, 0));
+        EXPECT_FALSE(got.resumed);
+        EXPECT_NE(got.session_id, original.session_id) << "a refused resume must never hand over the session";
+    }
+    ASSERT_TRUE(pump_until([&] {
+        s.poll();
+        return s.count(ServerEventType::connected) == 4;
+    }));
+    EXPECT_EQ(s.count(ServerEventType::resumed), 0);
+    EXPECT_EQ(server.stats().resumes_refused, 3u);
+    EXPECT_EQ(server.stats().sessions_resumed, 0u);
+    EXPECT_EQ(victim.state(), ChannelState::open) << "the victim keeps its session";
+    const std::lock_guard lock(log_mutex);
+    const auto refused = std::count_if(log.begin(), log.end(), [](const std::string& line) {
+        return line.find("resume refused") != std::string::npos;
+    });
+    EXPECT_EQ(refused, 3) << "one log line per refused resume";
 }
 
 TEST(Session, SinkDeliveryClassesWorkWithoutSessionMode) {
