@@ -40,7 +40,9 @@ TEST(ClosePaths, ClientClosesNormally) {
     Event event;
     ASSERT_TRUE(next_event(channel, EventType::opened, event));
     channel.sink().close(close_code::normal, "game over");
-    EXPECT_EQ(channel.state(), ChannelState::closing);
+    // Never open again from here; on loopback the handshake may already be done.
+    const ChannelState right_after = channel.state();
+    EXPECT_TRUE(right_after == ChannelState::closing || right_after == ChannelState::closed) << to_string(right_after);
     const Ending ending = run_to_close(channel);
     ASSERT_TRUE(ending.got_closed);
     EXPECT_EQ(ending.closed.close_code, close_code::normal);
