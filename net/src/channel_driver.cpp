@@ -70,6 +70,14 @@ public:
     }
 
     void on_shutdown() override { go_away(close_code::going_away, "network thread shutting down"); }
+    void on_abandoned() noexcept override {
+        // The attempt holds us as its owner and we hold it: break both loops.
+        // Handlers still queued in the stopped io_context hold the rest and
+        // are destroyed with it.
+        detached_ = true;
+        auto attempt = std::move(attempt_);
+        auto self = std::move(self_);
+    }
 
     // AttemptOwner
     void on_attempt_open(std::string_view subprotocol) override {

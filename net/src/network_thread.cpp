@@ -87,6 +87,11 @@ void NetworkThread::Impl::shutdown() {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     io.stop();
     if (thread_.joinable()) thread_.join();
+    // The network thread is gone: what is still attached would otherwise keep
+    // itself alive (a channel and its connection attempt refer to each other).
+    const auto abandoned = endpoints_;
+    endpoints_.clear();
+    for (Endpoint* endpoint : abandoned) endpoint->on_abandoned();
 }
 
 std::shared_ptr<NetworkThread> NetworkThread::create(NetworkThreadOptions options) {

@@ -32,6 +32,12 @@ public:
     virtual void on_wake() = 0;
     /// Network thread: the NetworkThread is shutting down; close gracefully.
     virtual void on_shutdown() = 0;
+    /// The thread was stopped (and joined) with this endpoint still attached:
+    /// its peer never finished closing within the shutdown timeout. Drop every
+    /// reference that keeps the endpoint alive by itself, so tearing down the
+    /// io_context frees it. Runs on the thread destroying the NetworkThread,
+    /// after the network thread has been joined.
+    virtual void on_abandoned() noexcept {}
     /// Set by game threads before NetworkThread::Impl::wake(); cleared by the network thread.
     std::atomic<bool>* wake_requested = nullptr;
 };
