@@ -2,48 +2,23 @@
 // packed form the server sends: extrapolate the baseline, pack, build the
 // game message and the session envelope, with reused buffers. This
 // executable replaces the global allocation functions with counting ones.
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include <gtest/gtest.h>
 
+#include "counting_allocator.hpp"
+
 #include "tickwire/game/protocol/packed.hpp"
 #include "tickwire/game/protocol/wire.hpp"
-
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-
-void* counted_alloc(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_alloc(size); }
-void* operator new[](std::size_t size) { return counted_alloc(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace tickwire::game::protocol {
 namespace {
 
 TEST(PackedAllocation, CountingAllocatorSeesAllocations) {
-    const auto before = g_allocations.load();
-    auto* p = new int(3);
-    delete p;
-    EXPECT_EQ(g_allocations.load(), before + 1);
+    const auto before = tickwire::test::heap_allocations();
+    // Called directly: a new-expression whose result is unused may be elided.
+    void* p = ::operator new(sizeof(int));
+    ::operator delete(p);
+    EXPECT_EQ(tickwire::test::heap_allocations(), before + 1);
 }
 
 TEST(PackedAllocation, PackingAndEncodingA32ShipMatchAllocatesNothingAfterWarmUp) {
@@ -85,10 +60,10 @@ TEST(PackedAllocation, PackingAndEncodingA32ShipMatchAllocatesNothingAfterWarmUp
     capture(world, current, 2);
     for (int i = 0; i < 200; ++i) (void)encode_one();
 
-    const auto before = g_allocations.load();
+    const auto before = tickwire::test::heap_allocations();
     std::size_t total = 0;
     for (int i = 0; i < 300; ++i) total += encode_one();
-    const auto after = g_allocations.load();
+    const auto after = tickwire::test::heap_allocations();
     EXPECT_EQ(after - before, 0u) << "heap allocations in 300 extrapolate+pack+encode+unpack of a 32-ship room";
     EXPECT_GT(total, 300u * 32u);
 }

@@ -2,39 +2,13 @@
 // this executable replaces the global allocation functions with counting
 // ones and checks the count across encodes with a reused builder.
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include <gtest/gtest.h>
 
+#include "counting_allocator.hpp"
+
 #include "tickwire/schemas/game.hpp"
 #include "tickwire/schemas/session.hpp"
-
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-
-void* counted_alloc(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_alloc(size); }
-void* operator new[](std::size_t size) { return counted_alloc(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace tickwire::schemas {
 namespace {
@@ -50,10 +24,11 @@ std::vector<game::EntityState> entities(std::size_t count, std::uint32_t tick) {
 }
 
 TEST(SnapshotAllocation, CountingAllocatorSeesAllocations) {
-    const auto before = g_allocations.load();
-    auto* p = new int(3);
-    delete p;
-    EXPECT_EQ(g_allocations.load(), before + 1);
+    const auto before = tickwire::test::heap_allocations();
+    // Called directly: a new-expression whose result is unused may be elided.
+    void* p = ::operator new(sizeof(int));
+    ::operator delete(p);
+    EXPECT_EQ(tickwire::test::heap_allocations(), before + 1);
 }
 
 TEST(SnapshotAllocation, EncodingA64EntitySnapshotAllocatesNothingAfterWarmUp) {
@@ -66,7 +41,7 @@ TEST(SnapshotAllocation, EncodingA64EntitySnapshotAllocatesNothingAfterWarmUp) {
         (void)encode_payload(packet_fbb, {.sequence = tick}, game_bytes);
     }
 
-    const auto before = g_allocations.load();
+    const auto before = tickwire::test::heap_allocations();
     std::size_t total_bytes = 0;
     for (std::uint32_t tick = 4; tick < 1004; ++tick) {
         const auto game_bytes =
@@ -79,7 +54,7 @@ TEST(SnapshotAllocation, EncodingA64EntitySnapshotAllocatesNothingAfterWarmUp) {
         const auto snapshot = read_snapshot(payload_bytes(*payload.message));
         total_bytes += snapshot->entities()->size();
     }
-    const auto after = g_allocations.load();
+    const auto after = tickwire::test::heap_allocations();
 
     EXPECT_EQ(after - before, 0u) << "heap allocations in 1000 encode+verify+read of 64 entities";
     EXPECT_GT(total_bytes, 1000u * 64u * sizeof(game::EntityState));
