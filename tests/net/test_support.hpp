@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "tcp_proxy.hpp"
 #include "tickwire/net.hpp"
 
 namespace tickwire::net::test {
@@ -44,33 +45,6 @@ const TestCertificate& test_certificate();
 /// A port on 127.0.0.1 where nothing listens.
 std::uint16_t unused_port();
 
-/// A TCP relay on 127.0.0.1 in front of a server, for breaking connections the
-/// way networks do: drop_all() resets every relayed connection (RST, no close
-/// frame), freeze() stops forwarding while keeping sockets open (a dead peer),
-/// refuse() resets new connections at once. Its own thread, plain sockets.
-class TcpProxy {
-public:
-    explicit TcpProxy(std::uint16_t upstream_port);
-    ~TcpProxy();
-    TcpProxy(const TcpProxy&) = delete;
-    TcpProxy& operator=(const TcpProxy&) = delete;
-
-    [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
-    std::string url(std::string_view target = "/") const;
-    void drop_all() noexcept { drops_requested_.fetch_add(1); }
-    void freeze(bool frozen) noexcept { frozen_.store(frozen); }
-    void refuse(bool refusing) noexcept { refusing_.store(refusing); }
-    [[nodiscard]] int accepted() const noexcept { return accepted_.load(); }
-
-private:
-    void run();
-    int listen_fd_ = -1;
-    std::uint16_t port_ = 0;
-    std::uint16_t upstream_port_ = 0;
-    std::atomic<int> drops_requested_{0};
-    std::atomic<bool> frozen_{false}, refusing_{false}, stop_{false};
-    std::atomic<int> accepted_{0};
-    std::thread thread_;
-};
+using ::tickwire::test::TcpProxy;
 
 }  // namespace tickwire::net::test
