@@ -359,6 +359,12 @@ void ServerCore::on_session_accepted(std::shared_ptr<ServerConnection> connectio
 bool ServerCore::on_session_message(const std::shared_ptr<ServerConnection>& connection, Message message) {
     const ConnectionId id = connection->id();
     if (id == kInvalidConnection) {
+        // It is no longer awaiting its Hello whatever the verdict: stop
+        // counting it against max_connections now, not at the next sweep.
+        std::erase_if(awaiting_hello_, [&](const auto& entry) {
+            const auto waiting = entry.second.lock();
+            return !waiting || waiting == connection;
+        });
         const auto hello = hello_reader_.receive(message, false);  // a scratch reader: nothing may stick
         if (hello.kind != ReliableSession::Incoming::Kind::hello) {
             log("closing " + std::string(connection->remote()) + ": session mode expects a hello first (" +

@@ -207,6 +207,22 @@ TEST(Session, ACleanCloseEndsTheSessionAtOnce) {
     EXPECT_EQ(server.stats().sessions_held, 0u);
 }
 
+// The global limit counts a session once, from its Hello on: not also as a
+// connection still awaiting its Hello until the next housekeeping sweep.
+TEST(Session, AnOpenSessionTakesOneSlotOfTheConnectionLimit) {
+    ServerOptions options = session_server();
+    options.max_connections = 2;
+    Server server = listen_local(options);
+    Channel first = Channel::connect(local_url(server), session_client(false));
+    Event event;
+    ASSERT_TRUE(next_event(first, EventType::opened, event));
+    Channel second = Channel::connect(local_url(server), session_client(false));
+    ASSERT_TRUE(next_event(second, EventType::opened, event)) << "refused: the first session counted twice";
+    Channel third = Channel::connect(local_url(server), session_client(false));
+    ASSERT_TRUE(next_event(third, EventType::error, event));
+    EXPECT_EQ(event.http_status, 503) << "the limit still holds";
+}
+
 TEST(Session, HittingTheReliableBoundEndsTheSessionWithAClearReason) {
     ServerOptions options = session_server();
     options.session.max_unacked_messages = 5;
