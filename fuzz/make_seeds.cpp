@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     protocol::Codec codec;
     flatbuffers::FlatBufferBuilder game_fbb(1024), packet_fbb(1024);
 
-    // Session packets: every kind, and payloads carrying every game kind.
+    // Every message the game's Codec writes.
     std::vector<std::pair<std::string, net::Message>> packets;
     packets.emplace_back("hello", codec.hello("seed-player"));
     packets.emplace_back("welcome", codec.welcome({.session_id = 7, .resume_token = 9, .server_tick = 1234}));
@@ -58,14 +58,19 @@ int main(int argc, char** argv) {
     const ScoreEvent scores[] = {ScoreEvent(5, 1, 3, 1)};
     const RespawnEvent respawns[] = {RespawnEvent(6, 2, 11, 100, 200)};
     packets.emplace_back("events", codec.events(kills, scores, respawns));
+    // As they travel: control packets ("TWS1") and bare game messages
+    // ("TWG1"); in session mode each inside net's Payload envelope.
     for (const auto& [name, message] : packets) {
-        write(root / "session_packet", name, message.bytes());
         write(root / "protocol_decode", name, message.bytes());
-        const auto packet = schemas::read_packet(message.bytes());
-        if (packet && packet->body_type() == session::Body::Payload)
-            write(root / "game_message", name, schemas::payload_bytes(*packet->body_as_Payload()));
+        if (schemas::read_packet(message.bytes())) {
+            write(root / "session_packet", name, message.bytes());
+        } else {
+            write(root / "game_message", name, message.bytes());
+            write(root / "session_packet", "payload_" + name,
+                  schemas::encode_payload(packet_fbb, {.sequence = 1, .ack = 1}, message.bytes()));
+        }
     }
-    // Game kinds the protocol does not wrap.
+    // Game kinds the demo game does not use.
     write(root / "game_message", "join_room", schemas::encode_join_room(game_fbb, 3, "bob"));
     write(root / "game_message", "leave_room", schemas::encode_leave_room(game_fbb, 3));
     write(root / "game_message", "list_rooms", schemas::encode_list_rooms(game_fbb));

@@ -29,8 +29,9 @@ private:
 }  // namespace
 
 std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name,
-                                              const std::string& netsim_spec) {
+                                              const std::string& netsim_spec, bool session) {
     ClientConfig config;
+    config.session = session;
     config.netsim = net::parse_netsim(netsim_spec).options;
     config.url = url;
     config.name = name;

@@ -2,7 +2,7 @@
 //
 //   tickwire-client [URL] [--name N] [--headless] [--width W --height H] [--vsync]
 //                   [--frames N | --duration S] [--screenshot F.bmp] [--net-graph] [--autopilot]
-//                   [--netsim latency=100ms,jitter=20ms,stall=1%,seed=7]
+//                   [--netsim latency=100ms,jitter=20ms,stall=1%,seed=7] [--no-session]
 //
 // URL defaults to ws://127.0.0.1:7777/room/auto (the fullest room with space).
 // Keys: WASD/arrows move, mouse aims, click or Space fires, Enter chats,
@@ -47,6 +47,8 @@ constexpr const char* kUsage =
     "  --autopilot        a simple bot flies the ship (unattended demos, screenshots)\n"
     "  --netsim SPEC      simulate a bad network, e.g. latency=100ms,jitter=20ms,stall=1%,seed=7\n"
     "                     (also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)\n"
+    "  --no-session       plain WebSocket, for a server run with --no-session (no resume\n"
+    "                     after a dropped connection)\n"
     "  --fake [STATE]     dev only: a made-up match, no server (STATE: connecting,\n"
     "                     reconnecting, closed, dead)\n"
     "\n"
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
     bool fake = false;
     std::string netsim;  // a --netsim spec, validated
     std::string fake_state;
+    bool session = true;
     try {
         bool have_url = false;
         for (int i = 1; i < argc; ++i) {
@@ -108,6 +111,8 @@ int main(int argc, char** argv) {
                 netsim = value();
                 if (const auto parsed = tickwire::net::parse_netsim(netsim); !parsed)
                     throw std::invalid_argument(parsed.error);
+            } else if (arg == "--no-session") {
+                session = false;
             } else if (arg == "--fake") {
                 fake = true;
                 if (i + 1 < argc && argv[i + 1][0] != '-') fake_state = argv[++i];
@@ -133,7 +138,7 @@ int main(int argc, char** argv) {
     if (fake) {
         source = std::make_unique<tickwire::game::client_app::FakeMatch>(options.name, fake_state);
     } else {
-        source = tickwire::game::client_app::make_core_source(options.url, options.name, netsim);
+        source = tickwire::game::client_app::make_core_source(options.url, options.name, netsim, session);
     }
 
     std::signal(SIGINT, on_signal);

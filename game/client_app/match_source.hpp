@@ -29,8 +29,8 @@ public:
 
 /// A MatchSource over ClientCore connecting to `url` as `name` (core_source.cpp),
 /// through the network-condition simulator when `netsim_spec` (net::parse_netsim,
-/// already validated) is not empty.
+/// already validated) is not empty; `session` = ClientConfig::session.
 std::unique_ptr<MatchSource> make_core_source(const std::string& url, const std::string& name,
-                                              const std::string& netsim_spec = {});
+                                              const std::string& netsim_spec = {}, bool session = true);
 
 }  // namespace tickwire::game::client_app

@@ -135,11 +135,12 @@ Bytes encode_snapshot(FlatBufferBuilder& fbb, const SnapshotHeader& header,
     return finish(fbb, game::Body::Snapshot, body.Union());
 }
 
-Bytes encode_player_input(FlatBufferBuilder& fbb, std::span<const game::InputFrame> frames) {
+Bytes encode_player_input(FlatBufferBuilder& fbb, std::span<const game::InputFrame> frames,
+                          std::uint32_t snapshot_ack) {
     fbb.Clear();
     if (frames.size() > kMaxInputFrames) frames = frames.last(kMaxInputFrames);
     const auto vector = fbb.CreateVectorOfStructs(frames.data(), frames.size());
-    const auto body = game::CreatePlayerInput(fbb, vector);
+    const auto body = game::CreatePlayerInput(fbb, vector, snapshot_ack);
     return finish(fbb, game::Body::PlayerInput, body.Union());
 }
 

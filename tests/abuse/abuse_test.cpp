@@ -35,6 +35,7 @@ protected:
         config.handshake_timeout = 500ms;
         config.max_connections = kMaxConnections;
         config.max_connections_per_ip = kMaxPerIp;
+        config.session_token_lifetime = 1000ms;  // expired_resume_token waits longer
         match_ = std::make_unique<LiveMatch>(config, kBots, "arena");
         ASSERT_TRUE(match_->started());
         ASSERT_TRUE(match_->wait_for(
@@ -53,6 +54,7 @@ protected:
         target_.missing_room = "nosuch";
         target_.trickle_interval = 100ms;  // the 500 ms deadline cuts it off after ~5 bytes
         target_.answer_timeout = 5000ms;
+        target_.token_expiry_wait = 1500ms;
     }
 
     void TearDown() override {
@@ -149,6 +151,12 @@ TEST_F(Abuse, SilentSocketGets408) {
     const Outcome o = attack(Attack::silent_tcp);
     EXPECT_EQ(o.http_status, 408);
     expect_log({"bad request from " + o.local, "HTTP 408"});
+}
+
+TEST_F(Abuse, AFirstMessageThatIsNotTheSessionHelloCloses1002) {
+    const Outcome o = attack(Attack::invalid_envelope);
+    EXPECT_EQ(o.close_code, 1002);
+    expect_log({"closing " + o.local, "session mode expects a hello first"});
 }
 
 TEST_F(Abuse, SilenceAfterTheUpgradeCloses4008) {
@@ -300,6 +308,38 @@ TEST_F(Abuse, AServerStallDoesNotGetHonestClientsKicked) {
     ASSERT_TRUE(got_in);
     EXPECT_FALSE(dropped) << dump_log();
     EXPECT_EQ(match_->health().stats.bad_clients_closed, 0u) << dump_log();
+}
+
+// ---- resume tokens ----------------------------------------------------------------
+// A refused resume gets a fresh session (a Welcome that does not say resumed)
+// and a log line; the session it named stays its owner's.
+
+TEST_F(Abuse, AForgedResumeTokenGetsAFreshSession) {
+    const Outcome o = attack(Attack::forged_resume_token);
+    EXPECT_EQ(o.welcomes, 2);
+    EXPECT_EQ(o.resumes, 0);
+    expect_log({"resume refused for " + o.local, "signature does not match"});
+}
+
+TEST_F(Abuse, AReplayedResumeTokenGetsAFreshSession) {
+    const Outcome o = attack(Attack::replayed_resume_token);
+    EXPECT_EQ(o.welcomes, 3);
+    EXPECT_EQ(o.resumes, 1) << "the first use of the token resumes; its replay must not";
+    expect_log({"resume refused for " + o.local, "replayed"});
+}
+
+TEST_F(Abuse, AnotherSessionsResumeTokenGetsAFreshSession) {
+    const Outcome o = attack(Attack::foreign_resume_token);
+    EXPECT_EQ(o.welcomes, 3);
+    EXPECT_EQ(o.resumes, 0);
+    expect_log({"resume refused for " + o.local, "another session"});
+}
+
+TEST_F(Abuse, AnExpiredResumeTokenGetsAFreshSession) {
+    const Outcome o = attack(Attack::expired_resume_token);
+    EXPECT_EQ(o.welcomes, 2);
+    EXPECT_EQ(o.resumes, 0);
+    expect_log({"resume refused for " + o.local, "expired"});
 }
 
 // ---- connection floods -----------------------------------------------------------

@@ -1,6 +1,7 @@
 // Netcode over real sockets, in process: a MatchServer on 127.0.0.1:0 and
 // ClientCores (or raw channels) pumped tick by tick from the test thread, at
 // real time so the network thread gets to run.
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -14,11 +15,19 @@
 #include "tickwire/game/protocol/wire.hpp"
 #include "tickwire/game/server/match_server.hpp"
 #include "tickwire/net/channel.hpp"
+#include "tcp_proxy.hpp"
 
 namespace tickwire::game {
 namespace {
 
 using namespace std::chrono_literals;
+
+// A hand-driven channel that speaks the match server's default (session mode).
+net::ChannelOptions session_options() {
+    net::ChannelOptions options;
+    options.session.enabled = true;
+    return options;
+}
 
 struct Harness {
     std::unique_ptr<server::MatchServer> server;
@@ -61,6 +70,17 @@ struct Harness {
         server->network_out();
         for (auto& c : clients) c->network_out();
         std::this_thread::sleep_until(start + 16667us);
+    }
+    // Clients only, for while the server is down.
+    bool pump_until_clients(const std::function<bool()>& done, int max_ticks) {
+        for (int i = 0; i < max_ticks && !done(); ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            for (auto& c : clients) c->network_in();
+            for (auto& c : clients) c->step();
+            for (auto& c : clients) c->network_out();
+            std::this_thread::sleep_until(start + 16667us);
+        }
+        return done();
     }
     void pump(int ticks) {
         for (int i = 0; i < ticks; ++i) tick();
@@ -121,7 +141,7 @@ TEST(Netcode, SnapshotDeltasDecodeToExactlyTheFullState) {
     for (int i = 0; i < 4; ++i) h.add("DELTA", "bot" + std::to_string(i));
     ASSERT_TRUE(h.pump_until([&] { return h.all_joined(); }, 300));
 
-    net::Channel raw = net::Channel::connect(h.url("DELTA"));
+    net::Channel raw = net::Channel::connect(h.url("DELTA"), session_options());
     protocol::Codec codec;
     raw.sink().add(codec.hello("checker"));
     raw.sink().flush();
@@ -143,7 +163,7 @@ TEST(Netcode, SnapshotDeltasDecodeToExactlyTheFullState) {
         while (raw.stream().poll(ev)) {
             if (ev.type != net::EventType::message) continue;
             const protocol::Incoming in = protocol::decode(ev.message.bytes());
-            ASSERT_NE(in.packet, nullptr) << in.error;
+            ASSERT_TRUE(in.packet != nullptr || in.game != nullptr) << in.error;
             if (in.game == nullptr || in.game->body_type() != Body::Snapshot) continue;
             const Snapshot* s = in.game->body_as_Snapshot();
             if (s->baseline_tick() == 0) {
@@ -170,7 +190,7 @@ TEST(Netcode, SnapshotDeltasDecodeToExactlyTheFullState) {
             for (std::size_t i = 0; same && i < state.size(); ++i) same = protocol::same_entity(state[i], expected[i]);
             if (!same) ++mismatches;
             // Ack most, not all: baselines vary.
-            if (s->server_tick() % 6 != 0) raw.sink().add(codec.ack(s->server_tick()));
+            if (s->server_tick() % 6 != 0) raw.sink().add(codec.ack(s->server_tick()), net::Delivery::latest);
         }
         raw.sink().flush();
     };
@@ -189,7 +209,7 @@ TEST(Netcode, SnapshotsAreSupersededForAClientThatStopsReading) {
     ASSERT_TRUE(h.pump_until([&] { return h.all_joined(); }, 300));
 
     // Joins, then never polls its stream: nothing is read, nothing is acked.
-    net::ChannelOptions options;
+    net::ChannelOptions options = session_options();
     options.receive_queue_capacity = 16;
     net::Channel stalled = net::Channel::connect(h.url("SLOW"), options);
     protocol::Codec codec;
@@ -252,7 +272,7 @@ TEST(Netcode, AClientSendingGarbageIsClosedWithACodeAndOthersPlayOn) {
     ClientCore& good = h.add("BAD", "good");
     ASSERT_TRUE(h.pump_until([&] { return h.all_joined(); }, 300));
 
-    net::Channel bad = net::Channel::connect(h.url("BAD"));
+    net::Channel bad = net::Channel::connect(h.url("BAD"), session_options());
     protocol::Codec codec;
     bad.sink().add(codec.hello("bad"));
     const std::string junk = "TWS1 but not really a flatbuffer, is it";
@@ -277,6 +297,109 @@ TEST(Netcode, AClientSendingGarbageIsClosedWithACodeAndOthersPlayOn) {
     h.pump(30);
     EXPECT_EQ(good.status(), ConnectionStatus::joined);
     EXPECT_EQ(h.server->stats().players, 1u);
+}
+
+std::uint32_t local_player(ClientCore& c) {
+    for (const ScoreRow& row : c.view(0).scoreboard) {
+        if (row.local) return row.player_id;
+    }
+    return 0;
+}
+
+std::vector<std::string> chat_of(ClientCore& c) {
+    std::vector<std::string> out;
+    for (const ChatLine& l : c.view(0).chat) out.push_back((l.from.empty() ? "* " : l.from + ": ") + l.text);
+    return out;
+}
+
+// Session mode end to end: a connection reset (no close frame) mid-match. The
+// client reconnects through net's backoff and resumes; the server sees
+// `resumed`, not leave + join, so the player keeps its id and ship, nobody
+// sees it leave, and chat sent before and during the outage arrives once.
+TEST(Netcode, AClientWhoseConnectionDropsResumesItsPlayerAndNothingIsLostOrRepeated) {
+    Harness h;
+    ClientCore& stay = h.add("RESUME", "stay");
+    tickwire::test::TcpProxy proxy(h.server->port());
+    ClientConfig config;
+    config.url = proxy.url("/room/RESUME");
+    config.name = "flaky";
+    h.clients.push_back(std::make_unique<ClientCore>(config));
+    ClientCore& flaky = *h.clients.back();
+    ASSERT_TRUE(h.pump_until([&] { return h.all_joined() && local_player(flaky) != 0; }, 300));
+    const std::uint32_t player = local_player(flaky);
+    float x = 0, y = 0;
+    ASSERT_TRUE(h.server->ship_position("RESUME", player, x, y));
+
+    flaky.send_chat("before");
+    h.pump(5);
+    // RST both ways (what a dead Wi-Fi link looks like), and refuse new
+    // connections for a while so the outage is long enough to see.
+    proxy.refuse(true);
+    proxy.drop_all();
+    flaky.send_chat("in flight");  // the client has not noticed yet: written to a dying connection, or not
+    ASSERT_TRUE(h.pump_until([&] { return flaky.status() == ConnectionStatus::reconnecting; }, 120));
+    h.pump(30);
+    EXPECT_EQ(flaky.status(), ConnectionStatus::reconnecting) << "attempts fail while the proxy refuses";
+    EXPECT_EQ(h.server->stats().players, 2u) << "the server holds the seat";
+    flaky.send_chat("during");  // waits in net's reliable buffer
+    proxy.refuse(false);
+    ASSERT_TRUE(h.pump_until([&] { return flaky.status() == ConnectionStatus::joined; }, 900));
+    const std::uint64_t snapshots_at_resume = flaky.snapshots_received();
+    flaky.send_chat("after");
+    ASSERT_TRUE(h.pump_until(
+        [&] {
+            const auto lines = chat_of(stay);
+            return std::count(lines.begin(), lines.end(), "flaky: after") == 1;
+        },
+        300));
+    h.pump(10);
+
+    EXPECT_EQ(local_player(flaky), player) << "same player, not a new join";
+    EXPECT_TRUE(h.server->ship_position("RESUME", player, x, y));
+    const server::MatchStats s = h.server->stats();
+    EXPECT_EQ(s.sessions_resumed, 1u);
+    EXPECT_EQ(s.players, 2u);
+    EXPECT_GT(flaky.snapshots_received(), snapshots_at_resume) << "snapshots flow again after the resume";
+    const std::vector<std::string> expected = {"flaky: before", "flaky: in flight", "flaky: during", "flaky: after"};
+    std::vector<std::string> spoken;
+    for (const std::string& line : chat_of(stay)) {
+        if (line.rfind("flaky: ", 0) == 0) spoken.push_back(line);
+        EXPECT_NE(line, "* flaky left") << "a resumed player never left";
+    }
+    EXPECT_EQ(spoken, expected) << "each chat line exactly once, in order";
+    const auto stay_lines = chat_of(stay);
+    const auto joined = std::count(stay_lines.begin(), stay_lines.end(), "* flaky joined");
+    EXPECT_LE(joined, 1) << "no second join";
+}
+
+// A restarted server has forgotten every session: clients see reconnecting,
+// then (their resume refused, or simply unknown) join afresh as new players.
+TEST(Netcode, AfterAServerRestartClientsReconnectAndJoinAsNewPlayers) {
+    Harness h;
+    ClientCore& c = h.add("RESTART", "phoenix");
+    ASSERT_TRUE(h.pump_until([&] { return h.all_joined() && local_player(c) != 0; }, 300));
+    const std::uint16_t port = h.server->port();
+    h.server.reset();  // clients get a close (going away), then nothing listens
+
+    server::ServerConfig config;
+    config.address = "127.0.0.1";
+    config.port = port;
+    config.log_level = server::LogLevel::warn;
+    bool saw_reconnecting = false;
+    ASSERT_TRUE(h.pump_until_clients(
+        [&] {
+            saw_reconnecting = saw_reconnecting || c.status() == ConnectionStatus::reconnecting;
+            return saw_reconnecting;
+        },
+        300));
+    std::error_code ec;
+    h.server = server::MatchServer::start(config, ec);
+    ASSERT_TRUE(h.server) << ec.message();
+    ASSERT_TRUE(h.pump_until([&] { return c.status() == ConnectionStatus::joined && local_player(c) != 0; }, 900));
+    EXPECT_EQ(h.server->stats().players, 1u);
+    EXPECT_EQ(h.server->stats().sessions_resumed, 0u) << "the new server knows no session to resume";
+    const auto lines = chat_of(c);
+    EXPECT_NE(std::find(lines.begin(), lines.end(), "* rejoining: the server ended our session"), lines.end());
 }
 
 }  // namespace

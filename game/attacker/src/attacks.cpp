@@ -6,6 +6,7 @@
 
 #include "raw_socket.hpp"
 #include "tickwire/game/protocol/wire.hpp"
+#include "tickwire/schemas/session.hpp"
 
 namespace tickwire::game::attacker {
 
@@ -20,19 +21,28 @@ constexpr std::array kNames = {
     "text_frame",       "unmasked_frame",      "reserved_bits", "unknown_opcode",       "orphan_continuation",
     "invalid_flatbuffers", "wrong_version",    "unknown_room",  "malformed_room",       "input_flood",
     "chat_flood",       "oversize_chat",       "nan_inputs",    "per_ip_flood",         "global_flood",
+    "invalid_envelope", "forged_resume_token", "replayed_resume_token", "foreign_resume_token",
+    "expired_resume_token",
 };
 
 std::string_view text_of(const net::Message& m) {
     return {reinterpret_cast<const char*>(m.bytes().data()), m.bytes().size()};
 }
 std::string_view text_of(schemas::Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+schemas::Bytes bytes_of(std::string_view s) { return {reinterpret_cast<const std::byte*>(s.data()), s.size()}; }
 
 /// One attacking connection: the socket, what it has received, and the outcome.
 struct Attempt {
+    Attempt(const Target& t, Outcome& o) : target(t), out(o) {}
+
     const Target& target;
     Outcome& out;
     RawSocket socket;
     std::string received;
+    // Session mode: what the last Welcome said, and our reliable sequence.
+    std::uint64_t session_id = 0;
+    std::string resume_proof;
+    std::uint32_t sequence = 0;
 
     bool connect(const std::string& source) {
         if (!socket.connect(source, target.address, target.port, out.error)) return false;
@@ -74,9 +84,102 @@ struct Attempt {
         out.http_status = 0;  // the outcome is what follows the upgrade
         return true;
     }
-    bool open_room(std::string_view room) { return open("/room/" + std::string(room), target.source); }
+    /// Open, and in session mode say the net layer's Hello too.
+    bool open_room(std::string_view room) {
+        return open("/room/" + std::string(room), target.source) && (!target.session || handshake({}));
+    }
 
-    void send_message(std::string_view bytes) { send(frame(kFin | kBinary, bytes)); }
+    /// Session mode: send the net layer's Hello (fresh, or resuming) and read
+    /// its Welcome. False, with out.error set, if none came.
+    bool handshake(const schemas::HelloInfo& hello) {
+        flatbuffers::FlatBufferBuilder fbb(256);
+        send(frame(kFin | kBinary, text_of(schemas::encode_hello(fbb, hello))));
+        std::string bytes;
+        if (!next_binary(bytes, Clock::now() + target.answer_timeout)) {
+            out.error = "no session welcome";
+            return false;
+        }
+        const net::Message message = net::Message::copy_of(bytes_of(bytes));  // aligned for the verifier
+        const auto welcome = schemas::read_welcome(message.bytes());
+        if (!welcome) {
+            out.error = "no session welcome: " + std::string(welcome.error);
+            return false;
+        }
+        ++out.welcomes;
+        if (welcome->resumed()) ++out.resumes;
+        session_id = welcome->session_id();
+        const auto* proof = welcome->resume_proof();
+        resume_proof = proof != nullptr ? std::string(reinterpret_cast<const char*>(proof->data()), proof->size()) : "";
+        sequence = 0;
+        return true;
+    }
+
+    /// Drop the connection the way a dead link does (RST), then open a new
+    /// one presenting `hello`. out.local becomes the new socket's address.
+    bool reopen(const schemas::HelloInfo& hello) {
+        socket.reset();
+        received.clear();
+        out.local.clear();
+        return open("/room/" + target.room, target.source) && handshake(hello);
+    }
+
+    /// A resume of the last session with `proof` as its token.
+    schemas::HelloInfo resume_hello(std::string_view proof) const {
+        schemas::HelloInfo hello;
+        hello.session_id = session_id;
+        hello.resume_proof = bytes_of(proof);
+        return hello;
+    }
+
+    /// One game message as a frame: in session mode inside the envelope
+    /// (reliable: numbered; latest: not).
+    std::string message_frame(std::string_view game_bytes, bool latest = false) {
+        if (!target.session) return frame(kFin | kBinary, game_bytes);
+        flatbuffers::FlatBufferBuilder fbb(game_bytes.size() + 128);
+        schemas::PayloadHeader header;
+        header.sequence = latest ? 0 : ++sequence;
+        header.delivery = latest ? session::DeliveryClass::LatestState : session::DeliveryClass::ReliableOrdered;
+        return frame(kFin | kBinary, text_of(schemas::encode_payload(fbb, header, bytes_of(game_bytes))));
+    }
+    void send_message(std::string_view game_bytes) { send(message_frame(game_bytes)); }
+
+    /// Session mode: tell the server we hold its newest token (any packet
+    /// after the Welcome does), so older ones count as replays.
+    void confirm_token() {
+        flatbuffers::FlatBufferBuilder fbb(64);
+        send(frame(kFin | kBinary, text_of(schemas::encode_ack(fbb, 0, 0))));
+    }
+
+    /// Close cleanly (1000) and wait for the server's answer.
+    void leave() {
+        send(frame(kFin | kClose, std::string("\x03\xe8", 2)));
+        await_close(target.answer_timeout);
+    }
+
+    /// The next binary frame's payload; pings answered on the way. False at
+    /// a close frame, the end of the connection or the deadline.
+    bool next_binary(std::string& payload, Clock::time_point deadline) {
+        ServerFrame f;
+        for (;;) {
+            while (take_frame(received, f)) {
+                if (f.opcode == kPing) socket.send_all(frame(kFin | kPong, f.payload));
+                if (f.opcode == kBinary) {
+                    payload = std::move(f.payload);
+                    return true;
+                }
+                if (f.opcode == kClose) {
+                    out.closed = true;
+                    if (f.payload.size() >= 2)
+                        out.close_code = (static_cast<std::uint8_t>(f.payload[0]) << 8) | static_cast<std::uint8_t>(f.payload[1]);
+                    return false;
+                }
+            }
+            const auto now = Clock::now();
+            if (now >= deadline) return false;
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+            if (socket.read_some(received, std::max(left, 1ms)) == RawSocket::Read::closed) return false;
+        }
+    }
 
     /// Reads server frames until a close frame (answered) or the end of the
     /// connection, for at most `timeout`.
@@ -140,14 +243,13 @@ void endless_continuation(Attempt& a) {
     a.await_close(a.target.answer_timeout);
 }
 
+// Built by hand: the game's encoder clamps text to kMaxTextBytes.
 net::Message oversize_chat_message() {
     flatbuffers::FlatBufferBuilder game(2048);
     const auto text = game.CreateString(std::string(1000, 'a'));
     const auto chat = CreateChatMessage(game, 0, {}, text);
     FinishMessageBuffer(game, CreateMessage(game, Body::ChatMessage, chat.Union()));
-    flatbuffers::FlatBufferBuilder packet(2048);
-    const schemas::Bytes bytes{reinterpret_cast<const std::byte*>(game.GetBufferPointer()), game.GetSize()};
-    return net::Message::copy_of(schemas::encode_payload(packet, {}, bytes));
+    return net::Message::copy_of(schemas::Bytes{reinterpret_cast<const std::byte*>(game.GetBufferPointer()), game.GetSize()});
 }
 
 // Inputs whose fields hold the bit patterns of NaN and infinities (the wire
@@ -165,7 +267,7 @@ void nan_inputs(Attempt& a, protocol::Codec& codec) {
             protocol::Frame(kNanBits, ++sequence, static_cast<Buttons>(0xFFFF), 0x7F80, -128, 127),
             protocol::Frame(kInfBits, ++sequence, static_cast<Buttons>(0xFFFF), 0xFFFF, 127, -128),
         };
-        if (!a.send(frame(kFin | kBinary, text_of(codec.input(frames))))) return;
+        if (!a.send(a.message_frame(text_of(codec.input(frames)), true))) return;
         if (sequence % 12 == 0) {
             a.send_message(text_of(codec.clock_request(sequence % 24 == 0 ? kNanDouble : kMinusInfDouble)));
         }
@@ -176,11 +278,62 @@ void nan_inputs(Attempt& a, protocol::Codec& codec) {
     if (!a.out.closed) a.send(frame(kFin | kClose, std::string("\x03\xe8", 2)));
 }
 
+// ---- resume tokens: each refused resume must get a fresh session (a new
+// Welcome, not resumed), never the session it names. ----
+
+// Our own session's token with one signature byte changed.
+void forged_resume(Attempt& a) {
+    if (!a.open_room(a.target.room)) return;
+    std::string forged = a.resume_proof;
+    if (forged.empty()) {
+        a.out.error = "the server issued no resume token";
+        return;
+    }
+    forged.back() = static_cast<char>(forged.back() ^ 0x01);
+    if (a.reopen(a.resume_hello(forged))) a.leave();
+}
+
+// Resume once with token 1 (and get token 2), then again with token 1.
+void replayed_resume(Attempt& a) {
+    if (!a.open_room(a.target.room)) return;
+    const std::string first = a.resume_proof;
+    if (!a.reopen(a.resume_hello(first))) return;
+    a.confirm_token();
+    std::this_thread::sleep_for(50ms);  // let the server read it before the link "dies"
+    if (a.reopen(a.resume_hello(first))) a.leave();
+}
+
+// Session A's token presented for session B.
+void foreign_resume(Attempt& a) {
+    if (!a.open_room(a.target.room)) return;
+    const std::string token_of_a = a.resume_proof;
+    Attempt b{a.target, a.out};
+    if (!b.open_room(a.target.room)) return;
+    const schemas::HelloInfo hello = b.resume_hello(token_of_a);  // points into token_of_a
+    Attempt c{a.target, a.out};
+    if (c.open("/room/" + a.target.room, a.target.source) && c.handshake(hello)) {
+        a.out.local = c.socket.local();
+        c.leave();
+    }
+    b.leave();
+    a.leave();
+}
+
+// A token used after its lifetime: the server must be configured with one
+// shorter than token_expiry_wait.
+void expired_resume(Attempt& a) {
+    if (!a.open_room(a.target.room)) return;
+    const std::string token = a.resume_proof;
+    a.socket.reset();
+    std::this_thread::sleep_for(a.target.token_expiry_wait);
+    if (a.reopen(a.resume_hello(token))) a.leave();
+}
+
 void per_ip_flood(const Target& target, Outcome& out) {
     std::vector<Attempt> held;
     held.reserve(static_cast<std::size_t>(target.flood_count));
     for (int i = 0; i < target.flood_count; ++i) {
-        held.push_back(Attempt{target, out, {}, {}});
+        held.push_back(Attempt{target, out});
         if (!held.back().connect(target.flood_source)) return;
     }
     // Refused sockets are closed at accept with nothing said; admitted ones
@@ -196,7 +349,7 @@ void global_flood(const Target& target, Outcome& out) {
     std::vector<Attempt> held;
     held.reserve(static_cast<std::size_t>(target.flood_count));
     for (int i = 0; i < target.flood_count; ++i) {
-        held.push_back(Attempt{target, out, {}, {}});
+        held.push_back(Attempt{target, out});
         Attempt& a = held.back();
         if (a.open("/room/" + target.room, target.flood_base + std::to_string(1 + i % 250))) {
             ++out.accepted;
@@ -237,7 +390,7 @@ bool parse_attack(std::string_view name, Attack& out) noexcept {
 
 Outcome run_attack(Attack attack, const Target& target) {
     Outcome out;
-    Attempt a{target, out, {}, {}};
+    Attempt a{target, out};
     protocol::Codec codec;
     const std::string room = "/room/" + target.room;
     switch (attack) {
@@ -329,14 +482,15 @@ Outcome run_attack(Attack attack, const Target& target) {
         }
         break;
     case Attack::malformed_room:
-        if (a.open("/room/%3Cscript%3E..%2F" + std::string(40, 'z'), target.source)) a.await_close(target.answer_timeout);
+        if (a.open("/room/%3Cscript%3E..%2F" + std::string(40, 'z'), target.source) && (!target.session || a.handshake({})))
+            a.await_close(target.answer_timeout);
         break;
     case Attack::input_flood:
         if (a.open_room(target.room)) {
             a.send_message(text_of(codec.hello("flood")));
             const protocol::Frame f(1, 1, Buttons::NONE, 0, 0, 0);
             std::string burst;
-            for (std::uint32_t i = 0; i < 2000; ++i) burst += frame(kFin | kBinary, text_of(codec.input(std::span<const protocol::Frame>(&f, 1))));
+            for (std::uint32_t i = 0; i < 2000; ++i) burst += a.message_frame(text_of(codec.input(std::span<const protocol::Frame>(&f, 1))), true);
             a.send(burst);
             a.await_close(target.answer_timeout);
         }
@@ -345,7 +499,7 @@ Outcome run_attack(Attack attack, const Target& target) {
         if (a.open_room(target.room)) {
             a.send_message(text_of(codec.hello("chatty")));
             std::string burst;
-            for (int i = 0; i < 60; ++i) burst += frame(kFin | kBinary, text_of(codec.chat(0, "", "spam " + std::to_string(i))));
+            for (int i = 0; i < 60; ++i) burst += a.message_frame(text_of(codec.chat(0, "", "spam " + std::to_string(i))));
             a.send(burst);
             a.await_close(target.answer_timeout);
         }
@@ -360,6 +514,16 @@ Outcome run_attack(Attack attack, const Target& target) {
     case Attack::nan_inputs: nan_inputs(a, codec); break;
     case Attack::per_ip_flood: per_ip_flood(target, out); break;
     case Attack::global_flood: global_flood(target, out); break;
+    case Attack::invalid_envelope:
+        if (a.open(room, target.source)) {
+            a.send_message("TWS1 but not really a flatbuffer, is it");  // where the session Hello belongs
+            a.await_close(target.answer_timeout);
+        }
+        break;
+    case Attack::forged_resume_token: forged_resume(a); break;
+    case Attack::replayed_resume_token: replayed_resume(a); break;
+    case Attack::foreign_resume_token: foreign_resume(a); break;
+    case Attack::expired_resume_token: expired_resume(a); break;
     }
     return out;
 }

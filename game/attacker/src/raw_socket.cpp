@@ -95,6 +95,14 @@ void RawSocket::close() {
     fd_ = -1;
 }
 
+void RawSocket::reset() {
+    if (fd_ >= 0) {
+        const linger abort{1, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    }
+    close();
+}
+
 std::string upgrade_request(std::string_view host, std::string_view path) {
     std::string r = "GET ";
     r += path;

@@ -31,6 +31,8 @@ public:
     /// Appends what arrives within `timeout`.
     Read read_some(std::string& into, std::chrono::milliseconds timeout);
     void close();
+    /// Close with RST (SO_LINGER 0): no FIN, no close frame, as when a link dies.
+    void reset();
 
     [[nodiscard]] bool is_open() const noexcept { return fd_ >= 0; }
     /// "address:port" of our end, as the server sees (and logs) it.

@@ -4,6 +4,7 @@
 // totals per second. Used to fill a demo match and to load-test the server.
 //
 //   tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet] [--netsim SPEC]
+//                [--no-session]
 #include <algorithm>
 #include <cmath>
 #include <csignal>
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     std::string url = "ws://127.0.0.1:7777/room/auto", prefix = "bot";
     int count = 3, duration = 0, seed = 1, tick_rate = 60;
     bool quiet = false;
+    bool session = true;
     tickwire::net::NetSimOptions netsim;
     try {
         for (int i = 1; i < argc; ++i) {
@@ -56,10 +58,11 @@ int main(int argc, char** argv) {
             };
             if (a == "--help" || a == "-h") {
                 std::puts("usage: tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet]\n"
-                          "                     [--netsim SPEC]\n"
+                          "                     [--netsim SPEC] [--no-session]\n"
                           "  URL defaults to ws://127.0.0.1:7777/room/auto; --duration 0 runs until Ctrl-C\n"
                           "  --netsim latency=100ms,jitter=20ms,stall=1%,seed=7 simulates a bad network per bot\n"
-                          "    (also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)");
+                          "    (also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)\n"
+                          "  --no-session for a server run with --no-session (plain WebSocket, no resume)");
                 return 0;
             } else if (a == "--count") {
                 count = to_int(a, next(), 1, 1000);
@@ -75,6 +78,8 @@ int main(int argc, char** argv) {
                 auto parsed = tickwire::net::parse_netsim(next());
                 if (!parsed) throw std::invalid_argument(parsed.error);
                 netsim = parsed.options;
+            } else if (a == "--no-session") {
+                session = false;
             } else if (a == "--quiet") {
                 quiet = true;
             } else if (!a.empty() && a[0] != '-') {
@@ -96,6 +101,7 @@ int main(int argc, char** argv) {
         config.name = prefix + "-" + std::to_string(i + 1);
         config.tick_rate = tick_rate;
         config.network_thread = thread;
+        config.session = session;
         config.netsim = netsim;
         config.netsim.seed = netsim.seed + static_cast<std::uint64_t>(i);  // each bot its own weather
         bots.push_back(std::make_unique<Bot>(std::move(config), static_cast<std::uint32_t>(seed * 7919 + i)));

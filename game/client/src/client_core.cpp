@@ -28,7 +28,7 @@ constexpr float kSnapDistance = 64.0f;        // world units: larger errors snap
 constexpr float kCorrectionDecay = 0.85f;     // per tick: ~100 ms to absorb an error
 constexpr std::int64_t kClockSyncPeriodUs = 500'000;
 constexpr std::int64_t kReconnectDelayUs = 2'000'000;
-constexpr int kMaxReconnects = 5;
+constexpr std::uint32_t kMaxReconnects = 12;  // session mode: ~18 s of backoff on average, inside the 30 s grace
 
 bool has_flag(const Entity& e, EntityFlags f) {
     return (static_cast<std::uint8_t>(e.flags()) & static_cast<std::uint8_t>(f)) != 0;
@@ -74,7 +74,9 @@ struct ClientCore::Impl {
     bool was_joined = false;
     int reconnects = 0;
     std::int64_t reconnect_at_us = 0;
-    bool opened = false;
+    bool opened = false;       // the current session can carry game messages
+    bool ever_opened = false;  // session mode: a later `opened` means the server forgot us
+    std::int64_t resumed_at_us = 0;  // clock replies to requests older than this are stale
 
     // Identity
     std::uint32_t player_id = 0, entity_id = 0;
@@ -147,10 +149,25 @@ struct ClientCore::Impl {
         options.network_thread = config.network_thread;
         options.netsim = config.netsim;
         options.max_message_size = schemas::kMaxPacketBytes;
+        if (config.session) {
+            // net reconnects with backoff and resumes the session; the player,
+            // its score and the room survive a dropped connection.
+            options.session.enabled = true;
+            options.reconnect.enabled = true;
+            options.reconnect.base_delay = std::chrono::milliseconds(250);
+            options.reconnect.max_delay = std::chrono::milliseconds(4000);
+            options.reconnect.max_attempts = kMaxReconnects;
+        }
         channel = std::make_unique<net::Channel>(net::Channel::connect(config.url, options));
         status = reconnects == 0 ? ConnectionStatus::connecting : ConnectionStatus::reconnecting;
         status_text = "connecting to " + config.url + "…";
-        opened = false;
+        opened = ever_opened = false;
+        forget_session();
+    }
+
+    // Everything that belonged to the server's idea of us: a fresh session
+    // starts from a Hello and a full snapshot.
+    void forget_session() {
         player_id = entity_id = 0;
         own_known = false;
         history.clear();
@@ -180,6 +197,9 @@ struct ClientCore::Impl {
         const std::int64_t now = protocol::now_us();
         const std::int64_t rtt = (now - r.client_send_time_us()) - (r.server_send_time_us() - r.server_receive_time_us());
         if (rtt < 0 || rtt > 10'000'000) return;  // not ours, or absurd
+        // A request sent before a resume may be answered (and resent) after
+        // it: its round trip includes the outage.
+        if (r.client_send_time_us() < resumed_at_us) return;
         if (rtt_us.primed) jitter_us.add(std::abs(static_cast<double>(rtt) - rtt_us.value), 0.1);
         rtt_us.add(static_cast<double>(rtt), clock_known ? 0.1 : 0.5);
         // The server's tick when it replied, half a round trip ago.
@@ -325,8 +345,9 @@ struct ClientCore::Impl {
 
     void on_message(const net::Message& m) {
         const protocol::Incoming in = protocol::decode(m.bytes());
+        if (in.game != nullptr) return on_game_message(*in.game);
         if (in.packet == nullptr) {
-            std::fprintf(stderr, "[client] dropped a bad packet: %.*s\n", static_cast<int>(in.error.size()),
+            std::fprintf(stderr, "[client] dropped a bad message: %.*s\n", static_cast<int>(in.error.size()),
                          in.error.data());
             return;
         }
@@ -348,23 +369,64 @@ struct ClientCore::Impl {
             status_text = "server: " + (e->text() ? e->text()->str() : std::string("error"));
             return;
         }
-        case session::Body::Payload: break;
         default: return;
         }
-        switch (in.game->body_type()) {
-        case Body::JoinRoomResult: return on_join(*in.game->body_as_JoinRoomResult());
-        case Body::Snapshot: return on_snapshot(*in.game->body_as_Snapshot());
-        case Body::ChatMessage: return on_chat(*in.game->body_as_ChatMessage());
-        case Body::MatchEvents: return on_events(*in.game->body_as_MatchEvents());
+    }
+
+    void on_game_message(const Message& game) {
+        switch (game.body_type()) {
+        case Body::JoinRoomResult: return on_join(*game.body_as_JoinRoomResult());
+        case Body::Snapshot: return on_snapshot(*game.body_as_Snapshot());
+        case Body::ChatMessage: return on_chat(*game.body_as_ChatMessage());
+        case Body::MatchEvents: return on_events(*game.body_as_MatchEvents());
         default: return;
         }
+    }
+
+    void on_opened() {
+        if (ever_opened) {
+            // Session mode: we reconnected but the server no longer held our
+            // session (it restarted, or the grace period ran out): join afresh.
+            forget_session();
+            if (was_joined) notice("rejoining: the server ended our session");
+        }
+        opened = ever_opened = true;
+        channel->sink().add(codec.hello(config.name));
+        status_text = "joining…";
+    }
+
+    // Session mode: the connection dropped; net retries with backoff.
+    void on_reconnecting(const net::Event& ev) {
+        opened = false;
+        status = ConnectionStatus::reconnecting;
+        const std::string reason(ev.text());
+        char line[160];
+        std::snprintf(line, sizeof(line), "reconnecting in %.1f s (attempt %u of %u): %s",
+                      static_cast<double>(ev.retry_delay.count()) / 1000.0, ev.attempt, kMaxReconnects,
+                      reason.empty() ? "connection lost" : reason.c_str());
+        status_text = line;
+        if (was_joined && ev.attempt == 1) notice("connection lost");
+    }
+
+    // Session mode: the server took our session back. Player, room, score,
+    // prediction and the snapshot ring are all still valid.
+    void on_resumed() {
+        opened = true;
+        status = player_id != 0 ? ConnectionStatus::joined : ConnectionStatus::connecting;
+        status_text.clear();
+        resumed_at_us = protocol::now_us();
+        clock_syncs_sent = 0;  // re-measure the round trip quickly
+        next_clock_sync_us = 0;
+        if (was_joined) notice("connection restored");
     }
 
     void on_closed(const net::Event& ev) {
         const std::string reason(ev.text());
         const bool kicked = ev.close_code >= 4000 || ev.close_code == net::close_code::policy_violation ||
                             ev.close_code == net::close_code::normal || ev.close_code == net::close_code::going_away;
-        if (!closing_by_us && !kicked && reconnects < kMaxReconnects) {
+        // Session mode: net already retried (the stream said reconnecting);
+        // this closed is final.
+        if (!config.session && !closing_by_us && !kicked && reconnects < static_cast<int>(kMaxReconnects)) {
             ++reconnects;
             status = ConnectionStatus::reconnecting;
             status_text = "reconnecting in 2 s… (" + (reason.empty() ? std::string("connection lost") : reason) + ")";
@@ -393,11 +455,9 @@ struct ClientCore::Impl {
         net::Event ev;
         while (channel && channel->stream().poll(ev)) {
             switch (ev.type) {
-            case net::EventType::opened:
-                opened = true;
-                channel->sink().add(codec.hello(config.name));
-                status_text = "joining…";
-                break;
+            case net::EventType::opened: on_opened(); break;
+            case net::EventType::reconnecting: on_reconnecting(ev); break;
+            case net::EventType::resumed: on_resumed(); break;
             case net::EventType::message: on_message(ev.message); break;
             case net::EventType::error:
                 status_text = std::string(net::to_string(ev.error)) + ": " + std::string(ev.text());
@@ -471,10 +531,9 @@ struct ClientCore::Impl {
             sink.add(codec.clock_request(now));
             next_clock_sync_us = now + (clock_syncs_sent++ < 5 ? 100'000 : kClockSyncPeriodUs);
         }
-        if (ack_to_send != 0) {
-            sink.add(codec.ack(ack_to_send));
-            ack_to_send = 0;
-        }
+        // Input and the snapshot ack are latest-state: never resent, and an
+        // unsent one is replaced by the next. The ack rides on the input.
+        bool ack_sent = false;
         if (input_pending && status == ConnectionStatus::joined) {
             // Every frame the server has not confirmed, newest last (redundancy
             // instead of resends: a lost message costs nothing).
@@ -482,9 +541,14 @@ struct ClientCore::Impl {
             std::size_t n = 0;
             const std::size_t skip = history.size() > schemas::kMaxInputFrames ? history.size() - schemas::kMaxInputFrames : 0;
             for (std::size_t i = skip; i < history.size(); ++i) frames[n++] = history[i].first;
-            if (n > 0) sink.add(codec.input({frames, n}));
+            if (n > 0) {
+                sink.add(codec.input({frames, n}, ack_to_send), net::Delivery::latest);
+                ack_sent = true;
+            }
             input_pending = false;
         }
+        if (ack_to_send != 0 && !ack_sent) sink.add(codec.ack(ack_to_send), net::Delivery::latest);
+        ack_to_send = 0;
         sink.flush();
     }
 
@@ -592,7 +656,11 @@ void ClientCore::step() { impl_->step(); }
 void ClientCore::network_out() { impl_->network_out(); }
 
 void ClientCore::send_chat(std::string_view text) {
-    if (!impl_->channel || impl_->status != ConnectionStatus::joined || text.empty()) return;
+    // While reconnecting in session mode, chat waits in net's reliable buffer
+    // and goes out once the session resumes.
+    const bool can_send = impl_->status == ConnectionStatus::joined ||
+                          (impl_->config.session && impl_->status == ConnectionStatus::reconnecting && impl_->player_id != 0);
+    if (!impl_->channel || !can_send || text.empty()) return;
     impl_->channel->sink().add(impl_->codec.chat(0, {}, text.substr(0, schemas::kMaxTextBytes)));
 }
 

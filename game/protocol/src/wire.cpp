@@ -18,16 +18,10 @@ namespace {
 net::Message to_message(schemas::Bytes bytes) { return net::Message::copy_of(bytes); }
 }  // namespace
 
-net::Message Codec::wrap_(schemas::Bytes game_message, session::DeliveryClass delivery) {
-    schemas::PayloadHeader header;
-    header.sequence = ++sequence_;
-    header.delivery = delivery;
-    return to_message(schemas::encode_payload(packet_, header, game_message));
-}
-
 net::Message Codec::hello(std::string_view name) {
     schemas::HelloInfo info;
     info.client_name = name.substr(0, schemas::kMaxNameBytes);
+    info.protocol_version = kGameProtocolVersion;
     return to_message(schemas::encode_hello(packet_, info));
 }
 net::Message Codec::welcome(const schemas::WelcomeInfo& info) {
@@ -42,41 +36,48 @@ net::Message Codec::error(session::ErrorCode code, std::string_view text) {
     return to_message(schemas::encode_error(packet_, code, text));
 }
 net::Message Codec::join_result(const schemas::JoinRoomResultInfo& info) {
-    return wrap_(schemas::encode_join_room_result(game_, info), session::DeliveryClass::ReliableOrdered);
+    return to_message(schemas::encode_join_room_result(game_, info));
 }
 net::Message Codec::snapshot(const schemas::SnapshotHeader& header, std::span<const Entity> entities,
                              std::span<const std::uint32_t> removed) {
-    return wrap_(schemas::encode_snapshot(game_, header, entities, removed), session::DeliveryClass::LatestState);
+    return to_message(schemas::encode_snapshot(game_, header, entities, removed));
 }
 net::Message Codec::snapshot(const schemas::SnapshotHeader& header, std::span<const std::uint8_t> packed) {
-    return wrap_(schemas::encode_snapshot(game_, header, {}, {}, packed), session::DeliveryClass::LatestState);
+    return to_message(schemas::encode_snapshot(game_, header, {}, {}, packed));
 }
-net::Message Codec::input(std::span<const Frame> frames) {
-    return wrap_(schemas::encode_player_input(game_, frames), session::DeliveryClass::LatestState);
+net::Message Codec::input(std::span<const Frame> frames, std::uint32_t snapshot_ack) {
+    return to_message(schemas::encode_player_input(game_, frames, snapshot_ack));
 }
 net::Message Codec::chat(std::uint32_t from_player, std::string_view from_name, std::string_view text) {
-    return wrap_(schemas::encode_chat_message(game_, from_player, from_name, text),
-                 session::DeliveryClass::ReliableOrdered);
+    return to_message(schemas::encode_chat_message(game_, from_player, from_name, text));
 }
 net::Message Codec::events(std::span<const KillEvent> kills, std::span<const ScoreEvent> scores,
                            std::span<const RespawnEvent> respawns) {
-    return wrap_(schemas::encode_match_events(game_, kills, scores, respawns), session::DeliveryClass::ReliableOrdered);
+    return to_message(schemas::encode_match_events(game_, kills, scores, respawns));
 }
 
 Incoming decode(std::span<const std::byte> bytes) noexcept {
     Incoming in;
+    // Game messages travel bare ("TWG1"); everything else is a session
+    // control packet ("TWS1"). The identifier picks the verifier; each
+    // verifier checks it again, so a lie fails verification.
+    if (bytes.size() >= 8 && flatbuffers::BufferHasIdentifier(bytes.data(), ::tickwire::game::MessageIdentifier())) {
+        const auto message = schemas::read_message(bytes);
+        if (!message) {
+            in.error = message.error;
+            return in;
+        }
+        in.game = message.message;
+        return in;
+    }
     const auto packet = schemas::read_packet(bytes);
     if (!packet) {
         in.error = packet.error;
         return in;
     }
     if (packet->body_type() == session::Body::Payload) {
-        const auto message = schemas::read_message(schemas::payload_bytes(*packet->body_as_Payload()));
-        if (!message) {
-            in.error = message.error;
-            return in;
-        }
-        in.game = message.message;
+        in.error = "game messages travel bare, not in a Payload";
+        return in;
     }
     in.packet = packet.message;
     return in;

@@ -3,6 +3,7 @@
 //   tickwire-server [--port 7777] [--address 0.0.0.0] [--tick-rate 60] [--snapshot-rate 30]
 //                   [--max-players 32] [--max-rooms 64] [--no-create] [--room CODE]...
 //                   [--max-connections N] [--max-per-ip 256] [--handshake-timeout-ms 5000]
+//                   [--no-session] [--session-grace-ms 30000]
 //                   [--tls-cert cert.pem --tls-key key.pem] [--log-level info]
 //                   [--status-interval 5] [--duration S]
 #include <chrono>
@@ -39,6 +40,9 @@ void usage(std::FILE* out) {
         "  --max-connections N  open WebSockets; more get HTTP 503 (default max-rooms x max-players + 16)\n"
         "  --max-per-ip N       sockets one IP address may hold; more are closed (default 256)\n"
         "  --handshake-timeout-ms MS  whole deadline from accept to upgrade request; then 408 (default 5000)\n"
+        "  --no-session         plain WebSocket: no resume after a dropped connection (clients\n"
+        "                       must then use --no-session too)\n"
+        "  --session-grace-ms MS  how long a dropped client's player waits for it (default 30000)\n"
         "  --tls-cert FILE      PEM certificate; with --tls-key serves wss://\n"
         "  --tls-key FILE       PEM private key\n"
         "  --log-level L        error | warn | info | debug (default info)\n"
@@ -96,6 +100,10 @@ int main(int argc, char** argv) {
                 config.max_connections_per_ip = static_cast<std::size_t>(to_int(a, next(), 1, 1000000));
             } else if (a == "--handshake-timeout-ms") {
                 config.handshake_timeout = std::chrono::milliseconds(to_int(a, next(), 1, 600000));
+            } else if (a == "--no-session") {
+                config.session = false;
+            } else if (a == "--session-grace-ms") {
+                config.session_grace = std::chrono::milliseconds(to_int(a, next(), 0, 3600000));
             } else if (a == "--tls-cert") {
                 config.tls_certificate_file = next();
             } else if (a == "--tls-key") {

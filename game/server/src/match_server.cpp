@@ -30,6 +30,7 @@ constexpr std::uint16_t kCloseVersion = 4005;
 constexpr std::uint16_t kCloseHelloTimeout = 4008;
 
 constexpr std::size_t kMaxQueuedFrames = 8;  // input buffered ahead of the sim, ~133 ms
+constexpr int kInputHoldTicks = 30;          // last input held this long (0.5 s), then neutral
 constexpr int kChatBurst = 5;                // messages, refilled one per second
 constexpr double kInputFloodSeconds = 10;    // input overdraft, in seconds of messages, that closes
 // Chat beyond the bucket is refused with one notice; a client that keeps
@@ -86,6 +87,7 @@ struct Client {
     std::deque<Frame> frames;
     std::uint32_t newest_sequence = 0;   // highest sequence received
     std::uint32_t applied_sequence = 0;  // highest applied by the sim
+    int ticks_without_input = 0;         // held input goes neutral after kInputHoldTicks
     double input_tokens = 0;             // input messages allowed (token bucket)
     double chat_tokens = kChatBurst;
     // Snapshots: the newest acked and what was sent after it.
@@ -234,7 +236,7 @@ struct MatchServer::Impl {
 
     void on_hello(Client& c, const session::Hello& hello) {
         if (c.player_id != 0) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "second hello");
-        if (hello.protocol_version() != schemas::kProtocolVersion) {
+        if (hello.protocol_version() != protocol::kGameProtocolVersion) {
             return kick(c, kCloseVersion, session::ErrorCode::ProtocolVersion, "protocol version not supported");
         }
         std::string name = hello.client_name() != nullptr ? clean_text(hello.client_name()->string_view()) : "";
@@ -303,6 +305,7 @@ struct MatchServer::Impl {
             c.newest_sequence = f->sequence();
             c.frames.push_back(*f);
         }
+        if (input.snapshot_ack() != 0) on_ack(c, input.snapshot_ack());
         // A client running ahead of the server (or lying) cannot bank input:
         // the sim takes one frame per tick, the rest is dropped oldest first.
         while (c.frames.size() > kMaxQueuedFrames) {
@@ -342,9 +345,8 @@ struct MatchServer::Impl {
 
     void on_message(Client& c, const net::Message& message) {
         const protocol::Incoming in = protocol::decode(message.bytes());
-        if (in.packet == nullptr) {
-            return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, in.error);
-        }
+        if (in.game != nullptr) return on_game_message(c, *in.game);
+        if (in.packet == nullptr) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, in.error);
         switch (in.packet->body_type()) {
         case session::Body::Hello: return on_hello(c, *in.packet->body_as_Hello());
         case session::Body::ClockSyncRequest: {
@@ -357,16 +359,33 @@ struct MatchServer::Impl {
             return;
         }
         case session::Body::Ack: return on_ack(c, in.packet->body_as_Ack()->ack());
-        case session::Body::Payload: break;
         default: return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "unexpected packet kind");
         }
-        if (c.player_id == 0) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "payload before hello");
-        switch (in.game->body_type()) {
-        case Body::PlayerInput: return on_input(c, *in.game->body_as_PlayerInput());
-        case Body::ChatMessage: return on_chat(c, *in.game->body_as_ChatMessage());
+    }
+
+    void on_game_message(Client& c, const Message& game) {
+        if (c.player_id == 0) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "game message before hello");
+        switch (game.body_type()) {
+        case Body::PlayerInput: return on_input(c, *game.body_as_PlayerInput());
+        case Body::ChatMessage: return on_chat(c, *game.body_as_ChatMessage());
         case Body::LeaveRoom: server.close(c.id, net::close_code::normal, "left"); return;
         default: return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "unexpected game message");
         }
+    }
+
+    // Session mode: the client's connection dropped and it came back within
+    // the grace period. Same ConnectionId, same Client: its player never left
+    // the room. Snapshots in flight were lost (latest class, never resent),
+    // so forget them; the next one is a delta against the last acked tick,
+    // which the client still holds.
+    void on_resumed(const net::ServerEvent& ev) {
+        const auto it = clients.find(ev.id);
+        if (it == clients.end()) return;
+        Client& c = it->second;
+        c.unacked.clear();
+        c.remote = std::string(ev.remote_address());
+        log(LogLevel::info, "#%u %s resumed its session in room %s as player %u (from %s)", c.id, c.name.c_str(),
+            c.room.c_str(), c.player_id, c.remote.c_str());
     }
 
     void on_disconnected(const net::ServerEvent& ev) {
@@ -411,7 +430,7 @@ struct MatchServer::Impl {
             switch (ev.type) {
             case net::ServerEventType::connected: on_connected(ev); break;
             case net::ServerEventType::disconnected: on_disconnected(ev); break;
-            case net::ServerEventType::resumed: break;  // session mode only; this server is plain
+            case net::ServerEventType::resumed: on_resumed(ev); break;
             case net::ServerEventType::message: {
                 const auto it = clients.find(ev.id);
                 if (it != clients.end() && !it->second.closing) on_message(it->second, ev.message);
@@ -438,7 +457,15 @@ struct MatchServer::Impl {
                 c.frames.pop_front();
                 room->world.set_input(c.player_id, protocol::to_input(f));
                 c.applied_sequence = f.sequence();
+                c.ticks_without_input = 0;
                 ++stats.inputs_applied;
+            } else if (++c.ticks_without_input == kInputHoldTicks) {
+                // A late frame or two is jitter; this long is a client gone
+                // quiet (its connection dropped and the session is held for a
+                // resume): its ship stops thrusting and firing meanwhile.
+                sim::Input idle;
+                if (const sim::Ship* ship = room->world.find_ship(c.player_id)) idle.aim = ship->aim;
+                room->world.set_input(c.player_id, idle);
             }
         }
         for (auto it = rooms.begin(); it != rooms.end();) {
@@ -569,6 +596,10 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
     // layer closes it as a slow consumer (superseding keeps us far below).
     options.write_queue_limit_bytes = 1u << 20;
     options.log = config.log_level >= LogLevel::warn;
+    options.session.enabled = config.session;
+    options.session.grace_period = config.session_grace;
+    options.session.token_lifetime = config.session_token_lifetime;
+    options.session.secret = config.session_secret;
     if (config.log_sink) {
         options.log_sink = [sink = config.log_sink](std::string_view line) { sink(LogLevel::warn, line); };
     }
@@ -601,6 +632,8 @@ MatchStats MatchServer::stats() const noexcept {
     s.bytes_out = ns.bytes_out;
     s.bytes_in = ns.bytes_in;
     s.snapshots_replaced = ns.superseded;
+    s.sessions_resumed = ns.sessions_resumed;
+    s.resumes_refused = ns.resumes_refused;
     return s;
 }
 
@@ -629,7 +662,7 @@ std::string MatchServer::status_line(std::chrono::nanoseconds tick_p99) {
     char buf[320];
     std::snprintf(buf, sizeof(buf),
                   "rooms %llu players %llu tick p99 %.2f ms out %.1f kB/s in %.1f kB/s snapshots %.0f/s "
-                  "(%.1f B/entity) superseded %llu+%llu closed %llu",
+                  "(%.1f B/entity) superseded %llu+%llu closed %llu resumed %llu",
                   static_cast<unsigned long long>(s.rooms), static_cast<unsigned long long>(s.players),
                   std::chrono::duration<double, std::milli>(tick_p99).count(),
                   static_cast<double>(s.bytes_out - p.bytes_out) / secs / 1000.0,
@@ -641,7 +674,8 @@ std::string MatchServer::status_line(std::chrono::nanoseconds tick_p99) {
                             static_cast<double>(s.entities_sent - p.entities_sent),
                   static_cast<unsigned long long>(s.snapshots_superseded),
                   static_cast<unsigned long long>(s.snapshots_replaced),
-                  static_cast<unsigned long long>(s.bad_clients_closed));
+                  static_cast<unsigned long long>(s.bad_clients_closed),
+                  static_cast<unsigned long long>(s.sessions_resumed));
     impl_->last_status = s;
     impl_->last_status_at = now;
     return buf;

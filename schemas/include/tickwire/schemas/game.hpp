@@ -97,7 +97,8 @@ Bytes encode_snapshot(flatbuffers::FlatBufferBuilder& fbb, const SnapshotHeader&
                       std::span<const std::uint32_t> removed = {},
                       std::span<const std::uint8_t> packed = {});
 /// frames oldest first, newest last; only the newest kMaxInputFrames are kept.
-Bytes encode_player_input(flatbuffers::FlatBufferBuilder& fbb, std::span<const game::InputFrame> frames);
+Bytes encode_player_input(flatbuffers::FlatBufferBuilder& fbb, std::span<const game::InputFrame> frames,
+                          std::uint32_t snapshot_ack = 0);
 Bytes encode_join_room(flatbuffers::FlatBufferBuilder& fbb, std::uint32_t room_id, std::string_view player_name);
 Bytes encode_join_room_result(flatbuffers::FlatBufferBuilder& fbb, const JoinRoomResultInfo& result);
 Bytes encode_leave_room(flatbuffers::FlatBufferBuilder& fbb, std::uint32_t room_id);

@@ -30,6 +30,11 @@ struct ClientConfig {
     int tick_rate = 60;  ///< must match the server's (it says so in its welcome)
     /// Share a network thread (bots); null = the channel's own.
     std::shared_ptr<net::NetworkThread> network_thread;
+    /// tickwire session mode (the server's default too): after a dropped
+    /// connection net reconnects with backoff and resumes the session, so
+    /// the player, score and room survive and chat arrives exactly once.
+    /// false: plain WebSocket (a lost connection means a new join).
+    bool session = true;
     /// Simulated network conditions (tickwire-client/-bots --netsim); off by default.
     net::NetSimOptions netsim;
 };

@@ -24,7 +24,7 @@ enum class Attack : std::uint8_t {
     request_body,          ///< an upgrade request with a 100 kB body     -> HTTP 413
     trickled_handshake,    ///< upgrade request one byte per trickle_interval -> HTTP 408 before it is sent
     silent_tcp,            ///< connect, say nothing                      -> HTTP 408
-    silent_after_upgrade,  ///< WebSocket open, never a Hello             -> close 4008
+    silent_after_upgrade,  ///< WebSocket (and session) open, never a game Hello -> close 4008
     huge_frame,            ///< frame header claiming 2^63 payload bytes  -> close 1009
     endless_continuation,  ///< a message in 4 KiB fragments, never final -> close 1009
     text_frame,            ///< a text frame                              -> close 1003
@@ -32,7 +32,7 @@ enum class Attack : std::uint8_t {
     reserved_bits,         ///< RSV2 set without an extension             -> close 1002
     unknown_opcode,        ///< opcode 0x3                                -> close 1002
     orphan_continuation,   ///< continuation frame with no message open   -> close 1002
-    invalid_flatbuffers,   ///< bytes that are not a session Packet       -> close 4000
+    invalid_flatbuffers,   ///< game bytes that are no FlatBuffer         -> close 4000
     wrong_version,         ///< Hello with protocol version 99            -> close 4005
     unknown_room,          ///< Hello to a room that does not exist       -> close 4004 (server without create)
     malformed_room,        ///< /room/<code with forbidden characters>    -> close 4004
@@ -42,6 +42,12 @@ enum class Attack : std::uint8_t {
     nan_inputs,            ///< inputs and clock stamps carrying NaN/inf bit patterns -> clamped, stays open
     per_ip_flood,          ///< flood_count silent sockets from one address -> beyond the limit closed at accept
     global_flood,          ///< flood_count upgrades from distinct addresses -> beyond the limit HTTP 503
+    // Session mode (net/session.hpp): the envelope and its resume tokens.
+    invalid_envelope,      ///< a first message that is not the session Hello -> close 1002
+    forged_resume_token,   ///< Hello resuming a made-up session with random token bytes -> a fresh session
+    replayed_resume_token, ///< resume twice with the same token (the first resume issued a newer one) -> fresh
+    foreign_resume_token,  ///< session B's id with session A's token      -> a fresh session, B untouched
+    expired_resume_token,  ///< resume after token_expiry_wait (server token lifetime shorter) -> fresh
 };
 
 /// Every attack, in declaration order.
@@ -66,6 +72,12 @@ struct Target {
     std::chrono::milliseconds answer_timeout{8000};
     /// nan_inputs: how long to keep sending after the Hello.
     std::chrono::milliseconds nan_duration{500};
+    /// The server runs tickwire session mode (tickwire-server's default): open
+    /// with the net Hello/Welcome and wrap every game message in its envelope.
+    bool session = true;
+    /// expired_resume_token: wait this long before resuming; the server's
+    /// token lifetime (ServerConfig::session_token_lifetime) must be shorter.
+    std::chrono::milliseconds token_expiry_wait{1500};
     std::uint32_t seed = 1;
 };
 
@@ -78,6 +90,7 @@ struct Outcome {
     std::size_t bytes_sent = 0;
     std::size_t request_bytes = 0;  ///< trickled_handshake: the whole request's size
     int accepted = 0, refused = 0;  ///< floods: sockets kept / refused (closed at once or 503)
+    int welcomes = 0, resumes = 0;  ///< session Welcomes received, and how many said resumed
     std::string error;              ///< set when the attack itself could not run (e.g. connect failed)
 };
 

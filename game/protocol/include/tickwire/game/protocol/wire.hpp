@@ -1,29 +1,37 @@
 #pragma once
 // The arena game's wire protocol, shared by tickwire-server and ClientCore.
 //
-// Every WebSocket message is one session.fbs Packet ("TWS1"); game messages
-// travel inside Packet.Payload.data as one game.fbs Message ("TWG1").
+// Every WebSocket message is either one game.fbs Message ("TWG1", sent bare)
+// or one session.fbs Packet ("TWS1") for the control messages below. With
+// tickwire's session mode on (the default: net/session.hpp), each of them
+// travels inside the net layer's own envelope, which numbers, acknowledges
+// and resends the reliable ones across reconnects; the game never sees it.
 //
 //   client                                   server
-//   Hello(name, protocol version)       ->
+//   Hello(name, kGameProtocolVersion)   ->
 //                                       <-   Welcome(session id, tick rate, tick)
-//                                       <-   Payload{JoinRoomResult(player id, entity id,
-//                                                    room name = the room code as reason)}
-//                                       <-   Payload{ChatMessage "/present"} per player
-//                                            already there, Payload{MatchEvents scores}
-//   ClockSyncRequest(client time)       ->   (any time; ~2/s)
-//                                       <-   ClockSyncResponse(4 stamps, server tick)
-//   Payload{PlayerInput} every tick     ->   newest frame last, plus every frame the
-//                                            server has not yet acknowledged (<= 32)
-//                                       <-   Payload{Snapshot} at the snapshot rate
-//                                            (LatestState), a delta against baseline_tick
-//   Ack(ack = newest snapshot tick
-//       decoded, ack_bits = 0)          ->   after each snapshot
-//   Payload{ChatMessage(text)}          ->   reliable-ordered (WebSocket order)
-//                                       <-   Payload{ChatMessage(from, name, text)} to
-//                                            the whole room, in one order
-//                                       <-   Payload{MatchEvents} kills/scores/respawns
+//                                       <-   JoinRoomResult(player id, entity id,
+//                                                    room name = the room code as reason)
+//                                       <-   ChatMessage "/present" per player
+//                                            already there, MatchEvents scores
+//   ClockSyncRequest(client time)       ->   (any time; ~2/s; latest)
+//                                       <-   ClockSyncResponse(4 stamps, server tick; latest)
+//   PlayerInput every tick (latest)     ->   newest frame last, plus every frame the
+//                                            server has not yet acknowledged (<= 32),
+//                                            and snapshot_ack = newest snapshot tick decoded
+//                                       <-   Snapshot at the snapshot rate (latest),
+//                                            a delta against baseline_tick
+//   Ack(ack = newest snapshot tick)     ->   only when no input goes out that tick
+//   ChatMessage(text) (reliable)        ->
+//                                       <-   ChatMessage(from, name, text) to the whole
+//                                            room, in one order (reliable)
+//                                       <-   MatchEvents kills/scores/respawns (reliable)
 //   Error(code, text), close            <->
+//
+// Reliable messages arrive once and in order; latest ones may be lost (a
+// reconnect) or superseded and are never resent: the next one replaces them.
+// A session that resumes after a dropped connection keeps its player, seat,
+// score and room; the server sees net's `resumed`, not leave + join.
 //
 // Names: a ChatMessage whose text starts with '/' comes only from the server
 // (clients' texts that do are refused) and is a roster entry, not speech:
@@ -60,10 +68,15 @@ namespace tickwire::game::protocol {
 using Entity = ::tickwire::game::EntityState;
 using Frame = ::tickwire::game::InputFrame;
 
+/// What the game's Hello carries in protocol_version; the server refuses
+/// others with close 4005. 2: bare game messages, snapshot_ack in PlayerInput,
+/// Snapshot.packed.
+inline constexpr std::uint16_t kGameProtocolVersion = 2;
+
 /// Microseconds on the steady clock, the clock every time stamp uses.
 [[nodiscard]] std::int64_t now_us() noexcept;
 
-/// Builds outgoing packets as net::Messages, reusing its builders.
+/// Builds outgoing messages as net::Messages, reusing its builders.
 class Codec {
 public:
     net::Message hello(std::string_view name);
@@ -77,22 +90,20 @@ public:
                           std::span<const std::uint32_t> removed);
     /// A snapshot carrying Snapshot.packed (packed.hpp) instead of entities.
     net::Message snapshot(const schemas::SnapshotHeader& header, std::span<const std::uint8_t> packed);
-    net::Message input(std::span<const Frame> frames);
+    net::Message input(std::span<const Frame> frames, std::uint32_t snapshot_ack = 0);
     net::Message chat(std::uint32_t from_player, std::string_view from_name, std::string_view text);
     net::Message events(std::span<const KillEvent> kills, std::span<const ScoreEvent> scores,
                         std::span<const RespawnEvent> respawns);
 
 private:
-    net::Message wrap_(schemas::Bytes game_message, session::DeliveryClass delivery);
     flatbuffers::FlatBufferBuilder game_{1024};
-    flatbuffers::FlatBufferBuilder packet_{2048};
-    std::uint32_t sequence_ = 0;
+    flatbuffers::FlatBufferBuilder packet_{512};
 };
 
-/// A received packet, verified; `game` is set (and verified) for payloads.
+/// A received message, verified: a game message or a control packet.
 struct Incoming {
-    const session::Packet* packet = nullptr;
-    const ::tickwire::game::Message* game = nullptr;
+    const session::Packet* packet = nullptr;           ///< control packets
+    const ::tickwire::game::Message* game = nullptr;  ///< game messages
     std::string_view error;  ///< why it was rejected (then both are null)
 };
 /// Verify everything, then give typed pointers into `bytes` (which must be

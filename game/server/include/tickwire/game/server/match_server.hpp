@@ -51,6 +51,18 @@ struct ServerConfig {
     std::size_t max_connections = 0;  ///< open WebSockets; 0 = max_rooms * max_players + 16
     std::size_t max_connections_per_ip = 256;
     std::chrono::milliseconds handshake_timeout{5000};
+    /// tickwire session mode (net/session.hpp), on by default: a client whose
+    /// connection drops and that comes back within `session_grace` keeps its
+    /// player, seat, score and room (the server sees `resumed`, not leave +
+    /// join), and chat and events reach it exactly once across the gap.
+    /// Clients must match (ClientConfig::session). false: plain WebSocket.
+    bool session = true;
+    std::chrono::milliseconds session_grace{30000};
+    /// Lifetime of a resume token (a fresh one comes with every Welcome).
+    std::chrono::milliseconds session_token_lifetime{std::chrono::hours(24)};
+    /// HMAC key for resume tokens; empty = random per process (a restarted
+    /// server then refuses old tokens and its clients join afresh).
+    std::string session_secret;
     /// Where log lines go; empty = stderr. The server's own lines come from
     /// the game thread, net's refusals (at warn) from the network thread: the
     /// sink must be thread-safe.
@@ -69,6 +81,8 @@ struct MatchStats {
     std::uint64_t chat_messages = 0;
     std::uint64_t bad_clients_closed = 0;
     std::uint64_t bytes_out = 0, bytes_in = 0;  ///< from net::ServerStats
+    std::uint64_t sessions_resumed = 0;         ///< from net::ServerStats (session mode)
+    std::uint64_t resumes_refused = 0;          ///< forged, expired, replayed or unknown tokens
 };
 
 class MatchServer {
