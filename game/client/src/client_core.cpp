@@ -169,6 +169,8 @@ struct ClientCore::Impl {
     // starts from a Hello and a full snapshot.
     void forget_session() {
         player_id = entity_id = 0;
+        names.clear();   // the server re-sends the roster and scores on join
+        scores.clear();
         own_known = false;
         history.clear();
         buffer.clear();
