@@ -228,6 +228,7 @@ private:
                             static_cast<int>(event_.reason().size()), event_.reason().data());
                 break;
             case net::ServerEventType::resumed:  // session mode only; the echo server is plain
+            case net::ServerEventType::log:      // log_events is off: net logs to stderr itself
                 break;
             }
         }

@@ -46,6 +46,7 @@ std::string_view to_string(ServerEventType type) noexcept {
     case ServerEventType::message: return "message";
     case ServerEventType::disconnected: return "disconnected";
     case ServerEventType::resumed: return "resumed";
+    case ServerEventType::log: return "log";
     }
     return "unknown";
 }

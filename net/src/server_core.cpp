@@ -344,6 +344,13 @@ void ServerCore::log(const std::string& line) {
         text = "(" + std::to_string(log_suppressed_) + " lines suppressed) " + text;
         log_suppressed_ = 0;
     }
+    if (o.log_events) {
+        RawEvent event;
+        event.type = static_cast<std::uint8_t>(ServerEventType::log);
+        event.detail = Message::copy_of(text).release();
+        outbox_.emit(event);
+        return;
+    }
     if (o.log_sink) return o.log_sink(text);
     std::fprintf(stderr, "tickwire-server: %s\n", text.c_str());
 }

@@ -145,6 +145,7 @@ protected:
                     disconnected = true;
                     break;
                 case net::ServerEventType::resumed:  // session mode only
+                case net::ServerEventType::log:      // log_events is off
                     break;
                 }
             }

@@ -1,6 +1,7 @@
 // Server behaviour against real clients: limits, broadcast, plain HTTP and abuse.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 
 #include <boost/asio/connect.hpp>
@@ -96,6 +97,25 @@ TEST(Server, RefusesConnectionsBeyondCapacityWith503) {
     EXPECT_EQ(error.error, ErrorKind::handshake_rejected);
     EXPECT_EQ(error.http_status, 503);
     EXPECT_EQ(server.stats().rejected_over_capacity, 1u);
+}
+
+// log_events: net's log lines reach the game thread as events, in order with
+// the rest, and the network-thread sink is never called.
+TEST(Server, LogLinesCanTravelToTheGameThreadAsEvents) {
+    ServerOptions options;
+    options.max_connections = 1;
+    options.log_events = true;
+    std::atomic<bool> sink_called{false};
+    options.log_sink = [&](std::string_view) { sink_called = true; };
+    Server server = listen_local(options);
+    Channel first = Channel::connect(local_url(server));
+    ServerEvent event;
+    ASSERT_TRUE(next_event(server, ServerEventType::connected, event));
+    Channel second = Channel::connect(local_url(server));
+    ASSERT_TRUE(next_event(server, ServerEventType::log, event));
+    EXPECT_NE(event.reason().find("server full (HTTP 503)"), std::string_view::npos) << event.reason();
+    EXPECT_EQ(event.id, kInvalidConnection);
+    EXPECT_FALSE(sink_called.load());
 }
 
 TEST(Server, ClosesASlowConsumerWith1008) {

@@ -431,6 +431,9 @@ struct MatchServer::Impl {
             case net::ServerEventType::connected: on_connected(ev); break;
             case net::ServerEventType::disconnected: on_disconnected(ev); break;
             case net::ServerEventType::resumed: on_resumed(ev); break;
+            case net::ServerEventType::log:
+                log(LogLevel::warn, "%.*s", static_cast<int>(ev.reason().size()), ev.reason().data());
+                break;
             case net::ServerEventType::message: {
                 const auto it = clients.find(ev.id);
                 if (it != clients.end() && !it->second.closing) on_message(it->second, ev.message);
@@ -600,9 +603,9 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
     options.session.grace_period = config.session_grace;
     options.session.token_lifetime = config.session_token_lifetime;
     options.session.secret = config.session_secret;
-    if (config.log_sink) {
-        options.log_sink = [sink = config.log_sink](std::string_view line) { sink(LogLevel::warn, line); };
-    }
+    // net's refusals reach our logger as events on the game thread: the
+    // logger (config.log_sink) is game code and never runs on net's thread.
+    options.log_events = true;
     impl->server = net::Server::listen(options, ec);
     if (!impl->server) return nullptr;
     for (const std::string& code : config.rooms) {

@@ -81,6 +81,8 @@ enum class ServerEventType : std::uint8_t {
     /// Session mode: the client of `id` reconnected and resumed its session
     /// (same id, no disconnected/connected pair); remote_address() is the new one.
     resumed,
+    /// ServerOptions::log_events: one line of the server's log, in reason().
+    log,
 };
 std::string_view to_string(ServerEventType type) noexcept;
 
@@ -90,7 +92,7 @@ struct ServerEvent {
     ConnectionId id = kInvalidConnection;
     std::uint16_t close_code = 0;
     Message message;  ///< payload of a message event
-    Message detail;   ///< connected/resumed: "address\0path\0query"; disconnected: reason
+    Message detail;   ///< connected/resumed: "address\0path\0query"; disconnected: reason; log: the line
 
     [[nodiscard]] std::string_view remote_address() const noexcept;
     [[nodiscard]] std::string_view path() const noexcept;   ///< e.g. "/room/ABCD"

@@ -47,8 +47,11 @@ struct ServerOptions {
     /// Log one line per rejected/closed-for-cause connection (rate limited: a
     /// flood of bad clients is not a flood of log lines).
     bool log = true;
-    /// Where those lines go; empty = stderr. Called on the network thread: it
-    /// must be thread-safe and quick.
+    /// Deliver those lines to the game thread as ServerEventType::log events
+    /// (in order with everything else), for a game whose logger is game code.
+    bool log_events = false;
+    /// Otherwise, where they go; empty = stderr. Called on the network thread:
+    /// it must be thread-safe and quick, and must not touch game state.
     std::function<void(std::string_view line)> log_sink;
     /// Bytes queued for one connection beyond which it is a slow consumer and is
     /// closed with 1008.

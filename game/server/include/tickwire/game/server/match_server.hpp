@@ -63,9 +63,8 @@ struct ServerConfig {
     /// HMAC key for resume tokens; empty = random per process (a restarted
     /// server then refuses old tokens and its clients join afresh).
     std::string session_secret;
-    /// Where log lines go; empty = stderr. The server's own lines come from
-    /// the game thread, net's refusals (at warn) from the network thread: the
-    /// sink must be thread-safe.
+    /// Where log lines go; empty = stderr. Called on the game thread only
+    /// (net's refusals arrive as log events, at warn).
     std::function<void(LogLevel, std::string_view)> log_sink;
 };
 
