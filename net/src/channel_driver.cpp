@@ -102,7 +102,7 @@ public:
         using Kind = ReliableSession::Incoming::Kind;
         switch (in.kind) {
         case Kind::message:
-            schedule_ack();
+            if (in.reliable) schedule_ack();  // latest-state (snapshots) is never acknowledged
             return emit_message(std::move(in.payload));
         case Kind::duplicate:
         case Kind::ack:

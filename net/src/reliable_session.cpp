@@ -101,6 +101,7 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool ac
         }
         received_ = sequence;
         in.kind = Incoming::Kind::message;
+        in.reliable = true;
         in.payload = Message::copy_of(schemas::payload_bytes(*payload));
         return in;
     }

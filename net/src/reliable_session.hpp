@@ -42,6 +42,7 @@ public:
         enum class Kind : std::uint8_t { message, duplicate, ack, hello, welcome, other, invalid };
         Kind kind = Kind::invalid;
         Message payload;             ///< message: the game's bytes (a copy)
+        bool reliable = false;       ///< message: numbered, so it must be acknowledged
         std::uint64_t session_id = 0;
         std::span<const std::byte> proof;  ///< hello/welcome: points into the packet
         std::uint32_t received = 0;  ///< hello/welcome: the peer's newest reliable in-order sequence

@@ -399,7 +399,9 @@ bool ServerCore::on_session_message(const std::shared_ptr<ServerConnection>& con
     using Kind = ReliableSession::Incoming::Kind;
     switch (in.kind) {
     case Kind::message:
-        schedule_ack(session);
+        // Only numbered messages are acknowledged: latest-state ones (60
+        // inputs a second per player) would re-arm the ack sweep for nothing.
+        if (in.reliable) schedule_ack(session);
         return on_message(id, std::move(in.payload));
     case Kind::duplicate:
     case Kind::ack:
