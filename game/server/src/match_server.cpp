@@ -127,9 +127,7 @@ struct MatchServer::Impl {
     MatchStats last_status;
     Clock::time_point last_status_at = Clock::now();
     std::mt19937 rng{std::random_device{}()};
-    std::vector<Entity> full, changed, extrapolated;
-    std::vector<std::uint32_t> removed;
-    std::vector<std::uint8_t> packed;  // reused: no allocation per snapshot after warm-up
+    std::vector<Entity> full, extrapolated;  // reused: no allocation per snapshot after warm-up
 
     template <class... A>
     void log(LogLevel level, const char* fmt, A... args) {
@@ -492,9 +490,46 @@ struct MatchServer::Impl {
         }
     }
 
+    // One room's delta against one baseline, shared by every client that
+    // acked that baseline (most of a room acks the same one or two ticks):
+    // packed once per snapshot tick and baseline, not once per client.
+    struct Delta {
+        std::uint32_t baseline_tick = 0;  // 0: a full snapshot
+        protocol::PackedCounts counts;
+        std::vector<std::uint8_t> packed;
+        bool structs = false;  // the EntityState vector is the smaller form
+        std::vector<Entity> changed;
+        std::vector<std::uint32_t> removed;
+    };
+    std::vector<Delta> deltas;  // reused across ticks: no allocation after warm-up
+    std::size_t deltas_used = 0;
+
+    const Delta& delta_against(const Room& room, std::uint32_t baseline_tick) {
+        for (std::size_t i = 0; i < deltas_used; ++i) {
+            if (deltas[i].baseline_tick == baseline_tick) return deltas[i];
+        }
+        if (deltas_used == deltas.size()) deltas.emplace_back();
+        Delta& d = deltas[deltas_used++];
+        d.baseline_tick = baseline_tick;
+        // Packed against the baseline carried forward (or nothing: a full
+        // snapshot); the EntityState vector only if that is smaller.
+        std::span<const Entity> reference;
+        std::uint32_t ticks = 0;
+        if (baseline_tick != 0) {
+            ticks = tick - baseline_tick;
+            protocol::extrapolate(*room.ring.find(baseline_tick), ticks, extrapolated);
+            reference = extrapolated;
+        }
+        d.counts = protocol::pack(reference, full, ticks, d.packed);
+        d.structs = d.packed.size() > d.counts.entities * sizeof(Entity) + d.counts.removed * sizeof(std::uint32_t);
+        if (d.structs) protocol::diff(reference, full, d.changed, d.removed);
+        return d;
+    }
+
     void send_snapshots(Room& room) {
         protocol::capture(room.world, full, static_cast<std::uint32_t>(snapshot_every));
         room.ring.put(tick, full);
+        deltas_used = 0;
         for (const net::ConnectionId id : room.members) {
             Client& c = clients.at(id);
             // Superseding, game side: a client this far behind on acks has
@@ -508,28 +543,14 @@ struct MatchServer::Impl {
             }
             if (static_cast<int>(c.unacked.size()) >= config.max_unacked_snapshots) c.last_probe_tick = tick;
             const std::vector<Entity>* base = protocol::choose_baseline(room.ring, c.acked_tick);
-            schemas::SnapshotHeader header{tick, 0, c.applied_sequence};
-            // Packed against the baseline carried forward (or nothing: a full
-            // snapshot); the EntityState vector only if that is smaller.
-            std::span<const Entity> reference;
-            std::uint32_t ticks = 0;
-            if (base != nullptr) {
-                header.baseline_tick = c.acked_tick;
-                ticks = tick - c.acked_tick;
-                protocol::extrapolate(*base, ticks, extrapolated);
-                reference = extrapolated;
-            } else {
+            if (base == nullptr) {
                 c.acked_tick = 0;
                 ++stats.snapshots_full;
             }
-            const protocol::PackedCounts n = protocol::pack(reference, full, ticks, packed);
-            net::Message msg;
-            if (packed.size() <= n.entities * sizeof(Entity) + n.removed * sizeof(std::uint32_t)) {
-                msg = codec.snapshot(header, packed);
-            } else {
-                protocol::diff(reference, full, changed, removed);
-                msg = codec.snapshot(header, changed, removed);
-            }
+            const Delta& d = delta_against(room, base != nullptr ? c.acked_tick : 0);
+            const schemas::SnapshotHeader header{tick, d.baseline_tick, c.applied_sequence};
+            const protocol::PackedCounts& n = d.counts;
+            net::Message msg = d.structs ? codec.snapshot(header, d.changed, d.removed) : codec.snapshot(header, d.packed);
             stats.entities_sent += n.entities;
             stats.snapshot_bytes += msg.size();
             ++stats.snapshots_sent;
