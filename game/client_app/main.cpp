@@ -21,6 +21,7 @@
 #include "client_app.hpp"
 #include "fake_match.hpp"
 #include "tickwire/net/netsim.hpp"
+#include "tickwire/game/cli.hpp"
 
 namespace {
 
@@ -55,15 +56,6 @@ constexpr const char* kUsage =
     "keys: WASD/arrows move, mouse aims, click or Space fires, Enter chat\n"
     "      (Enter sends, Escape cancels), Tab scoreboard, F3 net graph\n";
 
-long parse_number(std::string_view option, const char* value, long min, long max) {
-    char* end = nullptr;
-    const long v = std::strtol(value, &end, 10);
-    if (end == value || *end != '\0' || v < min || v > max) {
-        throw std::invalid_argument(std::string(option) + ": expected a number in " + std::to_string(min) + ".." +
-                                    std::to_string(max) + ", got '" + value + "'");
-    }
-    return v;
-}
 
 }  // namespace
 
@@ -75,52 +67,47 @@ int main(int argc, char** argv) {
     bool session = true;
     try {
         bool have_url = false;
-        for (int i = 1; i < argc; ++i) {
-            const std::string_view arg = argv[i];
-            const auto value = [&]() -> const char* {
-                if (i + 1 >= argc) throw std::invalid_argument(std::string(arg) + " needs a value");
-                return argv[++i];
-            };
-            if (arg == "-h" || arg == "--help") {
+        for (tickwire::game::cli::Args args(argc, argv); args.next();) {
+            if (args.is("-h") || args.is("--help")) {
                 std::fputs(kUsage, stdout);
                 return 0;
-            } else if (arg == "--name") {
-                options.name = value();
+            } else if (args.is("--name")) {
+                options.name = args.value();
                 if (options.name.empty() || options.name.size() > 32) {
                     throw std::invalid_argument("--name: 1 to 32 bytes");
                 }
-            } else if (arg == "--headless") {
+            } else if (args.is("--headless")) {
                 options.headless = true;
-            } else if (arg == "--width") {
-                options.width = static_cast<int>(parse_number(arg, value(), 320, 16384));
-            } else if (arg == "--height") {
-                options.height = static_cast<int>(parse_number(arg, value(), 240, 16384));
-            } else if (arg == "--vsync") {
+            } else if (args.is("--width")) {
+                options.width = args.number<int>(320, 16384);
+            } else if (args.is("--height")) {
+                options.height = args.number<int>(240, 16384);
+            } else if (args.is("--vsync")) {
                 options.vsync = true;
-            } else if (arg == "--frames") {
-                options.frames = parse_number(arg, value(), 1, 1L << 40);
-            } else if (arg == "--screenshot") {
-                options.screenshot = value();
-            } else if (arg == "--duration") {
-                options.duration_s = static_cast<double>(parse_number(arg, value(), 1, 1L << 30));
-            } else if (arg == "--net-graph") {
+            } else if (args.is("--frames")) {
+                options.frames = args.number<long>(1, 1L << 40);
+            } else if (args.is("--screenshot")) {
+                options.screenshot = args.value();
+            } else if (args.is("--duration")) {
+                options.duration_s = args.number<double>(1, 1L << 30);
+            } else if (args.is("--net-graph")) {
                 options.net_graph = true;
-            } else if (arg == "--autopilot") {
+            } else if (args.is("--autopilot")) {
                 options.autopilot = true;
-            } else if (arg == "--netsim") {
-                netsim = value();
+            } else if (args.is("--netsim")) {
+                netsim = args.value();
                 if (const auto parsed = tickwire::net::parse_netsim(netsim); !parsed)
                     throw std::invalid_argument(parsed.error);
-            } else if (arg == "--no-session") {
+            } else if (args.is("--no-session")) {
                 session = false;
-            } else if (arg == "--fake") {
+            } else if (args.is("--fake")) {
                 fake = true;
-                if (i + 1 < argc && argv[i + 1][0] != '-') fake_state = argv[++i];
-            } else if (!arg.empty() && arg[0] != '-' && !have_url) {
-                options.url = arg;
+                if (const char* state = args.optional_value()) fake_state = state;
+            } else if (args.positional() && !have_url) {
+                options.url = args.current();
                 have_url = true;
             } else {
-                throw std::invalid_argument("unknown argument '" + std::string(arg) + "'");
+                args.unknown();
             }
         }
         if (!options.screenshot.empty() && options.frames < 0 && options.duration_s <= 0) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tickwire/game/attacker/attacks.hpp"
+#include "tickwire/game/cli.hpp"
 
 namespace {
 
@@ -40,13 +41,6 @@ void usage(std::FILE* out) {
         out);
 }
 
-long to_long(const std::string& flag, const char* v) {
-    char* end = nullptr;
-    const long n = std::strtol(v, &end, 10);
-    if (end == v || *end != '\0' || n < 0) throw std::invalid_argument(flag + " wants a number");
-    return n;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,29 +49,24 @@ int main(int argc, char** argv) {
     bool loop = false, quiet = false;
     long duration_s = 60, pause_ms = 50;
     try {
-        for (int i = 1; i < argc; ++i) {
-            const std::string a = argv[i];
-            auto next = [&]() -> const char* {
-                if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-                return argv[++i];
-            };
-            if (a == "--help" || a == "-h") {
+        for (tickwire::game::cli::Args args(argc, argv); args.next();) {
+            if (args.is("--help") || args.is("-h")) {
                 usage(stdout);
                 return 0;
-            } else if (a == "--list") {
+            } else if (args.is("--list")) {
                 for (Attack k : all_attacks()) std::printf("%.*s\n", static_cast<int>(to_string(k).size()), to_string(k).data());
                 return 0;
-            } else if (a == "--address") {
-                target.address = next();
-            } else if (a == "--port") {
-                target.port = static_cast<std::uint16_t>(to_long(a, next()));
-            } else if (a == "--room") {
-                target.room = next();
-            } else if (a == "--missing-room") {
-                target.missing_room = next();
-            } else if (a == "--only") {
+            } else if (args.is("--address")) {
+                target.address = args.value();
+            } else if (args.is("--port")) {
+                target.port = args.number<std::uint16_t>(0, 65535);
+            } else if (args.is("--room")) {
+                target.room = args.value();
+            } else if (args.is("--missing-room")) {
+                target.missing_room = args.value();
+            } else if (args.is("--only")) {
                 attacks.clear();
-                std::string list = next();
+                std::string list = args.value();
                 for (std::size_t start = 0; start <= list.size();) {
                     const auto comma = std::min(list.find(',', start), list.size());
                     Attack k{};
@@ -86,24 +75,24 @@ int main(int argc, char** argv) {
                     attacks.push_back(k);
                     start = comma + 1;
                 }
-            } else if (a == "--loop") {
+            } else if (args.is("--loop")) {
                 loop = true;
-            } else if (a == "--duration") {
-                duration_s = to_long(a, next());
-            } else if (a == "--pause-ms") {
-                pause_ms = to_long(a, next());
-            } else if (a == "--trickle-ms") {
-                target.trickle_interval = std::chrono::milliseconds(to_long(a, next()));
-            } else if (a == "--flood") {
-                target.flood_count = static_cast<int>(to_long(a, next()));
-            } else if (a == "--flood-source") {
-                target.flood_source = next();
-            } else if (a == "--flood-base") {
-                target.flood_base = next();
-            } else if (a == "--quiet") {
+            } else if (args.is("--duration")) {
+                duration_s = args.number<long>(0, 100000000);
+            } else if (args.is("--pause-ms")) {
+                pause_ms = args.number<long>(0, 100000000);
+            } else if (args.is("--trickle-ms")) {
+                target.trickle_interval = std::chrono::milliseconds(args.number(1, 600000));
+            } else if (args.is("--flood")) {
+                target.flood_count = args.number(1, 100000);
+            } else if (args.is("--flood-source")) {
+                target.flood_source = args.value();
+            } else if (args.is("--flood-base")) {
+                target.flood_base = args.value();
+            } else if (args.is("--quiet")) {
                 quiet = true;
             } else {
-                throw std::invalid_argument("unknown option " + a);
+                args.unknown();
             }
         }
     } catch (const std::exception& e) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tickwire/engine/game_loop.hpp"
+#include "tickwire/game/cli.hpp"
 #include "tickwire/game/bot.hpp"
 #include "tickwire/game/client_core.hpp"
 #include "tickwire/net/netsim.hpp"
@@ -32,14 +33,6 @@ extern "C" void on_signal(int) {
     if (g_loop != nullptr) g_loop->request_stop();
 }
 
-int to_int(const std::string& flag, const char* value, int lo, int hi) {
-    char* end = nullptr;
-    const long v = std::strtol(value, &end, 10);
-    if (end == value || *end != '\0' || v < lo || v > hi) {
-        throw std::invalid_argument(flag + " wants a number in " + std::to_string(lo) + ".." + std::to_string(hi));
-    }
-    return static_cast<int>(v);
-}
 
 }  // namespace
 
@@ -50,13 +43,8 @@ int main(int argc, char** argv) {
     bool session = true;
     tickwire::net::NetSimOptions netsim;
     try {
-        for (int i = 1; i < argc; ++i) {
-            const std::string a = argv[i];
-            auto next = [&]() -> const char* {
-                if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-                return argv[++i];
-            };
-            if (a == "--help" || a == "-h") {
+        for (tickwire::game::cli::Args args(argc, argv); args.next();) {
+            if (args.is("--help") || args.is("-h")) {
                 std::puts("usage: tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet]\n"
                           "                     [--netsim SPEC] [--no-session]\n"
                           "  URL defaults to ws://127.0.0.1:7777/room/auto; --duration 0 runs until Ctrl-C\n"
@@ -64,28 +52,28 @@ int main(int argc, char** argv) {
                           "    (also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)\n"
                           "  --no-session for a server run with --no-session (plain WebSocket, no resume)");
                 return 0;
-            } else if (a == "--count") {
-                count = to_int(a, next(), 1, 1000);
-            } else if (a == "--duration") {
-                duration = to_int(a, next(), 0, 1000000);
-            } else if (a == "--seed") {
-                seed = to_int(a, next(), 0, 1 << 30);
-            } else if (a == "--name") {
-                prefix = next();
-            } else if (a == "--tick-rate") {
-                tick_rate = to_int(a, next(), 1, 240);
-            } else if (a == "--netsim") {
-                auto parsed = tickwire::net::parse_netsim(next());
+            } else if (args.is("--count")) {
+                count = args.number(1, 1000);
+            } else if (args.is("--duration")) {
+                duration = args.number(0, 1000000);
+            } else if (args.is("--seed")) {
+                seed = args.number(0, 1 << 30);
+            } else if (args.is("--name")) {
+                prefix = args.value();
+            } else if (args.is("--tick-rate")) {
+                tick_rate = args.number(1, 240);
+            } else if (args.is("--netsim")) {
+                auto parsed = tickwire::net::parse_netsim(args.value());
                 if (!parsed) throw std::invalid_argument(parsed.error);
                 netsim = parsed.options;
-            } else if (a == "--no-session") {
+            } else if (args.is("--no-session")) {
                 session = false;
-            } else if (a == "--quiet") {
+            } else if (args.is("--quiet")) {
                 quiet = true;
-            } else if (!a.empty() && a[0] != '-') {
-                url = a;
+            } else if (args.positional()) {
+                url = args.current();
             } else {
-                throw std::invalid_argument("unknown option " + a);
+                args.unknown();
             }
         }
     } catch (const std::exception& e) {

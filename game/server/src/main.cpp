@@ -15,6 +15,7 @@
 #include <string>
 
 #include "tickwire/engine/game_loop.hpp"
+#include "tickwire/game/cli.hpp"
 #include "tickwire/engine/rolling_stats.hpp"
 #include "tickwire/game/server/match_server.hpp"
 
@@ -53,14 +54,6 @@ void usage(std::FILE* out) {
         out);
 }
 
-int to_int(const std::string& flag, const char* value, int lo, int hi) {
-    char* end = nullptr;
-    const long v = std::strtol(value, &end, 10);
-    if (end == value || *end != '\0' || v < lo || v > hi) {
-        throw std::invalid_argument(flag + " wants a number in " + std::to_string(lo) + ".." + std::to_string(hi));
-    }
-    return static_cast<int>(v);
-}
 
 }  // namespace
 
@@ -69,54 +62,49 @@ int main(int argc, char** argv) {
     ServerConfig config;
     double status_interval = 5, duration = 0;
     try {
-        for (int i = 1; i < argc; ++i) {
-            const std::string a = argv[i];
-            auto next = [&]() -> const char* {
-                if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-                return argv[++i];
-            };
-            if (a == "--help" || a == "-h") {
+        for (tickwire::game::cli::Args args(argc, argv); args.next();) {
+            if (args.is("--help") || args.is("-h")) {
                 usage(stdout);
                 return 0;
-            } else if (a == "--port") {
-                config.port = static_cast<std::uint16_t>(to_int(a, next(), 0, 65535));
-            } else if (a == "--address") {
-                config.address = next();
-            } else if (a == "--tick-rate") {
-                config.tick_rate = to_int(a, next(), 1, 240);
-            } else if (a == "--snapshot-rate") {
-                config.snapshot_rate = to_int(a, next(), 1, 240);
-            } else if (a == "--max-players") {
-                config.max_players = to_int(a, next(), 1, 32);
-            } else if (a == "--max-rooms") {
-                config.max_rooms = to_int(a, next(), 1, 10000);
-            } else if (a == "--no-create") {
+            } else if (args.is("--port")) {
+                config.port = args.number<std::uint16_t>(0, 65535);
+            } else if (args.is("--address")) {
+                config.address = args.value();
+            } else if (args.is("--tick-rate")) {
+                config.tick_rate = args.number(1, 240);
+            } else if (args.is("--snapshot-rate")) {
+                config.snapshot_rate = args.number(1, 240);
+            } else if (args.is("--max-players")) {
+                config.max_players = args.number(1, 32);
+            } else if (args.is("--max-rooms")) {
+                config.max_rooms = args.number(1, 10000);
+            } else if (args.is("--no-create")) {
                 config.allow_create = false;
-            } else if (a == "--room") {
-                config.rooms.emplace_back(next());
-            } else if (a == "--max-connections") {
-                config.max_connections = static_cast<std::size_t>(to_int(a, next(), 1, 1000000));
-            } else if (a == "--max-per-ip") {
-                config.max_connections_per_ip = static_cast<std::size_t>(to_int(a, next(), 1, 1000000));
-            } else if (a == "--handshake-timeout-ms") {
-                config.handshake_timeout = std::chrono::milliseconds(to_int(a, next(), 1, 600000));
-            } else if (a == "--no-session") {
+            } else if (args.is("--room")) {
+                config.rooms.emplace_back(args.value());
+            } else if (args.is("--max-connections")) {
+                config.max_connections = args.number<std::size_t>(1, 1000000);
+            } else if (args.is("--max-per-ip")) {
+                config.max_connections_per_ip = args.number<std::size_t>(1, 1000000);
+            } else if (args.is("--handshake-timeout-ms")) {
+                config.handshake_timeout = std::chrono::milliseconds(args.number(1, 600000));
+            } else if (args.is("--no-session")) {
                 config.session = false;
-            } else if (a == "--session-grace-ms") {
-                config.session_grace = std::chrono::milliseconds(to_int(a, next(), 0, 3600000));
-            } else if (a == "--tls-cert") {
-                config.tls_certificate_file = next();
-            } else if (a == "--tls-key") {
-                config.tls_private_key_file = next();
-            } else if (a == "--log-level") {
-                const std::string v = next();
+            } else if (args.is("--session-grace-ms")) {
+                config.session_grace = std::chrono::milliseconds(args.number(0, 3600000));
+            } else if (args.is("--tls-cert")) {
+                config.tls_certificate_file = args.value();
+            } else if (args.is("--tls-key")) {
+                config.tls_private_key_file = args.value();
+            } else if (args.is("--log-level")) {
+                const std::string v = args.value();
                 if (!parse_log_level(v, config.log_level)) throw std::invalid_argument("--log-level: " + v);
-            } else if (a == "--status-interval") {
-                status_interval = to_int(a, next(), 0, 3600);
-            } else if (a == "--duration") {
-                duration = to_int(a, next(), 0, 1000000);
+            } else if (args.is("--status-interval")) {
+                status_interval = args.number(0, 3600);
+            } else if (args.is("--duration")) {
+                duration = args.number(0, 1000000);
             } else {
-                throw std::invalid_argument("unknown option " + a);
+                args.unknown();
             }
         }
         if (config.snapshot_rate > config.tick_rate) throw std::invalid_argument("--snapshot-rate above --tick-rate");
