@@ -115,7 +115,7 @@ start_server() {
     tickwire) on_server_core "$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 >"$logf" 2>&1 & ;;
     node)     on_server_core node "$peers/ws_echo_server.js" "$port" >"$logf" 2>&1 & ;;
     match)    on_server_core "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 \
-                  --log-level warn --max-rooms 64 >"$logf" 2>&1 & ;;
+                  --log-level warn --max-rooms 64 --max-per-ip 4096 >"$logf" 2>&1 & ;;  # every bot is 127.0.0.1
     colyseus) on_server_core node "$peers/colyseus_server.js" "$port" >"$logf" 2>&1 & ;;
   esac
   server_pid=$!
