@@ -172,8 +172,12 @@ private:
     void on_welcome(const ReliableSession::Incoming& welcome) {
         const bool resumed = welcome.resumed && session_id_ != 0 && welcome.session_id == session_id_;
         // A fresh session (first connect, or the server forgot us): whatever the
-        // old one had not delivered belongs to it and is dropped.
+        // old one had not delivered belongs to it and is dropped, including
+        // what the game queued while reconnecting: the new session's peer
+        // knows nothing of the old one (a game server would see chat before
+        // the game's own hello). Before a first session, nothing is dropped.
         if (!resumed) reliable_.reset();
+        if (!resumed && session_id_ != 0) drop_queued_commands();
         session_id_ = welcome.session_id;
         proof_.assign(welcome.proof.begin(), welcome.proof.end());
         if (resumed) {
@@ -181,6 +185,15 @@ private:
             reliable_.resend([this](Message envelope) { attempt_->send(std::move(envelope)); });
         }
         became_open(resumed ? EventType::resumed : EventType::opened, subprotocol_);
+    }
+
+    void drop_queued_commands() {
+        Command command;
+        while (shared_->commands.pop(command)) {
+            shared_->commands_popped.fetch_add(1, std::memory_order_relaxed);
+            shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);
+            static_cast<void>(Message::adopt(command.payload));  // released here
+        }
     }
 
     // Game → network

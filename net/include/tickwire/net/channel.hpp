@@ -65,7 +65,7 @@ struct ChannelOptions {
 struct ChannelStats {
     std::uint64_t messages_out = 0, bytes_out = 0;  ///< written to the socket
     std::uint64_t messages_in = 0, bytes_in = 0;    ///< read from the socket
-    std::uint64_t dropped_out = 0;   ///< add() refused because the send queue was full
+    std::uint64_t dropped_out = 0;   ///< add() refused (send queue full), or dropped when a fresh session replaced a lost one
     std::size_t send_queue_depth = 0, receive_queue_depth = 0;
     std::uint64_t rtt_us = 0;        ///< smoothed ping RTT, 0 until measured
     std::uint64_t flushes = 0;       ///< flush() calls that woke the network thread

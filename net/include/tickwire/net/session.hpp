@@ -13,6 +13,10 @@
 //    duplicates, so each arrives exactly once and in order across reconnects.
 //  - Delivery::latest messages (snapshots, input) are never resent: the next
 //    state replaces them. An unsent one is superseded by the next.
+//  - A reconnect that gets a fresh session instead (the server restarted or
+//    the grace period ran out: the stream says opened, not resumed) starts
+//    empty: what the old session had not delivered, and what the game added
+//    while reconnecting, is dropped (ChannelStats::dropped_out).
 //
 // Without session mode the classes keep their plain meaning: reliable is an
 // ordinary send (today's behaviour), latest supersedes an unsent predecessor.
