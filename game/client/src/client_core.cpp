@@ -29,6 +29,7 @@ constexpr float kCorrectionDecay = 0.85f;     // per tick: ~100 ms to absorb an 
 constexpr std::int64_t kClockSyncPeriodUs = 500'000;
 constexpr std::int64_t kReconnectDelayUs = 2'000'000;
 constexpr std::uint32_t kMaxReconnects = 12;  // session mode: ~18 s of backoff on average, inside the 30 s grace
+constexpr int kMaxPlainReconnects = 5;         // --no-session: every 2 s
 
 bool has_flag(const Entity& e, EntityFlags f) {
     return (static_cast<std::uint8_t>(e.flags()) & static_cast<std::uint8_t>(f)) != 0;
@@ -107,6 +108,7 @@ struct ClientCore::Impl {
     std::uint32_t ack_to_send = 0;
     std::deque<Received> buffer;  // for interpolation, oldest first
     std::int64_t last_snapshot_us = 0;
+    bool outage_gap = false;  // resumed: the next snapshot gap is the outage, not the network's rhythm
     Ewma snapshot_interval_us;
 
     // Prediction
@@ -175,6 +177,7 @@ struct ClientCore::Impl {
         history.clear();
         buffer.clear();
         newest_tick = ack_to_send = 0;
+        last_snapshot_us = 0;
         ring = protocol::SnapshotRing();
         clock_known = false;
         clock_syncs_sent = 0;
@@ -283,12 +286,13 @@ struct ClientCore::Impl {
         ++total_snapshots;
 
         const std::int64_t now = protocol::now_us();
-        if (last_snapshot_us != 0) {
+        if (last_snapshot_us != 0 && !outage_gap) {
             const double gap = static_cast<double>(now - last_snapshot_us);
             if (snapshot_interval_us.primed) jitter_us.add(std::abs(gap - snapshot_interval_us.value), 0.05);
             snapshot_interval_us.add(gap, 0.05);
         }
         last_snapshot_us = now;
+        outage_gap = false;
         if (!clock_known) {
             server_tick_base = tick;
             server_tick_base_time = now;
@@ -417,6 +421,7 @@ struct ClientCore::Impl {
         status = player_id != 0 ? ConnectionStatus::joined : ConnectionStatus::connecting;
         status_text.clear();
         resumed_at_us = protocol::now_us();
+        outage_gap = true;
         clock_syncs_sent = 0;  // re-measure the round trip quickly
         next_clock_sync_us = 0;
         if (was_joined) notice("connection restored");
@@ -428,7 +433,7 @@ struct ClientCore::Impl {
                             ev.close_code == net::close_code::normal || ev.close_code == net::close_code::going_away;
         // Session mode: net already retried (the stream said reconnecting);
         // this closed is final.
-        if (!config.session && !closing_by_us && !kicked && reconnects < static_cast<int>(kMaxReconnects)) {
+        if (!config.session && !closing_by_us && !kicked && reconnects < kMaxPlainReconnects) {
             ++reconnects;
             status = ConnectionStatus::reconnecting;
             status_text = "reconnecting in 2 s… (" + (reason.empty() ? std::string("connection lost") : reason) + ")";
@@ -534,7 +539,10 @@ struct ClientCore::Impl {
             next_clock_sync_us = now + (clock_syncs_sent++ < 5 ? 100'000 : kClockSyncPeriodUs);
         }
         // Input and the snapshot ack are latest-state: never resent, and an
-        // unsent one is replaced by the next. The ack rides on the input.
+        // unsent one is replaced by the next. So every input carries the
+        // newest decoded tick (repeating an ack is harmless; a replaced input
+        // must not take the only copy of one with it). A bare Ack goes only
+        // for a new snapshot in a tick without input.
         bool ack_sent = false;
         if (input_pending && status == ConnectionStatus::joined) {
             // Every frame the server has not confirmed, newest last (redundancy
@@ -544,7 +552,7 @@ struct ClientCore::Impl {
             const std::size_t skip = history.size() > schemas::kMaxInputFrames ? history.size() - schemas::kMaxInputFrames : 0;
             for (std::size_t i = skip; i < history.size(); ++i) frames[n++] = history[i].first;
             if (n > 0) {
-                sink.add(codec.input({frames, n}, ack_to_send), net::Delivery::latest);
+                sink.add(codec.input({frames, n}, newest_tick), net::Delivery::latest);
                 ack_sent = true;
             }
             input_pending = false;
@@ -658,8 +666,9 @@ void ClientCore::step() { impl_->step(); }
 void ClientCore::network_out() { impl_->network_out(); }
 
 void ClientCore::send_chat(std::string_view text) {
-    // While reconnecting in session mode, chat waits in net's reliable buffer
-    // and goes out once the session resumes.
+    // While reconnecting in session mode, chat waits in the channel's send
+    // queue: it goes out if the session resumes, and is dropped if a fresh
+    // one starts (the new session's server never knew this player).
     const bool can_send = impl_->status == ConnectionStatus::joined ||
                           (impl_->config.session && impl_->status == ConnectionStatus::reconnecting && impl_->player_id != 0);
     if (!impl_->channel || !can_send || text.empty()) return;

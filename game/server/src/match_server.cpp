@@ -32,6 +32,8 @@ constexpr std::uint16_t kCloseHelloTimeout = 4008;
 constexpr std::size_t kMaxQueuedFrames = 8;  // input buffered ahead of the sim, ~133 ms
 constexpr int kInputHoldTicks = 30;          // last input held this long (0.5 s), then neutral
 constexpr int kChatBurst = 5;                // messages, refilled one per second
+constexpr double kClockSyncPerSecond = 4;    // clients ask twice a second (five quick ones at first)
+constexpr double kClockSyncBurst = 10;
 constexpr double kInputFloodSeconds = 10;    // input overdraft, in seconds of messages, that closes
 // Chat beyond the bucket is refused with one notice; a client that keeps
 // sending this many more before the bucket refills is flooding: close.
@@ -90,6 +92,7 @@ struct Client {
     int ticks_without_input = 0;         // held input goes neutral after kInputHoldTicks
     double input_tokens = 0;             // input messages allowed (token bucket)
     double chat_tokens = kChatBurst;
+    double clock_tokens = kClockSyncBurst;  // clock requests beyond it go unanswered
     // Snapshots: the newest acked and what was sent after it.
     std::uint32_t acked_tick = 0;
     std::deque<std::uint32_t> unacked;  // ticks sent, not yet acked, oldest first
@@ -289,6 +292,9 @@ struct MatchServer::Impl {
         // stall of either side, or of the network between, input arrives in
         // a pile and is stale anyway); only a client that overdraws by
         // kInputFloodSeconds of messages is flooding: close.
+        // The ack first: an input dropped by the bucket still tells us
+        // which snapshot the client holds (cheap, and only a tick we sent counts).
+        if (input.snapshot_ack() != 0) on_ack(c, input.snapshot_ack());
         c.input_tokens -= 1;
         if (c.input_tokens < 0) {
             ++stats.inputs_dropped;
@@ -303,7 +309,6 @@ struct MatchServer::Impl {
             c.newest_sequence = f->sequence();
             c.frames.push_back(*f);
         }
-        if (input.snapshot_ack() != 0) on_ack(c, input.snapshot_ack());
         // A client running ahead of the server (or lying) cannot bank input:
         // the sim takes one frame per tick, the rest is dropped oldest first.
         while (c.frames.size() > kMaxQueuedFrames) {
@@ -348,6 +353,10 @@ struct MatchServer::Impl {
         switch (in.packet->body_type()) {
         case session::Body::Hello: return on_hello(c, *in.packet->body_as_Hello());
         case session::Body::ClockSyncRequest: {
+            // Each reply is a reliable message the session keeps until acked:
+            // unmetered, a client that never acks could pin memory with them.
+            if (c.clock_tokens < 1) return;
+            c.clock_tokens -= 1;
             schemas::ClockSyncInfo sync;
             sync.client_send_time_us = in.packet->body_as_ClockSyncRequest()->client_send_time_us();
             sync.server_receive_time_us = protocol::now_us();
@@ -418,6 +427,7 @@ struct MatchServer::Impl {
         for (auto& [id, c] : clients) {
             c.input_tokens = std::min<double>(c.input_tokens, 2.0 * config.tick_rate) + elapsed * config.tick_rate;
             c.chat_tokens = std::min<double>(c.chat_tokens + elapsed, kChatBurst);
+            c.clock_tokens = std::min(c.clock_tokens + elapsed * kClockSyncPerSecond, kClockSyncBurst);
         }
     }
 
@@ -623,6 +633,11 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
     options.session.enabled = config.session;
     options.session.grace_period = config.session_grace;
     options.session.token_lifetime = config.session_token_lifetime;
+    // What a session may hold unacknowledged: join result, roster, chat,
+    // events and clock replies. A 30 s outage in a busy room stays far below;
+    // a client that never acks is closed (1008) at 512 KiB, not net's 8 MiB.
+    options.session.max_unacked_messages = 2048;
+    options.session.max_unacked_bytes = 512u << 10;
     options.session.secret = config.session_secret;
     // net's refusals reach our logger as events on the game thread: the
     // logger (config.log_sink) is game code and never runs on net's thread.

@@ -14,8 +14,10 @@
 //                                                    room name = the room code as reason)
 //                                       <-   ChatMessage "/present" per player
 //                                            already there, MatchEvents scores
-//   ClockSyncRequest(client time)       ->   (any time; ~2/s; latest)
-//                                       <-   ClockSyncResponse(4 stamps, server tick; latest)
+//   ClockSyncRequest(client time)       ->   (any time; ~2/s; reliable: never in the
+//                                            latest slot that input and snapshots use)
+//                                       <-   ClockSyncResponse(4 stamps, server tick;
+//                                            reliable; at most 4/s answered)
 //   PlayerInput every tick (latest)     ->   newest frame last, plus every frame the
 //                                            server has not yet acknowledged (<= 32),
 //                                            and snapshot_ack = newest snapshot tick decoded
@@ -30,6 +32,8 @@
 //
 // Reliable messages arrive once and in order; latest ones may be lost (a
 // reconnect) or superseded and are never resent: the next one replaces them.
+// Each connection has one latest slot (net supersedes per connection), so
+// every input repeats the newest snapshot tick decoded.
 // A session that resumes after a dropped connection keeps its player, seat,
 // score and room; the server sees net's `resumed`, not leave + join.
 //
