@@ -35,7 +35,7 @@ protected:
         config.handshake_timeout = 500ms;
         config.max_connections = kMaxConnections;
         config.max_connections_per_ip = kMaxPerIp;
-        config.session_token_lifetime = 1000ms;  // expired_resume_token waits longer
+        config.session_token_lifetime = 2000ms;  // expired_resume_token waits longer
         match_ = std::make_unique<LiveMatch>(config, kBots, "arena");
         ASSERT_TRUE(match_->started());
         ASSERT_TRUE(match_->wait_for(
@@ -54,7 +54,7 @@ protected:
         target_.missing_room = "nosuch";
         target_.trickle_interval = 100ms;  // the 500 ms deadline cuts it off after ~5 bytes
         target_.answer_timeout = 5000ms;
-        target_.token_expiry_wait = 1500ms;
+        target_.token_expiry_wait = 2500ms;
     }
 
     void TearDown() override {

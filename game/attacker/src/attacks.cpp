@@ -110,7 +110,7 @@ struct Attempt {
         session_id = welcome->session_id();
         const auto* proof = welcome->resume_proof();
         resume_proof = proof != nullptr ? std::string(reinterpret_cast<const char*>(proof->data()), proof->size()) : "";
-        sequence = 0;
+        if (!welcome->resumed()) sequence = 0;  // a resumed session goes on counting
         return true;
     }
 
@@ -143,11 +143,31 @@ struct Attempt {
     }
     void send_message(std::string_view game_bytes) { send(message_frame(game_bytes)); }
 
-    /// Session mode: tell the server we hold its newest token (any packet
-    /// after the Welcome does), so older ones count as replays.
-    void confirm_token() {
-        flatbuffers::FlatBufferBuilder fbb(64);
-        send(frame(kFin | kBinary, text_of(schemas::encode_ack(fbb, 0, 0))));
+    /// Join the room as a player (the game's Hello), so the session is a
+    /// real one that the server's hello timeout leaves alone.
+    void join(std::string_view name) {
+        protocol::Codec codec;
+        send_message(text_of(codec.hello(name)));
+    }
+
+    /// Session mode: tell the server we hold its newest token (any message
+    /// after the Welcome does, here a clock request), and wait until it has
+    /// answered, so the older token counts as a replay from now on.
+    bool confirm_token() {
+        protocol::Codec codec;
+        send_message(text_of(codec.clock_request(protocol::now_us())));
+        const auto deadline = Clock::now() + target.answer_timeout;
+        std::string bytes;
+        while (next_binary(bytes, deadline)) {
+            const net::Message envelope = net::Message::copy_of(bytes_of(bytes));  // aligned for the verifier
+            const auto payload = schemas::read_payload(envelope.bytes());
+            if (!payload) continue;
+            const net::Message inner = net::Message::copy_of(schemas::payload_bytes(*payload));
+            const protocol::Incoming in = protocol::decode(inner.bytes());
+            if (in.packet != nullptr && in.packet->body_type() == session::Body::ClockSyncResponse) return true;
+        }
+        out.error = "no clock reply to confirm the token";
+        return false;
     }
 
     /// Close cleanly (1000) and wait for the server's answer.
@@ -156,68 +176,64 @@ struct Attempt {
         await_close(target.answer_timeout);
     }
 
-    /// The next binary frame's payload; pings answered on the way. False at
-    /// a close frame, the end of the connection or the deadline.
-    bool next_binary(std::string& payload, Clock::time_point deadline) {
-        ServerFrame f;
+    /// The next frame from the server. Pings are answered on the way (what
+    /// ends a connection must be the server's verdict on the attack, not its
+    /// dead-peer detection); a close frame is recorded in `out`. False at the
+    /// end of the connection or the deadline.
+    bool next_frame(ServerFrame& f, Clock::time_point deadline) {
+        bool ended = false;
         for (;;) {
             while (take_frame(received, f)) {
-                if (f.opcode == kPing) socket.send_all(frame(kFin | kPong, f.payload));
-                if (f.opcode == kBinary) {
-                    payload = std::move(f.payload);
-                    return true;
+                if (f.opcode == kPing) {
+                    socket.send_all(frame(kFin | kPong, f.payload));
+                    continue;
                 }
                 if (f.opcode == kClose) {
                     out.closed = true;
-                    if (f.payload.size() >= 2)
+                    if (f.payload.size() >= 2) {
                         out.close_code = (static_cast<std::uint8_t>(f.payload[0]) << 8) | static_cast<std::uint8_t>(f.payload[1]);
-                    return false;
-                }
-            }
-            const auto now = Clock::now();
-            if (now >= deadline) return false;
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-            if (socket.read_some(received, std::max(left, 1ms)) == RawSocket::Read::closed) return false;
-        }
-    }
-
-    /// Reads server frames until a close frame (answered) or the end of the
-    /// connection, for at most `timeout`.
-    void await_close(std::chrono::milliseconds timeout) {
-        const auto deadline = Clock::now() + timeout;
-        ServerFrame f;
-        for (;;) {
-            while (take_frame(received, f)) {
-                // Pongs keep the connection alive: what ends it must be the
-                // server's verdict on the attack, not its dead-peer detection.
-                if (f.opcode == kPing) socket.send_all(frame(kFin | kPong, f.payload));
-                if (f.opcode != kClose) continue;
-                out.closed = true;
-                if (f.payload.size() >= 2) {
-                    out.close_code = (static_cast<std::uint8_t>(f.payload[0]) << 8) | static_cast<std::uint8_t>(f.payload[1]);
-                    out.close_reason = f.payload.substr(2);
-                }
-                // Answer the close, so the server's closing handshake ends
-                // now rather than at its close timeout.
-                socket.send_all(frame(kFin | kClose, f.payload.substr(0, 2)));
-                return;
-            }
-            const auto now = Clock::now();
-            if (now >= deadline) return;
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-            if (socket.read_some(received, std::max(left, 1ms)) == RawSocket::Read::closed) {
-                while (take_frame(received, f)) {
-                    if (f.opcode == kClose && f.payload.size() >= 2) {
-                        out.close_code = (static_cast<std::uint8_t>(f.payload[0]) << 8) |
-                                         static_cast<std::uint8_t>(f.payload[1]);
                         out.close_reason = f.payload.substr(2);
                     }
                 }
+                return true;
+            }
+            const auto now = Clock::now();
+            if (ended || now >= deadline) return false;
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+            if (socket.read_some(received, std::max(left, 1ms)) == RawSocket::Read::closed) {
                 out.closed = true;
-                return;
+                ended = true;  // what arrived before the end is still read
             }
         }
     }
+
+    /// The next binary frame's payload; false at a close frame, the end of
+    /// the connection or the deadline.
+    bool next_binary(std::string& payload, Clock::time_point deadline) {
+        ServerFrame f;
+        while (next_frame(f, deadline)) {
+            if (f.opcode == kClose) return false;
+            if (f.opcode == kBinary) {
+                payload = std::move(f.payload);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// Reads server frames until a close frame (answered, so the server's
+    /// closing handshake ends now rather than at its close timeout) or the
+    /// end of the connection, for at most `timeout`.
+    void await_close(std::chrono::milliseconds timeout) {
+        const auto deadline = Clock::now() + timeout;
+        ServerFrame f;
+        while (next_frame(f, deadline)) {
+            if (f.opcode != kClose) continue;
+            socket.send_all(frame(kFin | kClose, f.payload.substr(0, 2)));
+            return;
+        }
+    }
+
 };
 
 void trickle(Attempt& a) {
@@ -284,6 +300,7 @@ void nan_inputs(Attempt& a, protocol::Codec& codec) {
 // Our own session's token with one signature byte changed.
 void forged_resume(Attempt& a) {
     if (!a.open_room(a.target.room)) return;
+    a.join("forger");
     std::string forged = a.resume_proof;
     if (forged.empty()) {
         a.out.error = "the server issued no resume token";
@@ -296,19 +313,20 @@ void forged_resume(Attempt& a) {
 // Resume once with token 1 (and get token 2), then again with token 1.
 void replayed_resume(Attempt& a) {
     if (!a.open_room(a.target.room)) return;
+    a.join("replayer");
     const std::string first = a.resume_proof;
-    if (!a.reopen(a.resume_hello(first))) return;
-    a.confirm_token();
-    std::this_thread::sleep_for(50ms);  // let the server read it before the link "dies"
+    if (!a.reopen(a.resume_hello(first)) || !a.confirm_token()) return;
     if (a.reopen(a.resume_hello(first))) a.leave();
 }
 
 // Session A's token presented for session B.
 void foreign_resume(Attempt& a) {
     if (!a.open_room(a.target.room)) return;
+    a.join("alice");
     const std::string token_of_a = a.resume_proof;
     Attempt b{a.target, a.out};
     if (!b.open_room(a.target.room)) return;
+    b.join("bob");
     const schemas::HelloInfo hello = b.resume_hello(token_of_a);  // points into token_of_a
     Attempt c{a.target, a.out};
     if (c.open("/room/" + a.target.room, a.target.source) && c.handshake(hello)) {
@@ -323,6 +341,7 @@ void foreign_resume(Attempt& a) {
 // shorter than token_expiry_wait.
 void expired_resume(Attempt& a) {
     if (!a.open_room(a.target.room)) return;
+    a.join("sleeper");
     const std::string token = a.resume_proof;
     a.socket.reset();
     std::this_thread::sleep_for(a.target.token_expiry_wait);
@@ -516,7 +535,7 @@ Outcome run_attack(Attack attack, const Target& target) {
     case Attack::global_flood: global_flood(target, out); break;
     case Attack::invalid_envelope:
         if (a.open(room, target.source)) {
-            a.send_message("TWS1 but not really a flatbuffer, is it");  // where the session Hello belongs
+            a.send(frame(kFin | kBinary, "TWS1 but not really a flatbuffer, is it"));  // where the session Hello belongs
             a.await_close(target.answer_timeout);
         }
         break;

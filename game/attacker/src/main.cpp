@@ -37,6 +37,7 @@ void usage(std::FILE* out) {
         "  --flood N          sockets per connection flood (default 40)\n"
         "  --flood-source A   per-address flood from A (default 127.0.0.3)\n"
         "  --flood-base P     global flood from P1, P2, ... (default 127.0.1.)\n"
+        "  --no-session       the server runs --no-session (plain WebSocket)\n"
         "  --quiet            totals only\n",
         out);
 }
@@ -89,6 +90,8 @@ int main(int argc, char** argv) {
                 target.flood_source = args.value();
             } else if (args.is("--flood-base")) {
                 target.flood_base = args.value();
+            } else if (args.is("--no-session")) {
+                target.session = false;
             } else if (args.is("--quiet")) {
                 quiet = true;
             } else {
