@@ -112,7 +112,7 @@ start_server() {
   case "$kind" in
     floor)    on_server_core "$bin/tcp_echo" --port "$port" >"$logf" 2>&1 & ;;
     beast)    on_server_core "$bin/beast_echo" --port "$port" >"$logf" 2>&1 & ;;
-    tickwire) on_server_core "$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 >"$logf" 2>&1 & ;;
+    tickwire) on_server_core "$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 --max-per-ip 20000 >"$logf" 2>&1 & ;;  # one load generator, one address
     node)     on_server_core node "$peers/ws_echo_server.js" "$port" >"$logf" 2>&1 & ;;
     match)    on_server_core "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 \
                   --log-level warn --max-rooms 64 --max-per-ip 4096 >"$logf" 2>&1 & ;;  # every bot is 127.0.0.1

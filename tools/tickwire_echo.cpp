@@ -34,7 +34,7 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view kUsage =
     "usage: tickwire-echo --port N [--address A] [--tls-cert FILE --tls-key FILE]\n"
-    "                     [--max-message-size BYTES] [--max-connections N] [--quiet]\n"
+    "                     [--max-message-size BYTES] [--max-connections N] [--max-per-ip N] [--quiet]\n"
     "\n"
     "WebSocket echo server: every message received is sent back, unchanged, to\n"
     "the connection that sent it.\n"
@@ -45,6 +45,7 @@ constexpr std::string_view kUsage =
     "  --tls-key FILE            PEM private key\n"
     "  --max-message-size BYTES  larger incoming messages close with 1009 (default 1048576)\n"
     "  --max-connections N       more WebSocket upgrades get HTTP 503 (default 1024)\n"
+    "  --max-per-ip N            sockets one address may hold; more are closed at accept (default 256)\n"
     "  --ping-ms MS              RTT probe (WebSocket ping) interval per connection; 0 = none (default 1000)\n"
     "  --quiet                   no open/close line per connection\n"
     "  --poll-sleep-us N         sleep between empty polls while traffic is recent (default 100)\n"
@@ -122,6 +123,8 @@ Config parse_command_line(int argc, char** argv) {
             config.server.ping_interval = std::chrono::milliseconds(parse_number(flag, value, 3600000));
         } else if (flag == "--max-connections") {
             config.server.max_connections = parse_number(flag, value, 1000000);
+        } else if (flag == "--max-per-ip") {
+            config.server.max_connections_per_ip = parse_number(flag, value, 1000000);
         } else if (flag == "--max-message-size") {
             config.server.max_message_size = parse_number(flag, value, std::size_t{1} << 40);
         } else {
