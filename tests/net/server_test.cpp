@@ -99,8 +99,8 @@ TEST(Server, RefusesConnectionsBeyondCapacityWith503) {
     EXPECT_EQ(server.stats().rejected_over_capacity, 1u);
 }
 
-// log_events: net's log lines reach the game thread as events, in order with
-// the rest, and the network-thread sink is never called.
+// log_events: net's log lines reach the game thread as events (through the
+// same queue as every other event), and the network-thread sink is never called.
 TEST(Server, LogLinesCanTravelToTheGameThreadAsEvents) {
     ServerOptions options;
     options.max_connections = 1;
