@@ -103,6 +103,15 @@ protected:
         }
     }
 
+    // A resume attack: `welcomes` session Welcomes of which `resumes` said
+    // resumed, and the refusal's log line naming the last socket and `why`.
+    void expect_fresh_session(Attack kind, int welcomes, int resumes, const std::string& why) {
+        const Outcome o = attack(kind);
+        EXPECT_EQ(o.welcomes, welcomes);
+        EXPECT_EQ(o.resumes, resumes);
+        expect_log({"resume refused for " + o.local, why});
+    }
+
     std::unique_ptr<LiveMatch> match_;
     MatchHealth before_;
     attacker::Target target_;
@@ -315,31 +324,20 @@ TEST_F(Abuse, AServerStallDoesNotGetHonestClientsKicked) {
 // and a log line; the session it named stays its owner's.
 
 TEST_F(Abuse, AForgedResumeTokenGetsAFreshSession) {
-    const Outcome o = attack(Attack::forged_resume_token);
-    EXPECT_EQ(o.welcomes, 2);
-    EXPECT_EQ(o.resumes, 0);
-    expect_log({"resume refused for " + o.local, "signature does not match"});
+    expect_fresh_session(Attack::forged_resume_token, 2, 0, "signature does not match");
 }
 
 TEST_F(Abuse, AReplayedResumeTokenGetsAFreshSession) {
-    const Outcome o = attack(Attack::replayed_resume_token);
-    EXPECT_EQ(o.welcomes, 3);
-    EXPECT_EQ(o.resumes, 1) << "the first use of the token resumes; its replay must not";
-    expect_log({"resume refused for " + o.local, "replayed"});
+    // The first use of the token resumes (one resume); its replay must not.
+    expect_fresh_session(Attack::replayed_resume_token, 3, 1, "replayed");
 }
 
 TEST_F(Abuse, AnotherSessionsResumeTokenGetsAFreshSession) {
-    const Outcome o = attack(Attack::foreign_resume_token);
-    EXPECT_EQ(o.welcomes, 3);
-    EXPECT_EQ(o.resumes, 0);
-    expect_log({"resume refused for " + o.local, "another session"});
+    expect_fresh_session(Attack::foreign_resume_token, 3, 0, "another session");
 }
 
 TEST_F(Abuse, AnExpiredResumeTokenGetsAFreshSession) {
-    const Outcome o = attack(Attack::expired_resume_token);
-    EXPECT_EQ(o.welcomes, 2);
-    EXPECT_EQ(o.resumes, 0);
-    expect_log({"resume refused for " + o.local, "expired"});
+    expect_fresh_session(Attack::expired_resume_token, 2, 0, "expired");
 }
 
 // ---- connection floods -----------------------------------------------------------
