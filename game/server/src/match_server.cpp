@@ -124,6 +124,7 @@ struct MatchServer::Impl {
     std::uint32_t next_room_id = 1;
     std::uint32_t tick = 0;
     int snapshot_every = 2;
+    int events_every = 6;
     Clock::time_point last_publish;
     Clock::time_point last_drain;  // refill_buckets()
     MatchStats stats;
@@ -571,12 +572,18 @@ struct MatchServer::Impl {
             c.unacked.push_back(tick);
             while (c.unacked.size() > 64) c.unacked.pop_front();
         }
-        if (!room.kills.empty() || !room.scores.empty() || !room.respawns.empty()) {
-            send_room(room, codec.events(room.kills, room.scores, room.respawns));
-            room.kills.clear();
-            room.scores.clear();
-            room.respawns.clear();
-        }
+    }
+
+    // Kills, scores and respawns since the last batch, to the whole room. At
+    // events_rate, not with every snapshot: each is a message of its own
+    // (reliable, while snapshots are latest-state), and in a busy room one
+    // per snapshot doubled what every client receives and the server writes.
+    void send_events(Room& room) {
+        if (room.kills.empty() && room.scores.empty() && room.respawns.empty()) return;
+        send_room(room, codec.events(room.kills, room.scores, room.respawns));
+        room.kills.clear();
+        room.scores.clear();
+        room.respawns.clear();
     }
 
     void publish_rooms() {
@@ -597,6 +604,9 @@ struct MatchServer::Impl {
         if (tick % static_cast<std::uint32_t>(snapshot_every) == 0) {
             for (auto& [code, room] : rooms) send_snapshots(room);
         }
+        if (tick % static_cast<std::uint32_t>(events_every) == 0) {
+            for (auto& [code, room] : rooms) send_events(room);
+        }
         const auto now = Clock::now();
         if (now - last_publish >= std::chrono::seconds(1)) {
             last_publish = now;
@@ -614,6 +624,7 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
     impl->config = config;
     impl->config.max_players = std::clamp(config.max_players, 1, sim::kMaxPlayers);
     impl->snapshot_every = std::max(1, config.tick_rate / std::max(1, config.snapshot_rate));
+    impl->events_every = std::max(1, config.tick_rate / std::max(1, config.events_rate));
     net::ServerOptions options;
     options.address = config.address;
     options.port = config.port;

@@ -27,7 +27,8 @@
 //   ChatMessage(text) (reliable)        ->
 //                                       <-   ChatMessage(from, name, text) to the whole
 //                                            room, in one order (reliable)
-//                                       <-   MatchEvents kills/scores/respawns (reliable)
+//                                       <-   MatchEvents kills/scores/respawns (reliable;
+//                                            batched, 10 a second by default)
 //   Error(code, text), close            <->
 //
 // Reliable messages arrive once and in order; latest ones may be lost (a

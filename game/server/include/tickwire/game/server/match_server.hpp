@@ -30,6 +30,7 @@ struct ServerConfig {
     std::uint16_t port = 7777;  ///< 0 picks a free one (tests)
     int tick_rate = 60;
     int snapshot_rate = 30;     ///< must divide into tick_rate (rounded to ticks)
+    int events_rate = 10;       ///< batches of kills/scores/respawns per second (rounded to ticks)
     int max_players = 32;       ///< per room, at most sim::kMaxPlayers
     int max_rooms = 64;
     bool allow_create = true;   ///< false: unknown room codes are refused
