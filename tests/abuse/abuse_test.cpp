@@ -324,12 +324,14 @@ TEST_F(Abuse, AServerStallDoesNotGetHonestClientsKicked) {
 // and a log line; the session it named stays its owner's.
 
 TEST_F(Abuse, AForgedResumeTokenGetsAFreshSession) {
-    expect_fresh_session(Attack::forged_resume_token, 2, 0, "signature does not match");
+    // Open, the forgery (refused: fresh), taking the real session back.
+    expect_fresh_session(Attack::forged_resume_token, 3, 1, "signature does not match");
 }
 
 TEST_F(Abuse, AReplayedResumeTokenGetsAFreshSession) {
-    // The first use of the token resumes (one resume); its replay must not.
-    expect_fresh_session(Attack::replayed_resume_token, 3, 1, "replayed");
+    // Open, the first use of the token (resumed), its replay (refused:
+    // fresh), taking the session back with the newest token (resumed).
+    expect_fresh_session(Attack::replayed_resume_token, 4, 2, "replayed");
 }
 
 TEST_F(Abuse, AnotherSessionsResumeTokenGetsAFreshSession) {

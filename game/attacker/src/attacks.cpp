@@ -20,9 +20,10 @@ constexpr std::array kNames = {
     "trickled_handshake", "silent_tcp",        "silent_after_upgrade", "huge_frame",     "endless_continuation",
     "text_frame",       "unmasked_frame",      "reserved_bits", "unknown_opcode",       "orphan_continuation",
     "invalid_flatbuffers", "wrong_version",    "unknown_room",  "malformed_room",       "input_flood",
-    "chat_flood",       "oversize_chat",       "nan_inputs",    "per_ip_flood",         "global_flood",
+    "chat_flood",       "oversize_chat",       "nan_inputs",
     "invalid_envelope", "forged_resume_token", "replayed_resume_token", "foreign_resume_token",
     "expired_resume_token",
+    "per_ip_flood",     "global_flood",
 };
 
 std::string_view text_of(const net::Message& m) {
@@ -110,7 +111,9 @@ struct Attempt {
         session_id = welcome->session_id();
         const auto* proof = welcome->resume_proof();
         resume_proof = proof != nullptr ? std::string(reinterpret_cast<const char*>(proof->data()), proof->size()) : "";
-        if (!welcome->resumed()) sequence = 0;  // a resumed session goes on counting
+        // A resumed session goes on from what the server received in order;
+        // the attacker resends nothing (a message the RST cut off is gone).
+        sequence = welcome->resumed() ? welcome->received() : 0;
         return true;
     }
 
@@ -297,36 +300,65 @@ void nan_inputs(Attempt& a, protocol::Codec& codec) {
 // ---- resume tokens: each refused resume must get a fresh session (a new
 // Welcome, not resumed), never the session it names. ----
 
+// The resume attacks join as a player and wait for the server to have read
+// the join (a clock round trip) before "losing" the connection, so the seat
+// is really held; afterwards they take their own session back with its
+// newest token and leave, so a loop of attacks does not fill the room.
+// out.local stays the refused socket's address (the log line names it).
+
+struct HeldSession {
+    std::uint64_t id = 0;
+    std::string token;
+};
+
+bool join_and_hold(Attempt& a, std::string_view name, HeldSession& held) {
+    if (!a.open_room(a.target.room)) return false;
+    a.join(name);
+    if (!a.confirm_token()) return false;
+    held = {a.session_id, a.resume_proof};
+    return true;
+}
+
+void give_back(Attempt& a, const HeldSession& held) {
+    const std::string refused = a.out.local;
+    schemas::HelloInfo hello;
+    hello.session_id = held.id;
+    hello.resume_proof = bytes_of(held.token);
+    if (a.reopen(hello)) a.leave();
+    a.out.local = refused;
+}
+
 // Our own session's token with one signature byte changed.
 void forged_resume(Attempt& a) {
-    if (!a.open_room(a.target.room)) return;
-    a.join("forger");
-    std::string forged = a.resume_proof;
+    HeldSession held;
+    if (!join_and_hold(a, "forger", held)) return;
+    std::string forged = held.token;
     if (forged.empty()) {
         a.out.error = "the server issued no resume token";
         return;
     }
     forged.back() = static_cast<char>(forged.back() ^ 0x01);
     if (a.reopen(a.resume_hello(forged))) a.leave();
+    give_back(a, held);
 }
 
 // Resume once with token 1 (and get token 2), then again with token 1.
 void replayed_resume(Attempt& a) {
-    if (!a.open_room(a.target.room)) return;
-    a.join("replayer");
-    const std::string first = a.resume_proof;
+    HeldSession held;
+    if (!join_and_hold(a, "replayer", held)) return;
+    const std::string first = held.token;
     if (!a.reopen(a.resume_hello(first)) || !a.confirm_token()) return;
+    held.token = a.resume_proof;  // token 2
     if (a.reopen(a.resume_hello(first))) a.leave();
+    give_back(a, held);
 }
 
 // Session A's token presented for session B.
 void foreign_resume(Attempt& a) {
     if (!a.open_room(a.target.room)) return;
-    a.join("alice");
     const std::string token_of_a = a.resume_proof;
     Attempt b{a.target, a.out};
     if (!b.open_room(a.target.room)) return;
-    b.join("bob");
     const schemas::HelloInfo hello = b.resume_hello(token_of_a);  // points into token_of_a
     Attempt c{a.target, a.out};
     if (c.open("/room/" + a.target.room, a.target.source) && c.handshake(hello)) {
@@ -338,10 +370,10 @@ void foreign_resume(Attempt& a) {
 }
 
 // A token used after its lifetime: the server must be configured with one
-// shorter than token_expiry_wait.
+// shorter than token_expiry_wait. No player joins (nothing to give back
+// once the token is dead); the token is checked before the session is.
 void expired_resume(Attempt& a) {
     if (!a.open_room(a.target.room)) return;
-    a.join("sleeper");
     const std::string token = a.resume_proof;
     a.socket.reset();
     std::this_thread::sleep_for(a.target.token_expiry_wait);

@@ -40,14 +40,16 @@ enum class Attack : std::uint8_t {
     chat_flood,            ///< 60 chat messages at once                  -> close 1008
     oversize_chat,         ///< chat text of 1000 bytes                   -> close 4000
     nan_inputs,            ///< inputs and clock stamps carrying NaN/inf bit patterns -> clamped, stays open
-    per_ip_flood,          ///< flood_count silent sockets from one address -> beyond the limit closed at accept
-    global_flood,          ///< flood_count upgrades from distinct addresses -> beyond the limit HTTP 503
     // Session mode (net/session.hpp): the envelope and its resume tokens.
     invalid_envelope,      ///< a first message that is not the session Hello -> close 1002
-    forged_resume_token,   ///< Hello resuming a made-up session with random token bytes -> a fresh session
+    forged_resume_token,   ///< our own session's token with a signature byte flipped -> a fresh session
     replayed_resume_token, ///< resume twice with the same token (the first resume issued a newer one) -> fresh
     foreign_resume_token,  ///< session B's id with session A's token      -> a fresh session, B untouched
     expired_resume_token,  ///< resume after token_expiry_wait (server token lifetime shorter) -> fresh
+    // Floods last: until their sockets time out the server is full, and a
+    // loop of attacks would meet 503 instead of the case it means to test.
+    per_ip_flood,          ///< flood_count silent sockets from one address -> beyond the limit closed at accept
+    global_flood,          ///< flood_count upgrades from distinct addresses -> beyond the limit HTTP 503
 };
 
 /// Every attack, in declaration order.
