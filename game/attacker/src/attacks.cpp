@@ -90,6 +90,14 @@ struct Attempt {
         return open("/room/" + std::string(room), target.source) && (!target.session || handshake({}));
     }
 
+    /// Open (and say the session Hello), send `bytes` as they are, and wait
+    /// for the server's verdict: the shape of every framing attack.
+    void probe(std::string_view bytes) {
+        if (!open_room(target.room)) return;
+        send(bytes);
+        await_close(target.answer_timeout);
+    }
+
     /// Session mode: send the net layer's Hello (fresh, or resuming) and read
     /// its Welcome. False, with out.error set, if none came.
     bool handshake(const schemas::HelloInfo& hello) {
@@ -477,41 +485,23 @@ Outcome run_attack(Attack attack, const Target& target) {
         if (a.open_room(target.room)) a.await_close(target.answer_timeout);
         break;
     case Attack::huge_frame:
-        if (a.open_room(target.room)) {
-            a.send(frame_header(kFin | kBinary, std::uint64_t{1} << 63, true) + "some of it");
-            a.await_close(target.answer_timeout);
-        }
+        a.probe(frame_header(kFin | kBinary, std::uint64_t{1} << 63, true) + "some of it");
         break;
     case Attack::endless_continuation: endless_continuation(a); break;
     case Attack::text_frame:
-        if (a.open_room(target.room)) {
-            a.send(frame(kFin | kText, "hello"));
-            a.await_close(target.answer_timeout);
-        }
+        a.probe(frame(kFin | kText, "hello"));
         break;
     case Attack::unmasked_frame:
-        if (a.open_room(target.room)) {
-            a.send(frame(kFin | kBinary, text_of(codec.hello("naked")), false));
-            a.await_close(target.answer_timeout);
-        }
+        a.probe(frame(kFin | kBinary, text_of(codec.hello("naked")), false));
         break;
     case Attack::reserved_bits:
-        if (a.open_room(target.room)) {
-            a.send(frame(kFin | kRsv2 | kBinary, text_of(codec.hello("rsv"))));
-            a.await_close(target.answer_timeout);
-        }
+        a.probe(frame(kFin | kRsv2 | kBinary, text_of(codec.hello("rsv"))));
         break;
     case Attack::unknown_opcode:
-        if (a.open_room(target.room)) {
-            a.send(frame(kFin | 0x3, "?"));
-            a.await_close(target.answer_timeout);
-        }
+        a.probe(frame(kFin | 0x3, "?"));
         break;
     case Attack::orphan_continuation:
-        if (a.open_room(target.room)) {
-            a.send(frame(kFin | kContinuation, "tail"));
-            a.await_close(target.answer_timeout);
-        }
+        a.probe(frame(kFin | kContinuation, "tail"));
         break;
     case Attack::invalid_flatbuffers:
         if (a.open_room(target.room)) {
