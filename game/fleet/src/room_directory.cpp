@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <deque>
 #include <random>
 #include <stdexcept>
@@ -64,19 +65,21 @@ bool parse_redis_url(std::string_view text, DirectoryConfig& config, std::string
         error = "'" + std::string(text) + "': expected redis://HOST:PORT, nothing more";
         return false;
     }
-    std::uint16_t port = 6379;
+    unsigned port = 6379;
     if (url->has_port()) {
-        if (url->port_number() == 0) {
+        // port_number() wraps values past 65535; read the digits instead.
+        const std::string_view digits = url->port();
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+        if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535) {
             error = "'" + std::string(text) + "': the port must be 1..65535";
             return false;
         }
-        port = url->port_number();
     }
     // An IPv6 literal comes back bracketed from host(); hiredis wants it bare.
     std::string host = url->host();
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
     config.redis_host = std::move(host);
-    config.redis_port = port;
+    config.redis_port = static_cast<std::uint16_t>(port);
     return true;
 }
 

@@ -1,5 +1,7 @@
 #include "tickwire/game/fleet/seat_ticket.hpp"
 
+#include "seat_ticket_codec.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -110,9 +112,15 @@ std::string issue_seat_ticket(std::string_view secret, const SeatTicket& ticket)
         std::memcpy(bytes + n, field.data(), field.size());
         n += field.size();
     }
-    if (!sign(secret, bytes, n, bytes + n)) return {};
-    n += kTicketMacBytes;
-    return encode_base64url(bytes, n);
+    return detail::seal_ticket_bytes(secret, std::span<const std::uint8_t>(bytes, n));
+}
+
+std::string detail::seal_ticket_bytes(std::string_view secret, std::span<const std::uint8_t> body) {
+    if (body.size() + kTicketMacBytes > kMaxTicketBytes) return {};
+    std::uint8_t bytes[kMaxTicketBytes];
+    std::memcpy(bytes, body.data(), body.size());
+    if (!sign(secret, bytes, body.size(), bytes + body.size())) return {};
+    return encode_base64url(bytes, body.size() + kTicketMacBytes);
 }
 
 TicketCheck decode_seat_ticket(std::string_view secret, std::string_view encoded, std::uint64_t now_ms) {
