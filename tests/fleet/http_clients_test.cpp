@@ -156,6 +156,41 @@ TEST(AgonesClient, ReportsASidecarThatRefusesOrIsMissing) {
     EXPECT_NE(result.error.find("connect"), std::string::npos) << result.error;
 }
 
+TEST(AgonesClient, LearnsTheAddressPlayersReachItAt) {
+    test::FakeHttpServer sidecar([](const test::RecordedRequest&) {
+        return test::FakeResponse{200, R"({"object_meta":{"name":"tickwire-x"},"status":{"state":"Scheduled",)"
+                                       R"("address":"203.0.113.9","ports":[{"name":"metrics","port":7001},)"
+                                       R"({"name":"game","port":7654}]}})"};
+    });
+    AgonesClient agones(AgonesConfig{"127.0.0.1", sidecar.port(), 2000ms});
+    ASSERT_TRUE(agones.game_server("game"));
+    AgonesResult result;
+    ASSERT_TRUE(poll_until(agones, result, 5s));
+    ASSERT_TRUE(result.ok) << result.error;
+    EXPECT_EQ(result.call, AgonesCall::game_server);
+    EXPECT_EQ(result.address, "203.0.113.9");
+    EXPECT_EQ(result.port, 7654);
+    ASSERT_EQ(sidecar.requests().size(), 1u);
+    EXPECT_EQ(sidecar.requests()[0].method, "GET");
+    EXPECT_EQ(sidecar.requests()[0].target, "/gameserver");
+}
+
+TEST(AgonesClient, RefusesAGameServerAnswerWithoutAnAddressOrPort) {
+    for (std::string_view body : {"", "[]", R"({"status":{}})", R"({"status":{"address":"","ports":[]}})",
+                                  R"({"status":{"address":"a","ports":[]}})",
+                                  R"({"status":{"address":"a","ports":[{"name":"game","port":70000}]}})",
+                                  R"({"status":{"address":"a","ports":[{"name":"game","port":"7"}]}})"}) {
+        AgonesResult result;
+        read_game_server(body, "game", result);
+        EXPECT_FALSE(result.ok) << body;
+        EXPECT_FALSE(result.error.empty()) << body;
+    }
+    AgonesResult first;
+    read_game_server(R"({"status":{"address":"h","ports":[{"name":"default","port":7100}]}})", "game", first);
+    EXPECT_TRUE(first.ok) << first.error;
+    EXPECT_EQ(first.port, 7100);
+}
+
 TEST(AgonesClient, TakesItsPortFromTheEnvironment) {
     ::setenv("AGONES_SDK_HTTP_PORT", "9444", 1);
     EXPECT_EQ(agones_config_from_environment().port, 9444);

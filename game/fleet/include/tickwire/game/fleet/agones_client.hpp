@@ -4,6 +4,8 @@
 // sidecar's local REST API: POST /ready once it can take players, /health
 // regularly from the game loop (a stuck loop stops them and Agones restarts
 // the pod), /shutdown when it has drained. Each is "{}" as application/json.
+// GET /gameserver tells the address and host port players reach this
+// GameServer at: the public URL to advertise in the room directory.
 //
 // Thread: one (game) thread calls everything; the HTTP happens on the
 // client's own thread, so a missing or slow sidecar never blocks the loop.
@@ -29,14 +31,22 @@ struct AgonesConfig {
 /// AgonesConfig with the port from AGONES_SDK_HTTP_PORT when it is set and valid.
 [[nodiscard]] AgonesConfig agones_config_from_environment();
 
-enum class AgonesCall : std::uint8_t { ready, health, shutdown };
+enum class AgonesCall : std::uint8_t { ready, health, shutdown, game_server };
 [[nodiscard]] std::string_view to_string(AgonesCall call) noexcept;
 
 struct AgonesResult {
     AgonesCall call = AgonesCall::health;
     bool ok = false;
     std::string error;  ///< why not ok: status or transport, for the log
+    /// game_server only: where players reach this GameServer.
+    std::string address;
+    std::uint16_t port = 0;
 };
+
+/// Reads GET /gameserver's JSON: status.address and the port of
+/// status.ports[] named `port_name` (the first port if none has that name).
+/// Fills address and port on success, error otherwise (a hostile-input parse).
+void read_game_server(std::string_view body, std::string_view port_name, AgonesResult& out);
 
 class AgonesClient {
 public:
@@ -49,6 +59,8 @@ public:
     bool ready();
     bool health();
     bool shutdown();
+    /// GET /gameserver: the address and the host port of the port named `port_name`.
+    bool game_server(std::string port_name = "game");
     /// The next answered call, if any. Never blocks.
     bool poll(AgonesResult& out);
 
@@ -56,6 +68,7 @@ private:
     bool call(AgonesCall call);
     AgonesConfig config_;
     std::unique_ptr<detail::HttpWorker> worker_;
+    std::string port_name_ = "game";
 };
 
 }  // namespace tickwire::game::fleet
