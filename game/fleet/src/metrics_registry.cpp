@@ -86,6 +86,18 @@ void append_labels(std::string& out, const MetricLabels& labels, const std::stri
     out += '}';
 }
 
+/// One line: name{labels} value
+template <class Value>
+void append_sample(std::string& out, std::string_view name, std::string_view suffix, const MetricLabels& labels,
+                   Value value, const std::string* le = nullptr) {
+    out += name;
+    out += suffix;
+    append_labels(out, labels, le);
+    out += ' ';
+    append_number(out, value);
+    out += '\n';
+}
+
 }  // namespace
 
 Histogram::Histogram(std::span<const double> upper_bounds)
@@ -197,17 +209,9 @@ void MetricsRegistry::render(std::string& out) const {
         out += '\n';
         for (const auto& s : f->series) {
             if (const auto* counter = std::get_if<Counter>(&s->metric)) {
-                out += f->name;
-                append_labels(out, s->labels);
-                out += ' ';
-                append_number(out, counter->value());
-                out += '\n';
+                append_sample(out, f->name, "", s->labels, counter->value());
             } else if (const auto* gauge = std::get_if<Gauge>(&s->metric)) {
-                out += f->name;
-                append_labels(out, s->labels);
-                out += ' ';
-                append_number(out, gauge->value());
-                out += '\n';
+                append_sample(out, f->name, "", s->labels, gauge->value());
             } else {
                 const auto& histogram = std::get<Histogram>(s->metric);
                 const auto bounds = histogram.upper_bounds();
@@ -215,25 +219,10 @@ void MetricsRegistry::render(std::string& out) const {
                 for (std::size_t i = 0; i <= bounds.size(); ++i) {
                     le.clear();
                     append_number(le, i < bounds.size() ? bounds[i] : INFINITY);
-                    out += f->name;
-                    out += "_bucket";
-                    append_labels(out, s->labels, &le);
-                    out += ' ';
-                    append_number(out, histogram.cumulative_count(i));
-                    out += '\n';
+                    append_sample(out, f->name, "_bucket", s->labels, histogram.cumulative_count(i), &le);
                 }
-                out += f->name;
-                out += "_sum";
-                append_labels(out, s->labels);
-                out += ' ';
-                append_number(out, histogram.sum());
-                out += '\n';
-                out += f->name;
-                out += "_count";
-                append_labels(out, s->labels);
-                out += ' ';
-                append_number(out, histogram.count());
-                out += '\n';
+                append_sample(out, f->name, "_sum", s->labels, histogram.sum());
+                append_sample(out, f->name, "_count", s->labels, histogram.count());
             }
         }
     }
