@@ -1,18 +1,13 @@
 #include "tickwire/game/fleet/room_directory.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <deque>
 #include <random>
 #include <stdexcept>
 #include <thread>
 
 #include <boost/lockfree/spsc_queue.hpp>
-#include <boost/url/parse.hpp>
-#include <openssl/rand.h>
 
 #include "directory_store.hpp"
 #include "redis_connection.hpp"
@@ -36,69 +31,12 @@ struct Request {
     bool draining = false;        ///< report
 };
 
-constexpr std::size_t kMaxProcessIdBytes = 64;
-
-bool id_char(char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_';
-}
-
 std::string seconds_text(Clock::duration d) {
     const auto tenths = std::chrono::duration_cast<std::chrono::milliseconds>(d).count() / 100;
     return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
 }
 
 }  // namespace
-
-bool parse_redis_url(std::string_view text, DirectoryConfig& config, std::string& error) {
-    const auto url = boost::urls::parse_absolute_uri(text);
-    if (!url) {
-        error = "'" + std::string(text) + "' is not a URL (expected redis://HOST:PORT)";
-        return false;
-    }
-    if (url->scheme() != "redis") {
-        error = "'" + std::string(text) + "': only redis://HOST:PORT is supported";
-        return false;
-    }
-    if (url->has_userinfo() || (!url->path().empty() && url->path() != "/") || url->has_query() ||
-        url->has_fragment() || url->host().empty()) {
-        error = "'" + std::string(text) + "': expected redis://HOST:PORT, nothing more";
-        return false;
-    }
-    unsigned port = 6379;
-    if (url->has_port()) {
-        // port_number() wraps values past 65535; read the digits instead.
-        const std::string_view digits = url->port();
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-        if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535) {
-            error = "'" + std::string(text) + "': the port must be 1..65535";
-            return false;
-        }
-    }
-    // An IPv6 literal comes back bracketed from host(); hiredis wants it bare.
-    std::string host = url->host();
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    config.redis_host = std::move(host);
-    config.redis_port = static_cast<std::uint16_t>(port);
-    return true;
-}
-
-std::string make_process_id() {
-    char host[256] = {};
-    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-    std::string id;
-    for (const char* c = host; *c != '\0' && id.size() < 40; ++c) id += id_char(*c) ? *c : '_';
-    if (id.empty()) id = "tickwire";
-    unsigned char random[4] = {};
-    if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("no randomness for a process id");
-    static constexpr char kHex[] = "0123456789abcdef";
-    id += '-';
-    for (unsigned char byte : random) {
-        id += kHex[byte >> 4];
-        id += kHex[byte & 15];
-    }
-    return id;
-}
 
 struct RoomDirectory::Impl {
     explicit Impl(DirectoryConfig c)
@@ -346,8 +284,7 @@ void RoomDirectory::Impl::set_state(DirectoryState next, std::string message) {
 
 std::unique_ptr<RoomDirectory> RoomDirectory::start(DirectoryConfig config) {
     if (config.process_id.empty()) config.process_id = make_process_id();
-    if (config.process_id.size() > kMaxProcessIdBytes ||
-        !std::all_of(config.process_id.begin(), config.process_id.end(), id_char))
+    if (!valid_process_id(config.process_id))
         throw std::invalid_argument("room directory: process id '" + config.process_id +
                                     "' must be 1..64 of A-Z a-z 0-9 - . _");
     if (config.public_url.empty()) throw std::invalid_argument("room directory: a public URL is needed");

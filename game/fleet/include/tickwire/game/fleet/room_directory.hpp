@@ -76,6 +76,9 @@ bool parse_redis_url(std::string_view url, DirectoryConfig& config, std::string&
 /// "<hostname>-<8 hex digits>", letters, digits, '-', '.', '_' only, at most 64 bytes.
 [[nodiscard]] std::string make_process_id();
 
+/// 1..64 of A-Z a-z 0-9 - . _ (it becomes part of Redis keys and tickets).
+[[nodiscard]] bool valid_process_id(std::string_view id) noexcept;
+
 using DirectoryRequestId = std::uint64_t;  ///< 0 = not queued
 
 enum class DirectoryState : std::uint8_t {
