@@ -13,6 +13,8 @@ packages=(
     build-essential cmake ninja-build pkg-config
     # net: Boost.Beast/Asio (header-only) + TLS
     libboost1.81-dev libssl-dev openssl
+    # command lines (the chat example)
+    libcli11-dev
     # engine/game: window, text, font
     libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
     # schemas
