@@ -64,7 +64,11 @@ function parseArgs(argv) {
 // A static file server for the test's own pages: files under root only.
 function serve(root) {
   const server = http.createServer((request, response) => {
-    const file = path.join(root, decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    let file = '';
+    try {
+      file = path.join(root, decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    } catch (error) {  // a malformed escape: served as not found
+    }
     if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       response.writeHead(404, { 'Content-Type': 'text/plain' });
       response.end(`not found: ${request.url}\n`);

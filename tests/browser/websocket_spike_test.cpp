@@ -182,6 +182,7 @@ TEST(WebSocketSpike, MisuseThrowsJavaScriptExceptions) {
     // A text frame: tickwire closes with 1003, and the reason reaches the page.
     EXPECT_EQ(run.field("events"), "open;close 1003 clean=1 reason=text frames are not accepted");
     EXPECT_EQ(run.field("ready_state_closed"), "3");
+    EXPECT_EQ(run.field("send_after_close"), "returned 0");  // no throw: the bytes are dropped
     // delete() succeeds, yet the handle still answers: 3.1.6 deletes the
     // wrong key (WS.sockets[socket] with the object, not the id).
     EXPECT_EQ(run.field("delete"), "0");

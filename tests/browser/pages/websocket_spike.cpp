@@ -226,6 +226,8 @@ EM_BOOL on_close(int, const EmscriptenWebSocketCloseEvent* event, void*) {
     }
     if (s.mode == "misuse") {
         s.result.add("ready_state_closed", static_cast<double>(ready_state(s.socket)));
+        const std::uint8_t bytes[4] = {5, 6, 7, 8};
+        s.result.add("send_after_close", try_call(Call::send_binary, s.socket, bytes, 4));
         s.result.add("delete", static_cast<double>(emscripten_websocket_delete(s.socket)));
         EMSCRIPTEN_RESULT after_delete = 0;
         ready_state(s.socket, &after_delete);
