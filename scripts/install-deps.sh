@@ -5,6 +5,7 @@
 #
 #   scripts/install-deps.sh            # as root, or via sudo
 #   scripts/install-deps.sh --fuzz     # also clang + libFuzzer (scripts/fuzz.sh)
+#   scripts/install-deps.sh --web      # also Emscripten + Chromium (build-web.sh, browser tests)
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,8 @@ packages=(
     build-essential cmake ninja-build pkg-config
     # net: Boost.Beast/Asio (header-only) + TLS
     libboost1.81-dev libssl-dev openssl
+    # command lines (the chat example)
+    libcli11-dev
     # engine/game: window, text, font
     libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
     # schemas
@@ -28,9 +31,15 @@ packages=(
 )
 # libFuzzer ships with clang's compiler-rt, not with GCC: only the fuzz
 # build (-DTICKWIRE_FUZZ=ON, scripts/fuzz.sh) needs them.
-if [[ "${1:-}" == "--fuzz" ]]; then
-    packages+=(clang libclang-rt-14-dev)
-fi
+# The web build (scripts/build-web.sh) needs Debian's Emscripten; the browser
+# tests (ctest -L browser) drive Debian's Chromium, never a downloaded one.
+for option in "$@"; do
+    case "$option" in
+        --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+        --web) packages+=(emscripten chromium) ;;
+        *) echo "install-deps: unknown option '$option'" >&2; exit 2 ;;
+    esac
+done
 
 # A package counts as present when dpkg says "install ok installed".
 is_installed() {

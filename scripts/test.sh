@@ -14,6 +14,10 @@
 #   --ctest-jobs N      tests run at once [TICKWIRE_CTEST_JOBS] (2: the tests use real
 #                       sockets and threads; more makes timing-sensitive ones flaky)
 #   --skip-deps         don't run scripts/install-deps.sh [TICKWIRE_SKIP_DEPS=1]
+#   --no-browser        no web build and no browser tests (ctest -L browser)
+#                       [TICKWIRE_BROWSER_TESTS=0]; by default scripts/build-web.sh
+#                       builds the pages into --web-build-dir first
+#   --web-build-dir DIR the web build the browser tests load [TICKWIRE_WEB_BUILD_DIR] (build-web)
 #   -DNAME=VALUE ...    passed to cmake as is; so is everything after "--"
 #                       [TICKWIRE_CMAKE_ARGS, split on spaces]
 # Exit status: non-zero if configure, build or any test fails.
@@ -29,9 +33,11 @@ label=""
 jobs="${TICKWIRE_JOBS:-$(nproc)}"
 ctest_jobs="${TICKWIRE_CTEST_JOBS:-2}"
 skip_deps="${TICKWIRE_SKIP_DEPS:-0}"
+browser="${TICKWIRE_BROWSER_TESTS:-1}"
+web_build_dir="${TICKWIRE_WEB_BUILD_DIR:-build-web}"
 read -r -a cmake_args <<<"${TICKWIRE_CMAKE_ARGS:-}"
 
-usage() { sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while (($#)); do
     case "$1" in
         --build-dir) build_dir="$2"; shift 2 ;;
@@ -41,6 +47,8 @@ while (($#)); do
         --jobs) jobs="$2"; shift 2 ;;
         --ctest-jobs) ctest_jobs="$2"; shift 2 ;;
         --skip-deps) skip_deps=1; shift ;;
+        --no-browser) browser=0; shift ;;
+        --web-build-dir) web_build_dir="$2"; shift 2 ;;
         -D*) cmake_args+=("$1"); shift ;;
         --) shift; cmake_args+=("$@"); break ;;
         -h | --help) usage; exit 0 ;;
@@ -53,7 +61,9 @@ step() { printf '\n==> %s\n' "$*"; }
 # 1. System packages
 if [[ "$skip_deps" != 1 ]]; then
     step "dependencies"
-    "$repo/scripts/install-deps.sh"
+    deps_options=()
+    [[ "$browser" == 1 ]] && deps_options=(--web)
+    "$repo/scripts/install-deps.sh" "${deps_options[@]}"
 fi
 
 # 2. The Node.js interop peer's package (ws), pinned by tests/peers/package-lock.json.
@@ -68,7 +78,28 @@ elif ! (cd tests/peers && npm ci --no-audit --no-fund --fetch-retries=1 --fetch-
         "Node.js interop tests will be skipped" >&2
 fi
 
-# 3. Configure
+# 3. The browser tests: playwright-core (pinned by tests/browser/package-lock.json;
+# it drives Debian's Chromium and never downloads a browser), then the web
+# build whose pages they load. No registry = no browser tests, as for the peers.
+if [[ "$browser" == 1 ]]; then
+    step "browser test driver (tests/browser)"
+    if [[ -f tests/browser/node_modules/playwright-core/package.json ]]; then
+        echo "playwright-core already installed"
+    elif ! command -v npm >/dev/null 2>&1 ||
+        ! (cd tests/browser && npm ci --no-audit --no-fund --fetch-retries=1 --fetch-timeout=30000); then
+        echo "WARNING: cannot install playwright-core in tests/browser (npm or registry missing):" \
+            "browser tests will not run" >&2
+        browser=0
+    fi
+fi
+if [[ "$browser" == 1 ]]; then
+    step "web build ($web_build_dir)"
+    "$repo/scripts/build-web.sh" --skip-deps --build-dir "$web_build_dir" --jobs "$jobs"
+fi
+browser_args=(-DTICKWIRE_BROWSER_TESTS=OFF)
+[[ "$browser" == 1 ]] && browser_args=(-DTICKWIRE_BROWSER_TESTS=ON "-DTICKWIRE_WEB_BUILD_DIR=$(cd "$web_build_dir" && pwd)")
+
+# 4. Configure
 step "configure $build_dir ($build_type${sanitize:+, sanitize=$sanitize})"
 generator=()
 [[ -f "$build_dir/CMakeCache.txt" ]] || generator=(-G Ninja)
@@ -76,13 +107,14 @@ cmake -S . -B "$build_dir" "${generator[@]}" \
     -DCMAKE_BUILD_TYPE="$build_type" \
     -DTICKWIRE_BUILD_TESTS=ON \
     -DTICKWIRE_SANITIZE="$sanitize" \
+    "${browser_args[@]}" \
     "${cmake_args[@]}"
 
-# 4. Build
+# 5. Build
 step "build ($jobs jobs)"
 cmake --build "$build_dir" --parallel "$jobs"
 
-# 5. Test
+# 6. Test
 ctest_prefix=()
 if [[ "$sanitize" == *thread* ]]; then
     # Some kernels randomise mmap more than TSan's fixed memory layout allows
