@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
 
     // Text inputs.
     const char* urls[] = {"ws://127.0.0.1:7777/room/arena", "wss://example.com/room/auto?x=1",
-                          "ws://[::1]:9000/", "ws://host", "wss://user@host:443/a/b?c=d#frag"};
+                          "ws://[::1]:9000/", "ws://host", "wss://user@host:443/a/b?c=d#frag",
+                          "http://127.0.0.1:7777/status"};
     int i = 0;
     for (const char* u : urls) write(root / "url", "url" + std::to_string(i++), std::string_view(u));
     const char* paths[] = {"/room/arena", "/room/auto", "/", "/room/", "/room/a-b_C9", "/room/%3Cscript%3E",

@@ -7,3 +7,4 @@
 #include "tickwire/net/network_thread.hpp"
 #include "tickwire/net/server.hpp"
 #include "tickwire/net/token_bucket.hpp"
+#include "tickwire/net/url.hpp"
