@@ -11,7 +11,7 @@
 
 #include "tickwire/game/protocol/packed.hpp"
 #include "tickwire/game/protocol/wire.hpp"
-#include "tickwire/game/server/room_code.hpp"
+#include "tickwire/game/protocol/room_code.hpp"
 #include "tickwire/net/server.hpp"
 
 namespace tickwire::game::server {
@@ -224,8 +224,8 @@ struct MatchServer::Impl {
         c.remote = std::string(ev.remote_address());
         c.input_tokens = config.tick_rate;
         const std::string_view path = ev.path();
-        const std::string_view code = room_code_from_path(path);
-        const bool valid = valid_room_code(code);
+        const std::string_view code = protocol::room_code_from_path(path);
+        const bool valid = protocol::valid_room_code(code);
         if (valid) c.room = std::string(code);
         auto [it, fresh] = clients.emplace(ev.id, std::move(c));
         (void)fresh;
@@ -658,7 +658,7 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
     for (const std::string& code : config.rooms) {
         std::string why;
         std::uint16_t refused = 0;
-        if (!valid_room_code(code) || impl->create_room(code, why, refused) == nullptr) {
+        if (!protocol::valid_room_code(code) || impl->create_room(code, why, refused) == nullptr) {
             ec = std::make_error_code(std::errc::invalid_argument);
             return nullptr;
         }
