@@ -12,6 +12,8 @@ packages=(
     build-essential cmake ninja-build pkg-config
     # net: Boost.Beast/Asio (header-only) + TLS
     libboost1.81-dev libssl-dev openssl
+    # JSON written and read by the match server and the tools (Boost.JSON, compiled)
+    libboost-json1.81-dev
     # engine/game: window, text, font
     libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
     # schemas
