@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
     const ScoreEvent scores[] = {ScoreEvent(5, 1, 3, 1)};
     const RespawnEvent respawns[] = {RespawnEvent(6, 2, 11, 100, 200)};
     packets.emplace_back("events", codec.events(kills, scores, respawns));
+    const schemas::RoomMemberView present[] = {{1, "ann"}, {2, "bob"}};
+    const schemas::RoomMemberView joined[] = {{3, "cy"}};
+    const std::uint32_t left[] = {4};
+    packets.emplace_back("presence", codec.presence(present, joined, left));
     // As they travel: control packets ("TWS1") and bare game messages
     // ("TWG1"); in session mode each inside net's Payload envelope.
     for (const auto& [name, message] : packets) {

@@ -189,7 +189,8 @@ TEST(Roster, TracksPresenceAndTellsTheChat) {
     std::vector<ScoreRow> board;
     roster.scoreboard(board);
     EXPECT_EQ(board.size(), 3u);
-    roster.left(1, "ann", chat);
+    roster.left(1, chat);
+    roster.left(42, chat);  // never present: nothing to say
     roster.scoreboard(board);
     EXPECT_EQ(board.size(), 2u);
     ASSERT_EQ(lines.size(), 2u);

@@ -182,6 +182,7 @@ TEST(Admission, SeatsAPlayerInTheRoomItAskedFor) {
     EXPECT_EQ(seat->name, "a b") << "control characters blanked";
     EXPECT_NE(seat->room->world.find_ship(1), nullptr);
     EXPECT_EQ(admission.admit(hello("ARENA", ""), why)->name, "player");
+    EXPECT_EQ(admission.admit(hello("ARENA", "/cy"), why)->name, "/cy") << "a name is data, '/' and all";
 }
 
 TEST(Admission, RefusesAnotherProtocolVersion) {

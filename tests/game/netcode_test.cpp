@@ -340,6 +340,30 @@ TEST(Netcode, ChatArrivesInOrderToAllRoomMembers) {
     EXPECT_TRUE(spoken(other).empty()) << "chat stays in its room";
 }
 
+// Presence is data (game.fbs Presence), so chat is only speech: a line that
+// starts with '/' (even one that looks like the old roster's "/left") reaches
+// everyone as said, and nobody's roster changes.
+TEST(Netcode, AChatLineStartingWithASlashIsDeliveredLikeAnyOther) {
+    Harness h;
+    ClientCore& a = h.add("SLASH", "ann");
+    ClientCore& b = h.add("SLASH", "bob");
+    ASSERT_TRUE(h.pump_until([&] { return h.all_joined() && b.view(0).scoreboard.size() == 2; }, 300));
+    a.send_chat("/me waves");
+    a.send_chat("/left");
+    const std::vector<std::string> said = {"ann: /me waves", "ann: /left"};
+    auto spoken = [](ClientCore& x) {
+        std::vector<std::string> out;
+        for (const ChatLine& l : x.view(0).chat) {
+            if (!l.from.empty()) out.push_back(l.from + ": " + l.text);
+        }
+        return out;
+    };
+    ASSERT_TRUE(h.pump_until([&] { return spoken(b) == said && spoken(a) == said; }, 120));
+    EXPECT_EQ(h.server->stats().chat_messages, 2u);
+    EXPECT_EQ(b.view(0).scoreboard.size(), 2u) << "ann is still on bob's roster";
+    for (const ChatLine& l : b.view(0).chat) EXPECT_NE(l.text, "ann left");
+}
+
 TEST(Netcode, AClientSendingGarbageIsClosedWithACodeAndOthersPlayOn) {
     Harness h;
     ClientCore& good = h.add("BAD", "good");

@@ -155,21 +155,24 @@ struct ClientCore::Impl {
     }
 
     void on_chat(const ChatMessage& c) {
-        const std::string text = c.text()->str();
-        const std::string name = c.from_name() ? c.from_name()->str() : std::string();
         const std::uint32_t from = c.from_player();
-        if (!text.empty() && text.front() == '/') {
-            // Roster entries from the server (see protocol/wire.hpp).
-            if (text == "/left") {
-                roster.left(from, name, chat);
-            } else if (text == "/joined") {
-                roster.joined(from, name, chat);
-            } else {
-                roster.present(from, name);
-            }
-            return;
+        std::string name = from != 0 && c.from_name() ? c.from_name()->str() : std::string();
+        chat.say(std::move(name), c.text()->str(), from == 0 ? 0 : sim::player_colour(from));
+    }
+
+    void on_presence(const Presence& p) {
+        if (p.present() != nullptr) {
+            for (const RoomMember* m : *p.present()) roster.present(m->player(), name_of(*m));
         }
-        chat.say(from == 0 ? std::string() : name, text, from == 0 ? 0 : sim::player_colour(from));
+        if (p.joined() != nullptr) {
+            for (const RoomMember* m : *p.joined()) roster.joined(m->player(), name_of(*m), chat);
+        }
+        if (p.left() != nullptr) {
+            for (const std::uint32_t player : *p.left()) roster.left(player, chat);
+        }
+    }
+    static std::string_view name_of(const RoomMember& m) {
+        return m.name() != nullptr ? m.name()->string_view() : std::string_view();
     }
 
     void on_snapshot(const Snapshot& s) {
@@ -221,6 +224,7 @@ struct ClientCore::Impl {
         case Body::JoinRoomResult: return on_join(*game.body_as_JoinRoomResult());
         case Body::Snapshot: return on_snapshot(*game.body_as_Snapshot());
         case Body::ChatMessage: return on_chat(*game.body_as_ChatMessage());
+        case Body::Presence: return on_presence(*game.body_as_Presence());
         case Body::MatchEvents: return roster.on_events(*game.body_as_MatchEvents(), chat);
         default: return;
         }

@@ -30,11 +30,12 @@ void Roster::joined(std::uint32_t player_id, std::string_view name, ChatLog& cha
     chat.notice(std::string(name) + " joined");
 }
 
-void Roster::left(std::uint32_t player_id, std::string_view name, ChatLog& chat) {
-    if (player_id == 0) return;
-    names_.erase(player_id);
+void Roster::left(std::uint32_t player_id, ChatLog& chat) {
+    const auto it = names_.find(player_id);
+    if (it == names_.end()) return;  // never heard of: nothing to say
+    chat.notice(it->second + " left");
+    names_.erase(it);
     scores_.erase(player_id);
-    chat.notice(std::string(name) + " left");
 }
 
 void Roster::on_events(const MatchEvents& e, ChatLog& chat) {

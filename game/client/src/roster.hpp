@@ -30,7 +30,7 @@ public:
     /// A player joined ("X joined").
     void joined(std::uint32_t player_id, std::string_view name, ChatLog& chat);
     /// A player left ("X left"); its score goes.
-    void left(std::uint32_t player_id, std::string_view name, ChatLog& chat);
+    void left(std::uint32_t player_id, ChatLog& chat);
     /// Kills ("X destroyed Y") and new scores.
     void on_events(const MatchEvents& events, ChatLog& chat);
 

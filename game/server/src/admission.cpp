@@ -29,7 +29,7 @@ std::optional<Seat> Admission::admit(const JoinRequest& request, Refusal& refusa
 
 std::string Admission::player_name(std::string_view sent) {
     std::string name = clean_text(sent);
-    if (name.empty() || name.front() == '/') name = "player";
+    if (name.empty()) name = "player";
     return name;
 }
 

@@ -130,7 +130,8 @@ struct MatchServer::Impl {
     Clock::time_point last_drain;  // refill_limits()
     MatchStats stats;              // what the parts do not count themselves
     std::mt19937 rng{std::random_device{}()};
-    std::vector<std::string> removed_rooms;  // reused
+    std::vector<std::string> removed_rooms;         // reused
+    std::vector<schemas::RoomMemberView> present;  // reused
 
     std::int64_t now_us() const {
         return std::chrono::duration_cast<std::chrono::microseconds>(now().time_since_epoch()).count();
@@ -212,7 +213,8 @@ struct MatchServer::Impl {
             room->world.remove_player(c.player_id);
             std::erase(room->members, c.id);
             if (room->members.empty()) room->empty_since = now();
-            send_room(*room, codec.chat(c.player_id, c.name, "/left"));
+            const std::uint32_t left[] = {c.player_id};
+            send_room(*room, codec.presence({}, {}, left));
             log(LogLevel::info, "%s left room %s (%zu players)", c.name.c_str(), room->code.c_str(),
                 room->members.size());
         }
@@ -251,18 +253,21 @@ struct MatchServer::Impl {
         result.entity_id = room.world.find_ship(c.player_id)->entity_id;
         result.reason = room.code;
         server.send(c.id, codec.join_result(result));
-        // Who is already here, and their scores.
+        // Who is already here, and their scores; then everyone learns of the newcomer.
+        present.clear();
         std::vector<ScoreEvent> scores;
         for (const net::ConnectionId other : room.members) {
-            const Client& o = clients.at(other);
             if (other == c.id) continue;
-            server.send(c.id, codec.chat(o.player_id, o.name, "/present"));
+            const Client& o = clients.at(other);
+            present.push_back({o.player_id, o.name});
             if (const sim::Ship* s = room.world.find_ship(o.player_id)) {
                 scores.emplace_back(tick, o.player_id, s->score, 0);
             }
         }
+        server.send(c.id, codec.presence(present));
         if (!scores.empty()) server.send(c.id, codec.events({}, scores, {}));
-        send_room(room, codec.chat(c.player_id, c.name, "/joined"));
+        const schemas::RoomMemberView joined[] = {{c.player_id, c.name}};
+        send_room(room, codec.presence({}, joined));
         log(LogLevel::info, "#%u %s joined room %s as player %u (%zu players)", c.id, c.name.c_str(),
             room.code.c_str(), c.player_id, room.members.size());
     }
@@ -291,8 +296,8 @@ struct MatchServer::Impl {
             return kick(c, net::close_code::policy_violation, session::ErrorCode::RateLimited, "chat rate limit");
         case Verdict::refuse: return;
         }
-        std::string text = clean_text(chat.text()->string_view());
-        if (text.empty() || text.front() == '/') return;  // '/' is reserved for the server's roster
+        const std::string text = clean_text(chat.text()->string_view());
+        if (text.empty()) return;
         Room* room = rooms.find(c.room);
         if (room == nullptr) return;
         ++stats.chat_messages;
