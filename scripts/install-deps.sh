@@ -14,6 +14,8 @@ packages=(
     libboost1.81-dev libssl-dev openssl
     # JSON written and read by the match server and the tools (Boost.JSON, compiled)
     libboost-json1.81-dev
+    # every executable's command line (header-only)
+    libcli11-dev
     # engine/game: window, text, font
     libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
     # schemas

@@ -36,6 +36,20 @@ TEST(LoadOptions, SplitsAWebSocketUrlAndReadsEveryFlag) {
     EXPECT_EQ(o.status_url, "http://127.0.0.1:9001/status");
 }
 
+TEST(LoadOptions, RawModeTakesATcpUrl) {
+    const LoadOptions o = parse({"raw", "tcp://127.0.0.1:9002", "--no-progress"});
+    EXPECT_EQ(o.mode, Mode::raw);
+    EXPECT_EQ(o.host, "127.0.0.1");
+    EXPECT_EQ(o.port, 9002);
+    EXPECT_FALSE(o.progress);
+}
+
+TEST(LoadOptions, HelpIsAskedForNotAnError) {
+    EXPECT_TRUE(parse({"--help"}).help);
+    EXPECT_TRUE(parse({"echo", "ws://127.0.0.1:1/", "-h"}).help);
+    EXPECT_NE(usage().find("--connections"), std::string::npos);
+}
+
 TEST(LoadOptions, RejectsWhatItCannotRun) {
     EXPECT_THROW(parse({"echo"}), std::invalid_argument);                                  // no URL
     EXPECT_THROW(parse({"raw", "ws://127.0.0.1:1/"}), std::invalid_argument);              // raw wants tcp://
@@ -44,6 +58,10 @@ TEST(LoadOptions, RejectsWhatItCannotRun) {
     EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "-c", "1.5"}), std::invalid_argument);
     EXPECT_THROW(parse({"monitor"}), std::invalid_argument);  // nothing to watch
     EXPECT_THROW(parse({"flood", "ws://127.0.0.1:1/"}), std::invalid_argument);
+    EXPECT_THROW(parse({"echo", "wss://127.0.0.1:1/"}), std::invalid_argument);             // no TLS
+    EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "-c", "ten"}), std::invalid_argument);
+    EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "--no-such-flag"}), std::invalid_argument);
+    EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "ws://127.0.0.1:2/"}), std::invalid_argument);  // two URLs
 }
 
 TEST(LatencyHistogram, PercentilesAreWithinTheBucketPrecisionAndNeverOptimistic) {
