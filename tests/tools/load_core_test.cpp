@@ -115,11 +115,23 @@ TEST(SsOutput, SumsTheCountersOfEverySocket) {
     EXPECT_EQ(c.segments_in, 6u);
 }
 
-TEST(JsonNumber, FindsFlatNumericFields) {
-    const std::string json = R"({"players":64,"tick_p99_ms":0.125,"superseded":0})";
-    EXPECT_EQ(json_number(json, "players"), 64);
-    EXPECT_EQ(json_number(json, "tick_p99_ms"), 0.125);
-    EXPECT_FALSE(json_number(json, "tick").has_value());
+TEST(JsonNumber, ReadsNumbersOfAStatusObjectAndNothingElse) {
+    const auto json = json_object(R"({"players":64,"tick_p99_ms":0.125,"superseded":0,"label":"7","tick":{"p":1}})");
+    ASSERT_TRUE(json);
+    EXPECT_EQ(json_number(*json, "players"), 64);
+    EXPECT_EQ(json_number(*json, "tick_p99_ms"), 0.125);
+    EXPECT_EQ(json_number(*json, "superseded"), 0);
+    EXPECT_FALSE(json_number(*json, "tick_p99").has_value()) << "keys match whole, not by prefix";
+    EXPECT_FALSE(json_number(*json, "label").has_value()) << "a string is not a number";
+    EXPECT_FALSE(json_number(*json, "tick").has_value());
+    EXPECT_FALSE(json_object(R"({"players":64)").has_value()) << "truncated";
+    EXPECT_FALSE(json_object("[1,2]").has_value()) << "not an object";
+}
+
+TEST(HttpGet, RefusesWhatItCannotFetch) {
+    EXPECT_FALSE(http_get("ws://127.0.0.1:1/status"));
+    EXPECT_FALSE(http_get("https://127.0.0.1:1/status")) << "no TLS in the load tool";
+    EXPECT_FALSE(http_get("http://127.0.0.1:1/status")) << "nothing listens on port 1";
 }
 
 }  // namespace
