@@ -256,7 +256,7 @@ TEST(Netcode, PredictionAndInterpolationHoldUpAt150MsRoundTripWithJitter) {
     const NetStats net = watcher.view(0).net;
     // 150 ms of simulated round trip, in game time (less when the machine was
     // too slow to keep a tick per 16.7 ms of real time).
-    EXPECT_GT(net.rtt_ms, 120.0f * static_cast<float>(h.clock.game_per_real()))
+    EXPECT_GT(net.clock_rtt_ms, 120.0f * static_cast<float>(h.clock.game_per_real()))
         << "the simulator was not in the path";
     // About two snapshot intervals (2 x 33 ms) plus twice the jitter.
     EXPECT_GT(net.interpolation_delay_ms, 60.0f);
@@ -272,6 +272,23 @@ TEST(Netcode, PredictionAndInterpolationHoldUpAt150MsRoundTripWithJitter) {
     ASSERT_NE(seen, nullptr);
     EXPECT_NEAR(seen->x, sx, 1.0f) << "the watcher ends where the server is";
     EXPECT_NEAR(seen->y, sy, 1.0f);
+}
+
+// What the HUD and the net graph show: the transport's round trip (net's
+// WebSocket pings, well under a tick on loopback) and, apart, the clock-sync
+// exchange's, which a game message pays: it waits for the server's next
+// network read and for the client's, two ticks on this harness's order.
+TEST(Netcode, TheRoundTripShownIsTheTransportsAndClockSyncKeepsItsOwn) {
+    Harness h;
+    ClientCore& c = h.add("RTT", "pinger");
+    ASSERT_TRUE(h.pump_until([&] { return h.all_joined() && c.view(0).net.rtt_ms > 0; }, 300))
+        << "no ping answered within 5 s (net pings once a second)";
+    h.pump(30);
+    const NetStats net = c.view(0).net;
+    EXPECT_GT(net.rtt_ms, 0.0f);
+    EXPECT_LT(net.rtt_ms, 1000.0f / 60) << "loopback's round trip is far under a tick";
+    EXPECT_GE(net.clock_rtt_ms, 2 * 1000.0f / 60 - 0.01f) << "a clock-sync round trip spans two network reads";
+    EXPECT_GT(net.clock_rtt_ms, net.rtt_ms);
 }
 
 // A raw client speaking the protocol by hand: decodes every snapshot (full or

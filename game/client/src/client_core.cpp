@@ -359,7 +359,8 @@ struct ClientCore::Impl {
         roster.scoreboard(v.scoreboard);
 
         const std::int64_t t = now_us();
-        v.net.rtt_ms = static_cast<float>(clock.rtt_us() / 1000.0);
+        v.net.rtt_ms = static_cast<float>(static_cast<double>(channel->stats().rtt_us) / 1000.0);
+        v.net.clock_rtt_ms = static_cast<float>(clock.rtt_us() / 1000.0);
         v.net.jitter_ms = static_cast<float>(interpolation.jitter_us() / 1000.0);
         v.net.interpolation_delay_ms = static_cast<float>(interpolation.delay_ticks() * tick_us / 1000.0);
         v.net.snapshot_tick = interpolation.newest_tick();
