@@ -1,6 +1,7 @@
 // MatchServer: wires the match server's parts to net::Server and the tick.
 // Each part has one job and its own file:
 //
+//   client.hpp         what is kept per connection
 //   admission.*        who gets a seat (Hello: version, checks, room)
 //   rooms.*            rooms by code, their worlds and members
 //   rate_limits.*      per-client token buckets (input, chat, clock sync)
@@ -9,6 +10,7 @@
 //   event_batch.*      kills, scores and respawns, batched per room
 //   http_endpoints.*   plain GET documents; status_report.* renders them
 //   server_log.*       log lines
+//   net_options.*      what the game asks of net::Server
 //
 // This file reads each message (verified by protocol::decode before any field
 // is touched), asks the part concerned, and sends or closes accordingly.
@@ -22,14 +24,13 @@
 
 #include "admission.hpp"
 #include "clean_text.hpp"
+#include "client.hpp"
 #include "event_batch.hpp"
 #include "http_endpoints.hpp"
-#include "input_queue.hpp"
-#include "rate_limits.hpp"
+#include "net_options.hpp"
 #include "refusal.hpp"
 #include "rooms.hpp"
 #include "server_log.hpp"
-#include "snapshot_sender.hpp"
 #include "status_report.hpp"
 #include "tickwire/game/protocol/room_code.hpp"
 #include "tickwire/game/protocol/wire.hpp"
@@ -37,60 +38,7 @@
 
 namespace tickwire::game::server {
 
-namespace {
-
 using Clock = std::chrono::steady_clock;
-
-// One connection, from upgrade to close (across resumes in session mode).
-struct Client {
-    Client(net::ConnectionId connection, int tick_rate) : id(connection), limits(tick_rate) {}
-
-    net::ConnectionId id;
-    std::string room;   // requested at connect, the actual one after Hello
-    std::string query;  // of the upgrade request, for admission checks
-    std::string name;
-    std::string remote;           // "address:port", for log lines
-    std::uint32_t player_id = 0;  // 0 until seated
-    Clock::time_point connected_at;
-    RateLimits limits;
-    InputQueue input;
-    SnapshotAcks snapshots;
-    bool closing = false;  // kicked: ignore whatever else it sends
-};
-
-net::ServerOptions net_options(const ServerConfig& config) {
-    net::ServerOptions options;
-    options.address = config.address;
-    options.port = config.port;
-    options.tls_certificate_file = config.tls_certificate_file;
-    options.tls_private_key_file = config.tls_private_key_file;
-    options.max_connections =
-        config.max_connections != 0
-            ? config.max_connections
-            : static_cast<std::size_t>(config.max_rooms) * static_cast<std::size_t>(config.max_players) + 16;
-    options.max_connections_per_ip = config.max_connections_per_ip;
-    options.handshake_timeout = config.handshake_timeout;
-    options.max_message_size = schemas::kMaxPacketBytes;
-    // A client stalled for seconds holds at most this much; beyond it the net
-    // layer closes it as a slow consumer (superseding keeps us far below).
-    options.write_queue_limit_bytes = 1u << 20;
-    options.log = config.log_level >= LogLevel::warn;
-    options.session.enabled = config.session;
-    options.session.grace_period = config.session_grace;
-    options.session.token_lifetime = config.session_token_lifetime;
-    // What a session may hold unacknowledged: join result, roster, chat,
-    // events and clock replies. A 30 s outage in a busy room stays far below;
-    // a client that never acks is closed (1008) at 512 KiB, not net's 8 MiB.
-    options.session.max_unacked_messages = 2048;
-    options.session.max_unacked_bytes = 512u << 10;
-    options.session.secret = config.session_secret;
-    // net's refusals reach our logger as events on the game thread: the
-    // logger (config.log_sink) is game code and never runs on net's thread.
-    options.log_events = true;
-    return options;
-}
-
-}  // namespace
 
 struct MatchServer::Impl {
     explicit Impl(const ServerConfig& c)
