@@ -75,12 +75,17 @@ private:
 
 struct Harness {
     TestClock clock;
+    bool session_mode;
     std::unique_ptr<server::MatchServer> server;
     std::vector<std::unique_ptr<ClientCore>> clients;
     std::function<void()> extra;  // per tick, after the clients
     engine::GameLoop loop;
 
-    Harness() : loop({.tick_rate_hz = 60, .headless = true}, hooks(), clock.loop_clock()) { start_server(0); }
+    /// `session`: the server's session mode (its default; false = plain WebSocket).
+    explicit Harness(bool session = true)
+        : session_mode(session), loop({.tick_rate_hz = 60, .headless = true}, hooks(), clock.loop_clock()) {
+        start_server(0);
+    }
     ~Harness() {
         for (auto& c : clients) c->close();
         pump(10);
@@ -92,6 +97,7 @@ struct Harness {
         config.port = port;
         config.log_level = server::LogLevel::warn;
         config.clock = clock.game_clock();
+        config.session = session_mode;
         std::error_code ec;
         server = server::MatchServer::start(config, ec);
         EXPECT_TRUE(server) << ec.message();
@@ -552,6 +558,36 @@ TEST(Netcode, AClientWhoseConnectionDropsResumesItsPlayerAndNothingIsLostOrRepea
     const auto stay_lines = chat_of(stay);
     const auto joined = std::count(stay_lines.begin(), stay_lines.end(), "* flaky joined");
     EXPECT_LE(joined, 1) << "no second join";
+}
+
+// Plain WebSocket on both ends (--no-session): the same reconnect mechanism as
+// session mode (net's ReconnectOptions, with backoff), and since nothing is
+// resumed the new connection joins afresh as a new player; the server sees the
+// old one leave. Nothing the client sent for the old connection may reach the
+// new one ahead of its Hello (the server would close it with 4000).
+TEST(Netcode, WithoutSessionModeADroppedClientReconnectsAndJoinsAsANewPlayer) {
+    Harness h(false);
+    tickwire::test::TcpProxy proxy(h.server->port());
+    ClientConfig config;
+    config.url = proxy.url("/room/PLAIN");
+    config.name = "plain";
+    config.session = false;
+    ClientCore& c = h.add(std::move(config));
+    ASSERT_TRUE(h.pump_until([&] { return h.all_joined() && local_player(c) != 0; }, 300));
+    const std::uint32_t first = local_player(c);
+    c.set_intent({1, 0, 0, true});  // input goes out every tick, right up to the drop
+    h.pump(30);
+    proxy.drop_all();
+    ASSERT_TRUE(h.pump_until([&] { return c.status() == ConnectionStatus::reconnecting; }, 120));
+    ASSERT_TRUE(h.pump_until(
+        [&] { return c.status() == ConnectionStatus::joined && local_player(c) != 0 && local_player(c) != first; },
+        900));
+    ASSERT_TRUE(h.pump_until([&] { return h.server->stats().players == 1; }, 300)) << "the old player left";
+    h.pump(30);
+    EXPECT_EQ(c.status(), ConnectionStatus::joined);
+    EXPECT_EQ(h.server->stats().bad_clients_closed, 0u);
+    EXPECT_EQ(h.server->stats().sessions_resumed, 0u);
+    EXPECT_GE(proxy.accepted(), 2);
 }
 
 // A restarted server has forgotten every session: clients see reconnecting,

@@ -325,7 +325,12 @@ struct ClientCore::Impl {
 
     void network_out() {
         net::Sink& sink = channel->sink();
-        if (!opened) return sink.flush();
+        // opened follows the stream, which lags the network thread: a
+        // connection that dropped since network_in reads as open there but not
+        // here. Without session mode, net would hand what we add now to the
+        // next connection ahead of its Hello (and the server closes a game
+        // message before Hello with 4000), so add nothing then.
+        if (!opened || (!config.session && channel->state() != net::ChannelState::open)) return sink.flush();
         if (clock.request_due(now_us())) sink.add(codec.clock_request(now_us()));
         // Input and the snapshot ack are latest-state: never resent, and an
         // unsent one is replaced by the next. So every input carries the
