@@ -6,12 +6,15 @@
 //   - --help / -h prints the help on stdout and exits 0;
 //   - a bad argument prints "NAME: what" and "Run with --help for more
 //     information." on stderr and exits 2 (CLI11's own codes are over 100);
-//   - `check` runs after parsing for rules that span options; a
-//     std::invalid_argument it throws is a bad argument too.
+//   - `check` runs after parsing for rules that span options, and for
+//     required arguments (CLI11's ->required() is checked before unknown
+//     options, so "--prot 80" would say "--port is required" instead of
+//     naming the typo); a std::invalid_argument it throws is a bad argument.
 //
 //   CLI::App app{"WebSocket echo server.", "tickwire-echo"};
-//   app.add_option("--port", port, "port to listen on; 0 picks a free one")->required();
-//   if (const auto exit = tickwire::cli::parse(app, argc, argv)) return *exit;
+//   app.add_option("--port", port, "port to listen on; 0 picks a free one (required)");
+//   const auto check = [&] { if (app.count("--port") == 0) throw std::invalid_argument("--port is required"); };
+//   if (const auto exit = tickwire::cli::parse(app, argc, argv, check)) return *exit;
 //
 // Thread: the main thread, before anything else runs.
 
