@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
     const ScoreEvent scores[] = {ScoreEvent(5, 1, 3, 1)};
     const RespawnEvent respawns[] = {RespawnEvent(6, 2, 11, 100, 200)};
     packets.emplace_back("events", codec.events(kills, scores, respawns));
+    const schemas::RoomMemberView present[] = {{1, "ann"}, {2, "bob"}};
+    const schemas::RoomMemberView joined[] = {{3, "cy"}};
+    const std::uint32_t left[] = {4};
+    packets.emplace_back("presence", codec.presence(present, joined, left));
     // As they travel: control packets ("TWS1") and bare game messages
     // ("TWG1"); in session mode each inside net's Payload envelope.
     for (const auto& [name, message] : packets) {
@@ -79,7 +83,8 @@ int main(int argc, char** argv) {
 
     // Text inputs.
     const char* urls[] = {"ws://127.0.0.1:7777/room/arena", "wss://example.com/room/auto?x=1",
-                          "ws://[::1]:9000/", "ws://host", "wss://user@host:443/a/b?c=d#frag"};
+                          "ws://[::1]:9000/", "ws://host", "wss://user@host:443/a/b?c=d#frag",
+                          "http://127.0.0.1:7777/status"};
     int i = 0;
     for (const char* u : urls) write(root / "url", "url" + std::to_string(i++), std::string_view(u));
     const char* paths[] = {"/room/arena", "/room/auto", "/", "/room/", "/room/a-b_C9", "/room/%3Cscript%3E",

@@ -13,7 +13,9 @@ packages=(
     build-essential cmake ninja-build pkg-config
     # net: Boost.Beast/Asio (header-only) + TLS
     libboost1.81-dev libssl-dev openssl
-    # command lines (the chat example)
+    # JSON written and read by the match server and the tools (Boost.JSON, compiled)
+    libboost-json1.81-dev
+    # every executable's command line (header-only)
     libcli11-dev
     # engine/game: window, text, font
     libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
@@ -23,7 +25,7 @@ packages=(
     libgtest-dev libgmock-dev libbenchmark-dev
     # game/fleet (hosting at scale): Redis client, JSON, URLs; its tests run a
     # real redis-server and check /metrics with promtool (from prometheus)
-    libhiredis-dev libboost-json1.81-dev libboost-url1.81-dev redis-server prometheus
+    libhiredis-dev libboost-url1.81-dev redis-server prometheus
     # deploy/'s manifests are checked by a Python script (tests/fleet)
     python3-yaml
     # interop peers (Python websockets, Node ws) and headless game tests

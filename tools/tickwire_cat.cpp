@@ -29,34 +29,15 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
+#include "tickwire/cli.hpp"
 #include "tickwire/net.hpp"
 
 namespace {
 
 namespace net = tickwire::net;
 using namespace std::chrono_literals;
-
-constexpr std::string_view kUsage =
-    "usage: tickwire-cat URL [--hex] [--header K:V]... [--subprotocol P]...\n"
-    "                        [--insecure] [--ca-file FILE]\n"
-    "\n"
-    "Connects to a ws:// or wss:// URL, sends each line of stdin as a binary\n"
-    "message and prints each message received, one per line.\n"
-    "\n"
-    "  --hex             print every message as hex (default: text when printable)\n"
-    "  --header K:V      extra header on the upgrade request (repeatable)\n"
-    "  --subprotocol P   offer sub-protocol P (repeatable)\n"
-    "  --insecure        do not verify the server's TLS certificate\n"
-    "  --ca-file FILE    trust the CAs in this PEM file instead of the system's\n"
-    "  --help            show this text\n"
-    "\n"
-    "Events go to stderr: \"connected (subprotocol P)\", \"closed CODE REASON\",\n"
-    "\"error: KIND DESCRIPTION\". stdin EOF closes with 1000. Exit status 0 after a\n"
-    "1000 or 1001 close, 1 after an error or any other close code.\n"
-    "\n"
-    "The close follows the last line at once, so replies the server had not sent\n"
-    "yet are lost; to see them, keep stdin open a little: (cat f; sleep 1) | ...\n";
 
 // stdin is read in slices of this size, and not at all while the send queue
 // is half full: the pipe then holds the rest, which pushes back on the writer.
@@ -67,7 +48,6 @@ constexpr auto kIdleSleep = 200us;
 constexpr auto kCloseGrace = 1s;
 
 struct Config {
-    bool help = false;
     bool hex = false;
     std::string url;
     net::ChannelOptions channel;
@@ -79,45 +59,45 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// Throws std::invalid_argument for anything it cannot make sense of.
-Config parse_command_line(int argc, char** argv) {
-    Config config;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--help" || arg == "-h") {
-            config.help = true;
-            return config;
-        }
-        if (arg == "--hex") {
-            config.hex = true;
-        } else if (arg == "--insecure") {
-            config.channel.tls.verify_peer = false;
-        } else if (arg == "--header" || arg == "--subprotocol" || arg == "--ca-file") {
-            if (i + 1 >= argc) throw std::invalid_argument(std::string(arg) + " needs a value");
-            const std::string_view value = argv[++i];
-            if (arg == "--header") {
+// The command line into `config`; nullopt to run, else the exit code.
+std::optional<int> parse_command_line(int argc, char** argv, Config& config) {
+    std::vector<std::string> headers;
+    bool insecure = false;
+    CLI::App app{"Connects to a ws:// or wss:// URL, sends each line of stdin as a binary message and prints "
+                 "each message received, one per line.",
+                 "tickwire-cat"};
+    app.add_option("url", config.url, "ws:// or wss:// URL (required)");
+    app.add_flag("--hex", config.hex, "print every message as hex (default: text when printable)");
+    app.add_option("--header", headers, "extra header K:V on the upgrade request (repeatable)")
+        ->check(CLI::Validator(
+            [](std::string& value) {
                 const auto colon = value.find(':');
-                if (colon == std::string_view::npos || trim(value.substr(0, colon)).empty()) {
-                    throw std::invalid_argument("--header wants NAME:VALUE, got '" +
-                                                std::string(value) + "'");
-                }
-                config.channel.headers.emplace_back(trim(value.substr(0, colon)),
-                                                    trim(value.substr(colon + 1)));
-            } else if (arg == "--subprotocol") {
-                config.channel.subprotocols.emplace_back(value);
-            } else {
-                config.channel.tls.ca_file = value;
-            }
-        } else if (arg.starts_with("-")) {
-            throw std::invalid_argument("unknown option " + std::string(arg));
-        } else if (config.url.empty()) {
-            config.url = arg;
-        } else {
-            throw std::invalid_argument("more than one URL: " + std::string(arg));
-        }
+                const bool ok = colon != std::string::npos && !trim(std::string_view(value).substr(0, colon)).empty();
+                return ok ? std::string() : "wants NAME:VALUE, got '" + value + "'";
+            },
+            "K:V"));
+    app.add_option("--subprotocol", config.channel.subprotocols, "offer sub-protocol P (repeatable)");
+    app.add_flag("--insecure", insecure, "do not verify the server's TLS certificate");
+    app.add_option("--ca-file", config.channel.tls.ca_file, "trust the CAs in this PEM file instead of the system's");
+    app.footer(
+        "Events go to stderr: \"connected (subprotocol P)\", \"closed CODE REASON\",\n"
+        "\"error: KIND DESCRIPTION\". stdin EOF closes with 1000. Exit status 0 after a\n"
+        "1000 or 1001 close, 1 after an error or any other close code, 2 for a bad command line.\n"
+        "\n"
+        "The close follows the last line at once, so replies the server had not sent\n"
+        "yet are lost; to see them, keep stdin open a little: (cat f; sleep 1) | ...");
+    // Checked after parsing, so a mistyped option is named before a missing URL.
+    const auto check = [&] {
+        if (config.url.empty()) throw std::invalid_argument("no URL given");
+    };
+    if (auto exit = tickwire::cli::parse(app, argc, argv, check)) return exit;
+    config.channel.tls.verify_peer = !insecure;
+    for (const std::string& header : headers) {
+        const std::string_view h = header;
+        const auto colon = h.find(':');
+        config.channel.headers.emplace_back(trim(h.substr(0, colon)), trim(h.substr(colon + 1)));
     }
-    if (config.url.empty()) throw std::invalid_argument("no URL given");
-    return config;
+    return std::nullopt;
 }
 
 // Set by SIGINT/SIGTERM: treated like stdin EOF. SA_RESETHAND makes a second
@@ -354,17 +334,7 @@ private:
 
 int main(int argc, char** argv) {
     Config config;
-    try {
-        config = parse_command_line(argc, argv);
-    } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "tickwire-cat: %s\n\n%.*s", e.what(), static_cast<int>(kUsage.size()),
-                     kUsage.data());
-        return 2;
-    }
-    if (config.help) {
-        std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
-        return 0;
-    }
+    if (const auto exit = parse_command_line(argc, argv, config)) return *exit;
     install_signal_handlers();
     CatLoop loop(config);
     return loop.run();

@@ -14,9 +14,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <charconv>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,35 +25,13 @@
 #include <unordered_set>
 #include <utility>
 
+#include "tickwire/cli.hpp"
 #include "tickwire/net.hpp"
 
 namespace {
 
 namespace net = tickwire::net;
 using namespace std::chrono_literals;
-
-constexpr std::string_view kUsage =
-    "usage: tickwire-echo --port N [--address A] [--tls-cert FILE --tls-key FILE]\n"
-    "                     [--max-message-size BYTES] [--max-connections N] [--max-per-ip N] [--quiet]\n"
-    "\n"
-    "WebSocket echo server: every message received is sent back, unchanged, to\n"
-    "the connection that sent it.\n"
-    "\n"
-    "  --port N                  port to listen on; 0 picks a free one\n"
-    "  --address A               address to bind (default 127.0.0.1)\n"
-    "  --tls-cert FILE           PEM certificate chain; with --tls-key serves wss://\n"
-    "  --tls-key FILE            PEM private key\n"
-    "  --max-message-size BYTES  larger incoming messages close with 1009 (default 1048576)\n"
-    "  --max-connections N       more WebSocket upgrades get HTTP 503 (default 1024)\n"
-    "  --max-per-ip N            sockets one address may hold; more are closed at accept (default 256)\n"
-    "  --ping-ms MS              RTT probe (WebSocket ping) interval per connection; 0 = none (default 1000)\n"
-    "  --quiet                   no open/close line per connection\n"
-    "  --poll-sleep-us N         sleep between empty polls while traffic is recent (default 100)\n"
-    "  --poll-yields N           after traffic, yield the core N times before sleeping (default 128)\n"
-    "  --help                    show this text\n"
-    "\n"
-    "Prints \"listening on ws://ADDR:PORT\" first, then \"open #ID ADDR PATH\" and\n"
-    "\"close #ID CODE REASON\" per connection. SIGINT or SIGTERM stops it.\n";
 
 // At most this many events per loop iteration, so a flood of incoming messages
 // still gets its echoes flushed regularly.
@@ -72,70 +50,58 @@ constexpr int kYieldsBeforeSleep = 128;
 constexpr auto kShutdownWait = 3s;
 
 struct Config {
-    bool help = false;
     bool quiet = false;
     std::chrono::microseconds poll_sleep = kShortIdleSleep;
     int poll_yields = kYieldsBeforeSleep;
     net::ServerOptions server;
 };
 
-std::size_t parse_number(std::string_view flag, std::string_view text, std::size_t max) {
-    std::size_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value > max) {
-        throw std::invalid_argument(std::string(flag) + ": not a number in [0, " +
-                                    std::to_string(max) + "]: '" + std::string(text) + "'");
-    }
-    return value;
-}
-
-// Throws std::invalid_argument for anything it cannot make sense of.
-Config parse_command_line(int argc, char** argv) {
-    Config config;
+// The command line into `config`; nullopt to run, else the exit code.
+std::optional<int> parse_command_line(int argc, char** argv, Config& config) {
     config.server.address = "127.0.0.1";
-    bool have_port = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view flag = argv[i];
-        if (flag == "--help" || flag == "-h") {
-            config.help = true;
-            return config;
+    long long poll_sleep_us = config.poll_sleep.count();
+    long long ping_ms = config.server.ping_interval.count();
+    CLI::App app{"WebSocket echo server: every message received is sent back, unchanged, to the connection "
+                 "that sent it.",
+                 "tickwire-echo"};
+    app.add_option("--port", config.server.port, "port to listen on; 0 picks a free one (required)");
+    app.add_option("--address", config.server.address, "address to bind")->capture_default_str();
+    app.add_option("--tls-cert", config.server.tls_certificate_file, "PEM certificate chain; with --tls-key serves wss://");
+    app.add_option("--tls-key", config.server.tls_private_key_file, "PEM private key");
+    app.add_option("--max-message-size", config.server.max_message_size, "larger incoming messages close with 1009")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 40))
+        ->capture_default_str();
+    app.add_option("--max-connections", config.server.max_connections, "more WebSocket upgrades get HTTP 503")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}))
+        ->capture_default_str();
+    app.add_option("--max-per-ip", config.server.max_connections_per_ip,
+                   "sockets one address may hold; more are closed at accept")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}))
+        ->capture_default_str();
+    app.add_option("--ping-ms", ping_ms, "RTT probe (WebSocket ping) interval per connection; 0 = none")
+        ->check(CLI::Range(0LL, 3600000LL))
+        ->capture_default_str();
+    app.add_flag("--quiet", config.quiet, "no open/close line per connection");
+    app.add_option("--poll-sleep-us", poll_sleep_us, "sleep between empty polls while traffic is recent")
+        ->check(CLI::Range(0LL, 1000000LL))
+        ->capture_default_str();
+    app.add_option("--poll-yields", config.poll_yields, "after traffic, yield the core N times before sleeping")
+        ->check(CLI::Range(0, 1000000))
+        ->capture_default_str();
+    app.footer(
+        "Prints \"listening on ws://ADDR:PORT\" first, then \"open #ID ADDR PATH\" and\n"
+        "\"close #ID CODE REASON\" per connection. SIGINT or SIGTERM stops it.");
+    // Checked after parsing, so a mistyped option is named before a missing port.
+    const auto check = [&] {
+        if (app.count("--port") == 0) throw std::invalid_argument("--port is required (0 picks a free port)");
+        if (config.server.tls_certificate_file.empty() != config.server.tls_private_key_file.empty()) {
+            throw std::invalid_argument("--tls-cert and --tls-key go together");
         }
-        if (flag == "--quiet") {
-            config.quiet = true;
-            continue;
-        }
-        if (i + 1 >= argc) throw std::invalid_argument(std::string(flag) + " needs a value");
-        const std::string_view value = argv[++i];
-        if (flag == "--port") {
-            config.server.port = static_cast<std::uint16_t>(parse_number(flag, value, 65535));
-            have_port = true;
-        } else if (flag == "--address") {
-            config.server.address = value;
-        } else if (flag == "--tls-cert") {
-            config.server.tls_certificate_file = value;
-        } else if (flag == "--tls-key") {
-            config.server.tls_private_key_file = value;
-        } else if (flag == "--poll-yields") {
-            config.poll_yields = static_cast<int>(parse_number(flag, value, 1000000));
-        } else if (flag == "--poll-sleep-us") {
-            config.poll_sleep = std::chrono::microseconds(parse_number(flag, value, 1000000));
-        } else if (flag == "--ping-ms") {
-            config.server.ping_interval = std::chrono::milliseconds(parse_number(flag, value, 3600000));
-        } else if (flag == "--max-connections") {
-            config.server.max_connections = parse_number(flag, value, 1000000);
-        } else if (flag == "--max-per-ip") {
-            config.server.max_connections_per_ip = parse_number(flag, value, 1000000);
-        } else if (flag == "--max-message-size") {
-            config.server.max_message_size = parse_number(flag, value, std::size_t{1} << 40);
-        } else {
-            throw std::invalid_argument("unknown option " + std::string(flag));
-        }
-    }
-    if (!have_port) throw std::invalid_argument("--port is required (0 picks a free port)");
-    if (config.server.tls_certificate_file.empty() != config.server.tls_private_key_file.empty()) {
-        throw std::invalid_argument("--tls-cert and --tls-key go together");
-    }
-    return config;
+    };
+    if (auto exit = tickwire::cli::parse(app, argc, argv, check)) return exit;
+    config.poll_sleep = std::chrono::microseconds(poll_sleep_us);
+    config.server.ping_interval = std::chrono::milliseconds(ping_ms);
+    return std::nullopt;
 }
 
 // Set by SIGINT/SIGTERM, read by the loop. A lock-free atomic is safe to store
@@ -256,17 +222,7 @@ private:
 
 int main(int argc, char** argv) {
     Config config;
-    try {
-        config = parse_command_line(argc, argv);
-    } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "tickwire-echo: %s\n\n%.*s", e.what(), static_cast<int>(kUsage.size()),
-                     kUsage.data());
-        return 2;
-    }
-    if (config.help) {
-        std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
-        return 0;
-    }
+    if (const auto exit = parse_command_line(argc, argv, config)) return *exit;
     install_signal_handlers();
 
     std::error_code ec;

@@ -50,6 +50,7 @@
 #include <thread>
 #include <vector>
 
+#include "tickwire/cli.hpp"
 #include "tickwire/net/channel.hpp"
 #include "tickwire/net/server.hpp"
 
@@ -504,50 +505,38 @@ std::string json_percentiles(const Percentiles& p) {
     return buffer;
 }
 
-void usage(const char* argv0) {
-    std::fprintf(stderr,
-                 "usage: %s [--messages N] [--warmup N] [--size BYTES]... [--ping-ms MS] [--json-only]\n"
-                 "          [--shared-network-thread] [--trace-allocs N]\n"
-                 "  defaults: 20000 messages after 2000 warm-up, sizes 32 and 512, pings every 1000 ms\n",
-                 argv0);
-}
-
-bool parse(int argc, char** argv, Config& config) {
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        const bool has_value = i + 1 < argc;
-        if (arg == "--messages" && has_value) {
-            config.messages = std::strtoull(argv[++i], nullptr, 10);
-        } else if (arg == "--warmup" && has_value) {
-            config.warmup = std::strtoull(argv[++i], nullptr, 10);
-        } else if (arg == "--size" && has_value) {
-            config.sizes.push_back(std::strtoull(argv[++i], nullptr, 10));
-        } else if (arg == "--trace-allocs" && has_value) {
-            config.trace_allocs = std::clamp(std::atoi(argv[++i]), 0, kMaxTraces);
-        } else if (arg == "--ping-ms" && has_value) {
-            config.ping_interval = std::chrono::milliseconds(std::strtoll(argv[++i], nullptr, 10));
-        } else if (arg == "--shared-network-thread") {
-            config.shared_network_thread = true;
-        } else if (arg == "--json-only") {
-            config.json_only = true;
-        } else {
-            return false;
-        }
-    }
+// The command line into `config`; nullopt to run, else the exit code.
+std::optional<int> parse(int argc, char** argv, Config& config) {
+    long long ping_ms = config.ping_interval.count();
+    CLI::App app{"Echo round trip through tickwire's full path against a bare TCP echo, and the heap "
+                 "allocations per round trip.",
+                 "tickwire-bench-echo"};
+    app.add_option("--messages", config.messages, "timed round trips per size")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
+        ->capture_default_str();
+    app.add_option("--warmup", config.warmup, "untimed round trips first")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 40))
+        ->capture_default_str();
+    app.add_option("--size", config.sizes, "message size in bytes (repeatable; default 32 and 512)")
+        ->check(CLI::Range(std::size_t{1}, kMaxSize));
+    app.add_option("--ping-ms", ping_ms, "RTT probes on both sides; 0 = none")
+        ->check(CLI::Range(0LL, 3600000LL))
+        ->capture_default_str();
+    app.add_flag("--shared-network-thread", config.shared_network_thread, "client and server share one network thread");
+    app.add_flag("--json-only", config.json_only, "only the JSON line");
+    app.add_option("--trace-allocs", config.trace_allocs, "print backtraces of the first N timed allocations")
+        ->check(CLI::Range(0, kMaxTraces));
+    if (auto exit = tickwire::cli::parse(app, argc, argv)) return exit;
     if (config.sizes.empty()) config.sizes = {32, 512};
-    for (const std::size_t size : config.sizes)
-        if (size == 0 || size > kMaxSize) return false;
-    return config.messages > 0;
+    config.ping_interval = std::chrono::milliseconds(ping_ms);
+    return std::nullopt;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     Config config;
-    if (!parse(argc, argv, config)) {
-        usage(argv[0]);
-        return 2;
-    }
+    if (const auto exit = parse(argc, argv, config)) return *exit;
     // backtrace() loads libgcc_s (and allocates) on first use: do it now.
     void* frame[1];
     ::backtrace(frame, 1);

@@ -13,7 +13,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <deque>
 #include <string>
 #include <utility>
@@ -21,6 +20,7 @@
 
 #include <SDL.h>
 
+#include "tickwire/cli.hpp"
 #include "tickwire/engine/game_loop.hpp"
 #include "tickwire/engine/input_state.hpp"
 #include "tickwire/engine/platform/sdl_window.hpp"
@@ -118,21 +118,12 @@ int main(int argc, char** argv) {
     std::string screenshot;
     bool canvas_only = false;
     std::string font;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--frames" && i + 1 < argc) {
-            max_frames = std::strtol(argv[++i], nullptr, 10);
-        } else if (arg == "--screenshot" && i + 1 < argc) {
-            screenshot = argv[++i];
-        } else if (arg == "--font" && i + 1 < argc) {
-            font = argv[++i];
-        } else if (arg == "--canvas") {
-            canvas_only = true;
-        } else {
-            std::fprintf(stderr, "usage: %s [--frames N] [--screenshot out.bmp] [--canvas] [--font F]\n", argv[0]);
-            return 2;
-        }
-    }
+    CLI::App app{"The engine's SDL layer on its own: a 60 Hz GameLoop, a HUD and a chat box.", "tickwire_render_demo"};
+    app.add_option("--frames", max_frames, "stop after N frames")->check(CLI::Range(1L, 1L << 40));
+    app.add_option("--screenshot", screenshot, "write the last frame to F (BMP) before exiting");
+    app.add_flag("--canvas", canvas_only, "draw into a SoftwareCanvas (no window, no video driver)");
+    app.add_option("--font", font, "TrueType file to use (a missing file shows the bitmap font)");
+    if (const auto exit = tickwire::cli::parse(app, argc, argv)) return *exit;
 
     Demo demo;
     if (canvas_only) {

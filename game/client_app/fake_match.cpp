@@ -197,6 +197,7 @@ const ClientView& FakeMatch::view(float alpha) {
     std::sort(v.scoreboard.begin(), v.scoreboard.end(), [](const ScoreRow& a, const ScoreRow& b) { return a.score > b.score; });
     v.chat = chat_;
     v.net.rtt_ms = 38 + 6 * std::sin(t * 0.7f) + 3 * std::sin(t * 5.3f);
+    v.net.clock_rtt_ms = v.net.rtt_ms + 17;
     v.net.jitter_ms = 2.5f + 1.5f * std::sin(t * 1.3f);
     v.net.snapshot_rate_hz = 30;
     v.net.bytes_in_per_s = 5200 + 900 * std::sin(t * 0.9f);

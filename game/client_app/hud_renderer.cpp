@@ -108,10 +108,10 @@ void HudRenderer::draw_match_panel(Renderer2D& r, const ClientView& view) {
     std::snprintf(line, sizeof line, "%zu players   %d alive", view.scoreboard.size(), alive);
     r.draw_text(x + 14, y + 38, line, theme::kTextDim, 13);
 
-    // Ping with a signal colour, on the right of the panel.
+    // Ping (the transport's round trip) with a signal colour, on the right of the panel.
     const float rtt = view.net.rtt_ms;
     const Color ping = rtt < 60 ? Color{120, 230, 140} : rtt < 150 ? theme::kSystem : theme::kWarning;
-    std::snprintf(line, sizeof line, "%.0f ms", static_cast<double>(rtt));
+    std::snprintf(line, sizeof line, rtt < 10 ? "%.1f ms" : "%.0f ms", static_cast<double>(rtt));
     const engine::TextSize pw = r.measure_text(line, 13);
     const float px = x + 300 - 12 - static_cast<float>(pw.width);
     r.draw_text(px, y + 38, line, ping, 13);

@@ -12,16 +12,14 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 
 #include "client_app.hpp"
 #include "fake_match.hpp"
+#include "tickwire/cli.hpp"
 #include "tickwire/net/netsim.hpp"
-#include "tickwire/game/cli.hpp"
 
 namespace {
 
@@ -31,32 +29,6 @@ std::atomic<bool> g_leave{false};
 
 extern "C" void on_signal(int) { g_leave.store(true, std::memory_order_relaxed); }
 
-constexpr const char* kUsage =
-    "usage: tickwire-client [URL] [options]\n"
-    "\n"
-    "  URL                ws://HOST:PORT/room/CODE (default ws://127.0.0.1:7777/room/auto:\n"
-    "                     the fullest room with space; an unknown CODE creates a room)\n"
-    "  --name N           player name shown to others (default: player; at most 32 bytes)\n"
-    "  --headless         no window: play idle and print a status line every 2 s\n"
-    "  --width W          window width in pixels (default 1280)\n"
-    "  --height H         window height in pixels (default 720)\n"
-    "  --vsync            wait for the display refresh (default: capped at 120 fps)\n"
-    "  --frames N         leave after N frames (headless: N ticks)\n"
-    "  --screenshot F     with --frames or --duration: save the last frame to F (BMP)\n"
-    "  --duration S       leave after S seconds\n"
-    "  --net-graph        start with the net graph (F3) shown\n"
-    "  --autopilot        a simple bot flies the ship (unattended demos, screenshots)\n"
-    "  --netsim SPEC      simulate a bad network, e.g. latency=100ms,jitter=20ms,stall=1%,seed=7\n"
-    "                     (also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)\n"
-    "  --no-session       plain WebSocket, for a server run with --no-session (no resume\n"
-    "                     after a dropped connection)\n"
-    "  --fake [STATE]     dev only: a made-up match, no server (STATE: connecting,\n"
-    "                     reconnecting, closed, dead)\n"
-    "\n"
-    "keys: WASD/arrows move, mouse aims, click or Space fires, Enter chat\n"
-    "      (Enter sends, Escape cancels), Tab scoreboard, F3 net graph\n";
-
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,50 +37,40 @@ int main(int argc, char** argv) {
     std::string netsim;  // a --netsim spec, validated
     std::string fake_state;
     bool session = true;
-    try {
-        bool have_url = false;
-        for (tickwire::game::cli::Args args(argc, argv); args.next();) {
-            if (args.is("-h") || args.is("--help")) {
-                std::fputs(kUsage, stdout);
-                return 0;
-            } else if (args.is("--name")) {
-                options.name = args.value();
-                if (options.name.empty() || options.name.size() > 32) {
-                    throw std::invalid_argument("--name: 1 to 32 bytes");
-                }
-            } else if (args.is("--headless")) {
-                options.headless = true;
-            } else if (args.is("--width")) {
-                options.width = args.number<int>(320, 16384);
-            } else if (args.is("--height")) {
-                options.height = args.number<int>(240, 16384);
-            } else if (args.is("--vsync")) {
-                options.vsync = true;
-            } else if (args.is("--frames")) {
-                options.frames = args.number<long>(1, 1L << 40);
-            } else if (args.is("--screenshot")) {
-                options.screenshot = args.value();
-            } else if (args.is("--duration")) {
-                options.duration_s = args.number<double>(1, 1L << 30);
-            } else if (args.is("--net-graph")) {
-                options.net_graph = true;
-            } else if (args.is("--autopilot")) {
-                options.autopilot = true;
-            } else if (args.is("--netsim")) {
-                netsim = args.value();
-                if (const auto parsed = tickwire::net::parse_netsim(netsim); !parsed)
-                    throw std::invalid_argument(parsed.error);
-            } else if (args.is("--no-session")) {
-                session = false;
-            } else if (args.is("--fake")) {
-                fake = true;
-                if (const char* state = args.optional_value()) fake_state = state;
-            } else if (args.positional() && !have_url) {
-                options.url = args.current();
-                have_url = true;
-            } else {
-                args.unknown();
-            }
+    CLI::App command_line{"Play the tickwire arena.", "tickwire-client"};
+    command_line.add_option("url", options.url,
+                   "ws://HOST:PORT/room/CODE (/room/auto: the fullest room with space; an unknown CODE "
+                   "creates a room)")
+        ->capture_default_str();
+    command_line.add_option("--name", options.name, "player name shown to others (at most 32 bytes)")
+        ->check(CLI::Validator(
+            [](std::string& name) { return std::string(name.empty() || name.size() > 32 ? "1 to 32 bytes" : ""); }, "NAME"))
+        ->capture_default_str();
+    command_line.add_flag("--headless", options.headless, "no window: play idle and print a status line every 2 s");
+    command_line.add_option("--width", options.width, "window width in pixels")->check(CLI::Range(320, 16384))->capture_default_str();
+    command_line.add_option("--height", options.height, "window height in pixels")
+        ->check(CLI::Range(240, 16384))
+        ->capture_default_str();
+    command_line.add_flag("--vsync", options.vsync, "wait for the display refresh (default: capped at 120 fps)");
+    command_line.add_option("--frames", options.frames, "leave after N frames (headless: N ticks)")->check(CLI::Range(1L, 1L << 40));
+    command_line.add_option("--screenshot", options.screenshot, "with --frames or --duration: save the last frame to F (BMP)");
+    command_line.add_option("--duration", options.duration_s, "leave after S seconds")->check(CLI::Range(1.0, 1e9));
+    command_line.add_flag("--net-graph", options.net_graph, "start with the net graph (F3) shown");
+    command_line.add_flag("--autopilot", options.autopilot, "a simple bot flies the ship (unattended demos, screenshots)");
+    command_line.add_option("--netsim", netsim,
+                   "simulate a bad network, e.g. latency=100ms,jitter=20ms,stall=1%,seed=7 (also bandwidth=64kB, "
+                   "stall_time=250ms, disconnect=0.1%, max_disconnects=N)");
+    command_line.add_flag_callback("--no-session", [&] { session = false; },
+                          "plain WebSocket, for a server run with --no-session (no resume after a dropped connection)");
+    command_line.add_option("--fake", fake_state,
+                   "dev only: a made-up match, no server (STATE: connecting, reconnecting, closed, dead)")
+        ->expected(0, 1);
+    command_line.footer(
+        "keys: WASD/arrows move, mouse aims, click or Space fires, Enter chat\n"
+        "      (Enter sends, Escape cancels), Tab scoreboard, F3 net graph");
+    const auto check = [&] {
+        if (const auto parsed = tickwire::net::parse_netsim(netsim); !parsed) {
+            throw std::invalid_argument(parsed.error);
         }
         if (!options.screenshot.empty() && options.frames < 0 && options.duration_s <= 0) {
             throw std::invalid_argument("--screenshot needs --frames N or --duration S");
@@ -116,10 +78,9 @@ int main(int argc, char** argv) {
         if (!options.screenshot.empty() && options.headless) {
             throw std::invalid_argument("--screenshot needs a window (not --headless)");
         }
-    } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "tickwire-client: %s\n\n%s", e.what(), kUsage);
-        return 2;
-    }
+    };
+    if (const auto exit = tickwire::cli::parse(command_line, argc, argv, check)) return *exit;
+    fake = command_line.count("--fake") > 0;
 
     std::unique_ptr<tickwire::game::client_app::MatchSource> source;
     if (fake) {

@@ -10,6 +10,7 @@ namespace tickwire::game::client_app {
 namespace {
 
 constexpr Color kRtt{110, 200, 255};
+constexpr Color kClockRtt{150, 150, 190};
 constexpr Color kIn{120, 230, 140};
 constexpr Color kOut{250, 170, 90};
 
@@ -29,7 +30,7 @@ void format_rate(char* out, std::size_t size, float bytes_per_s) {
 void NetGraph::sample(const NetStats& stats, float time_s) {
     if (last_sample_ >= 0 && time_s - last_sample_ < 0.1f) return;
     last_sample_ = time_s;
-    history_[next_] = {stats.rtt_ms, stats.jitter_ms, stats.bytes_in_per_s, stats.bytes_out_per_s};
+    history_[next_] = {stats.rtt_ms, stats.clock_rtt_ms, stats.jitter_ms, stats.bytes_in_per_s, stats.bytes_out_per_s};
     next_ = (next_ + 1) % kSamples;
     count_ = std::min(count_ + 1, kSamples);
 }
@@ -39,15 +40,19 @@ float NetGraph::draw(Renderer2D& r, float x, float y, const NetStats& stats) {
     constexpr float kLine = 18;
     constexpr float kGraphH = 56;
     constexpr float kBarsH = 26;
-    const float height = kPad * 2 + kLine * 4 + 8 + kGraphH + 6 + kBarsH + 4;
+    const float height = kPad * 2 + kLine * 5 + 8 + kGraphH + 6 + kBarsH + 4;
     panel(r, x, y, kWidth, height, theme::kPanel, theme::kPanelEdge);
 
     char line[96];
     char in[24], out[24];
     float ty = y + kPad;
-    std::snprintf(line, sizeof line, "RTT %.1f ms   jitter %.1f ms", static_cast<double>(stats.rtt_ms),
+    std::snprintf(line, sizeof line, "RTT %.2f ms   jitter %.1f ms", static_cast<double>(stats.rtt_ms),
                   static_cast<double>(stats.jitter_ms));
     r.draw_text(x + kPad, ty, line, kRtt, 14);
+    ty += kLine;
+    // The game messages' own round trip: includes tick waits and any --netsim.
+    std::snprintf(line, sizeof line, "clock sync RTT %.1f ms", static_cast<double>(stats.clock_rtt_ms));
+    r.draw_text(x + kPad, ty, line, kClockRtt, 14);
     ty += kLine;
     std::snprintf(line, sizeof line, "snapshots %.1f/s   interp %.0f ms", static_cast<double>(stats.snapshot_rate_hz),
                   static_cast<double>(stats.interpolation_delay_ms));
@@ -63,7 +68,9 @@ float NetGraph::draw(Renderer2D& r, float x, float y, const NetStats& stats) {
     r.draw_text(x + kPad, ty, line, stats.corrections_per_s > 2 ? theme::kWarning : theme::kText, 14);
     ty += kLine + 8;
 
-    // RTT graph: jitter band behind the RTT line, scaled to the window's max.
+    // Round-trip graph: the transport's RTT (bright) under the clock-sync
+    // round trip (dim) with the snapshot jitter as a band around it, scaled
+    // to the window's max.
     const float gx = x + kPad, gw = kWidth - 2 * kPad;
     r.fill_rect(gx, ty, gw, kGraphH, {0, 0, 0, 120});
     // Scale to the 90th percentile, so one spike (the first samples before
@@ -72,30 +79,34 @@ float NetGraph::draw(Renderer2D& r, float x, float y, const NetStats& stats) {
     float max_rate = 1024;
     for (std::size_t i = 0; i < count_; ++i) {
         const Sample& s = history_[i];
-        tops[i] = s.rtt + s.jitter;
+        tops[i] = std::max(s.rtt, s.clock_rtt + s.jitter);
         max_rate = std::max({max_rate, s.in, s.out});
     }
-    float max_rtt = 20;
+    float max_rtt = 2;  // ms: loopback's RTT is well under 1 ms
     if (count_ > 0) {
         const auto p90 = tops.begin() + static_cast<std::ptrdiff_t>(count_ * 9 / 10);
         std::nth_element(tops.begin(), p90, tops.begin() + static_cast<std::ptrdiff_t>(count_));
         max_rtt = std::max(max_rtt, *p90 * 1.3f);
     }
+    const auto y_of = [&](float ms) { return ty + kGraphH - std::clamp(ms, 0.0f, max_rtt) / max_rtt * kGraphH; };
     const float step = gw / static_cast<float>(kSamples - 1);
     const std::size_t first = (next_ + kSamples - count_) % kSamples;
-    float px = 0, py = 0;
+    float px = 0, py = 0, pcy = 0;
     for (std::size_t k = 0; k < count_; ++k) {
         const Sample& s = history_[(first + k) % kSamples];
         const float sx = gx + gw - static_cast<float>(count_ - 1 - k) * step;
-        const float top = ty + kGraphH - std::min(s.rtt + s.jitter, max_rtt) / max_rtt * kGraphH;
-        const float bottom = ty + kGraphH - std::max(s.rtt - s.jitter, 0.0f) / max_rtt * kGraphH;
-        r.fill_rect(sx - step / 2, top, std::max(step, 1.0f), std::max(bottom - top, 1.0f), with_alpha(kRtt, 50));
-        const float sy = ty + kGraphH - std::min(s.rtt, max_rtt) / max_rtt * kGraphH;
-        if (k > 0) thick_line(r, px, py, sx, sy, 1.6f, kRtt);
+        const float top = y_of(s.clock_rtt + s.jitter), bottom = y_of(s.clock_rtt - s.jitter);
+        r.fill_rect(sx - step / 2, top, std::max(step, 1.0f), std::max(bottom - top, 1.0f), with_alpha(kClockRtt, 40));
+        const float sy = y_of(s.rtt), cy = y_of(s.clock_rtt);
+        if (k > 0) {
+            thick_line(r, px, pcy, sx, cy, 1.2f, with_alpha(kClockRtt, 160));
+            thick_line(r, px, py, sx, sy, 1.6f, kRtt);
+        }
         px = sx;
         py = sy;
+        pcy = cy;
     }
-    std::snprintf(line, sizeof line, "%.0f ms", static_cast<double>(max_rtt));
+    std::snprintf(line, sizeof line, max_rtt < 10 ? "%.1f ms" : "%.0f ms", static_cast<double>(max_rtt));
     r.draw_text(gx + 3, ty + 2, line, theme::kTextDim, 11);
     ty += kGraphH + 6;
 

@@ -1,7 +1,8 @@
 #pragma once
 // NetGraph: the F3 panel. Keeps a rolling history of ClientView::net
 // (sampled ten times a second, about 15 s kept) and draws the current
-// numbers over a small graph: RTT with its jitter band, bytes in and out.
+// numbers over a small graph: the transport's RTT, the clock-sync round trip
+// with the snapshot jitter as a band around it, bytes in and out.
 //
 // Thread: the game thread.
 
@@ -24,7 +25,7 @@ public:
 
 private:
     struct Sample {
-        float rtt = 0, jitter = 0, in = 0, out = 0;
+        float rtt = 0, clock_rtt = 0, jitter = 0, in = 0, out = 0;
     };
     static constexpr std::size_t kSamples = 150;
 

@@ -367,7 +367,7 @@ private:
     EventOutbox outbox_;
     boost::asio::steady_timer retry_timer_;  // backoff wait, or the welcome deadline
     boost::asio::steady_timer ack_timer_;
-    WsUrl url_;
+    Url url_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
     std::shared_ptr<NetSimLink> netsim_;
     std::shared_ptr<ClientAttempt> attempt_;

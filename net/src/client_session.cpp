@@ -45,7 +45,7 @@ public:
           resolver_(thread.io),
           deadline_(thread.io) {}
 
-    void start(const WsUrl& url) {
+    void start(const Url& url) {
         url_ = url;
         arm_deadline(options_.connect_timeout, "connect");
         resolver_.async_resolve(url_.host, url_.port,
@@ -205,7 +205,7 @@ private:
     const ChannelOptions& options_;  // owned by the ChannelShared the owner keeps alive
     ChannelShared& stats_;
     std::shared_ptr<AttemptOwner> owner_;
-    WsUrl url_;
+    Url url_;
     tcp::resolver resolver_;
     boost::asio::steady_timer deadline_;
     websocket::response_type response_;  // kept: the status of a rejected upgrade
@@ -246,7 +246,7 @@ std::shared_ptr<ssl::context> make_client_tls_context(const TlsClientOptions& tl
 
 std::shared_ptr<ClientAttempt> start_client_attempt(NetworkThread::Impl& thread, const ChannelOptions& options,
                                                     ChannelShared& stats, std::shared_ptr<AttemptOwner> owner,
-                                                    const WsUrl& url, std::shared_ptr<ssl::context> tls,
+                                                    const Url& url, std::shared_ptr<ssl::context> tls,
                                                     std::shared_ptr<NetSimLink> netsim) {
     const ConnectionSettings settings = settings_from(options);
     if (!url.secure) {

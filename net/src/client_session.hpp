@@ -15,7 +15,7 @@
 #include "close_info.hpp"
 #include "netsim_link.hpp"
 #include "network_thread_impl.hpp"
-#include "url.hpp"
+#include "tickwire/net/url.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -52,7 +52,7 @@ public:
 /// Starts one attempt to `url` (client_session.cpp). `tls` is required for wss.
 std::shared_ptr<ClientAttempt> start_client_attempt(NetworkThread::Impl& thread, const ChannelOptions& options,
                                                     ChannelShared& stats, std::shared_ptr<AttemptOwner> owner,
-                                                    const WsUrl& url, std::shared_ptr<boost::asio::ssl::context> tls,
+                                                    const Url& url, std::shared_ptr<boost::asio::ssl::context> tls,
                                                     std::shared_ptr<NetSimLink> netsim);
 
 /// A TLS client context per the options (client_session.cpp); null and `error`

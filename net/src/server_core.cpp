@@ -13,7 +13,7 @@
 
 #include "resume_token.hpp"
 #include "tickwire/schemas/protocol.hpp"
-#include "url.hpp"
+#include "tickwire/net/url.hpp"
 
 namespace tickwire::net::detail {
 

@@ -1,24 +1,27 @@
-#include "url.hpp"
+#include "tickwire/net/url.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
-namespace tickwire::net::detail {
+namespace tickwire::net {
 
-std::optional<WsUrl> parse_ws_url(std::string_view url) {
-    WsUrl out;
-    constexpr std::string_view kWs = "ws://", kWss = "wss://";
+namespace {
+
+// `plain` or `secure` (each "scheme://"), compared without case; the rest of
+// the URL is the same for every scheme we speak.
+std::optional<Url> parse_url(std::string_view url, std::string_view plain, std::string_view secure) {
+    Url out;
     auto starts_with_nocase = [&](std::string_view prefix) {
         return url.size() >= prefix.size() &&
                std::equal(prefix.begin(), prefix.end(), url.begin(),
                           [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
     };
-    if (starts_with_nocase(kWss)) {
+    if (starts_with_nocase(secure)) {
         out.secure = true;
-        url.remove_prefix(kWss.size());
-    } else if (starts_with_nocase(kWs)) {
-        url.remove_prefix(kWs.size());
+        url.remove_prefix(secure.size());
+    } else if (starts_with_nocase(plain)) {
+        url.remove_prefix(plain.size());
     } else {
         return std::nullopt;
     }
@@ -58,10 +61,16 @@ std::optional<WsUrl> parse_ws_url(std::string_view url) {
     return out;
 }
 
+}  // namespace
+
+std::optional<Url> parse_ws_url(std::string_view url) { return parse_url(url, "ws://", "wss://"); }
+
+std::optional<Url> parse_http_url(std::string_view url) { return parse_url(url, "http://", "https://"); }
+
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept {
     const auto q = target.find('?');
     if (q == std::string_view::npos) return {target, {}};
     return {target.substr(0, q), target.substr(q + 1)};
 }
 
-}  // namespace tickwire::net::detail
+}  // namespace tickwire::net

@@ -43,6 +43,26 @@ std::string_view check_room_list(const game::RoomList& list) noexcept {
     return {};
 }
 
+std::string_view check_members(const flatbuffers::Vector<flatbuffers::Offset<game::RoomMember>>* members) noexcept {
+    if (detail::size_of(members) > kMaxPresenceMembers) return "too many room members";
+    if (members == nullptr) return {};
+    for (const game::RoomMember* m : *members) {
+        if (const auto why = detail::check_string(m->name(), kMaxNameBytes, false, {}, "member name too long",
+                                                  "member name not UTF-8");
+            !why.empty()) {
+            return why;
+        }
+    }
+    return {};
+}
+
+std::string_view check_presence(const game::Presence& presence) noexcept {
+    if (const auto why = check_members(presence.present()); !why.empty()) return why;
+    if (const auto why = check_members(presence.joined()); !why.empty()) return why;
+    if (detail::size_of(presence.left()) > kMaxPresenceMembers) return "too many room members";
+    return {};
+}
+
 // Field limits per kind, after the Verifier has passed the buffer.
 std::string_view check_body(const game::Message& message) noexcept {
     if (message.body_type() == game::Body::NONE) return "empty message";
@@ -93,6 +113,7 @@ std::string_view check_body(const game::Message& message) noexcept {
         return {};
     }
     case game::Body::RoomList: return check_room_list(*message.body_as_RoomList());
+    case game::Body::Presence: return check_presence(*message.body_as_Presence());
     case game::Body::LeaveRoom:
     case game::Body::ListRooms: return {};
     }
@@ -216,6 +237,29 @@ Bytes encode_room_list(FlatBufferBuilder& fbb, std::span<const RoomInfoView> roo
     return finish(fbb, game::Body::RoomList, body.Union());
 }
 
+Bytes encode_presence(FlatBufferBuilder& fbb, std::span<const RoomMemberView> present,
+                      std::span<const RoomMemberView> joined, std::span<const std::uint32_t> left) {
+    fbb.Clear();
+    // Offsets on the stack: presence allocates nothing beyond the builder.
+    std::array<Offset<game::RoomMember>, kMaxPresenceMembers> offsets;
+    const auto members = [&](std::span<const RoomMemberView> list) {
+        list = clamp_count(list, kMaxPresenceMembers);
+        if (list.empty()) return Offset<flatbuffers::Vector<Offset<game::RoomMember>>>();
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const auto name = detail::create_string(fbb, list[i].name, kMaxNameBytes);
+            offsets[i] = game::CreateRoomMember(fbb, list[i].player, name);
+        }
+        return fbb.CreateVector(offsets.data(), list.size());
+    };
+    const auto present_vector = members(present);
+    const auto joined_vector = members(joined);
+    left = clamp_count(left, kMaxPresenceMembers);
+    Offset<flatbuffers::Vector<std::uint32_t>> left_vector;
+    if (!left.empty()) left_vector = fbb.CreateVector(left.data(), left.size());
+    const auto body = game::CreatePresence(fbb, present_vector, joined_vector, left_vector);
+    return finish(fbb, game::Body::Presence, body.Union());
+}
+
 // ---- read --------------------------------------------------------------------
 
 Decoded<game::Message> read_message(Bytes bytes) noexcept {
@@ -251,5 +295,6 @@ Decoded<game::MatchEvents> read_match_events(Bytes bytes) noexcept {
 }
 Decoded<game::ListRooms> read_list_rooms(Bytes bytes) noexcept { return read_as<game::ListRooms>(bytes); }
 Decoded<game::RoomList> read_room_list(Bytes bytes) noexcept { return read_as<game::RoomList>(bytes); }
+Decoded<game::Presence> read_presence(Bytes bytes) noexcept { return read_as<game::Presence>(bytes); }
 
 }  // namespace tickwire::schemas

@@ -1,11 +1,11 @@
 #include <gtest/gtest.h>
 
-#include "url.hpp"
+#include "tickwire/net/url.hpp"
 
-namespace tickwire::net::detail {
+namespace tickwire::net {
 namespace {
 
-TEST(WsUrl, ParsesHostPortPathAndQuery) {
+TEST(Url, ParsesHostPortPathAndQuery) {
     const auto url = parse_ws_url("ws://example.org:7777/room/ABCD?name=bob");
     ASSERT_TRUE(url);
     EXPECT_FALSE(url->secure);
@@ -14,7 +14,7 @@ TEST(WsUrl, ParsesHostPortPathAndQuery) {
     EXPECT_EQ(url->target, "/room/ABCD?name=bob");
 }
 
-TEST(WsUrl, DefaultsPortAndPath) {
+TEST(Url, DefaultsPortAndPath) {
     const auto url = parse_ws_url("wss://example.org");
     ASSERT_TRUE(url);
     EXPECT_TRUE(url->secure);
@@ -23,18 +23,36 @@ TEST(WsUrl, DefaultsPortAndPath) {
     EXPECT_EQ(parse_ws_url("ws://h?x=1")->target, "/?x=1");
 }
 
-TEST(WsUrl, AcceptsBracketedIpv6) {
+TEST(Url, AcceptsBracketedIpv6) {
     const auto url = parse_ws_url("ws://[::1]:9000/a");
     ASSERT_TRUE(url);
     EXPECT_EQ(url->host, "::1");
     EXPECT_EQ(url->port, "9000");
 }
 
-TEST(WsUrl, RejectsMalformedUrls) {
+TEST(Url, RejectsMalformedUrls) {
     for (const char* bad : {"http://x/", "ws://", "ws://:80/", "ws://h:0/", "ws://h:99999/", "ws://h:12ab/",
                             "ws://[::1/", "ws://user@h/", "", "ws:/h"})
         EXPECT_FALSE(parse_ws_url(bad)) << bad;
 }
 
+TEST(Url, HttpUrlsFollowTheSameRules) {
+    const auto url = parse_http_url("http://127.0.0.1:8080/status?x=1#top");
+    ASSERT_TRUE(url);
+    EXPECT_FALSE(url->secure);
+    EXPECT_EQ(url->host, "127.0.0.1");
+    EXPECT_EQ(url->port, "8080");
+    EXPECT_EQ(url->target, "/status?x=1");
+    EXPECT_EQ(parse_http_url("HTTPS://example.org")->port, "443");
+    EXPECT_FALSE(parse_http_url("ws://example.org/")) << "each parser takes its own schemes only";
+    EXPECT_FALSE(parse_ws_url("http://example.org/"));
+    EXPECT_FALSE(parse_http_url("http://h:70000/"));
+}
+
+TEST(Url, SplitsATargetIntoPathAndQuery) {
+    EXPECT_EQ(split_target("/room/ABCD?name=bob"), std::make_pair(std::string_view("/room/ABCD"), std::string_view("name=bob")));
+    EXPECT_EQ(split_target("/rooms"), std::make_pair(std::string_view("/rooms"), std::string_view()));
+}
+
 }  // namespace
-}  // namespace tickwire::net::detail
+}  // namespace tickwire::net

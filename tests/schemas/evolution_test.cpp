@@ -92,6 +92,20 @@ TEST(SchemaEvolution, EveryOldMessageIsReadableByTheNewSchema) {
     }
 }
 
+TEST(SchemaEvolution, TheNewSchemaReadsPresenceWhereV1PutIt) {
+    // Presence was appended to the union after RoomList: a v2 reader (which
+    // appends Emote after it) must see the same kind and fields.
+    flatbuffers::FlatBufferBuilder fbb;
+    const RoomMemberView joined[] = {{3, "cy"}};
+    const Buffer bytes = testing::copy(encode_presence(fbb, {}, joined));
+    flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    ASSERT_TRUE(game_v2::VerifyMessageBuffer(verifier));
+    const auto* v2 = game_v2::GetMessage(bytes.data())->body_as_Presence();
+    ASSERT_NE(v2, nullptr);
+    EXPECT_EQ(v2->joined()->Get(0)->player(), 3u);
+    EXPECT_EQ(v2->joined()->Get(0)->name()->string_view(), "cy");
+}
+
 TEST(SchemaEvolution, OldReaderReadsAHelloWithNewFields) {
     flatbuffers::FlatBufferBuilder fbb;
     auto hello = session_v2::CreateHelloDirect(fbb, kProtocolVersion, "bot-7", 5, 6, nullptr, 0, "build 1234", 3);

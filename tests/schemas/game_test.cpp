@@ -142,6 +142,27 @@ TEST(GameSchema, RoomMessagesRoundTrip) {
     EXPECT_FALSE(list->rooms()->Get(0)->in_progress());
 }
 
+TEST(GameSchema, PresenceRoundTripsTheRosterJoinsAndLeaves) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const RoomMemberView present[] = {{1, "ana"}, {2, "bó"}};
+    const RoomMemberView joined[] = {{3, "/cy"}};
+    const std::uint32_t left[] = {4, 5};
+    const auto p = read_presence(encode_presence(fbb, present, joined, left));
+    ASSERT_TRUE(p) << p.error;
+    ASSERT_EQ(p->present()->size(), 2u);
+    EXPECT_EQ(p->present()->Get(1)->player(), 2u);
+    EXPECT_EQ(p->present()->Get(1)->name()->string_view(), "bó");
+    ASSERT_EQ(p->joined()->size(), 1u);
+    EXPECT_EQ(p->joined()->Get(0)->name()->string_view(), "/cy") << "a name is data, whatever it starts with";
+    ASSERT_EQ(p->left()->size(), 2u);
+    EXPECT_EQ(p->left()->Get(1), 5u);
+
+    const auto only_left = read_presence(encode_presence(fbb, {}, {}, left));
+    ASSERT_TRUE(only_left) << only_left.error;
+    EXPECT_EQ(only_left->present(), nullptr);
+    EXPECT_EQ(only_left->joined(), nullptr);
+}
+
 TEST(GameSchema, ChatMessageRoundTripsUtf8) {
     flatbuffers::FlatBufferBuilder fbb;
     const auto chat = read_chat_message(encode_chat_message(fbb, 5, "zoë", "gg — ça va? 🎮"));
@@ -230,6 +251,19 @@ TEST(GameSchema, ForeignWriterBreakingTheLimitsIsRejected) {
     auto list = game::CreateRoomList(fbb, fbb.CreateVector(&room, 1));
     game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::RoomList, list.Union()));
     EXPECT_EQ(read_room_list(finished(fbb)).error, "room name too long");
+
+    fbb.Clear();
+    std::vector<flatbuffers::Offset<game::RoomMember>> members;
+    for (std::size_t i = 0; i <= kMaxPresenceMembers; ++i) members.push_back(game::CreateRoomMember(fbb, 1));
+    auto presence = game::CreatePresence(fbb, fbb.CreateVector(members));
+    game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::Presence, presence.Union()));
+    EXPECT_EQ(read_presence(finished(fbb)).error, "too many room members");
+
+    fbb.Clear();
+    auto member = game::CreateRoomMember(fbb, 1, fbb.CreateString(long_name));
+    presence = game::CreatePresence(fbb, 0, fbb.CreateVector(&member, 1));
+    game::FinishMessageBuffer(fbb, game::CreateMessage(fbb, game::Body::Presence, presence.Union()));
+    EXPECT_EQ(read_presence(finished(fbb)).error, "member name too long");
 }
 
 TEST(GameSchema, LargestMessagesTheEncodersWriteAreAcceptedEvenInsideAPacket) {
@@ -259,6 +293,11 @@ TEST(GameSchema, LargestMessagesTheEncodersWriteAreAcceptedEvenInsideAPacket) {
     check(encode_match_events(fbb, kills, scores, respawns), "match events");
 
     check(encode_chat_message(fbb, 1, name, std::string(kMaxTextBytes * 2, 'x')), "chat");
+
+    const std::vector<RoomMemberView> members(kMaxPresenceMembers + 3, RoomMemberView{7, name});
+    const std::vector<std::uint32_t> left(kMaxPresenceMembers + 3, 9);
+    check(encode_presence(fbb, members, members, left), "presence");
+    EXPECT_EQ(read_presence(encode_presence(fbb, members, members, left))->joined()->size(), kMaxPresenceMembers);
 }
 
 TEST(GameSchema, KindWithoutItsTableIsRejected) {

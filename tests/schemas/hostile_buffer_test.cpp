@@ -26,7 +26,7 @@ int read_everything_game(const Buffer& bytes) {
     accepted += read_snapshot(bytes).ok() + read_player_input(bytes).ok() + read_join_room(bytes).ok() +
                 read_join_room_result(bytes).ok() + read_leave_room(bytes).ok() +
                 read_chat_message(bytes).ok() + read_match_events(bytes).ok() +
-                read_list_rooms(bytes).ok() + read_room_list(bytes).ok();
+                read_list_rooms(bytes).ok() + read_room_list(bytes).ok() + read_presence(bytes).ok();
     return accepted;
 }
 

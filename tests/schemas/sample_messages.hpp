@@ -75,6 +75,10 @@ inline std::vector<Sample> game_samples() {
     out.push_back({"list_rooms", copy(encode_list_rooms(fbb))});
     const RoomInfoView rooms[] = {{1, "lobby", 3, 8, false}, {2, "arena", 8, 8, true}};
     out.push_back({"room_list", copy(encode_room_list(fbb, rooms))});
+    const RoomMemberView present[] = {{1, "ana"}, {2, "bó"}};
+    const RoomMemberView joined[] = {{3, "cy"}};
+    const std::uint32_t left[] = {4};
+    out.push_back({"presence", copy(encode_presence(fbb, present, joined, left))});
     return out;
 }
 
@@ -146,6 +150,14 @@ inline std::uint64_t walk(const game::Message& m) {
             }
         }
         break;
+    case game::Body::Presence: {
+        const auto* p = m.body_as_Presence();
+        for (const auto* list : {p->present(), p->joined()}) {
+            if (list) for (const auto* member : *list) sum += member->player() + walk(member->name());
+        }
+        if (p->left()) for (auto id : *p->left()) sum += id;
+        break;
+    }
     case game::Body::ListRooms:
     case game::Body::NONE: break;
     }

@@ -36,6 +36,20 @@ TEST(LoadOptions, SplitsAWebSocketUrlAndReadsEveryFlag) {
     EXPECT_EQ(o.status_url, "http://127.0.0.1:9001/status");
 }
 
+TEST(LoadOptions, RawModeTakesATcpUrl) {
+    const LoadOptions o = parse({"raw", "tcp://127.0.0.1:9002", "--no-progress"});
+    EXPECT_EQ(o.mode, Mode::raw);
+    EXPECT_EQ(o.host, "127.0.0.1");
+    EXPECT_EQ(o.port, 9002);
+    EXPECT_FALSE(o.progress);
+}
+
+TEST(LoadOptions, HelpIsAskedForNotAnError) {
+    EXPECT_TRUE(parse({"--help"}).help);
+    EXPECT_TRUE(parse({"echo", "ws://127.0.0.1:1/", "-h"}).help);
+    EXPECT_NE(usage().find("--connections"), std::string::npos);
+}
+
 TEST(LoadOptions, RejectsWhatItCannotRun) {
     EXPECT_THROW(parse({"echo"}), std::invalid_argument);                                  // no URL
     EXPECT_THROW(parse({"raw", "ws://127.0.0.1:1/"}), std::invalid_argument);              // raw wants tcp://
@@ -44,6 +58,10 @@ TEST(LoadOptions, RejectsWhatItCannotRun) {
     EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "-c", "1.5"}), std::invalid_argument);
     EXPECT_THROW(parse({"monitor"}), std::invalid_argument);  // nothing to watch
     EXPECT_THROW(parse({"flood", "ws://127.0.0.1:1/"}), std::invalid_argument);
+    EXPECT_THROW(parse({"echo", "wss://127.0.0.1:1/"}), std::invalid_argument);             // no TLS
+    EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "-c", "ten"}), std::invalid_argument);
+    EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "--no-such-flag"}), std::invalid_argument);
+    EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "ws://127.0.0.1:2/"}), std::invalid_argument);  // two URLs
 }
 
 TEST(LatencyHistogram, PercentilesAreWithinTheBucketPrecisionAndNeverOptimistic) {
@@ -97,11 +115,23 @@ TEST(SsOutput, SumsTheCountersOfEverySocket) {
     EXPECT_EQ(c.segments_in, 6u);
 }
 
-TEST(JsonNumber, FindsFlatNumericFields) {
-    const std::string json = R"({"players":64,"tick_p99_ms":0.125,"superseded":0})";
-    EXPECT_EQ(json_number(json, "players"), 64);
-    EXPECT_EQ(json_number(json, "tick_p99_ms"), 0.125);
-    EXPECT_FALSE(json_number(json, "tick").has_value());
+TEST(JsonNumber, ReadsNumbersOfAStatusObjectAndNothingElse) {
+    const auto json = json_object(R"({"players":64,"tick_p99_ms":0.125,"superseded":0,"label":"7","tick":{"p":1}})");
+    ASSERT_TRUE(json);
+    EXPECT_EQ(json_number(*json, "players"), 64);
+    EXPECT_EQ(json_number(*json, "tick_p99_ms"), 0.125);
+    EXPECT_EQ(json_number(*json, "superseded"), 0);
+    EXPECT_FALSE(json_number(*json, "tick_p99").has_value()) << "keys match whole, not by prefix";
+    EXPECT_FALSE(json_number(*json, "label").has_value()) << "a string is not a number";
+    EXPECT_FALSE(json_number(*json, "tick").has_value());
+    EXPECT_FALSE(json_object(R"({"players":64)").has_value()) << "truncated";
+    EXPECT_FALSE(json_object("[1,2]").has_value()) << "not an object";
+}
+
+TEST(HttpGet, RefusesWhatItCannotFetch) {
+    EXPECT_FALSE(http_get("ws://127.0.0.1:1/status"));
+    EXPECT_FALSE(http_get("https://127.0.0.1:1/status")) << "no TLS in the load tool";
+    EXPECT_FALSE(http_get("http://127.0.0.1:1/status")) << "nothing listens on port 1";
 }
 
 }  // namespace

@@ -1,89 +1,59 @@
 #include "http_get.hpp"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
+#include <chrono>
 
-#include <cstdlib>
-#include <string>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+
+#include "tickwire/net/url.hpp"
 
 namespace tickwire::load {
 
-std::optional<std::string> http_get(std::string_view url) {
-    constexpr std::string_view kScheme = "http://";
-    if (url.substr(0, kScheme.size()) != kScheme) return std::nullopt;
-    url.remove_prefix(kScheme.size());
-    const auto slash = url.find('/');
-    const std::string_view authority = url.substr(0, slash);
-    const std::string path = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-    const auto colon = authority.rfind(':');
-    const std::string host(authority.substr(0, colon));
-    const std::string port = colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1));
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
 
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0 || found == nullptr) return std::nullopt;
-    const int fd = socket(found->ai_family, found->ai_socktype, found->ai_protocol);
-    if (fd < 0) {
-        freeaddrinfo(found);
-        return std::nullopt;
-    }
-    timeval timeout{2, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    const bool connected = connect(fd, found->ai_addr, found->ai_addrlen) == 0;
-    freeaddrinfo(found);
-    std::string response;
-    if (connected) {
-        const std::string request =
-            "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
-        if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
-            char chunk[4096];
-            for (;;) {
-                const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
-                if (n <= 0) break;
-                response.append(chunk, static_cast<std::size_t>(n));
-                // Stop at Content-Length: not every server closes after answering.
-                const auto head_end = response.find("\r\n\r\n");
-                if (head_end != std::string::npos) {
-                    const auto cl = response.find("Content-Length:");
-                    const auto cl_lower = response.find("content-length:");
-                    const auto at = cl != std::string::npos ? cl : cl_lower;
-                    if (at != std::string::npos && at < head_end) {
-                        const auto length = std::strtoull(response.c_str() + at + 15, nullptr, 10);
-                        if (response.size() >= head_end + 4 + length) break;
-                    }
-                }
-            }
-        }
-    }
-    close(fd);
-    if (response.compare(0, 12, "HTTP/1.1 200") != 0 && response.compare(0, 12, "HTTP/1.0 200") != 0) return std::nullopt;
-    const auto head_end = response.find("\r\n\r\n");
-    if (head_end == std::string::npos) return std::nullopt;
-    return response.substr(head_end + 4);
+std::optional<std::string> http_get(std::string_view text) {
+    const auto url = net::parse_http_url(text);
+    if (!url || url->secure) return std::nullopt;
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    beast::error_code ec;
+    // One deadline for the whole exchange: a status fetch must not stall a measurement.
+    stream.expires_after(std::chrono::seconds(2));
+    const auto endpoints = asio::ip::tcp::resolver(io).resolve(url->host, url->port, ec);
+    if (ec) return std::nullopt;
+    stream.connect(endpoints, ec);
+    if (ec) return std::nullopt;
+    http::request<http::empty_body> request{http::verb::get, url->target, 11};
+    request.set(http::field::host, url->host);
+    request.set(http::field::connection, "close");
+    http::write(stream, request, ec);
+    if (ec) return std::nullopt;
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response, ec);
+    if (ec || response.result() != http::status::ok) return std::nullopt;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    return std::move(response.body());
 }
 
-std::optional<double> json_number(std::string_view json, std::string_view key) {
-    // Built by appending: GCC 12 warns (-Wrestrict, falsely) on "\"" + string.
-    std::string quoted;
-    quoted.reserve(key.size() + 2);
-    quoted.push_back('"');
-    quoted.append(key);
-    quoted.push_back('"');
-    auto at = json.find(quoted);
-    if (at == std::string_view::npos) return std::nullopt;
-    at = json.find(':', at + quoted.size());
-    if (at == std::string_view::npos) return std::nullopt;
-    const std::string rest(json.substr(at + 1, 40));
-    char* end = nullptr;
-    const double v = std::strtod(rest.c_str(), &end);
-    if (end == rest.c_str()) return std::nullopt;
-    return v;
+std::optional<boost::json::object> json_object(std::string_view text) {
+    boost::system::error_code ec;
+    boost::json::value value = boost::json::parse(text, ec);
+    if (ec || !value.is_object()) return std::nullopt;
+    return std::move(value.as_object());
+}
+
+std::optional<double> json_number(const boost::json::object& object, std::string_view key) {
+    const boost::json::value* value = object.if_contains(key);
+    if (value == nullptr || !value->is_number()) return std::nullopt;
+    return value->to_number<double>();
 }
 
 }  // namespace tickwire::load

@@ -41,10 +41,12 @@ struct LoadOptions {
     bool help = false;
 };
 
-/// Throws std::invalid_argument with a message for anything wrong.
+/// CLI11 (tickwire::cli's conventions). Throws std::invalid_argument with a
+/// message for anything wrong; sets `help` for --help.
 LoadOptions parse_options(int argc, const char* const* argv);
 
-[[nodiscard]] std::string_view usage();
+/// The --help text.
+[[nodiscard]] std::string usage();
 [[nodiscard]] const char* to_string(Mode mode) noexcept;
 
 }  // namespace tickwire::load

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "echo_driver.hpp"
+#include "tickwire/cli.hpp"
 #include "load_options.hpp"
 #include "report.hpp"
 #include "server_window.hpp"
@@ -20,11 +21,10 @@ int main(int argc, char** argv) {
     try {
         options = parse_options(argc, argv);
     } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "tickwire-load: %s\n\n%.*s", e.what(), static_cast<int>(usage().size()), usage().data());
-        return 2;
+        return tickwire::cli::usage_error("tickwire-load", e.what());
     }
     if (options.help) {
-        std::fwrite(usage().data(), 1, usage().size(), stdout);
+        std::fputs(usage().c_str(), stdout);
         return 0;
     }
     Report report;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <boost/json.hpp>
+
 namespace tickwire::load {
 
 void Report::add(std::string key, double value, int decimals, std::string unit) {
@@ -23,25 +25,20 @@ void Report::print_table(std::FILE* out) const {
 }
 
 void Report::print_json(std::FILE* out) const {
-    std::fputc('{', out);
-    bool first = true;
+    // Insertion order is kept: the keys come out in the table's order.
+    boost::json::object report;
     for (const Entry& e : entries_) {
-        std::fprintf(out, "%s\"%s\":", first ? "" : ",", e.key.c_str());
-        first = false;
         if (e.is_text) {
-            std::fputc('"', out);
-            for (const char c : e.text) {
-                if (c == '"' || c == '\\') std::fputc('\\', out);
-                if (static_cast<unsigned char>(c) >= 0x20) std::fputc(c, out);
-            }
-            std::fputc('"', out);
+            report[e.key] = e.text;
         } else if (std::isfinite(e.value)) {
-            std::fprintf(out, "%.*f", e.decimals + 2, e.value);
+            // Two more decimals than the table shows; more would be noise.
+            const double scale = std::pow(10.0, e.decimals + 2);
+            report[e.key] = std::round(e.value * scale) / scale;
         } else {
-            std::fputs("null", out);
+            report[e.key] = nullptr;
         }
     }
-    std::fputs("}\n", out);
+    std::fprintf(out, "%s\n", boost::json::serialize(report).c_str());
 }
 
 }  // namespace tickwire::load

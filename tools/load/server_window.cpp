@@ -11,6 +11,16 @@
 
 namespace tickwire::load {
 
+namespace {
+
+// The server's status document, if it answers with a JSON object.
+std::optional<boost::json::object> status(const std::string& url) {
+    const auto body = http_get(url);
+    return body ? json_object(*body) : std::nullopt;
+}
+
+}  // namespace
+
 TcpCounters parse_ss_output(const std::string& text) {
     TcpCounters c;
     const auto sum = [&](const char* key, std::uint64_t& into) {
@@ -44,7 +54,7 @@ std::optional<TcpCounters> tcp_counters(std::uint16_t port) {
 }
 
 void ServerWindow::begin() {
-    if (!status_url_.empty()) status_start_ = http_get(status_url_);
+    if (!status_url_.empty()) status_start_ = status(status_url_);
     tcp_start_ = tcp_counters(port_);
     if (pid_ > 0) start_ = sample_process(pid_);
 }
@@ -52,7 +62,7 @@ void ServerWindow::begin() {
 void ServerWindow::end() {
     if (pid_ > 0) end_ = sample_process(pid_);
     tcp_end_ = tcp_counters(port_);
-    if (!status_url_.empty()) status_end_ = http_get(status_url_);
+    if (!status_url_.empty()) status_end_ = status(status_url_);
 }
 
 void ServerWindow::report(Report& r, std::size_t clients) const {

@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include <boost/json/object.hpp>
+
 #include "proc_sample.hpp"
 #include "report.hpp"
 
@@ -42,7 +44,7 @@ private:
     std::string status_url_;
     std::optional<TcpCounters> tcp_start_, tcp_end_;
     std::optional<ProcSample> start_, end_;
-    std::optional<std::string> status_start_, status_end_;
+    std::optional<boost::json::object> status_start_, status_end_;  // the status endpoint's JSON
 };
 
 /// tickwire-load monitor: sleep through warm-up, measure the server for the

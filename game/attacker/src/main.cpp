@@ -7,40 +7,19 @@
 //                     [--flood N] [--flood-source A] [--flood-base P] [--quiet]
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "tickwire/cli.hpp"
 #include "tickwire/game/attacker/attacks.hpp"
-#include "tickwire/game/cli.hpp"
 
 namespace {
 
 using namespace tickwire::game::attacker;
 using Clock = std::chrono::steady_clock;
-
-void usage(std::FILE* out) {
-    std::fputs(
-        "usage: tickwire-attacker [options]\n"
-        "  --address A        server address, IPv4 (default 127.0.0.1)\n"
-        "  --port N           (default 7777)\n"
-        "  --room CODE        an existing room (default arena)\n"
-        "  --missing-room C   a room that does not exist (default nosuch)\n"
-        "  --only a,b,...     these attacks only (default all; --list names them)\n"
-        "  --loop             repeat until --duration is over (default: once)\n"
-        "  --duration S       seconds, with --loop (default 60)\n"
-        "  --pause-ms MS      between attacks (default 50)\n"
-        "  --trickle-ms MS    trickled handshake: one byte per MS (default 1000)\n"
-        "  --flood N          sockets per connection flood (default 40)\n"
-        "  --flood-source A   per-address flood from A (default 127.0.0.3)\n"
-        "  --flood-base P     global flood from P1, P2, ... (default 127.0.1.)\n"
-        "  --no-session       the server runs --no-session (plain WebSocket)\n"
-        "  --quiet            totals only\n",
-        out);
-}
 
 }  // namespace
 
@@ -49,60 +28,45 @@ int main(int argc, char** argv) {
     std::vector<Attack> attacks = all_attacks();
     bool loop = false, quiet = false;
     long duration_s = 60, pause_ms = 50;
-    try {
-        for (tickwire::game::cli::Args args(argc, argv); args.next();) {
-            if (args.is("--help") || args.is("-h")) {
-                usage(stdout);
-                return 0;
-            } else if (args.is("--list")) {
-                for (Attack k : all_attacks()) std::printf("%.*s\n", static_cast<int>(to_string(k).size()), to_string(k).data());
-                return 0;
-            } else if (args.is("--address")) {
-                target.address = args.value();
-            } else if (args.is("--port")) {
-                target.port = args.number<std::uint16_t>(0, 65535);
-            } else if (args.is("--room")) {
-                target.room = args.value();
-            } else if (args.is("--missing-room")) {
-                target.missing_room = args.value();
-            } else if (args.is("--only")) {
-                attacks.clear();
-                std::string list = args.value();
-                for (std::size_t start = 0; start <= list.size();) {
-                    const auto comma = std::min(list.find(',', start), list.size());
-                    Attack k{};
-                    if (!parse_attack(list.substr(start, comma - start), k))
-                        throw std::invalid_argument("unknown attack " + list.substr(start, comma - start));
-                    attacks.push_back(k);
-                    start = comma + 1;
-                }
-            } else if (args.is("--loop")) {
-                loop = true;
-            } else if (args.is("--duration")) {
-                duration_s = args.number<long>(0, 100000000);
-            } else if (args.is("--pause-ms")) {
-                pause_ms = args.number<long>(0, 100000000);
-            } else if (args.is("--trickle-ms")) {
-                target.trickle_interval = std::chrono::milliseconds(args.number(1, 600000));
-            } else if (args.is("--flood")) {
-                target.flood_count = args.number(1, 100000);
-            } else if (args.is("--flood-source")) {
-                target.flood_source = args.value();
-            } else if (args.is("--flood-base")) {
-                target.flood_base = args.value();
-            } else if (args.is("--no-session")) {
-                target.session = false;
-            } else if (args.is("--quiet")) {
-                quiet = true;
-            } else {
-                args.unknown();
-            }
+    int trickle_ms = static_cast<int>(target.trickle_interval.count());
+    std::vector<std::string> only;
+    bool list = false;
+    CLI::App app{"Runs the hostile-input attacks against a live tickwire-server and prints what it answered.",
+                 "tickwire-attacker"};
+    app.add_option("--address", target.address, "server address, IPv4")->capture_default_str();
+    app.add_option("--port", target.port)->capture_default_str();
+    app.add_option("--room", target.room, "an existing room")->capture_default_str();
+    app.add_option("--missing-room", target.missing_room, "a room that does not exist")->capture_default_str();
+    app.add_option("--only", only, "these attacks only (default all; --list names them)")->delimiter(',');
+    app.add_flag("--list", list, "name the attacks and exit");
+    app.add_flag("--loop", loop, "repeat until --duration is over (default: once)");
+    app.add_option("--duration", duration_s, "seconds, with --loop")->check(CLI::Range(0L, 100000000L))->capture_default_str();
+    app.add_option("--pause-ms", pause_ms, "between attacks")->check(CLI::Range(0L, 100000000L))->capture_default_str();
+    app.add_option("--trickle-ms", trickle_ms, "trickled handshake: one byte per MS")
+        ->check(CLI::Range(1, 600000))
+        ->capture_default_str();
+    app.add_option("--flood", target.flood_count, "sockets per connection flood")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    app.add_option("--flood-source", target.flood_source, "per-address flood from A")->capture_default_str();
+    app.add_option("--flood-base", target.flood_base, "global flood from P1, P2, ...")->capture_default_str();
+    app.add_flag_callback("--no-session", [&] { target.session = false; }, "the server runs --no-session (plain WebSocket)");
+    app.add_flag("--quiet", quiet, "totals only");
+    const auto check = [&] {
+        if (only.empty()) return;
+        attacks.clear();
+        for (const std::string& name : only) {
+            Attack k{};
+            if (!parse_attack(name, k)) throw std::invalid_argument("--only: unknown attack " + name);
+            attacks.push_back(k);
         }
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "tickwire-attacker: %s\n", e.what());
-        usage(stderr);
-        return 2;
+    };
+    if (const auto exit = tickwire::cli::parse(app, argc, argv, check)) return *exit;
+    if (list) {
+        for (Attack k : all_attacks()) std::printf("%.*s\n", static_cast<int>(to_string(k).size()), to_string(k).data());
+        return 0;
     }
+    target.trickle_interval = std::chrono::milliseconds(trickle_ms);
 
     const auto end = Clock::now() + std::chrono::seconds(duration_s);
     std::map<std::string, std::map<std::string, int>> seen;  // attack -> answer -> count

@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "tickwire/cli.hpp"
 #include "tickwire/engine/game_loop.hpp"
-#include "tickwire/game/cli.hpp"
 #include "tickwire/game/bot.hpp"
 #include "tickwire/game/client_core.hpp"
 #include "tickwire/net/netsim.hpp"
@@ -42,44 +42,28 @@ int main(int argc, char** argv) {
     bool quiet = false;
     bool session = true;
     tickwire::net::NetSimOptions netsim;
-    try {
-        for (tickwire::game::cli::Args args(argc, argv); args.next();) {
-            if (args.is("--help") || args.is("-h")) {
-                std::puts("usage: tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet]\n"
-                          "                     [--netsim SPEC] [--no-session]\n"
-                          "  URL defaults to ws://127.0.0.1:7777/room/auto; --duration 0 runs until Ctrl-C\n"
-                          "  --netsim latency=100ms,jitter=20ms,stall=1%,seed=7 simulates a bad network per bot\n"
-                          "    (also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)\n"
-                          "  --no-session for a server run with --no-session (plain WebSocket, no resume)");
-                return 0;
-            } else if (args.is("--count")) {
-                count = args.number(1, 1000);
-            } else if (args.is("--duration")) {
-                duration = args.number(0, 1000000);
-            } else if (args.is("--seed")) {
-                seed = args.number(0, 1 << 30);
-            } else if (args.is("--name")) {
-                prefix = args.value();
-            } else if (args.is("--tick-rate")) {
-                tick_rate = args.number(1, 240);
-            } else if (args.is("--netsim")) {
-                auto parsed = tickwire::net::parse_netsim(args.value());
-                if (!parsed) throw std::invalid_argument(parsed.error);
-                netsim = parsed.options;
-            } else if (args.is("--no-session")) {
-                session = false;
-            } else if (args.is("--quiet")) {
-                quiet = true;
-            } else if (args.positional()) {
-                url = args.current();
-            } else {
-                args.unknown();
-            }
-        }
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "tickwire-bots: %s\n", e.what());
-        return 2;
-    }
+    std::string netsim_spec;
+    CLI::App app{"N headless players in one process: they wander, aim, fire and chat.", "tickwire-bots"};
+    app.add_option("url", url, "server URL")->capture_default_str();
+    app.add_option("--count", count, "bots")->check(CLI::Range(1, 1000))->capture_default_str();
+    app.add_option("--duration", duration, "seconds (0: until Ctrl-C)")->check(CLI::Range(0, 1000000));
+    app.add_option("--seed", seed, "of the bots' choices")->check(CLI::Range(0, 1 << 30))->capture_default_str();
+    app.add_option("--name", prefix, "name prefix")->capture_default_str();
+    app.add_option("--tick-rate", tick_rate, "Hz (must match the server's)")
+        ->check(CLI::Range(1, 240))
+        ->capture_default_str();
+    app.add_option("--netsim", netsim_spec,
+                   "simulate a bad network per bot, e.g. latency=100ms,jitter=20ms,stall=1%,seed=7 "
+                   "(also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)");
+    app.add_flag_callback("--no-session", [&] { session = false; },
+                          "for a server run with --no-session (plain WebSocket, no resume)");
+    app.add_flag("--quiet", quiet, "no line of totals per second");
+    const auto check = [&] {
+        const auto parsed = tickwire::net::parse_netsim(netsim_spec);
+        if (!parsed) throw std::invalid_argument(parsed.error);
+        netsim = parsed.options;
+    };
+    if (const auto exit = tickwire::cli::parse(app, argc, argv, check)) return *exit;
 
     auto thread = tickwire::net::NetworkThread::create();
     std::vector<std::unique_ptr<Bot>> bots;

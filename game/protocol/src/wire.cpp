@@ -55,6 +55,10 @@ net::Message Codec::events(std::span<const KillEvent> kills, std::span<const Sco
                            std::span<const RespawnEvent> respawns) {
     return to_message(schemas::encode_match_events(game_, kills, scores, respawns));
 }
+net::Message Codec::presence(std::span<const schemas::RoomMemberView> present,
+                             std::span<const schemas::RoomMemberView> joined, std::span<const std::uint32_t> left) {
+    return to_message(schemas::encode_presence(game_, present, joined, left));
+}
 
 Incoming decode(std::span<const std::byte> bytes) noexcept {
     Incoming in;

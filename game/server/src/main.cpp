@@ -9,13 +9,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <iostream>
 #include <stdexcept>
 #include <string>
 
+#include "tickwire/cli.hpp"
 #include "tickwire/engine/game_loop.hpp"
-#include "tickwire/game/cli.hpp"
 #include "tickwire/engine/rolling_stats.hpp"
 #include "tickwire/game/server/match_server.hpp"
 
@@ -27,95 +25,65 @@ extern "C" void on_signal(int) {
     if (g_loop != nullptr) g_loop->request_stop();  // an atomic store: signal-safe
 }
 
-void usage(std::FILE* out) {
-    std::fputs(
-        "usage: tickwire-server [options]\n"
-        "  --port N             TCP port (default 7777; 0 picks one)\n"
-        "  --address A          bind address (default 0.0.0.0)\n"
-        "  --tick-rate HZ       simulation rate (default 60)\n"
-        "  --snapshot-rate HZ   snapshots per second per client (default 30)\n"
-        "  --max-players N      per room, 1..32 (default 32)\n"
-        "  --max-rooms N        (default 64)\n"
-        "  --no-create          refuse unknown room codes (and /room/auto with no space)\n"
-        "  --room CODE          a room that exists from the start, kept while empty (repeatable)\n"
-        "  --max-connections N  open WebSockets; more get HTTP 503 (default max-rooms x max-players + 16)\n"
-        "  --max-per-ip N       sockets one IP address may hold; more are closed (default 256)\n"
-        "  --handshake-timeout-ms MS  whole deadline from accept to upgrade request; then 408 (default 5000)\n"
-        "  --no-session         plain WebSocket: no resume after a dropped connection (clients\n"
-        "                       must then use --no-session too)\n"
-        "  --session-grace-ms MS  how long a dropped client's player waits for it (default 30000)\n"
-        "  --tls-cert FILE      PEM certificate; with --tls-key serves wss://\n"
-        "  --tls-key FILE       PEM private key\n"
-        "  --log-level L        error | warn | info | debug (default info)\n"
-        "  --status-interval S  seconds between status lines (default 5; 0 = none)\n"
-        "  --duration S         stop after S seconds (default: until Ctrl-C)\n"
-        "Rooms: ws://HOST:PORT/room/CODE joins or creates CODE; /room/auto joins the\n"
-        "fullest room with space. GET http://HOST:PORT/rooms lists rooms as JSON.\n",
-        out);
-}
-
-
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace tickwire::game::server;
     ServerConfig config;
-    double status_interval = 5, duration = 0;
-    try {
-        for (tickwire::game::cli::Args args(argc, argv); args.next();) {
-            if (args.is("--help") || args.is("-h")) {
-                usage(stdout);
-                return 0;
-            } else if (args.is("--port")) {
-                config.port = args.number<std::uint16_t>(0, 65535);
-            } else if (args.is("--address")) {
-                config.address = args.value();
-            } else if (args.is("--tick-rate")) {
-                config.tick_rate = args.number(1, 240);
-            } else if (args.is("--snapshot-rate")) {
-                config.snapshot_rate = args.number(1, 240);
-            } else if (args.is("--max-players")) {
-                config.max_players = args.number(1, 32);
-            } else if (args.is("--max-rooms")) {
-                config.max_rooms = args.number(1, 10000);
-            } else if (args.is("--no-create")) {
-                config.allow_create = false;
-            } else if (args.is("--room")) {
-                config.rooms.emplace_back(args.value());
-            } else if (args.is("--max-connections")) {
-                config.max_connections = args.number<std::size_t>(1, 1000000);
-            } else if (args.is("--max-per-ip")) {
-                config.max_connections_per_ip = args.number<std::size_t>(1, 1000000);
-            } else if (args.is("--handshake-timeout-ms")) {
-                config.handshake_timeout = std::chrono::milliseconds(args.number(1, 600000));
-            } else if (args.is("--no-session")) {
-                config.session = false;
-            } else if (args.is("--session-grace-ms")) {
-                config.session_grace = std::chrono::milliseconds(args.number(0, 3600000));
-            } else if (args.is("--tls-cert")) {
-                config.tls_certificate_file = args.value();
-            } else if (args.is("--tls-key")) {
-                config.tls_private_key_file = args.value();
-            } else if (args.is("--log-level")) {
-                const std::string v = args.value();
-                if (!parse_log_level(v, config.log_level)) throw std::invalid_argument("--log-level: " + v);
-            } else if (args.is("--status-interval")) {
-                status_interval = args.number(0, 3600);
-            } else if (args.is("--duration")) {
-                duration = args.number(0, 1000000);
-            } else {
-                args.unknown();
-            }
-        }
+    int status_interval = 5, duration = 0;
+    int handshake_timeout_ms = static_cast<int>(config.handshake_timeout.count());
+    int session_grace_ms = static_cast<int>(config.session_grace.count());
+    std::string log_level = to_string(config.log_level);
+    CLI::App app{"The authoritative arena match server.", "tickwire-server"};
+    app.add_option("--port", config.port, "TCP port (0 picks one)")->capture_default_str();
+    app.add_option("--address", config.address, "bind address")->capture_default_str();
+    app.add_option("--tick-rate", config.tick_rate, "simulation rate, Hz")->check(CLI::Range(1, 240))->capture_default_str();
+    app.add_option("--snapshot-rate", config.snapshot_rate, "snapshots per second per client")
+        ->check(CLI::Range(1, 240))
+        ->capture_default_str();
+    app.add_option("--max-players", config.max_players, "per room")->check(CLI::Range(1, 32))->capture_default_str();
+    app.add_option("--max-rooms", config.max_rooms)->check(CLI::Range(1, 10000))->capture_default_str();
+    app.add_flag_callback("--no-create", [&] { config.allow_create = false; },
+                          "refuse unknown room codes (and /room/auto with no space)");
+    app.add_option("--room", config.rooms, "a room that exists from the start, kept while empty (repeatable)");
+    app.add_option("--max-connections", config.max_connections,
+                   "open WebSockets; more get HTTP 503 (default max-rooms x max-players + 16)")
+        ->check(CLI::Range(1, 1000000));
+    app.add_option("--max-per-ip", config.max_connections_per_ip, "sockets one IP address may hold; more are closed")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    app.add_option("--handshake-timeout-ms", handshake_timeout_ms,
+                   "whole deadline from accept to upgrade request; then 408")
+        ->check(CLI::Range(1, 600000))
+        ->capture_default_str();
+    app.add_flag_callback("--no-session", [&] { config.session = false; },
+                          "plain WebSocket: no resume after a dropped connection (clients must then use "
+                          "--no-session too)");
+    app.add_option("--session-grace-ms", session_grace_ms, "how long a dropped client's player waits for it")
+        ->check(CLI::Range(0, 3600000))
+        ->capture_default_str();
+    app.add_option("--tls-cert", config.tls_certificate_file, "PEM certificate; with --tls-key serves wss://");
+    app.add_option("--tls-key", config.tls_private_key_file, "PEM private key");
+    app.add_option("--log-level", log_level, "error | warn | info | debug")
+        ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
+        ->capture_default_str();
+    app.add_option("--status-interval", status_interval, "seconds between status lines (0 = none)")
+        ->check(CLI::Range(0, 3600))
+        ->capture_default_str();
+    app.add_option("--duration", duration, "stop after S seconds (0: until Ctrl-C)")->check(CLI::Range(0, 1000000));
+    app.footer(
+        "Rooms: ws://HOST:PORT/room/CODE joins or creates CODE; /room/auto joins the\n"
+        "fullest room with space. GET http://HOST:PORT/rooms lists rooms as JSON.");
+    const auto check = [&] {
         if (config.snapshot_rate > config.tick_rate) throw std::invalid_argument("--snapshot-rate above --tick-rate");
         if (config.tls_certificate_file.empty() != config.tls_private_key_file.empty()) {
             throw std::invalid_argument("--tls-cert and --tls-key go together");
         }
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "tickwire-server: %s\n", e.what());
-        usage(stderr);
-        return 2;
-    }
+    };
+    if (const auto exit = tickwire::cli::parse(app, argc, argv, check)) return *exit;
+    parse_log_level(log_level, config.log_level);
+    config.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
+    config.session_grace = std::chrono::milliseconds(session_grace_ms);
 
     std::error_code ec;
     auto server = MatchServer::start(config, ec);

@@ -1,145 +1,88 @@
+// MatchServer: wires the match server's parts to net::Server and the tick.
+// Each part has one job and its own file:
+//
+//   client.hpp         what is kept per connection
+//   admission.*        who gets a seat (Hello: version, checks, room)
+//   rooms.*            rooms by code, their worlds and members
+//   rate_limits.*      per-client token buckets (input, chat, clock sync)
+//   input_queue.*      per-client input frames, one per tick into the sim
+//   snapshot_sender.*  per-client delta snapshots, the per-room delta cache
+//   event_batch.*      kills, scores and respawns, batched per room
+//   http_endpoints.*   plain GET documents; status_report.* renders them
+//   server_log.*       log lines
+//   net_options.*      what the game asks of net::Server
+//
+// This file reads each message (verified by protocol::decode before any field
+// is touched), asks the part concerned, and sends or closes accordingly.
 #include "tickwire/game/server/match_server.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <deque>
-#include <map>
 #include <random>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "tickwire/game/protocol/packed.hpp"
+#include "admission.hpp"
+#include "clean_text.hpp"
+#include "client.hpp"
+#include "event_batch.hpp"
+#include "http_endpoints.hpp"
+#include "net_options.hpp"
+#include "refusal.hpp"
+#include "rooms.hpp"
+#include "server_log.hpp"
+#include "status_report.hpp"
+#include "tickwire/game/protocol/room_code.hpp"
 #include "tickwire/game/protocol/wire.hpp"
-#include "tickwire/game/server/room_code.hpp"
 #include "tickwire/net/server.hpp"
 
 namespace tickwire::game::server {
 
-namespace {
-
-using protocol::Entity;
-using protocol::Frame;
 using Clock = std::chrono::steady_clock;
 
-// Application close codes (4000-4999 are ours by RFC 6455).
-constexpr std::uint16_t kCloseBadMessage = 4000;   // failed verification / unexpected kind
-constexpr std::uint16_t kCloseRoomFull = 4003;
-constexpr std::uint16_t kCloseNoSuchRoom = 4004;
-constexpr std::uint16_t kCloseVersion = 4005;
-constexpr std::uint16_t kCloseHelloTimeout = 4008;
-
-constexpr std::size_t kMaxQueuedFrames = 8;  // input buffered ahead of the sim, ~133 ms
-constexpr int kInputHoldTicks = 30;          // last input held this long (0.5 s), then neutral
-constexpr int kChatBurst = 5;                // messages, refilled one per second
-constexpr double kClockSyncPerSecond = 4;    // clients ask twice a second (five quick ones at first)
-constexpr double kClockSyncBurst = 10;
-constexpr double kInputFloodSeconds = 10;    // input overdraft, in seconds of messages, that closes
-// Chat beyond the bucket is refused with one notice; a client that keeps
-// sending this many more before the bucket refills is flooding: close.
-constexpr int kChatFloodMargin = 20;
-
-std::string clean_text(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (static_cast<unsigned char>(c) < 0x20) c = ' ';  // no control characters in anyone's chat box
-    }
-    return out;
-}
-
-std::string json_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out;
-}
-
-}  // namespace
-
-const char* to_string(LogLevel level) noexcept {
-    switch (level) {
-    case LogLevel::error: return "error";
-    case LogLevel::warn: return "warn";
-    case LogLevel::info: return "info";
-    case LogLevel::debug: return "debug";
-    }
-    return "?";
-}
-
-bool parse_log_level(std::string_view text, LogLevel& out) noexcept {
-    for (LogLevel l : {LogLevel::error, LogLevel::warn, LogLevel::info, LogLevel::debug}) {
-        if (text == to_string(l)) {
-            out = l;
-            return true;
-        }
-    }
-    return false;
-}
-
-struct Client {
-    net::ConnectionId id = net::kInvalidConnection;
-    std::string room;  // requested at connect, the actual one after Hello
-    std::string name;
-    std::string remote;           // "address:port", for log lines
-    std::uint32_t player_id = 0;  // 0 until joined
-    Clock::time_point connected_at;
-    // Input: frames the sim has not consumed yet, oldest first.
-    std::deque<Frame> frames;
-    std::uint32_t newest_sequence = 0;   // highest sequence received
-    std::uint32_t applied_sequence = 0;  // highest applied by the sim
-    int ticks_without_input = 0;         // held input goes neutral after kInputHoldTicks
-    double input_tokens = 0;             // input messages allowed (token bucket)
-    double chat_tokens = kChatBurst;
-    double clock_tokens = kClockSyncBurst;  // clock requests beyond it go unanswered
-    // Snapshots: the newest acked and what was sent after it.
-    std::uint32_t acked_tick = 0;
-    std::deque<std::uint32_t> unacked;  // ticks sent, not yet acked, oldest first
-    std::uint32_t last_probe_tick = 0;
-    bool closing = false;  // kicked: ignore whatever else it sends
-};
-
-struct Room {
-    std::string code;
-    std::uint32_t id = 0;
-    sim::World world;
-    protocol::SnapshotRing ring;
-    std::vector<net::ConnectionId> members;
-    std::uint32_t next_player_id = 1;
-    Clock::time_point empty_since;
-    // Match events since the last batch.
-    std::vector<KillEvent> kills;
-    std::vector<ScoreEvent> scores;
-    std::vector<RespawnEvent> respawns;
-    bool permanent = false;  // ServerConfig::rooms: kept while empty
-};
-
 struct MatchServer::Impl {
+    explicit Impl(const ServerConfig& c)
+        : config(c),
+          now(c.clock ? c.clock : [] { return Clock::now(); }),
+          log(c.log_level, c.log_sink),
+          rooms({.max_rooms = c.max_rooms,
+                 .capacity = c.max_players,
+                 .allow_create = c.allow_create,
+                 .linger = c.room_linger}),
+          admission(rooms, c.hello_timeout),
+          snapshot_every(std::max(1, c.tick_rate / std::max(1, c.snapshot_rate))),
+          events_every(std::max(1, c.tick_rate / std::max(1, c.events_rate))),
+          snapshots({.snapshot_every = snapshot_every,
+                     .tick_rate = c.tick_rate,
+                     .max_unacked_snapshots = c.max_unacked_snapshots},
+                    codec),
+          endpoints(server),
+          status_line(now()) {}
+
     ServerConfig config;
+    std::function<Clock::time_point()> now;
+    ServerLog log;
     net::Server server;
     protocol::Codec codec;
+    Rooms rooms;
+    Admission admission;
     std::unordered_map<net::ConnectionId, Client> clients;
-    std::map<std::string, Room> rooms;  // ordered: /rooms lists them stably
-    std::uint32_t next_room_id = 1;
     std::uint32_t tick = 0;
-    int snapshot_every = 2;
-    int events_every = 6;
+    int snapshot_every;
+    int events_every;
+    SnapshotSender snapshots;
+    HttpEndpoints endpoints;
+    LoopFigures loop_figures;
+    StatusLine status_line;
     Clock::time_point last_publish;
-    Clock::time_point last_drain;  // refill_buckets()
-    MatchStats stats;
-    MatchStats last_status;
-    Clock::time_point last_status_at = Clock::now();
+    Clock::time_point last_drain;  // refill_limits()
+    MatchStats stats;              // what the parts do not count themselves
     std::mt19937 rng{std::random_device{}()};
-    std::vector<Entity> full, extrapolated;  // reused: no allocation per snapshot after warm-up
+    std::vector<std::string> removed_rooms;         // reused
+    std::vector<schemas::RoomMemberView> present;  // reused
 
-    template <class... A>
-    void log(LogLevel level, const char* fmt, A... args) {
-        if (level > config.log_level) return;
-        char line[512];
-        std::snprintf(line, sizeof(line), fmt, args...);
-        if (config.log_sink) return config.log_sink(level, line);
-        std::fprintf(stderr, "[%s] %s\n", to_string(level), line);
+    std::int64_t now_us() const {
+        return std::chrono::duration_cast<std::chrono::microseconds>(now().time_since_epoch()).count();
     }
 
     void kick(Client& c, std::uint16_t code, session::ErrorCode error, std::string_view why) {
@@ -151,113 +94,100 @@ struct MatchServer::Impl {
         server.close(c.id, code, why);
         ++stats.bad_clients_closed;
     }
+    void kick(Client& c, const Refusal& r) { kick(c, r.close_code, r.error, r.reason); }
 
     void send_room(const Room& room, const net::Message& message) {
         server.send(std::span<const net::ConnectionId>(room.members), message);
     }
 
-    Room* find_room(const std::string& code) {
-        const auto it = rooms.find(code);
-        return it == rooms.end() ? nullptr : &it->second;
+    // MatchStats from the parts' own counters, net's and ours.
+    MatchStats totals() const noexcept {
+        MatchStats s = stats;
+        s.rooms = rooms.size();
+        s.players = rooms.players();
+        const SnapshotCounts& sent = snapshots.counts();
+        s.snapshots_sent = sent.sent;
+        s.snapshots_full = sent.full;
+        s.snapshots_superseded = sent.superseded;
+        s.entities_sent = sent.entities;
+        s.snapshot_bytes = sent.bytes;
+        const net::ServerStats ns = server.stats();
+        s.bytes_out = ns.bytes_out;
+        s.bytes_in = ns.bytes_in;
+        s.snapshots_replaced = ns.superseded;
+        s.sessions_resumed = ns.sessions_resumed;
+        s.resumes_refused = ns.resumes_refused;
+        return s;
     }
 
-    std::string random_code() {
-        static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        for (;;) {
-            std::string code;
-            for (int i = 0; i < 4; ++i) code += kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
-            if (!rooms.contains(code)) return code;
-        }
-    }
-
-    // Which room a Hello joins: the path's code, or the fullest with space.
-    // Null with a reason when refused.
-    Room* room_for(const std::string& requested, std::string& why, std::uint16_t& code) {
-        const int capacity = std::clamp(config.max_players, 1, sim::kMaxPlayers);
-        if (requested == "auto") {
-            Room* best = nullptr;
-            for (auto& [k, r] : rooms) {
-                if (static_cast<int>(r.members.size()) >= capacity) continue;
-                if (best == nullptr || r.members.size() > best->members.size()) best = &r;
-            }
-            if (best != nullptr) return best;
-            if (!config.allow_create) {
-                why = "no room with space";
-                code = kCloseRoomFull;
-                return nullptr;
-            }
-            return create_room(random_code(), why, code);
-        }
-        if (Room* r = find_room(requested)) {
-            if (static_cast<int>(r->members.size()) >= capacity) {
-                why = "room full";
-                code = kCloseRoomFull;
-                return nullptr;
-            }
-            return r;
-        }
-        if (!config.allow_create) {
-            why = "no such room";
-            code = kCloseNoSuchRoom;
-            return nullptr;
-        }
-        return create_room(requested, why, code);
-    }
-
-    Room* create_room(const std::string& room_code, std::string& why, std::uint16_t& code) {
-        if (static_cast<int>(rooms.size()) >= config.max_rooms) {
-            why = "server full: too many rooms";
-            code = kCloseRoomFull;
-            return nullptr;
-        }
-        Room& r = rooms[room_code];
-        r.code = room_code;
-        r.id = next_room_id++;
-        log(LogLevel::info, "room %s created", room_code.c_str());
-        return &r;
-    }
+    // ---- connections ----------------------------------------------------------
 
     void on_connected(const net::ServerEvent& ev) {
-        Client c;
-        c.id = ev.id;
-        c.connected_at = Clock::now();
-        c.remote = std::string(ev.remote_address());
-        c.input_tokens = config.tick_rate;
         const std::string_view path = ev.path();
-        const std::string_view code = room_code_from_path(path);
-        const bool valid = valid_room_code(code);
-        if (valid) c.room = std::string(code);
-        auto [it, fresh] = clients.emplace(ev.id, std::move(c));
-        (void)fresh;
+        const std::string_view code = protocol::room_code_from_path(path);
+        const bool valid = protocol::valid_room_code(code);
+        Client& c = clients.try_emplace(ev.id, ev.id, config.tick_rate).first->second;
+        if (valid) c.room = code;
+        c.query = ev.query();
+        c.remote = ev.remote_address();
+        c.connected_at = now();
         log(LogLevel::debug, "open #%u %.*s", ev.id, static_cast<int>(std::min<std::size_t>(path.size(), 64)),
             path.data());
         if (!valid) {
-            kick(it->second, kCloseNoSuchRoom, session::ErrorCode::Unknown, "bad room code (1-16 of A-Z a-z 0-9 - _)");
+            kick(c, kCloseNoSuchRoom, session::ErrorCode::Unknown, "bad room code (1-16 of A-Z a-z 0-9 - _)");
         }
     }
 
+    // Session mode: the client's connection dropped and it came back within
+    // the grace period. Same ConnectionId, same Client: its player never left
+    // the room.
+    void on_resumed(const net::ServerEvent& ev) {
+        const auto it = clients.find(ev.id);
+        if (it == clients.end()) return;
+        Client& c = it->second;
+        c.snapshots.forget_in_flight();
+        c.remote = std::string(ev.remote_address());
+        log(LogLevel::info, "#%u %s resumed its session in room %s as player %u (from %s)", c.id, c.name.c_str(),
+            c.room.c_str(), c.player_id, c.remote.c_str());
+    }
+
+    void on_disconnected(const net::ServerEvent& ev) {
+        const auto it = clients.find(ev.id);
+        if (it == clients.end()) return;
+        Client& c = it->second;
+        log(LogLevel::debug, "close #%u %d %.*s", ev.id, ev.close_code, static_cast<int>(ev.reason().size()),
+            ev.reason().data());
+        if (Room* room = c.player_id != 0 ? rooms.find(c.room) : nullptr) {
+            room->world.remove_player(c.player_id);
+            std::erase(room->members, c.id);
+            if (room->members.empty()) room->empty_since = now();
+            const std::uint32_t left[] = {c.player_id};
+            send_room(*room, codec.presence({}, {}, left));
+            log(LogLevel::info, "%s left room %s (%zu players)", c.name.c_str(), room->code.c_str(),
+                room->members.size());
+        }
+        clients.erase(it);
+    }
+
+    // ---- messages -------------------------------------------------------------
+
     void on_hello(Client& c, const session::Hello& hello) {
         if (c.player_id != 0) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "second hello");
-        if (hello.protocol_version() != protocol::kGameProtocolVersion) {
-            return kick(c, kCloseVersion, session::ErrorCode::ProtocolVersion, "protocol version not supported");
-        }
-        std::string name = hello.client_name() != nullptr ? clean_text(hello.client_name()->string_view()) : "";
-        if (name.empty() || name.front() == '/') name = "player";
-        std::string why;
-        std::uint16_t code = 0;
-        Room* room = room_for(c.room, why, code);
-        if (room == nullptr) {
-            return kick(c, code, code == kCloseRoomFull ? session::ErrorCode::RoomFull : session::ErrorCode::Unknown,
-                        why);
-        }
-        const std::uint32_t pid = room->next_player_id++;
-        if (pid > 0xFFFF || !room->world.add_player(pid)) {
-            return kick(c, kCloseRoomFull, session::ErrorCode::RoomFull, "room full");
-        }
-        c.room = room->code;
-        c.name = name;
-        c.player_id = pid;
-        room->members.push_back(c.id);
+        const JoinRequest request{
+            .room = c.room,
+            .query = c.query,
+            .protocol_version = hello.protocol_version(),
+            .name = hello.client_name() != nullptr ? hello.client_name()->string_view() : std::string_view(),
+        };
+        Refusal refusal;
+        auto seat = admission.admit(request, refusal);
+        if (!seat) return kick(c, refusal);
+        Room& room = *seat->room;
+        if (seat->room_created) log(LogLevel::info, "room %s created", room.code.c_str());
+        c.room = room.code;
+        c.name = std::move(seat->name);
+        c.player_id = seat->player_id;
+        room.members.push_back(c.id);
 
         schemas::WelcomeInfo welcome;
         welcome.session_id = (std::uint64_t{rng()} << 32) | rng();
@@ -266,109 +196,72 @@ struct MatchServer::Impl {
         server.send(c.id, codec.welcome(welcome));
         schemas::JoinRoomResultInfo result;
         result.accepted = true;
-        result.room_id = room->id;
-        result.player_id = pid;
-        result.entity_id = room->world.find_ship(pid)->entity_id;
-        result.reason = room->code;
+        result.room_id = room.id;
+        result.player_id = c.player_id;
+        result.entity_id = room.world.find_ship(c.player_id)->entity_id;
+        result.reason = room.code;
         server.send(c.id, codec.join_result(result));
-        // Who is already here, and their scores.
+        // Who is already here, and their scores; then everyone learns of the newcomer.
+        present.clear();
         std::vector<ScoreEvent> scores;
-        for (const net::ConnectionId other : room->members) {
-            const Client& o = clients.at(other);
+        for (const net::ConnectionId other : room.members) {
             if (other == c.id) continue;
-            server.send(c.id, codec.chat(o.player_id, o.name, "/present"));
-            if (const sim::Ship* s = room->world.find_ship(o.player_id)) {
+            const Client& o = clients.at(other);
+            present.push_back({o.player_id, o.name});
+            if (const sim::Ship* s = room.world.find_ship(o.player_id)) {
                 scores.emplace_back(tick, o.player_id, s->score, 0);
             }
         }
+        server.send(c.id, codec.presence(present));
         if (!scores.empty()) server.send(c.id, codec.events({}, scores, {}));
-        send_room(*room, codec.chat(pid, c.name, "/joined"));
+        const schemas::RoomMemberView joined[] = {{c.player_id, c.name}};
+        send_room(room, codec.presence({}, joined));
         log(LogLevel::info, "#%u %s joined room %s as player %u (%zu players)", c.id, c.name.c_str(),
-            room->code.c_str(), pid, room->members.size());
+            room.code.c_str(), c.player_id, room.members.size());
     }
 
     void on_input(Client& c, const PlayerInput& input) {
-        // One message per client tick is expected; a burst allowance covers
-        // a short stall. Beyond it messages are dropped unread (after a long
-        // stall of either side, or of the network between, input arrives in
-        // a pile and is stale anyway); only a client that overdraws by
-        // kInputFloodSeconds of messages is flooding: close.
-        // The ack first: an input dropped by the bucket still tells us
-        // which snapshot the client holds (cheap, and only a tick we sent counts).
-        if (input.snapshot_ack() != 0) on_ack(c, input.snapshot_ack());
-        c.input_tokens -= 1;
-        if (c.input_tokens < 0) {
+        // The ack first: an input dropped by the limit still tells us which
+        // snapshot the client holds (cheap, and only a tick we sent counts).
+        if (input.snapshot_ack() != 0) c.snapshots.on_ack(input.snapshot_ack());
+        switch (c.limits.input()) {
+        case Verdict::accept: break;
+        case Verdict::close:
             ++stats.inputs_dropped;
-            if (c.input_tokens < -kInputFloodSeconds * config.tick_rate) {
-                kick(c, close_code_policy(), session::ErrorCode::RateLimited, "input rate limit");
-            }
-            return;
+            return kick(c, net::close_code::policy_violation, session::ErrorCode::RateLimited, "input rate limit");
+        default: ++stats.inputs_dropped; return;
         }
-        for (const Frame* f : *input.frames()) {
-            // Redundant copies of frames already received are expected; only newer ones count.
-            if (f->sequence() <= c.newest_sequence) continue;
-            c.newest_sequence = f->sequence();
-            c.frames.push_back(*f);
-        }
-        // A client running ahead of the server (or lying) cannot bank input:
-        // the sim takes one frame per tick, the rest is dropped oldest first.
-        while (c.frames.size() > kMaxQueuedFrames) {
-            c.frames.pop_front();
-            ++stats.inputs_dropped;
-        }
+        stats.inputs_dropped += c.input.push(*input.frames());
     }
 
-    static std::uint16_t close_code_policy() { return net::close_code::policy_violation; }
-
     void on_chat(Client& c, const ChatMessage& chat) {
-        if (c.chat_tokens < 1) {
-            // One notice per refusal streak: a flood must not make us flood back.
-            if (c.chat_tokens >= 0) server.send(c.id, codec.chat(0, "", "slow down: at most 5 messages in 5 seconds"));
-            c.chat_tokens = std::min(c.chat_tokens, 0.0) - 1;
-            if (c.chat_tokens < -kChatFloodMargin) {
-                kick(c, close_code_policy(), session::ErrorCode::RateLimited, "chat rate limit");
-            }
+        switch (c.limits.chat()) {
+        case Verdict::accept: break;
+        case Verdict::refuse_notify:
+            server.send(c.id, codec.chat(0, "", "slow down: at most 5 messages in 5 seconds"));
             return;
+        case Verdict::close:
+            return kick(c, net::close_code::policy_violation, session::ErrorCode::RateLimited, "chat rate limit");
+        case Verdict::refuse: return;
         }
-        c.chat_tokens -= 1;
-        std::string text = clean_text(chat.text()->string_view());
-        if (text.empty() || text.front() == '/') return;  // '/' is reserved for the server's roster
-        Room* room = find_room(c.room);
+        const std::string text = clean_text(chat.text()->string_view());
+        if (text.empty()) return;
+        Room* room = rooms.find(c.room);
         if (room == nullptr) return;
         ++stats.chat_messages;
         send_room(*room, codec.chat(c.player_id, c.name, text));
     }
 
-    void on_ack(Client& c, std::uint32_t ack) {
-        // Only a tick we actually sent counts; a lie cannot pick a baseline.
-        const auto it = std::find(c.unacked.begin(), c.unacked.end(), ack);
-        if (it == c.unacked.end()) return;
-        c.acked_tick = ack;
-        c.unacked.erase(c.unacked.begin(), it + 1);
-    }
-
-    void on_message(Client& c, const net::Message& message) {
-        const protocol::Incoming in = protocol::decode(message.bytes());
-        if (in.game != nullptr) return on_game_message(c, *in.game);
-        if (in.packet == nullptr) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, in.error);
-        switch (in.packet->body_type()) {
-        case session::Body::Hello: return on_hello(c, *in.packet->body_as_Hello());
-        case session::Body::ClockSyncRequest: {
-            // Each reply is a reliable message the session keeps until acked:
-            // unmetered, a client that never acks could pin memory with them.
-            if (c.clock_tokens < 1) return;
-            c.clock_tokens -= 1;
-            schemas::ClockSyncInfo sync;
-            sync.client_send_time_us = in.packet->body_as_ClockSyncRequest()->client_send_time_us();
-            sync.server_receive_time_us = protocol::now_us();
-            sync.server_send_time_us = protocol::now_us();
-            sync.server_tick = tick;
-            server.send(c.id, codec.clock_response(sync));
-            return;
-        }
-        case session::Body::Ack: return on_ack(c, in.packet->body_as_Ack()->ack());
-        default: return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "unexpected packet kind");
-        }
+    // Each reply is a reliable message the session keeps until acked: the
+    // limit keeps a client that never acks from pinning memory with them.
+    void on_clock_request(Client& c, const session::ClockSyncRequest& request) {
+        if (c.limits.clock_sync() != Verdict::accept) return;
+        schemas::ClockSyncInfo sync;
+        sync.client_send_time_us = request.client_send_time_us();
+        sync.server_receive_time_us = now_us();
+        sync.server_send_time_us = sync.server_receive_time_us;
+        sync.server_tick = tick;
+        server.send(c.id, codec.clock_response(sync));
     }
 
     void on_game_message(Client& c, const Message& game) {
@@ -381,59 +274,31 @@ struct MatchServer::Impl {
         }
     }
 
-    // Session mode: the client's connection dropped and it came back within
-    // the grace period. Same ConnectionId, same Client: its player never left
-    // the room. Snapshots in flight were lost (latest class, never resent),
-    // so forget them; the next one is a delta against the last acked tick,
-    // which the client still holds.
-    void on_resumed(const net::ServerEvent& ev) {
-        const auto it = clients.find(ev.id);
-        if (it == clients.end()) return;
-        Client& c = it->second;
-        c.unacked.clear();
-        c.remote = std::string(ev.remote_address());
-        log(LogLevel::info, "#%u %s resumed its session in room %s as player %u (from %s)", c.id, c.name.c_str(),
-            c.room.c_str(), c.player_id, c.remote.c_str());
+    void on_message(Client& c, const net::Message& message) {
+        const protocol::Incoming in = protocol::decode(message.bytes());
+        if (in.game != nullptr) return on_game_message(c, *in.game);
+        if (in.packet == nullptr) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, in.error);
+        switch (in.packet->body_type()) {
+        case session::Body::Hello: return on_hello(c, *in.packet->body_as_Hello());
+        case session::Body::ClockSyncRequest: return on_clock_request(c, *in.packet->body_as_ClockSyncRequest());
+        case session::Body::Ack: return c.snapshots.on_ack(in.packet->body_as_Ack()->ack());
+        default: return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "unexpected packet kind");
+        }
     }
 
-    void on_disconnected(const net::ServerEvent& ev) {
-        const auto it = clients.find(ev.id);
-        if (it == clients.end()) return;
-        Client& c = it->second;
-        log(LogLevel::debug, "close #%u %d %.*s", ev.id, ev.close_code, static_cast<int>(ev.reason().size()),
-            ev.reason().data());
-        if (Room* room = c.player_id != 0 ? find_room(c.room) : nullptr) {
-            room->world.remove_player(c.player_id);
-            std::erase(room->members, c.id);
-            if (room->members.empty()) room->empty_since = Clock::now();
-            send_room(*room, codec.chat(c.player_id, c.name, "/left"));
-            log(LogLevel::info, "%s left room %s (%zu players)", c.name.c_str(), room->code.c_str(),
-                room->members.size());
-        }
-        clients.erase(it);
-    }
+    // ---- the tick ---------------------------------------------------------------
 
-    // Token buckets, refilled by wall time at each drain rather than per
-    // tick: after a stall of the server itself the loop runs at most 250 ms
-    // of ticks, yet clients kept sending at their rate the whole time, so a
-    // per-tick refill closed honest clients (the 200-bot soak on a loaded
-    // machine lost hundreds to "input rate limit"). Credit saved from earlier
-    // drains is capped (input: 1 s burst on top of 1 per tick; chat: 5);
-    // credit for the time since the last drain is always granted in full,
-    // and pays back an overdraft first (see on_input).
-    void refill_buckets() {
-        const auto now = Clock::now();
-        const double elapsed = last_drain == Clock::time_point{} ? 0.0 : std::chrono::duration<double>(now - last_drain).count();
-        last_drain = now;
-        for (auto& [id, c] : clients) {
-            c.input_tokens = std::min<double>(c.input_tokens, 2.0 * config.tick_rate) + elapsed * config.tick_rate;
-            c.chat_tokens = std::min<double>(c.chat_tokens + elapsed, kChatBurst);
-            c.clock_tokens = std::min(c.clock_tokens + elapsed * kClockSyncPerSecond, kClockSyncBurst);
-        }
+    // Refilled by the time since the last drain (see rate_limits.hpp: a
+    // per-tick refill punished clients for the server's own stalls).
+    void refill_limits() {
+        const Clock::time_point t = now();
+        const auto elapsed = last_drain == Clock::time_point{} ? Clock::duration{} : t - last_drain;
+        last_drain = t;
+        for (auto& [id, c] : clients) c.limits.refill(elapsed);
     }
 
     void network_in() {
-        refill_buckets();
+        refill_limits();
         net::ServerEvent ev;
         while (server.poll(ev)) {
             switch (ev.type) {
@@ -454,150 +319,49 @@ struct MatchServer::Impl {
 
     void step() {
         ++tick;
-        const auto now = Clock::now();
+        const Clock::time_point t = now();
         for (auto& [id, c] : clients) {
-            if (c.player_id == 0 && now - c.connected_at > config.hello_timeout) {
+            if (c.player_id == 0 && admission.hello_overdue(c.connected_at, t)) {
                 kick(c, kCloseHelloTimeout, session::ErrorCode::Timeout, "no hello");
             }
             if (c.player_id == 0) continue;
-            Room* room = find_room(c.room);
+            Room* room = rooms.find(c.room);
             if (room == nullptr) continue;
-            // The sim consumes exactly one frame per tick: no speed hack by
-            // sending more. Without a new frame the last input is held.
-            if (!c.frames.empty()) {
-                const Frame f = c.frames.front();
-                c.frames.pop_front();
-                room->world.set_input(c.player_id, protocol::to_input(f));
-                c.applied_sequence = f.sequence();
-                c.ticks_without_input = 0;
+            const InputQueue::Next next = c.input.next();
+            if (next.kind == InputQueue::Next::Kind::frame) {
+                room->world.set_input(c.player_id, protocol::to_input(next.frame));
                 ++stats.inputs_applied;
-            } else if (++c.ticks_without_input == kInputHoldTicks) {
-                // A late frame or two is jitter; this long is a client gone
-                // quiet (its connection dropped and the session is held for a
-                // resume): its ship stops thrusting and firing meanwhile.
+            } else if (next.kind == InputQueue::Next::Kind::idle) {
                 sim::Input idle;
                 if (const sim::Ship* ship = room->world.find_ship(c.player_id)) idle.aim = ship->aim;
                 room->world.set_input(c.player_id, idle);
             }
         }
-        for (auto it = rooms.begin(); it != rooms.end();) {
-            Room& r = it->second;
-            if (r.members.empty() && !r.permanent && now - r.empty_since > config.room_linger) {
-                log(LogLevel::info, "room %s removed (empty)", r.code.c_str());
-                it = rooms.erase(it);
-                continue;
-            }
+        removed_rooms.clear();
+        rooms.remove_idle(t, removed_rooms);
+        for (const std::string& code : removed_rooms) log(LogLevel::info, "room %s removed (empty)", code.c_str());
+        for (auto& [code, r] : rooms) {
             r.world.step();
-            for (const sim::Kill& k : r.world.kills()) {
-                r.kills.emplace_back(k.tick, k.killer, k.victim, std::uint8_t{0});
-                if (const sim::Ship* s = r.world.find_ship(k.killer)) {
-                    r.scores.emplace_back(k.tick, k.killer, s->score, 1);
-                }
-            }
-            for (const sim::Respawn& s : r.world.respawns()) {
-                r.respawns.emplace_back(s.tick, s.player, s.entity, s.x, s.y);
-            }
-            ++it;
+            r.events.collect(r.world);
         }
-    }
-
-    // One room's delta against one baseline, shared by every client that
-    // acked that baseline (most of a room acks the same one or two ticks):
-    // packed once per snapshot tick and baseline, not once per client.
-    struct Delta {
-        std::uint32_t baseline_tick = 0;  // 0: a full snapshot
-        protocol::PackedCounts counts;
-        std::vector<std::uint8_t> packed;
-        bool structs = false;  // the EntityState vector is the smaller form
-        std::vector<Entity> changed;
-        std::vector<std::uint32_t> removed;
-    };
-    std::vector<Delta> deltas;  // reused across ticks: no allocation after warm-up
-    std::size_t deltas_used = 0;
-
-    const Delta& delta_against(const Room& room, std::uint32_t baseline_tick) {
-        for (std::size_t i = 0; i < deltas_used; ++i) {
-            if (deltas[i].baseline_tick == baseline_tick) return deltas[i];
-        }
-        if (deltas_used == deltas.size()) deltas.emplace_back();
-        Delta& d = deltas[deltas_used++];
-        d.baseline_tick = baseline_tick;
-        // Packed against the baseline carried forward (or nothing: a full
-        // snapshot); the EntityState vector only if that is smaller.
-        std::span<const Entity> reference;
-        std::uint32_t ticks = 0;
-        if (baseline_tick != 0) {
-            ticks = tick - baseline_tick;
-            protocol::extrapolate(*room.ring.find(baseline_tick), ticks, extrapolated);
-            reference = extrapolated;
-        }
-        d.counts = protocol::pack(reference, full, ticks, d.packed);
-        d.structs = d.packed.size() > d.counts.entities * sizeof(Entity) + d.counts.removed * sizeof(std::uint32_t);
-        if (d.structs) protocol::diff(reference, full, d.changed, d.removed);
-        return d;
     }
 
     void send_snapshots(Room& room) {
-        protocol::capture(room.world, full, static_cast<std::uint32_t>(snapshot_every));
-        room.ring.put(tick, full);
-        deltas_used = 0;
+        snapshots.capture(room, tick);
         for (const net::ConnectionId id : room.members) {
             Client& c = clients.at(id);
-            // Superseding, game side: a client this far behind on acks has
-            // not read what we sent (net supersedes the unsent one anyway);
-            // don't spend CPU encoding ever-growing deltas for it. Skip, but
-            // probe once a second so a client that recovers catches up.
-            if (static_cast<int>(c.unacked.size()) >= config.max_unacked_snapshots &&
-                tick - c.last_probe_tick < static_cast<std::uint32_t>(config.tick_rate)) {
-                ++stats.snapshots_superseded;
-                continue;
-            }
-            if (static_cast<int>(c.unacked.size()) >= config.max_unacked_snapshots) c.last_probe_tick = tick;
-            const std::vector<Entity>* base = protocol::choose_baseline(room.ring, c.acked_tick);
-            if (base == nullptr) {
-                c.acked_tick = 0;
-                ++stats.snapshots_full;
-            }
-            const Delta& d = delta_against(room, base != nullptr ? c.acked_tick : 0);
-            const schemas::SnapshotHeader header{tick, d.baseline_tick, c.applied_sequence};
-            const protocol::PackedCounts& n = d.counts;
-            net::Message msg = d.structs ? codec.snapshot(header, d.changed, d.removed) : codec.snapshot(header, d.packed);
-            stats.entities_sent += n.entities;
-            stats.snapshot_bytes += msg.size();
-            ++stats.snapshots_sent;
+            net::Message snapshot = snapshots.for_client(room, c.snapshots, c.input.applied_sequence());
             // send_latest: if the previous snapshot to this client has not
             // started writing, net drops it for this one (counted in
             // ServerStats::superseded); chat and events keep their order.
-            server.send_latest(id, std::move(msg));
-            c.unacked.push_back(tick);
-            while (c.unacked.size() > 64) c.unacked.pop_front();
+            if (snapshot) server.send_latest(id, std::move(snapshot));
         }
     }
 
-    // Kills, scores and respawns since the last batch, to the whole room. At
-    // events_rate, not with every snapshot: each is a message of its own
-    // (reliable, while snapshots are latest-state), and in a busy room one
-    // per snapshot doubled what every client receives and the server writes.
     void send_events(Room& room) {
-        if (room.kills.empty() && room.scores.empty() && room.respawns.empty()) return;
-        send_room(room, codec.events(room.kills, room.scores, room.respawns));
-        room.kills.clear();
-        room.scores.clear();
-        room.respawns.clear();
-    }
-
-    void publish_rooms() {
-        std::string json = "[";
-        for (const auto& [code, r] : rooms) {
-            if (json.size() > 1) json += ',';
-            char buf[160];
-            std::snprintf(buf, sizeof(buf), "{\"code\":\"%s\",\"players\":%zu,\"capacity\":%d,\"tick\":%u}",
-                          json_escape(code).c_str(), r.members.size(), std::clamp(config.max_players, 1, 32),
-                          r.world.tick());
-            json += buf;
-        }
-        json += "]\n";
-        server.publish_http("/rooms", json);
+        if (room.events.empty()) return;
+        send_room(room, codec.events(room.events.kills(), room.events.scores(), room.events.respawns()));
+        room.events.clear();
     }
 
     void network_out() {
@@ -607,10 +371,10 @@ struct MatchServer::Impl {
         if (tick % static_cast<std::uint32_t>(events_every) == 0) {
             for (auto& [code, room] : rooms) send_events(room);
         }
-        const auto now = Clock::now();
-        if (now - last_publish >= std::chrono::seconds(1)) {
-            last_publish = now;
-            publish_rooms();
+        const Clock::time_point t = now();
+        if (t - last_publish >= std::chrono::seconds(1)) {
+            last_publish = t;
+            endpoints.publish("/rooms");
         }
         server.flush();
     }
@@ -620,51 +384,25 @@ MatchServer::MatchServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 MatchServer::~MatchServer() = default;
 
 std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std::error_code& ec) {
-    auto impl = std::make_unique<Impl>();
-    impl->config = config;
-    impl->config.max_players = std::clamp(config.max_players, 1, sim::kMaxPlayers);
-    impl->snapshot_every = std::max(1, config.tick_rate / std::max(1, config.snapshot_rate));
-    impl->events_every = std::max(1, config.tick_rate / std::max(1, config.events_rate));
-    net::ServerOptions options;
-    options.address = config.address;
-    options.port = config.port;
-    options.tls_certificate_file = config.tls_certificate_file;
-    options.tls_private_key_file = config.tls_private_key_file;
-    options.max_connections =
-        config.max_connections != 0
-            ? config.max_connections
-            : static_cast<std::size_t>(config.max_rooms) * static_cast<std::size_t>(config.max_players) + 16;
-    options.max_connections_per_ip = config.max_connections_per_ip;
-    options.handshake_timeout = config.handshake_timeout;
-    options.max_message_size = schemas::kMaxPacketBytes;
-    // A client stalled for seconds holds at most this much; beyond it the net
-    // layer closes it as a slow consumer (superseding keeps us far below).
-    options.write_queue_limit_bytes = 1u << 20;
-    options.log = config.log_level >= LogLevel::warn;
-    options.session.enabled = config.session;
-    options.session.grace_period = config.session_grace;
-    options.session.token_lifetime = config.session_token_lifetime;
-    // What a session may hold unacknowledged: join result, roster, chat,
-    // events and clock replies. A 30 s outage in a busy room stays far below;
-    // a client that never acks is closed (1008) at 512 KiB, not net's 8 MiB.
-    options.session.max_unacked_messages = 2048;
-    options.session.max_unacked_bytes = 512u << 10;
-    options.session.secret = config.session_secret;
-    // net's refusals reach our logger as events on the game thread: the
-    // logger (config.log_sink) is game code and never runs on net's thread.
-    options.log_events = true;
-    impl->server = net::Server::listen(options, ec);
+    ServerConfig clamped = config;
+    clamped.max_players = std::clamp(config.max_players, 1, sim::kMaxPlayers);
+    auto impl = std::make_unique<Impl>(clamped);
+    impl->server = net::Server::listen(net_options(clamped), ec);
     if (!impl->server) return nullptr;
     for (const std::string& code : config.rooms) {
-        std::string why;
-        std::uint16_t refused = 0;
-        if (!valid_room_code(code) || impl->create_room(code, why, refused) == nullptr) {
+        Refusal refused;
+        Room* room = protocol::valid_room_code(code) ? impl->rooms.create(code, refused) : nullptr;
+        if (room == nullptr) {
             ec = std::make_error_code(std::errc::invalid_argument);
             return nullptr;
         }
-        impl->rooms[code].permanent = true;
+        room->permanent = true;
+        impl->log(LogLevel::info, "room %s created", code.c_str());
     }
-    impl->publish_rooms();
+    Impl& i = *impl;
+    i.endpoints.add("/rooms", [&i] { return rooms_json(i.rooms); });
+    i.endpoints.add("/status", [&i] { return status_json(i.totals(), i.loop_figures); });
+    i.endpoints.publish("/rooms");
     return std::unique_ptr<MatchServer>(new MatchServer(std::move(impl)));
 }
 
@@ -673,67 +411,21 @@ void MatchServer::network_in() { impl_->network_in(); }
 void MatchServer::step() { impl_->step(); }
 void MatchServer::network_out() { impl_->network_out(); }
 
-MatchStats MatchServer::stats() const noexcept {
-    MatchStats s = impl_->stats;
-    s.rooms = impl_->rooms.size();
-    s.players = 0;
-    for (const auto& [code, r] : impl_->rooms) s.players += r.members.size();
-    const net::ServerStats ns = impl_->server.stats();
-    s.bytes_out = ns.bytes_out;
-    s.bytes_in = ns.bytes_in;
-    s.snapshots_replaced = ns.superseded;
-    s.sessions_resumed = ns.sessions_resumed;
-    s.resumes_refused = ns.resumes_refused;
-    return s;
-}
+MatchStats MatchServer::stats() const noexcept { return impl_->totals(); }
 
 void MatchServer::publish_status(std::chrono::nanoseconds tick_p99, std::chrono::nanoseconds tick_max,
                                  std::chrono::nanoseconds work_p99, std::chrono::nanoseconds work_max) {
-    const MatchStats s = stats();
-    const auto ms = [](std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); };
-    char buf[512];
-    std::snprintf(buf, sizeof(buf),
-                  "{\"rooms\":%llu,\"players\":%llu,\"tick_p99_ms\":%.3f,\"tick_max_ms\":%.3f,"
-                  "\"work_p99_ms\":%.3f,\"work_max_ms\":%.3f,\"snapshots_sent\":%llu,\"superseded\":%llu,"
-                  "\"replaced\":%llu,\"bytes_out\":%llu,\"bytes_in\":%llu,\"closed\":%llu}\n",
-                  static_cast<unsigned long long>(s.rooms), static_cast<unsigned long long>(s.players), ms(tick_p99),
-                  ms(tick_max), ms(work_p99), ms(work_max), static_cast<unsigned long long>(s.snapshots_sent),
-                  static_cast<unsigned long long>(s.snapshots_superseded),
-                  static_cast<unsigned long long>(s.snapshots_replaced), static_cast<unsigned long long>(s.bytes_out),
-                  static_cast<unsigned long long>(s.bytes_in), static_cast<unsigned long long>(s.bad_clients_closed));
-    impl_->server.publish_http("/status", buf);
+    impl_->loop_figures = {tick_p99, tick_max, work_p99, work_max};
+    impl_->endpoints.publish("/status");
 }
 
 std::string MatchServer::status_line(std::chrono::nanoseconds tick_p99) {
-    const MatchStats s = stats();
-    const auto now = Clock::now();
-    const double secs = std::max(1e-3, std::chrono::duration<double>(now - impl_->last_status_at).count());
-    const MatchStats& p = impl_->last_status;
-    char buf[320];
-    std::snprintf(buf, sizeof(buf),
-                  "rooms %llu players %llu tick p99 %.2f ms out %.1f kB/s in %.1f kB/s snapshots %.0f/s "
-                  "(%.1f B/entity) superseded %llu+%llu closed %llu resumed %llu",
-                  static_cast<unsigned long long>(s.rooms), static_cast<unsigned long long>(s.players),
-                  std::chrono::duration<double, std::milli>(tick_p99).count(),
-                  static_cast<double>(s.bytes_out - p.bytes_out) / secs / 1000.0,
-                  static_cast<double>(s.bytes_in - p.bytes_in) / secs / 1000.0,
-                  static_cast<double>(s.snapshots_sent - p.snapshots_sent) / secs,
-                  s.entities_sent == p.entities_sent
-                      ? 0.0
-                      : static_cast<double>(s.snapshot_bytes - p.snapshot_bytes) /
-                            static_cast<double>(s.entities_sent - p.entities_sent),
-                  static_cast<unsigned long long>(s.snapshots_superseded),
-                  static_cast<unsigned long long>(s.snapshots_replaced),
-                  static_cast<unsigned long long>(s.bad_clients_closed),
-                  static_cast<unsigned long long>(s.sessions_resumed));
-    impl_->last_status = s;
-    impl_->last_status_at = now;
-    return buf;
+    return impl_->status_line.next(stats(), tick_p99, impl_->now());
 }
 
 bool MatchServer::ship_position(const std::string& room, std::uint32_t player_id, float& x, float& y) const {
-    const auto it = impl_->rooms.find(room);
-    const sim::Ship* s = it != impl_->rooms.end() ? it->second.world.find_ship(player_id) : nullptr;
+    const Room* r = impl_->rooms.find(room);
+    const sim::Ship* s = r != nullptr ? r->world.find_ship(player_id) : nullptr;
     if (s == nullptr) return false;
     x = static_cast<float>(s->body.x) / sim::kUnit;
     y = static_cast<float>(s->body.y) / sim::kUnit;
@@ -741,9 +433,8 @@ bool MatchServer::ship_position(const std::string& room, std::uint32_t player_id
 }
 
 bool MatchServer::snapshot_at(const std::string& room, std::uint32_t tick, std::vector<EntityState>& out) const {
-    const auto it = impl_->rooms.find(room);
-    if (it == impl_->rooms.end()) return false;
-    const std::vector<Entity>* found = it->second.ring.find(tick);
+    const Room* r = impl_->rooms.find(room);
+    const std::vector<protocol::Entity>* found = r != nullptr ? r->ring.find(tick) : nullptr;
     if (found == nullptr) return false;
     out = *found;
     return true;

@@ -6,3 +6,5 @@
 #include "tickwire/net/netsim.hpp"
 #include "tickwire/net/network_thread.hpp"
 #include "tickwire/net/server.hpp"
+#include "tickwire/net/token_bucket.hpp"
+#include "tickwire/net/url.hpp"

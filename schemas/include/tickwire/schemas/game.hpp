@@ -82,6 +82,11 @@ struct JoinRoomResultInfo {
     std::string_view reason;
 };
 
+struct RoomMemberView {
+    std::uint32_t player = 0;
+    std::string_view name;
+};
+
 struct RoomInfoView {
     std::uint32_t id = 0;
     std::string_view name;
@@ -109,6 +114,9 @@ Bytes encode_match_events(flatbuffers::FlatBufferBuilder& fbb, std::span<const g
                           std::span<const game::RespawnEvent> respawns = {});
 Bytes encode_list_rooms(flatbuffers::FlatBufferBuilder& fbb);
 Bytes encode_room_list(flatbuffers::FlatBufferBuilder& fbb, std::span<const RoomInfoView> rooms);
+/// Each list is clamped to kMaxPresenceMembers.
+Bytes encode_presence(flatbuffers::FlatBufferBuilder& fbb, std::span<const RoomMemberView> present,
+                      std::span<const RoomMemberView> joined = {}, std::span<const std::uint32_t> left = {});
 
 // ---- verify, then read ------------------------------------------------------
 
@@ -131,5 +139,7 @@ Decoded<game::ChatMessage> read_chat_message(Bytes bytes) noexcept;
 Decoded<game::MatchEvents> read_match_events(Bytes bytes) noexcept;
 Decoded<game::ListRooms> read_list_rooms(Bytes bytes) noexcept;
 Decoded<game::RoomList> read_room_list(Bytes bytes) noexcept;
+/// Guarantees at most kMaxPresenceMembers per list; names valid UTF-8 within limits.
+Decoded<game::Presence> read_presence(Bytes bytes) noexcept;
 
 }  // namespace tickwire::schemas

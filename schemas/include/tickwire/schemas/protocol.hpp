@@ -28,6 +28,8 @@ inline constexpr std::size_t kMaxInputFrames = 32;
 inline constexpr std::size_t kMaxSnapshotEntities = 1024;
 inline constexpr std::size_t kMaxEventsPerKind = 256;
 inline constexpr std::size_t kMaxRooms = 256;
+/// Per vector of a Presence (present, joined, left).
+inline constexpr std::size_t kMaxPresenceMembers = 64;
 /// Hello/Welcome resume_proof: net's signed resume token (48 bytes today).
 inline constexpr std::size_t kMaxResumeProofBytes = 64;
 

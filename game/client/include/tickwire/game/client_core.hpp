@@ -10,7 +10,9 @@
 //   network_out -> core.network_out()
 //   render      -> const ClientView& v = core.view(alpha)
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,10 +35,15 @@ struct ClientConfig {
     /// tickwire session mode (the server's default too): after a dropped
     /// connection net reconnects with backoff and resumes the session, so
     /// the player, score and room survive and chat arrives exactly once.
-    /// false: plain WebSocket (a lost connection means a new join).
+    /// false: plain WebSocket (net reconnects the same way, and the new
+    /// connection joins afresh as a new player).
     bool session = true;
     /// Simulated network conditions (tickwire-client/-bots --netsim); off by default.
     net::NetSimOptions netsim;
+    /// The game's time (clock sync, interpolation, rates); empty = steady_clock.
+    /// Tests drive it with the same fake clock as the engine::GameLoop that
+    /// ticks the client. Game thread only.
+    std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 class ClientCore {

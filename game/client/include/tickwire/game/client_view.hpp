@@ -70,7 +70,15 @@ struct ChatLine {
 
 /// The F3 net graph's numbers.
 struct NetStats {
-    float rtt_ms = 0, jitter_ms = 0;
+    /// The transport's round trip: net's smoothed WebSocket ping RTT
+    /// (ChannelStats::rtt_us), 0 until measured. Under 1 ms on loopback.
+    float rtt_ms = 0;
+    /// The round trip of the game's own clock-sync messages: what a game
+    /// message meets on the way (send queues, any simulated network) plus up
+    /// to a tick on each side, since both ends read the network once a tick.
+    float clock_rtt_ms = 0;
+    /// How much snapshot arrivals vary (what the interpolation delay covers).
+    float jitter_ms = 0;
     float snapshot_rate_hz = 0;
     float bytes_in_per_s = 0, bytes_out_per_s = 0;
     float corrections_per_s = 0;  ///< prediction corrections applied

@@ -12,8 +12,8 @@
 //                                       <-   Welcome(session id, tick rate, tick)
 //                                       <-   JoinRoomResult(player id, entity id,
 //                                                    room name = the room code as reason)
-//                                       <-   ChatMessage "/present" per player
-//                                            already there, MatchEvents scores
+//                                       <-   Presence(present = everyone already
+//                                            there), MatchEvents scores
 //   ClockSyncRequest(client time)       ->   (any time; ~2/s; reliable: never in the
 //                                            latest slot that input and snapshots use)
 //                                       <-   ClockSyncResponse(4 stamps, server tick;
@@ -27,6 +27,8 @@
 //   ChatMessage(text) (reliable)        ->
 //                                       <-   ChatMessage(from, name, text) to the whole
 //                                            room, in one order (reliable)
+//                                       <-   Presence(joined / left) to the whole room
+//                                            as players come and go (reliable)
 //                                       <-   MatchEvents kills/scores/respawns (reliable;
 //                                            batched, 10 a second by default)
 //   Error(code, text), close            <->
@@ -38,11 +40,9 @@
 // A session that resumes after a dropped connection keeps its player, seat,
 // score and room; the server sees net's `resumed`, not leave + join.
 //
-// Names: a ChatMessage whose text starts with '/' comes only from the server
-// (clients' texts that do are refused) and is a roster entry, not speech:
-// "/joined" and "/left" (shown as notices), "/present" (an earlier player, on
-// join; not shown). Its from_player/from_name name the player concerned.
-// A notice with from_player 0 is a plain server notice.
+// Names travel as data: Presence lists who is in the room (on join), who
+// joined and who left. A ChatMessage is always speech, whatever its text
+// starts with; one with from_player 0 is a server notice.
 //
 // Snapshots: entities sorted by id, sent as Snapshot.packed (packed.hpp: a
 // few varints per changed entity) or, when that would be larger, as the
@@ -75,8 +75,8 @@ using Frame = ::tickwire::game::InputFrame;
 
 /// What the game's Hello carries in protocol_version; the server refuses
 /// others with close 4005. 2: bare game messages, snapshot_ack in PlayerInput,
-/// Snapshot.packed.
-inline constexpr std::uint16_t kGameProtocolVersion = 2;
+/// Snapshot.packed. 3: presence as Presence messages, not roster chat lines.
+inline constexpr std::uint16_t kGameProtocolVersion = 3;
 
 /// Microseconds on the steady clock, the clock every time stamp uses.
 [[nodiscard]] std::int64_t now_us() noexcept;
@@ -99,6 +99,9 @@ public:
     net::Message chat(std::uint32_t from_player, std::string_view from_name, std::string_view text);
     net::Message events(std::span<const KillEvent> kills, std::span<const ScoreEvent> scores,
                         std::span<const RespawnEvent> respawns);
+    net::Message presence(std::span<const schemas::RoomMemberView> present,
+                          std::span<const schemas::RoomMemberView> joined = {},
+                          std::span<const std::uint32_t> left = {});
 
 private:
     flatbuffers::FlatBufferBuilder game_{1024};

@@ -67,6 +67,10 @@ struct ServerConfig {
     /// Where log lines go; empty = stderr. Called on the game thread only
     /// (net's refusals arrive as log events, at warn).
     std::function<void(LogLevel, std::string_view)> log_sink;
+    /// The game's time (rate-limit refills, hello and room timeouts, clock
+    /// sync replies); empty = steady_clock. Tests drive it with the same fake
+    /// clock as the engine::GameLoop that ticks the server. Game thread only.
+    std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 /// Counters for the status line, tests and benchmarks.

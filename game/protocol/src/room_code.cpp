@@ -1,8 +1,8 @@
-#include "tickwire/game/server/room_code.hpp"
+#include "tickwire/game/protocol/room_code.hpp"
 
 #include <algorithm>
 
-namespace tickwire::game::server {
+namespace tickwire::game::protocol {
 
 std::string_view room_code_from_path(std::string_view path) noexcept {
     constexpr std::string_view kPrefix = "/room/";
@@ -17,4 +17,4 @@ bool valid_room_code(std::string_view code) noexcept {
     });
 }
 
-}  // namespace tickwire::game::server
+}  // namespace tickwire::game::protocol

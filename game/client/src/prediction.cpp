@@ -1,0 +1,68 @@
+#include "prediction.hpp"
+
+#include <cmath>
+
+#include "units.hpp"
+
+namespace tickwire::game {
+
+void Prediction::reset() noexcept {
+    known_ = false;
+    history_.clear();
+}
+
+protocol::Frame Prediction::record(const sim::Input& input, std::uint32_t stamp_tick) {
+    ++sequence_;
+    const protocol::Frame frame(stamp_tick, sequence_, input.fire ? Buttons::Fire : static_cast<Buttons>(0), input.aim,
+                                input.move_x, input.move_y);
+    history_.emplace_back(frame, input);
+    while (history_.size() > kHistory) history_.pop_front();
+    if (known_ && alive_) sim::step_movement(predicted_, input, arena_);
+    return frame;
+}
+
+std::size_t Prediction::unconfirmed(std::span<protocol::Frame> out) const noexcept {
+    const std::size_t skip = history_.size() > out.size() ? history_.size() - out.size() : 0;
+    std::size_t n = 0;
+    for (std::size_t i = skip; i < history_.size(); ++i) out[n++] = history_[i].first;
+    return n;
+}
+
+void Prediction::reconcile(const protocol::Entity* own, std::uint32_t last_input_sequence) {
+    if (own == nullptr) {
+        known_ = false;
+        return;
+    }
+    while (!history_.empty() && history_.front().first.sequence() <= last_input_sequence) history_.pop_front();
+    alive_ = has_flag(*own, EntityFlags::Alive);
+    sim::Body corrected{own->x(), own->y(), own->vx(), own->vy()};
+    if (alive_) {
+        for (const auto& [frame, input] : history_) sim::step_movement(corrected, input, arena_);
+    }
+    if (known_ && alive_ && !has_flag(*own, EntityFlags::Teleported)) {
+        const float ex = units(predicted_.x - corrected.x) + correction_x_;
+        const float ey = units(predicted_.y - corrected.y) + correction_y_;
+        if (predicted_.x != corrected.x || predicted_.y != corrected.y) ++corrections_;
+        if (std::hypot(ex, ey) < kSnapDistance) {
+            // Show the old position and blend towards the corrected one.
+            correction_x_ = ex;
+            correction_y_ = ey;
+        } else {
+            correction_x_ = correction_y_ = 0;
+        }
+    } else {
+        correction_x_ = correction_y_ = 0;
+    }
+    predicted_ = corrected;
+    known_ = true;
+}
+
+void Prediction::decay() noexcept {
+    correction_x_ *= kCorrectionDecay;
+    correction_y_ *= kCorrectionDecay;
+}
+
+float Prediction::x() const noexcept { return units(predicted_.x) + correction_x_; }
+float Prediction::y() const noexcept { return units(predicted_.y) + correction_y_; }
+
+}  // namespace tickwire::game

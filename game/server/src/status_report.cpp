@@ -1,0 +1,72 @@
+#include "status_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include <boost/json.hpp>
+
+namespace tickwire::game::server {
+
+namespace {
+
+// Milliseconds to the microsecond: more digits would be noise.
+double ms(std::chrono::nanoseconds d) { return std::round(static_cast<double>(d.count()) / 1e3) / 1e3; }
+
+}  // namespace
+
+std::string rooms_json(const Rooms& rooms) {
+    boost::json::array list;
+    for (const auto& [code, r] : rooms) {
+        list.push_back({{"code", code},
+                        {"players", r.members.size()},
+                        {"capacity", rooms.capacity()},
+                        {"tick", r.world.tick()}});
+    }
+    return boost::json::serialize(list) + "\n";
+}
+
+std::string status_json(const MatchStats& s, const LoopFigures& loop) {
+    const boost::json::object status{
+        {"rooms", s.rooms},
+        {"players", s.players},
+        {"tick_p99_ms", ms(loop.tick_p99)},
+        {"tick_max_ms", ms(loop.tick_max)},
+        {"work_p99_ms", ms(loop.work_p99)},
+        {"work_max_ms", ms(loop.work_max)},
+        {"snapshots_sent", s.snapshots_sent},
+        {"superseded", s.snapshots_superseded},
+        {"replaced", s.snapshots_replaced},
+        {"bytes_out", s.bytes_out},
+        {"bytes_in", s.bytes_in},
+        {"closed", s.bad_clients_closed},
+    };
+    return boost::json::serialize(status) + "\n";
+}
+
+std::string StatusLine::next(const MatchStats& s, std::chrono::nanoseconds tick_p99, Clock::time_point now) {
+    const double secs = std::max(1e-3, std::chrono::duration<double>(now - last_at_).count());
+    const MatchStats& p = last_;
+    char buf[320];
+    std::snprintf(buf, sizeof(buf),
+                  "rooms %llu players %llu tick p99 %.2f ms out %.1f kB/s in %.1f kB/s snapshots %.0f/s "
+                  "(%.1f B/entity) superseded %llu+%llu closed %llu resumed %llu",
+                  static_cast<unsigned long long>(s.rooms), static_cast<unsigned long long>(s.players),
+                  std::chrono::duration<double, std::milli>(tick_p99).count(),
+                  static_cast<double>(s.bytes_out - p.bytes_out) / secs / 1000.0,
+                  static_cast<double>(s.bytes_in - p.bytes_in) / secs / 1000.0,
+                  static_cast<double>(s.snapshots_sent - p.snapshots_sent) / secs,
+                  s.entities_sent == p.entities_sent
+                      ? 0.0
+                      : static_cast<double>(s.snapshot_bytes - p.snapshot_bytes) /
+                            static_cast<double>(s.entities_sent - p.entities_sent),
+                  static_cast<unsigned long long>(s.snapshots_superseded),
+                  static_cast<unsigned long long>(s.snapshots_replaced),
+                  static_cast<unsigned long long>(s.bad_clients_closed),
+                  static_cast<unsigned long long>(s.sessions_resumed));
+    last_ = s;
+    last_at_ = now;
+    return buf;
+}
+
+}  // namespace tickwire::game::server

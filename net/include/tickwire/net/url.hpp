@@ -1,0 +1,32 @@
+#pragma once
+// URL parsing for what tickwire connects to: ws:// and wss:// (channels),
+// http:// and https:// (a server's status endpoints, for tools), and request
+// targets as a server reads them. One parser, fuzzed (fuzz/url_fuzz.cpp).
+//
+// Thread: pure functions, any thread.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace tickwire::net {
+
+struct Url {
+    bool secure = false;  ///< wss:// or https://
+    std::string host;     ///< without brackets for IPv6 literals
+    std::string port;     ///< decimal, 1..65535; defaults 80 / 443
+    std::string target;   ///< path plus "?query", at least "/"; never a fragment
+};
+
+/// nullopt for anything but a well-formed ws:// or wss:// URL (scheme in any
+/// case; no user info; a port, if given, in 1..65535).
+[[nodiscard]] std::optional<Url> parse_ws_url(std::string_view url);
+
+/// The same rules for http:// and https://.
+[[nodiscard]] std::optional<Url> parse_http_url(std::string_view url);
+
+/// Splits a request target into path and query (without the '?').
+[[nodiscard]] std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept;
+
+}  // namespace tickwire::net

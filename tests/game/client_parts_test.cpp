@@ -1,0 +1,238 @@
+// ClientCore's parts, each alone, without sockets and on made-up time: clock
+// sync, the interpolation buffer, prediction and the roster.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "clock_sync.hpp"
+#include "interpolation_buffer.hpp"
+#include "prediction.hpp"
+#include "roster.hpp"
+
+namespace tickwire::game {
+namespace {
+
+constexpr double kTickUs = 1e6 / 60;
+
+// ---- clock sync ----------------------------------------------------------------------
+
+TEST(ClockSync, EstimatesTheServerTickHalfARoundTripAfterTheReply) {
+    ClockSync clock(kTickUs);
+    EXPECT_FALSE(clock.known());
+    // Sent at 1 s; the server at tick 600 answered instantly; back at 1.1 s.
+    clock.on_response({.client_send_time_us = 1'000'000,
+                       .server_receive_time_us = 7,
+                       .server_send_time_us = 7,
+                       .server_tick = 600},
+                      1'100'000);
+    ASSERT_TRUE(clock.known());
+    EXPECT_DOUBLE_EQ(clock.rtt_us(), 100'000);
+    // At 1.05 s (half a round trip after sending) the server was at 600.
+    EXPECT_NEAR(clock.server_tick(1'050'000), 600.0, 1e-9);
+    EXPECT_NEAR(clock.server_tick(1'050'000 + 1'000'000), 660.0, 1e-6) << "60 ticks a second";
+}
+
+TEST(ClockSync, SmallDifferencesMoveTheClockALittleLargeOnesResetIt) {
+    ClockSync clock(kTickUs);
+    clock.on_welcome(1000, 0);
+    // A reply saying the server is 5 ticks ahead of our estimate: a fifth of it.
+    clock.on_response({.client_send_time_us = 0, .server_receive_time_us = 0, .server_send_time_us = 0, .server_tick = 1005}, 0);
+    EXPECT_NEAR(clock.server_tick(0), 1001.0, 1e-9);
+    // 100 ticks off: taken as is.
+    clock.on_response({.client_send_time_us = 0, .server_receive_time_us = 0, .server_send_time_us = 0, .server_tick = 1101}, 0);
+    EXPECT_NEAR(clock.server_tick(0), 1101.0, 1e-9);
+}
+
+TEST(ClockSync, IgnoresAbsurdRepliesAndOnesThatSpanAResume) {
+    ClockSync clock(kTickUs);
+    clock.on_response({.client_send_time_us = 500, .server_receive_time_us = 0, .server_send_time_us = 0, .server_tick = 9}, 100);
+    EXPECT_FALSE(clock.known()) << "a negative round trip is not ours";
+    clock.on_resumed(2'000'000);
+    clock.on_response({.client_send_time_us = 1'000'000, .server_receive_time_us = 0, .server_send_time_us = 0, .server_tick = 9},
+                      2'100'000);
+    EXPECT_FALSE(clock.known()) << "its round trip includes the outage";
+}
+
+TEST(ClockSync, AsksFiveTimesQuicklyThenTwiceASecond) {
+    ClockSync clock(kTickUs);
+    std::vector<std::int64_t> sent;
+    for (std::int64_t t = 0; t <= 3'000'000; t += 10'000) {
+        if (clock.request_due(t)) sent.push_back(t);
+    }
+    const std::vector<std::int64_t> expected = {0, 100'000, 200'000, 300'000, 400'000, 500'000, 1'000'000,
+                                                1'500'000, 2'000'000, 2'500'000, 3'000'000};
+    EXPECT_EQ(sent, expected);
+}
+
+// ---- interpolation buffer --------------------------------------------------------------
+
+std::vector<protocol::Entity> ship_at(float x) {
+    return {protocol::Entity(1, static_cast<std::int32_t>(x * 256), 0, 0, 0, 0, 1, EntityKind::Player, EntityFlags::Alive,
+                             100, 1)};
+}
+
+// Snapshots every 2 ticks arriving exactly on time, the ship moving one unit
+// per tick: after settling, the render clock steps one tick per tick, never
+// starves, and draws the ship between the two snapshots around it.
+TEST(InterpolationBuffer, ASteadyStreamIsDrawnSmoothlyBehindTheNewestSnapshot) {
+    InterpolationBuffer buffer(kTickUs);
+    std::int64_t now = 1;
+    double last_render = 0;
+    int checked = 0;
+    for (std::uint32_t tick = 1; tick <= 600; ++tick) {
+        now += static_cast<std::int64_t>(kTickUs);
+        if (tick % 2 == 0) buffer.push(tick, ship_at(static_cast<float>(tick)), now);
+        buffer.advance(now);
+        if (tick < 300) {
+            last_render = buffer.render_tick();
+            continue;
+        }
+        EXPECT_NEAR(buffer.render_tick() - last_render, 1.0, 1e-3) << "tick " << tick;
+        last_render = buffer.render_tick();
+        const auto span = buffer.at(0.5);
+        ASSERT_NE(span.from, nullptr);
+        EXPECT_LE(span.from->tick, buffer.render_tick() + 0.5);
+        EXPECT_GT(span.to->tick, buffer.render_tick() + 0.5) << "starved at tick " << tick;
+        ++checked;
+    }
+    EXPECT_EQ(checked, 301);
+    EXPECT_NEAR(buffer.delay_ticks(), 4.0, 0.01) << "two snapshot intervals, no jitter";
+    EXPECT_NEAR(buffer.jitter_us(), 0.0, 1.0);
+}
+
+TEST(InterpolationBuffer, ArrivalJitterLengthensTheDelay) {
+    InterpolationBuffer steady(kTickUs), jittery(kTickUs);
+    for (std::uint32_t tick = 2; tick <= 600; tick += 2) {
+        const auto on_time = static_cast<std::int64_t>(tick * kTickUs);
+        steady.push(tick, ship_at(0), on_time);
+        jittery.push(tick, ship_at(0), on_time + (tick % 4 == 0 ? 20'000 : 0));
+    }
+    EXPECT_GT(jittery.jitter_us(), 10'000.0);
+    EXPECT_GT(jittery.delay_ticks(), steady.delay_ticks() + 1.0);
+}
+
+TEST(InterpolationBuffer, KeepsABoundedNumberOfSnapshotsAndForgetsThemOnReset) {
+    InterpolationBuffer buffer(kTickUs);
+    for (std::uint32_t tick = 1; tick <= 100; ++tick) buffer.push(tick, ship_at(0), tick * 1000);
+    EXPECT_EQ(buffer.newest()->tick, 100u);
+    buffer.advance(100 * 1000);
+    EXPECT_GE(buffer.at(0).from->tick, 100u - InterpolationBuffer::kCapacity + 1);
+    buffer.reset();
+    EXPECT_EQ(buffer.newest(), nullptr);
+    EXPECT_EQ(buffer.newest_tick(), 0u);
+    EXPECT_EQ(buffer.at(0).from, nullptr);
+}
+
+// ---- prediction ----------------------------------------------------------------------------
+
+protocol::Entity own_ship(const sim::Body& b, EntityFlags flags = EntityFlags::Alive) {
+    return protocol::Entity(7, b.x, b.y, static_cast<std::int16_t>(b.vx), static_cast<std::int16_t>(b.vy), 0, 1,
+                            EntityKind::Player, flags, 100, 1);
+}
+
+TEST(Prediction, MovesAtOnceAndAgreesWithTheServerWhenItReplaysTheSameInputs) {
+    const sim::Arena arena = sim::Arena::standard();
+    Prediction p(arena);
+    sim::Body server{200 * sim::kUnit, 200 * sim::kUnit, 0, 0};
+    p.reconcile(nullptr, 0);
+    EXPECT_FALSE(p.known());
+    const auto start = own_ship(server);
+    p.reconcile(&start, 0);
+    ASSERT_TRUE(p.known());
+    const float x0 = p.x();
+    const sim::Input right = sim::sanitise_intent(1, 0, 0, false);
+    for (int i = 0; i < 10; ++i) p.record(right, 0);
+    EXPECT_GT(p.x(), x0 + 1.0f) << "the own ship moves before any server answer";
+    // The server applied the first 6 of those inputs: prediction replays the
+    // other 4 on top and lands exactly where it already was.
+    for (int i = 0; i < 6; ++i) sim::step_movement(server, right, arena);
+    const auto snapshot = own_ship(server);
+    const float before = p.x();
+    p.reconcile(&snapshot, 6);
+    EXPECT_FLOAT_EQ(p.x(), before);
+    EXPECT_EQ(p.corrections(), 0u);
+    protocol::Frame frames[32];
+    EXPECT_EQ(p.unconfirmed(frames), 4u) << "only the frames the server has not applied are sent again";
+    EXPECT_EQ(frames[0].sequence(), 7u);
+}
+
+TEST(Prediction, ASmallErrorBlendsOutALargeOneSnaps) {
+    const sim::Arena arena = sim::Arena::standard();
+    Prediction p(arena);
+    const sim::Body at{300 * sim::kUnit, 300 * sim::kUnit, 0, 0};
+    const auto here = own_ship(at);
+    p.reconcile(&here, 0);
+    const auto near = own_ship({at.x + 10 * sim::kUnit, at.y, 0, 0});
+    p.reconcile(&near, 0);
+    EXPECT_EQ(p.corrections(), 1u);
+    EXPECT_NEAR(p.x(), 300.0f, 1e-3) << "shown where it was, then blended";
+    for (int i = 0; i < 60; ++i) p.decay();
+    EXPECT_NEAR(p.x(), 310.0f, 0.01f);
+    const auto far = own_ship({at.x + 500 * sim::kUnit, at.y, 0, 0});
+    p.reconcile(&far, 0);
+    EXPECT_NEAR(p.x(), 800.0f, 1e-3) << "a large error snaps";
+}
+
+// ---- roster ---------------------------------------------------------------------------------
+
+TEST(Roster, TracksPresenceAndTellsTheChat) {
+    std::vector<ChatLine> lines;
+    ChatLog chat(lines);
+    Roster roster;
+    roster.set_local(3, "me");
+    roster.present(1, "ann");
+    roster.joined(2, "bob", chat);
+    EXPECT_EQ(roster.name_of(2), "bob");
+    EXPECT_EQ(roster.name_of(9), "player 9");
+    std::vector<ScoreRow> board;
+    roster.scoreboard(board);
+    EXPECT_EQ(board.size(), 3u);
+    roster.left(1, chat);
+    roster.left(42, chat);  // never present: nothing to say
+    roster.scoreboard(board);
+    EXPECT_EQ(board.size(), 2u);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0].text, "bob joined");
+    EXPECT_EQ(lines[1].text, "ann left");
+    EXPECT_TRUE(lines[0].from.empty()) << "notices have no sender";
+}
+
+TEST(Roster, KillsAndScoresMakeTheScoreboardAndTheLocalRespawn) {
+    std::vector<ChatLine> lines;
+    ChatLog chat(lines);
+    Roster roster;
+    roster.set_local(1, "me");
+    roster.present(2, "bob");
+    flatbuffers::FlatBufferBuilder fbb;
+    const KillEvent kills[] = {KillEvent(100, 2, 1, 0)};
+    const ScoreEvent scores[] = {ScoreEvent(100, 2, 5, 1)};
+    const auto bytes = schemas::encode_match_events(fbb, kills, scores);
+    const auto events = schemas::read_match_events(bytes);
+    ASSERT_TRUE(events);
+    roster.on_events(*events.message, chat);
+    std::vector<ScoreRow> board;
+    roster.scoreboard(board);
+    ASSERT_EQ(board.size(), 2u);
+    EXPECT_EQ(board[0].name, "bob");
+    EXPECT_EQ(board[0].score, 5);
+    EXPECT_EQ(board[0].kills, 1);
+    EXPECT_EQ(board[1].deaths, 1);
+    EXPECT_TRUE(board[1].local);
+    EXPECT_EQ(roster.local_respawn_tick(), 100 + sim::kRespawnDelay);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].text, "bob destroyed me");
+}
+
+TEST(ChatLog, KeepsTheMostRecentLines) {
+    std::vector<ChatLine> lines;
+    ChatLog chat(lines);
+    for (int i = 0; i < 80; ++i) chat.say("ann", std::to_string(i), 1);
+    ASSERT_EQ(lines.size(), ChatLog::kLines);
+    EXPECT_EQ(lines.front().text, "30");
+    EXPECT_EQ(lines.back().text, "79");
+}
+
+}  // namespace
+}  // namespace tickwire::game
