@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "channel_shared.hpp"
-#include "client_session.hpp"
-#include "network_thread_impl.hpp"
+#include "native/client_connection.hpp"
+#include "native/network_thread_impl.hpp"
 
 namespace tickwire::net {
 
@@ -30,7 +30,7 @@ Channel Channel::connect(std::string_view url, ChannelOptions options) {
     std::shared_ptr<NetworkThread> thread = options.network_thread ? options.network_thread : NetworkThread::create();
     auto shared = std::make_shared<ChannelShared>(std::string(url), without_thread(std::move(options)));
     shared->thread = &thread->impl();
-    detail::start_client_session(thread->impl(), shared);
+    detail::start_channel(thread->impl(), shared);
     return Channel(std::move(shared), std::move(thread));
 }
 
@@ -62,7 +62,7 @@ Channel& Channel::operator=(Channel&& other) noexcept {
 Channel::~Channel() {
     if (!shared_) return;
     // Tell the network thread to close and forget us; it holds its own reference
-    // to the shared state until the session ends. Releasing thread_ last joins an
+    // to the shared state until the channel ends. Releasing thread_ last joins an
     // owned thread (bounded by NetworkThreadOptions::shutdown_timeout).
     shared_->abandoned.store(true);
     request_wake(*shared_);

@@ -9,7 +9,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "network_thread_impl.hpp"
+#include "native/network_thread_impl.hpp"
 #include "spsc.hpp"
 #include "tickwire/net/channel.hpp"
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "server_core.hpp"
+#include "native/server_core.hpp"
 #include "server_shared.hpp"
 
 namespace tickwire::net {

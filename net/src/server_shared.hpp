@@ -6,7 +6,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "network_thread_impl.hpp"
+#include "native/network_thread_impl.hpp"
 #include "spsc.hpp"
 #include "tickwire/net/server.hpp"
 

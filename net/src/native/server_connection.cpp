@@ -1,6 +1,6 @@
-// Per-socket server sessions: HttpSession reads the request (after TLS, if
+// Per-socket server connections: HttpConnection reads the request (after TLS, if
 // configured) and either answers plain HTTP or hands the stream to a
-// WsServerSession, which runs the open WebSocket.
+// WsServerConnection, which runs the open WebSocket.
 //
 // Plain HTTP answers: a published resource (200); GET of anything else 426
 // (this port speaks WebSocket); other methods 405; a full server 503; no
@@ -10,8 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "server_core.hpp"
-#include "ws_connection.hpp"
+#include "native/server_core.hpp"
+#include "native/ws_connection.hpp"
 
 namespace tickwire::net::detail {
 namespace {
@@ -40,12 +40,12 @@ std::string loggable(std::string_view text, std::size_t max = 80) {
 
 /// An open WebSocket on the server. Network thread only.
 template <class NextLayer>
-class WsServerSession final : public WsConnection<WsServerSession<NextLayer>, NextLayer>, public ServerConnection {
-    using Ws = WsConnection<WsServerSession<NextLayer>, NextLayer>;
+class WsServerConnection final : public WsConnection<WsServerConnection<NextLayer>, NextLayer>, public ServerConnection {
+    using Ws = WsConnection<WsServerConnection<NextLayer>, NextLayer>;
     friend Ws;
 
 public:
-    WsServerSession(std::shared_ptr<ServerCore> core, NextLayer&& stream, const ConnectionSettings& settings,
+    WsServerConnection(std::shared_ptr<ServerCore> core, NextLayer&& stream, const ConnectionSettings& settings,
                     SocketSlot slot)
         : Ws(settings, std::move(stream)), core_(std::move(core)), slot_(std::move(slot)) {}
 
@@ -91,9 +91,9 @@ private:
             return this->close(close_code::try_again_later, "server full");
         }
         if (session_mode_) {
-            core_->on_session_accepted(std::static_pointer_cast<WsServerSession>(this->shared_from_this()));
+            core_->on_session_accepted(std::static_pointer_cast<WsServerConnection>(this->shared_from_this()));
         } else {
-            id_ = core_->on_connected(std::static_pointer_cast<WsServerSession>(this->shared_from_this()), remote_,
+            id_ = core_->on_connected(std::static_pointer_cast<WsServerConnection>(this->shared_from_this()), remote_,
                                       target_);
         }
         this->start_open_phase();
@@ -117,7 +117,7 @@ private:
     // WsConnection hooks
     bool deliver_message(Message&& message) {
         if (session_mode_)
-            return core_->on_session_message(std::static_pointer_cast<WsServerSession>(this->shared_from_this()),
+            return core_->on_session_message(std::static_pointer_cast<WsServerConnection>(this->shared_from_this()),
                                              std::move(message));
         return core_->on_message(id_, std::move(message));
     }
@@ -147,19 +147,19 @@ private:
 
 /// Reads one HTTP request from an accepted socket. Network thread only.
 template <class Stream>
-class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream>> {
+class HttpConnection final : public std::enable_shared_from_this<HttpConnection<Stream>> {
     static constexpr bool kTls = std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>;
 
 public:
     template <class... Args>
-    HttpSession(std::shared_ptr<ServerCore> core, std::string remote, SocketSlot slot, Args&&... args)
+    HttpConnection(std::shared_ptr<ServerCore> core, std::string remote, SocketSlot slot, Args&&... args)
         : core_(std::move(core)),
           slot_(std::move(slot)),
           remote_(std::move(remote)),
           stream_(std::forward<Args>(args)...),
           deadline_(stream_.get_executor()) {}
 
-    ~HttpSession() { core_->http_session_ended(); }
+    ~HttpConnection() { core_->http_connection_ended(); }
 
     void start() {
         // One deadline for TLS + request together, armed once: trickling a
@@ -217,10 +217,10 @@ private:
             }
             const ServerOptions& o = core_->options();
             const ConnectionSettings settings{o.idle_timeout, o.ping_interval, o.close_timeout, o.max_message_size};
-            auto session =
-                std::make_shared<WsServerSession<Stream>>(core_, std::move(stream_), settings, std::move(slot_));
-            session->set_netsim(core_->make_netsim_link());
-            return session->accept(std::move(request), remote_);
+            auto connection =
+                std::make_shared<WsServerConnection<Stream>>(core_, std::move(stream_), settings, std::move(slot_));
+            connection->set_netsim(core_->make_netsim_link());
+            return connection->accept(std::move(request), remote_);
         }
         const std::string target = loggable(std::string_view(request.target().data(), request.target().size()));
         if (request.method() != http::verb::get) {
@@ -293,7 +293,7 @@ private:
     }
 
     std::shared_ptr<ServerCore> core_;
-    SocketSlot slot_;  // moved into the WebSocket session on upgrade
+    SocketSlot slot_;  // moved into the WebSocket connection on upgrade
     std::string remote_;
     Stream stream_;
     asio::steady_timer deadline_;
@@ -307,16 +307,16 @@ private:
 
 }  // namespace
 
-void start_http_session(std::shared_ptr<ServerCore> core, tcp::socket socket, std::string remote, SocketSlot slot) {
+void start_http_connection(std::shared_ptr<ServerCore> core, tcp::socket socket, std::string remote, SocketSlot slot) {
     error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
     if (core->ssl_context()) {
         auto& context = *core->ssl_context();
-        std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(core), std::move(remote),
+        std::make_shared<HttpConnection<beast::ssl_stream<beast::tcp_stream>>>(std::move(core), std::move(remote),
                                                                            std::move(slot), std::move(socket), context)
             ->start();
     } else {
-        std::make_shared<HttpSession<beast::tcp_stream>>(std::move(core), std::move(remote), std::move(slot),
+        std::make_shared<HttpConnection<beast::tcp_stream>>(std::move(core), std::move(remote), std::move(slot),
                                                          std::move(socket))
             ->start();
     }

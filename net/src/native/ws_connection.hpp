@@ -1,5 +1,5 @@
 #pragma once
-// WsConnection: the open-WebSocket half shared by client and server sessions —
+// WsConnection: the open-WebSocket half shared by the client and server connections —
 // read loop, bounded write queue with one write in flight, RTT pings, keep-alive
 // and the closing handshake. Derived classes (CRTP) decide where messages and
 // the final close go.

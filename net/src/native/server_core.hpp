@@ -27,7 +27,7 @@ std::error_code start_server(NetworkThread::Impl& thread, const std::shared_ptr<
 #include "close_info.hpp"
 #include "event_outbox.hpp"
 #include "netsim_link.hpp"
-#include "reliable_session.hpp"
+#include "session/reliable_session.hpp"
 
 namespace tickwire::net::detail {
 
@@ -59,7 +59,7 @@ struct HttpResource {
 class ServerCore;
 
 /// One accepted socket counted against its IP address's limit for as long as
-/// the slot lives; moved from the HTTP session into the WebSocket session, so
+/// the slot lives; moved from the HTTP connection into the WebSocket connection, so
 /// every phase of a connection counts. Network thread only.
 class SocketSlot {
 public:
@@ -70,7 +70,7 @@ public:
     ~SocketSlot();
 
 private:
-    ServerCore* core_ = nullptr;  // outlived: every session holding a slot also holds the core
+    ServerCore* core_ = nullptr;  // outlived: every connection holding a slot also holds the core
     std::string address_;
 };
 
@@ -87,7 +87,7 @@ public:
     void on_wake() override;
     void on_shutdown() override;
 
-    // Used by sessions.
+    // Used by the per-socket connections.
     [[nodiscard]] const ServerOptions& options() const noexcept { return shared_->options; }
     [[nodiscard]] ServerShared& shared() noexcept { return *shared_; }
     [[nodiscard]] const std::shared_ptr<boost::asio::ssl::context>& ssl_context() const noexcept { return ssl_; }
@@ -95,7 +95,7 @@ public:
     [[nodiscard]] const HttpResource* http_resource(std::string_view path) const;
     void note_rejected_over_capacity(const std::string& remote);
     void note_handshake_failed() noexcept;
-    void http_session_ended() noexcept { --pending_http_; }
+    void http_connection_ended() noexcept { --pending_http_; }
     /// The simulator for the next accepted connection; null when disabled.
     std::shared_ptr<NetSimLink> make_netsim_link();
     void release_socket(const std::string& address) noexcept;
@@ -198,8 +198,8 @@ private:
 };
 
 /// Starts the HTTP side of an accepted socket (TLS handshake if configured, the
-/// request, then an HTTP answer or a WebSocket upgrade). server_session.cpp.
-void start_http_session(std::shared_ptr<ServerCore> core, boost::asio::ip::tcp::socket socket, std::string remote,
+/// request, then an HTTP answer or a WebSocket upgrade). native/server_connection.cpp.
+void start_http_connection(std::shared_ptr<ServerCore> core, boost::asio::ip::tcp::socket socket, std::string remote,
                         SocketSlot slot);
 
 }  // namespace tickwire::net::detail

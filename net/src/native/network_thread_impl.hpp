@@ -23,7 +23,7 @@ namespace tickwire::net {
 
 namespace asio = boost::asio;
 
-/// Something on the network thread that game threads wake (a client session or
+/// Something on the network thread that game threads wake (a channel driver or
 /// a server). Attached and detached on the network thread only.
 class Endpoint {
 public:

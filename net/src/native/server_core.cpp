@@ -1,7 +1,7 @@
 // The server's network-thread hub: accepts sockets, owns the id → connection
 // table, runs the game's commands (send, broadcast, close, publish) and carries
 // events to the game in order, pausing readers when the game falls behind.
-#include "server_core.hpp"
+#include "native/server_core.hpp"
 
 #include <openssl/rand.h>
 
@@ -11,7 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 
-#include "resume_token.hpp"
+#include "session/resume_token.hpp"
 #include "tickwire/schemas/protocol.hpp"
 #include "url.hpp"
 
@@ -108,7 +108,7 @@ void ServerCore::admit(tcp::socket socket) {
     ++held;
     ++pending_http_;
     SocketSlot slot(this, std::move(address));
-    start_http_session(shared_from_this(), std::move(socket), remote, std::move(slot));
+    start_http_connection(shared_from_this(), std::move(socket), remote, std::move(slot));
 }
 
 SocketSlot::~SocketSlot() {

@@ -1,5 +1,5 @@
 // The session envelope (schemas/session.fbs) and exactly-once bookkeeping.
-#include "reliable_session.hpp"
+#include "session/reliable_session.hpp"
 
 #include "tickwire/schemas/session.hpp"
 

@@ -9,7 +9,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "network_thread_impl.hpp"
+#include "native/network_thread_impl.hpp"
 
 namespace tickwire::net {
 

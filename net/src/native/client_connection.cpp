@@ -2,7 +2,7 @@
 // handshakes, then the open connection (WsConnection) until it ends. What it
 // receives and how it ended go to its AttemptOwner (the channel driver), which
 // decides what the game sees and whether to try again.
-#include "client_session.hpp"
+#include "native/client_connection.hpp"
 
 #include <openssl/ssl.h>
 
@@ -10,7 +10,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "ws_connection.hpp"
+#include "native/ws_connection.hpp"
 
 namespace tickwire::net::detail {
 namespace {
@@ -25,16 +25,16 @@ struct TlsContextHolder {
 };
 
 template <class NextLayer>
-class ClientSession final : private TlsContextHolder,
+class ClientConnection final : private TlsContextHolder,
                             public ClientAttempt,
-                            public WsConnection<ClientSession<NextLayer>, NextLayer> {
-    using Ws = WsConnection<ClientSession<NextLayer>, NextLayer>;
+                            public WsConnection<ClientConnection<NextLayer>, NextLayer> {
+    using Ws = WsConnection<ClientConnection<NextLayer>, NextLayer>;
     static constexpr bool kTls = std::is_same_v<NextLayer, beast::ssl_stream<beast::tcp_stream>>;
     friend Ws;
 
 public:
     template <class... StreamArgs>
-    ClientSession(NetworkThread::Impl& thread, const ChannelOptions& options, ChannelShared& stats,
+    ClientConnection(NetworkThread::Impl& thread, const ChannelOptions& options, ChannelShared& stats,
                   std::shared_ptr<AttemptOwner> owner, std::shared_ptr<ssl::context> ssl_context,
                   const ConnectionSettings& settings, StreamArgs&&... stream_args)
         : TlsContextHolder{std::move(ssl_context)},
@@ -250,14 +250,14 @@ std::shared_ptr<ClientAttempt> start_client_attempt(NetworkThread::Impl& thread,
                                                     std::shared_ptr<NetSimLink> netsim) {
     const ConnectionSettings settings = settings_from(options);
     if (!url.secure) {
-        auto attempt = std::make_shared<ClientSession<beast::tcp_stream>>(thread, options, stats, std::move(owner),
+        auto attempt = std::make_shared<ClientConnection<beast::tcp_stream>>(thread, options, stats, std::move(owner),
                                                                           nullptr, settings, thread.io);
         attempt->set_netsim(std::move(netsim));
         attempt->start(url);
         return attempt;
     }
     auto& context = *tls;
-    auto attempt = std::make_shared<ClientSession<beast::ssl_stream<beast::tcp_stream>>>(
+    auto attempt = std::make_shared<ClientConnection<beast::ssl_stream<beast::tcp_stream>>>(
         thread, options, stats, std::move(owner), std::move(tls), settings, thread.io, context);
     attempt->set_netsim(std::move(netsim));
     attempt->start(url);

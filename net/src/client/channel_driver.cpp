@@ -1,11 +1,11 @@
 // ChannelDriver: the network-thread side of a Channel for its whole life. It
-// runs one connection attempt at a time (client_session.cpp), turns what they
+// runs one connection attempt at a time (native/client_connection.cpp), turns what they
 // report into the game's events, reconnects with backoff when allowed, and in
 // session mode speaks the envelope (reliable_session.hpp) so that a resumed
 // session carries on exactly where it stopped. Every event the game sees is
 // produced here and crosses in ChannelShared::events.
 //
-// Thread: network thread only (start_client_session posts to it).
+// Thread: network thread only (start_channel posts to it).
 #include <algorithm>
 #include <optional>
 #include <random>
@@ -13,9 +13,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "client_session.hpp"
+#include "native/client_connection.hpp"
 #include "event_outbox.hpp"
-#include "reliable_session.hpp"
+#include "session/reliable_session.hpp"
 
 namespace tickwire::net::detail {
 namespace {
@@ -391,7 +391,7 @@ private:
 
 }  // namespace
 
-void start_client_session(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared) {
+void start_channel(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared) {
     boost::asio::post(thread.io, [&thread, shared = std::move(shared)]() mutable {
         std::make_shared<ChannelDriver>(thread, std::move(shared))->start();
     });

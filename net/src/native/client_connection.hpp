@@ -1,11 +1,11 @@
 #pragma once
 // The client's two network-thread layers:
-//  - ChannelDriver (channel_driver.cpp) lives as long as the channel: commands,
+//  - ChannelDriver (client/channel_driver.cpp) lives as long as the channel: commands,
 //    events, reconnect backoff, session mode. No Beast.
-//  - A ClientAttempt (client_session.cpp) is one connection: resolve, connect,
+//  - A ClientAttempt (native/client_connection.cpp) is one connection: resolve, connect,
 //    TLS and WebSocket handshakes, then the open WebSocket until it ends.
 //
-// Thread: network thread only, except start_client_session (any thread).
+// Thread: network thread only, except start_channel (any thread).
 
 #include <cstdint>
 #include <memory>
@@ -14,7 +14,7 @@
 #include "channel_shared.hpp"
 #include "close_info.hpp"
 #include "netsim_link.hpp"
-#include "network_thread_impl.hpp"
+#include "native/network_thread_impl.hpp"
 #include "url.hpp"
 
 namespace boost::asio::ssl {
@@ -49,18 +49,18 @@ public:
     [[nodiscard]] virtual std::size_t queued_bytes() const noexcept = 0;
 };
 
-/// Starts one attempt to `url` (client_session.cpp). `tls` is required for wss.
+/// Starts one attempt to `url` (native/client_connection.cpp). `tls` is required for wss.
 std::shared_ptr<ClientAttempt> start_client_attempt(NetworkThread::Impl& thread, const ChannelOptions& options,
                                                     ChannelShared& stats, std::shared_ptr<AttemptOwner> owner,
                                                     const WsUrl& url, std::shared_ptr<boost::asio::ssl::context> tls,
                                                     std::shared_ptr<NetSimLink> netsim);
 
-/// A TLS client context per the options (client_session.cpp); null and `error`
+/// A TLS client context per the options (native/client_connection.cpp); null and `error`
 /// set when the CA file cannot be loaded.
 std::shared_ptr<boost::asio::ssl::context> make_client_tls_context(const TlsClientOptions& tls, std::string& error);
 
 /// Any thread: posts the connect to the network thread. Every outcome, including
-/// a malformed URL, arrives on the channel's stream (channel_driver.cpp).
-void start_client_session(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared);
+/// a malformed URL, arrives on the channel's stream (client/channel_driver.cpp).
+void start_channel(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared);
 
 }  // namespace tickwire::net::detail
