@@ -27,7 +27,7 @@ constexpr std::uint32_t kAckEagerly = 32;
 
 class ChannelDriver final : public Endpoint, public AttemptOwner, public std::enable_shared_from_this<ChannelDriver> {
 public:
-    ChannelDriver(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared)
+    ChannelDriver(NetworkLoop& thread, std::shared_ptr<ChannelShared> shared)
         : thread_(thread),
           shared_(std::move(shared)),
           options_(shared_->options),
@@ -138,7 +138,7 @@ public:
         event.error = end.error;
         event.id = failures_;
         event.delay_ms = static_cast<std::uint32_t>(delay.count());
-        event.detail = Message::copy_of(end.reason).release();
+        event.detail = detail::take_block(Message::copy_of(end.reason));
         outbox_.emit(event);
         shared_->reconnects.fetch_add(1, std::memory_order_relaxed);
         ChannelState expected = ChannelState::open;
@@ -192,7 +192,7 @@ private:
         while (shared_->commands.pop(command)) {
             shared_->commands_popped.fetch_add(1, std::memory_order_relaxed);
             shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);
-            static_cast<void>(Message::adopt(command.payload));  // released here
+            static_cast<void>(detail::adopt_block(command.payload));  // released here
         }
     }
 
@@ -201,7 +201,7 @@ private:
         Command command;
         while (phase_ == Phase::open && !ended_ && shared_->commands.pop(command)) {
             shared_->commands_popped.fetch_add(1, std::memory_order_relaxed);
-            Message message = Message::adopt(command.payload);
+            Message message = detail::adopt_block(command.payload);
             if (command.kind == Command::Kind::send_latest)
                 send_latest(std::move(message));
             else
@@ -346,7 +346,7 @@ private:
     bool emit_message(Message message) {
         RawEvent event;
         event.type = static_cast<std::uint8_t>(EventType::message);
-        event.message = message.release();
+        event.message = detail::take_block(message);
         return outbox_.emit(event);
     }
 
@@ -357,11 +357,11 @@ private:
         event.close_code = code;
         event.error = error;
         event.http_status = http_status;
-        event.detail = Message::copy_of(text).release();
+        event.detail = detail::take_block(Message::copy_of(text));
         outbox_.emit(event);
     }
 
-    NetworkThread::Impl& thread_;
+    NetworkLoop& thread_;
     std::shared_ptr<ChannelShared> shared_;
     const ChannelOptions& options_;
     EventOutbox outbox_;
@@ -391,7 +391,7 @@ private:
 
 }  // namespace
 
-void start_channel(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared) {
+void start_channel(NetworkLoop& thread, std::shared_ptr<ChannelShared> shared) {
     boost::asio::post(thread.io, [&thread, shared = std::move(shared)]() mutable {
         std::make_shared<ChannelDriver>(thread, std::move(shared))->start();
     });

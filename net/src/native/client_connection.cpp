@@ -34,7 +34,7 @@ class ClientConnection final : private TlsContextHolder,
 
 public:
     template <class... StreamArgs>
-    ClientConnection(NetworkThread::Impl& thread, const ChannelOptions& options, ChannelShared& stats,
+    ClientConnection(NetworkLoop& thread, const ChannelOptions& options, ChannelShared& stats,
                   std::shared_ptr<AttemptOwner> owner, std::shared_ptr<ssl::context> ssl_context,
                   const ConnectionSettings& settings, StreamArgs&&... stream_args)
         : TlsContextHolder{std::move(ssl_context)},
@@ -244,7 +244,7 @@ std::shared_ptr<ssl::context> make_client_tls_context(const TlsClientOptions& tl
     return context;
 }
 
-std::shared_ptr<ClientAttempt> start_client_attempt(NetworkThread::Impl& thread, const ChannelOptions& options,
+std::shared_ptr<ClientAttempt> start_client_attempt(NetworkLoop& thread, const ChannelOptions& options,
                                                     ChannelShared& stats, std::shared_ptr<AttemptOwner> owner,
                                                     const WsUrl& url, std::shared_ptr<ssl::context> tls,
                                                     std::shared_ptr<NetSimLink> netsim) {

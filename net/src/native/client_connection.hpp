@@ -14,7 +14,7 @@
 #include "channel_shared.hpp"
 #include "close_info.hpp"
 #include "netsim_link.hpp"
-#include "native/network_thread_impl.hpp"
+#include "native/asio_network_loop.hpp"
 #include "url.hpp"
 
 namespace boost::asio::ssl {
@@ -50,7 +50,7 @@ public:
 };
 
 /// Starts one attempt to `url` (native/client_connection.cpp). `tls` is required for wss.
-std::shared_ptr<ClientAttempt> start_client_attempt(NetworkThread::Impl& thread, const ChannelOptions& options,
+std::shared_ptr<ClientAttempt> start_client_attempt(NetworkLoop& thread, const ChannelOptions& options,
                                                     ChannelShared& stats, std::shared_ptr<AttemptOwner> owner,
                                                     const WsUrl& url, std::shared_ptr<boost::asio::ssl::context> tls,
                                                     std::shared_ptr<NetSimLink> netsim);
@@ -58,9 +58,5 @@ std::shared_ptr<ClientAttempt> start_client_attempt(NetworkThread::Impl& thread,
 /// A TLS client context per the options (native/client_connection.cpp); null and `error`
 /// set when the CA file cannot be loaded.
 std::shared_ptr<boost::asio::ssl::context> make_client_tls_context(const TlsClientOptions& tls, std::string& error);
-
-/// Any thread: posts the connect to the network thread. Every outcome, including
-/// a malformed URL, arrives on the channel's stream (client/channel_driver.cpp).
-void start_channel(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared);
 
 }  // namespace tickwire::net::detail

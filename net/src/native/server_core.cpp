@@ -22,7 +22,7 @@ namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 
-ServerCore::ServerCore(NetworkThread::Impl& thread, std::shared_ptr<ServerShared> shared)
+ServerCore::ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared)
     : thread_(thread),
       shared_(std::move(shared)),
       acceptor_(thread.io),
@@ -162,8 +162,8 @@ void ServerCore::count_open() noexcept {
 void ServerCore::emit_connection_event(ServerEventType type, ConnectionId id, std::string_view remote,
                                        std::string_view target) {
     const auto [path, query] = split_target(target);
-    Message detail = Message::allocate(remote.size() + path.size() + query.size() + 2);
-    auto out = reinterpret_cast<char*>(detail.writable().data());
+    Message fields = Message::allocate(remote.size() + path.size() + query.size() + 2);
+    auto out = reinterpret_cast<char*>(fields.writable().data());
     out = std::copy(remote.begin(), remote.end(), out);
     *out++ = '\0';
     out = std::copy(path.begin(), path.end(), out);
@@ -173,7 +173,7 @@ void ServerCore::emit_connection_event(ServerEventType type, ConnectionId id, st
     RawEvent event;
     event.type = static_cast<std::uint8_t>(type);
     event.id = id;
-    event.detail = detail.release();
+    event.detail = detail::take_block(fields);
     outbox_.emit(event);
 }
 
@@ -183,7 +183,7 @@ bool ServerCore::on_message(ConnectionId id, Message message) {
     RawEvent event;
     event.type = static_cast<std::uint8_t>(ServerEventType::message);
     event.id = id;
-    event.message = message.release();
+    event.message = detail::take_block(message);
     if (outbox_.emit(event)) return true;
     paused_.push_back(id);
     return false;
@@ -216,7 +216,7 @@ void ServerCore::on_disconnected(ConnectionId id, const CloseInfo& info, const S
     event.type = static_cast<std::uint8_t>(ServerEventType::disconnected);
     event.id = id;
     event.close_code = info.code;
-    event.detail = Message::copy_of(info.reason).release();
+    event.detail = detail::take_block(Message::copy_of(info.reason));
     outbox_.emit(event);
 }
 
@@ -241,7 +241,7 @@ void ServerCore::on_wake() {
 }
 
 void ServerCore::run_command(Command& command) {
-    Message payload = Message::adopt(command.payload);
+    Message payload = detail::adopt_block(command.payload);
     switch (command.kind) {
     case Command::Kind::send:
         return send_to(command.id, std::move(payload));
@@ -347,7 +347,7 @@ void ServerCore::log(const std::string& line) {
     if (o.log_events) {
         RawEvent event;
         event.type = static_cast<std::uint8_t>(ServerEventType::log);
-        event.detail = Message::copy_of(text).release();
+        event.detail = detail::take_block(Message::copy_of(text));
         outbox_.emit(event);
         return;
     }
@@ -547,7 +547,7 @@ void ServerCore::end_session(ConnectionId id, std::uint16_t code, std::string_vi
     event.type = static_cast<std::uint8_t>(ServerEventType::disconnected);
     event.id = id;
     event.close_code = code;
-    event.detail = Message::copy_of(reason).release();
+    event.detail = detail::take_block(Message::copy_of(reason));
     outbox_.emit(event);
 }
 
@@ -624,7 +624,7 @@ void ServerCore::housekeeping() {
     if (holding || !awaiting_hello_.empty()) arm_housekeeping();
 }
 
-std::error_code start_server(NetworkThread::Impl& thread, const std::shared_ptr<ServerShared>& shared) {
+std::error_code start_server(NetworkLoop& thread, const std::shared_ptr<ServerShared>& shared) {
     auto core = std::make_shared<ServerCore>(thread, shared);
     if (const std::error_code ec = core->bind()) return ec;
     asio::post(thread.io, [core] { core->start(); });

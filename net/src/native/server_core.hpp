@@ -4,13 +4,14 @@
 #include <memory>
 #include <system_error>
 
+#include "native/asio_network_loop.hpp"
 #include "server_shared.hpp"
 
 namespace tickwire::net::detail {
 
 /// Game thread: binds the listening socket (synchronously, so errors and the
 /// chosen port are known at once), then starts accepting on the network thread.
-std::error_code start_server(NetworkThread::Impl& thread, const std::shared_ptr<ServerShared>& shared);
+std::error_code start_server(NetworkLoop& thread, const std::shared_ptr<ServerShared>& shared);
 
 }  // namespace tickwire::net::detail
 
@@ -78,7 +79,7 @@ private:
 /// game. Network thread only (except construction in start_server).
 class ServerCore final : public Endpoint, public std::enable_shared_from_this<ServerCore> {
 public:
-    ServerCore(NetworkThread::Impl& thread, std::shared_ptr<ServerShared> shared);
+    ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared);
 
     std::error_code bind();
     void start();
@@ -160,7 +161,7 @@ private:
     void stop(std::uint16_t code, std::string_view reason);
     void admit(boost::asio::ip::tcp::socket socket);
 
-    NetworkThread::Impl& thread_;
+    NetworkLoop& thread_;
     std::shared_ptr<ServerShared> shared_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::shared_ptr<boost::asio::ssl::context> ssl_;
