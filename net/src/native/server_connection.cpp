@@ -79,6 +79,9 @@ public:
     [[nodiscard]] ConnectionId id() const noexcept override { return id_; }
     [[nodiscard]] std::string_view remote() const noexcept override { return remote_; }
     [[nodiscard]] std::string_view target() const noexcept override { return target_; }
+    std::shared_ptr<ServerConnection> self() override {
+        return std::static_pointer_cast<WsServerConnection>(this->shared_from_this());
+    }
 
 private:
     void on_accept(error_code ec) {
@@ -90,12 +93,7 @@ private:
             core_->note_rejected_over_capacity(remote_);
             return this->close(close_code::try_again_later, "server full");
         }
-        if (session_mode_) {
-            core_->on_session_accepted(std::static_pointer_cast<WsServerConnection>(this->shared_from_this()));
-        } else {
-            id_ = core_->on_connected(std::static_pointer_cast<WsServerConnection>(this->shared_from_this()), remote_,
-                                      target_);
-        }
+        core_->on_accepted(self());
         this->start_open_phase();
     }
 
@@ -115,12 +113,7 @@ private:
     }
 
     // WsConnection hooks
-    bool deliver_message(Message&& message) {
-        if (session_mode_)
-            return core_->on_session_message(std::static_pointer_cast<WsServerConnection>(this->shared_from_this()),
-                                             std::move(message));
-        return core_->on_message(id_, std::move(message));
-    }
+    bool deliver_message(Message&& message) { return core_->on_packet(*this, std::move(message)); }
     void on_bytes_in(std::size_t) {}
     void on_bytes_out(std::size_t bytes) {
         core_->shared().messages_out.fetch_add(1, std::memory_order_relaxed);
@@ -142,7 +135,6 @@ private:
     std::string remote_;
     std::string target_;
     ConnectionId id_ = kInvalidConnection;
-    const bool session_mode_ = core_->options().session.enabled;
 };
 
 /// Reads one HTTP request from an accepted socket. Network thread only.

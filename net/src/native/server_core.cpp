@@ -11,7 +11,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 
-#include "session/resume_token.hpp"
 #include "tickwire/schemas/protocol.hpp"
 #include "url.hpp"
 
@@ -22,27 +21,32 @@ namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 
+namespace {
+// The resume-token HMAC key: the configured one, or 32 random bytes (tokens
+// then die with the process).
+std::vector<std::byte> resume_secret(const SessionOptions& options) {
+    if (!options.enabled) return {};
+    if (!options.secret.empty()) {
+        const auto* bytes = reinterpret_cast<const std::byte*>(options.secret.data());
+        return {bytes, bytes + options.secret.size()};
+    }
+    std::vector<std::byte> secret(32);
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.data()), static_cast<int>(secret.size())) != 1)
+        throw std::runtime_error("tickwire server: no randomness for the resume-token secret");
+    return secret;
+}
+}  // namespace
+
 ServerCore::ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared)
     : thread_(thread),
       shared_(std::move(shared)),
       acceptor_(thread.io),
-      hello_reader_(shared_->options.session),
+      sessions_(shared_->options.session, resume_secret(shared_->options.session)),
       ack_timer_(thread.io),
       housekeeping_timer_(thread.io),
       outbox_(thread.io, shared_->events, shared_->events_pushed, shared_->abandoned) {
     wake_requested = &shared_->wake_requested;
     outbox_.on_drained = [this] { resume_paused(); };
-    if (shared_->options.session.enabled) {
-        const std::string& secret = shared_->options.session.secret;
-        if (!secret.empty()) {
-            const auto* bytes = reinterpret_cast<const std::byte*>(secret.data());
-            secret_.assign(bytes, bytes + secret.size());
-        } else {
-            secret_.resize(32);
-            if (RAND_bytes(reinterpret_cast<unsigned char*>(secret_.data()), static_cast<int>(secret_.size())) != 1)
-                throw std::runtime_error("tickwire server: no randomness for the resume-token secret");
-        }
-    }
 }
 
 std::error_code ServerCore::bind() {
@@ -143,15 +147,10 @@ void ServerCore::note_rejected_over_capacity(const std::string& remote) {
     log("rejected " + remote + ": server full (HTTP 503)");
 }
 
-ConnectionId ServerCore::on_connected(std::shared_ptr<ServerConnection> connection, std::string_view remote,
-                                      std::string_view target) {
-    const ConnectionId id = next_id_++;
-    if (next_id_ == kInvalidConnection) next_id_ = 1;  // wrapped after 4 billion connections
-    connections_.emplace(id, std::move(connection));
-    shared_->connections_accepted.fetch_add(1, std::memory_order_relaxed);
-    count_open();
-    emit_connection_event(ServerEventType::connected, id, remote, target);
-    return id;
+void ServerCore::on_accepted(const std::shared_ptr<ServerConnection>& connection) {
+    if (!sessions_.session_mode()) return open_session(connection);
+    awaiting_hello_.emplace_back(std::chrono::steady_clock::now() + shared_->options.handshake_timeout, connection);
+    arm_housekeeping();
 }
 
 void ServerCore::count_open() noexcept {
@@ -177,7 +176,50 @@ void ServerCore::emit_connection_event(ServerEventType type, ConnectionId id, st
     outbox_.emit(event);
 }
 
-bool ServerCore::on_message(ConnectionId id, Message message) {
+bool ServerCore::on_packet(ServerConnection& connection, Message packet) {
+    const ConnectionId id = connection.id();
+    if (id == kInvalidConnection) {
+        // Session mode, before the Hello. It is no longer awaiting its Hello
+        // whatever the verdict: stop counting it against max_connections now,
+        // not at the next sweep.
+        std::erase_if(awaiting_hello_, [&](const auto& entry) {
+            const auto waiting = entry.second.lock();
+            return !waiting || waiting.get() == &connection;
+        });
+        const auto hello = Session::read_hello(packet);
+        if (hello.kind != ReliableSession::Incoming::Kind::hello) {
+            log("closing " + std::string(connection.remote()) + ": session mode expects a hello first (" +
+                std::string(hello.why.empty() ? "other packet" : hello.why) + ")");
+            connection.close_now(close_code::protocol_error, "session: expected hello");
+        } else if (hello.protocol_version != schemas::kProtocolVersion) {
+            log("closing " + std::string(connection.remote()) + ": protocol version " +
+                std::to_string(hello.protocol_version));
+            connection.close_now(close_code::protocol_error, "session: unsupported protocol version");
+        } else {
+            on_hello(connection.self(), hello);
+        }
+        return true;
+    }
+    Entry* entry = sessions_.find(id);
+    if (entry == nullptr || entry->session.link() != &connection) return true;  // superseded: ignore
+    SessionTable::confirm_token(*entry);
+    auto in = entry->session.receive(std::move(packet), std::chrono::steady_clock::now());
+    if (in.ack_deadline_set) queue_ack(*entry);
+    using Kind = Session::Received::Kind;
+    switch (in.kind) {
+    case Kind::deliver: return deliver(id, std::move(in.payload));
+    case Kind::nothing: return true;
+    case Kind::welcome:
+    case Kind::violation: break;
+    }
+    log("closing #" + std::to_string(id) + ": session protocol error (" +
+        std::string(in.why.empty() ? "unexpected packet" : in.why) + ")");
+    connection.close_now(close_code::protocol_error, "session protocol error");
+    return true;
+}
+
+// Hand a message to the game; false = pause the reader until the game catches up.
+bool ServerCore::deliver(ConnectionId id, Message message) {
     shared_->messages_in.fetch_add(1, std::memory_order_relaxed);
     shared_->bytes_in.fetch_add(message.size(), std::memory_order_relaxed);
     RawEvent event;
@@ -190,34 +232,23 @@ bool ServerCore::on_message(ConnectionId id, Message message) {
 }
 
 void ServerCore::on_disconnected(ConnectionId id, const CloseInfo& info, const ServerConnection* connection) {
-    // (The session logs closes for cause: it knows the remote address.)
-    if (shared_->options.session.enabled) {
-        const auto current = connections_.find(id);
-        if (current != connections_.end() && current->second.get() == connection) {
-            connections_.erase(current);
-            count_open();
-        }
-        const auto it = sessions_.find(id);
-        if (it == sessions_.end() || it->second->connection.get() != connection) return;  // superseded
-        Session& session = *it->second;
-        session.connection.reset();
-        // No close frame (a vanished network, an idle timeout): hold the session
-        // for its client to resume. Anything deliberate ends it now.
-        const auto grace = shared_->options.session.grace_period;
-        if (stopped_ || session.closing || info.code != close_code::abnormal || grace.count() <= 0)
-            return end_session(id, info.code, info.reason);
-        session.hold_until = std::chrono::steady_clock::now() + grace;
-        shared_->sessions_held.fetch_add(1, std::memory_order_relaxed);
-        return arm_housekeeping();
+    // (The connection logs closes for cause: it knows the remote address.)
+    const auto current = connections_.find(id);
+    if (current != connections_.end() && current->second.get() == connection) {
+        connections_.erase(current);
+        count_open();
     }
-    if (connections_.erase(id) == 0) return;
-    count_open();
-    RawEvent event;
-    event.type = static_cast<std::uint8_t>(ServerEventType::disconnected);
-    event.id = id;
-    event.close_code = info.code;
-    event.detail = detail::take_block(Message::copy_of(info.reason));
-    outbox_.emit(event);
+    Entry* entry = sessions_.find(id);
+    if (entry == nullptr || entry->session.link() != connection) return;  // superseded, or already ended
+    entry->session.detach();
+    // No close frame (a vanished network, an idle timeout): a session-mode
+    // session is held for its client to resume. Anything deliberate ends it now.
+    const bool hold = sessions_.session_mode() && !stopped_ && !entry->closing && info.code == close_code::abnormal &&
+                      shared_->options.session.grace_period.count() > 0;
+    if (!hold) return end_session(id, info.code, info.reason);
+    sessions_.hold(*entry, std::chrono::steady_clock::now());
+    shared_->sessions_held.fetch_add(1, std::memory_order_relaxed);
+    arm_housekeeping();
 }
 
 // After the game caught up: resume readers in the order they paused (one may
@@ -244,26 +275,21 @@ void ServerCore::run_command(Command& command) {
     Message payload = detail::adopt_block(command.payload);
     switch (command.kind) {
     case Command::Kind::send:
-        return send_to(command.id, std::move(payload));
-    case Command::Kind::send_latest:
-        return send_to(command.id, std::move(payload), true);
+    case Command::Kind::send_latest: {
+        Entry* entry = sessions_.find(command.id);
+        if (entry == nullptr) return;  // already gone: its disconnected event is on its way
+        const auto delivery = command.kind == Command::Kind::send_latest ? Delivery::latest : Delivery::reliable;
+        return send_to(*entry, std::move(payload), delivery);
+    }
     case Command::Kind::broadcast:
-        if (shared_->options.session.enabled) {
-            // Held sessions too: their reliable messages wait for the resume.
-            for (const auto& [id, session] : sessions_) session_send(*session, payload, false);
-            return;
-        }
-        for (const auto& [id, connection] : connections_) send_to(id, payload);  // shares the buffer
-        return;
+        // Shares the buffer. Held sessions too: their reliable messages wait for the resume.
+        return sessions_.for_each([&](Entry& entry) { send_to(entry, payload, Delivery::reliable); });
     case Command::Kind::close: {
-        if (shared_->options.session.enabled) {
-            const auto session = sessions_.find(command.id);
-            if (session == sessions_.end()) return;
-            session->second->closing = true;
-            if (!session->second->connection) return end_session(command.id, command.code, payload.text());
-        }
-        const auto it = connections_.find(command.id);
-        if (it != connections_.end()) it->second->close(command.code, payload.text());
+        Entry* entry = sessions_.find(command.id);
+        if (entry == nullptr) return;
+        entry->closing = true;
+        if (entry->session.link() == nullptr) return end_session(command.id, command.code, payload.text());
+        static_cast<ServerConnection*>(entry->session.link())->close(command.code, payload.text());
         return;
     }
     case Command::Kind::publish_http: {
@@ -279,20 +305,26 @@ void ServerCore::run_command(Command& command) {
     }
 }
 
-void ServerCore::send_to(ConnectionId id, Message message, bool latest) {
-    if (shared_->options.session.enabled) {
-        const auto session = sessions_.find(id);
-        if (session != sessions_.end()) session_send(*session->second, std::move(message), latest);
-        return;
+void ServerCore::send_to(Entry& entry, Message message, Delivery delivery) {
+    if (entry.closing) return;
+    using Sent = Session::Sent;
+    switch (entry.session.send(std::move(message), delivery)) {
+    case Sent::superseded: shared_->superseded.fetch_add(1, std::memory_order_relaxed); break;
+    case Sent::written: break;
+    case Sent::kept:
+    case Sent::skipped: return;
+    case Sent::invalid: shared_->dropped_out.fetch_add(1, std::memory_order_relaxed); return;  // empty or over 64 KiB
+    case Sent::overflow:
+        // No silent gap: the session ends, and says why.
+        log("closing #" + std::to_string(entry.id) + ": reliable send buffer full (" +
+            std::to_string(entry.session.kept()) + " unacknowledged)");
+        entry.closing = true;
+        if (entry.session.link() == nullptr)
+            return end_session(entry.id, close_code::policy_violation, "reliable send buffer full");
+        return static_cast<ServerConnection*>(entry.session.link())
+            ->close_now(close_code::policy_violation, "reliable send buffer full");
     }
-    const auto it = connections_.find(id);
-    if (it == connections_.end()) return;  // already gone: its disconnected event is on its way
-    ServerConnection& connection = *it->second;
-    if (!latest)
-        connection.send(std::move(message));
-    else if (connection.send_latest(std::move(message)))
-        shared_->superseded.fetch_add(1, std::memory_order_relaxed);
-    check_slow_consumer(id, connection);
+    check_slow_consumer(entry.id, *static_cast<ServerConnection*>(entry.session.link()));
 }
 
 void ServerCore::check_slow_consumer(ConnectionId id, ServerConnection& connection) {
@@ -320,7 +352,6 @@ void ServerCore::stop(std::uint16_t code, std::string_view reason) {
         if (const auto connection = waiting.lock()) connection->close(code, reason);
     awaiting_hello_.clear();
     sessions_.clear();  // held ones: nobody will resume them now
-    session_ids_.clear();
     ack_timer_.cancel();
     housekeeping_timer_.cancel();
     thread_.detach(this);
@@ -355,194 +386,62 @@ void ServerCore::log(const std::string& line) {
     std::fprintf(stderr, "tickwire-server: %s\n", text.c_str());
 }
 
-// ---- session mode ------------------------------------------------------------
-
-void ServerCore::on_session_accepted(std::shared_ptr<ServerConnection> connection) {
-    awaiting_hello_.emplace_back(std::chrono::steady_clock::now() + shared_->options.handshake_timeout,
-                                 std::move(connection));
-    arm_housekeeping();
-}
-
-bool ServerCore::on_session_message(const std::shared_ptr<ServerConnection>& connection, Message message) {
-    const ConnectionId id = connection->id();
-    if (id == kInvalidConnection) {
-        // It is no longer awaiting its Hello whatever the verdict: stop
-        // counting it against max_connections now, not at the next sweep.
-        std::erase_if(awaiting_hello_, [&](const auto& entry) {
-            const auto waiting = entry.second.lock();
-            return !waiting || waiting == connection;
-        });
-        const auto hello = hello_reader_.receive(message, false);  // a scratch reader: nothing may stick
-        if (hello.kind != ReliableSession::Incoming::Kind::hello) {
-            log("closing " + std::string(connection->remote()) + ": session mode expects a hello first (" +
-                std::string(hello.why.empty() ? "other packet" : hello.why) + ")");
-            connection->close_now(close_code::protocol_error, "session: expected hello");
-        } else if (hello.protocol_version != schemas::kProtocolVersion) {
-            log("closing " + std::string(connection->remote()) + ": protocol version " +
-                std::to_string(hello.protocol_version));
-            connection->close_now(close_code::protocol_error, "session: unsupported protocol version");
-        } else {
-            on_hello(connection, hello);
-        }
-        return true;
-    }
-    const auto it = sessions_.find(id);
-    if (it == sessions_.end() || it->second->connection != connection) return true;  // superseded: ignore
-    Session& session = *it->second;
-    if (!session.token_confirmed) {
-        // The client sends nothing after its Hello until our Welcome arrived:
-        // it holds the newest token now, and older ones become replays.
-        session.token_confirmed = true;
-        session.confirmed_token_expiry_ms = session.token_expiry_ms;
-    }
-    auto in = session.reliable.receive(message);
-    using Kind = ReliableSession::Incoming::Kind;
-    switch (in.kind) {
-    case Kind::message:
-        // Only numbered messages are acknowledged: latest-state ones (60
-        // inputs a second per player) would re-arm the ack sweep for nothing.
-        if (in.reliable) schedule_ack(session);
-        return on_message(id, std::move(in.payload));
-    case Kind::duplicate:
-    case Kind::ack:
-    case Kind::other: return true;
-    case Kind::hello:
-    case Kind::welcome:
-    case Kind::invalid: break;
-    }
-    log("closing #" + std::to_string(id) + ": session protocol error (" +
-        std::string(in.why.empty() ? "unexpected packet" : in.why) + ")");
-    connection->close_now(close_code::protocol_error, "session protocol error");
-    return true;
-}
+// ---- sessions ----------------------------------------------------------------
 
 void ServerCore::on_hello(const std::shared_ptr<ServerConnection>& connection,
                           const ReliableSession::Incoming& hello) {
-    if (hello.session_id == 0 && hello.proof.empty()) return start_session(connection);
-    // A resume: the token must verify, name this session, be one of its two newest, and
-    // the session must still be held (or attached to a connection that has not
-    // noticed it is dead). Anything else gets a fresh session — never the old one.
-    std::string_view why;
-    const ResumeTokenCheck check = verify_resume_token(secret_, hello.proof, unix_now_ms());
-    Session* session = nullptr;
-    if (!check.ok()) {
-        why = check.error;
-    } else if (check.session_id != hello.session_id) {
-        why = "resume token belongs to another session";
-    } else if (const auto known = session_ids_.find(check.session_id); known == session_ids_.end()) {
-        why = "session unknown or expired";
-    } else {
-        session = sessions_.at(known->second).get();
-        if (check.expiry_ms < session->confirmed_token_expiry_ms || check.expiry_ms > session->token_expiry_ms)
-            why = "resume token replayed (the client has a newer one)";
-        else if (session->closing)
-            why = "session is closing";
-    }
-    if (why.empty()) return resume(*session, connection, hello.received);
+    if (hello.session_id == 0 && hello.proof.empty()) return open_session(connection);
+    const auto check = sessions_.check_resume(hello, unix_now_ms());
+    if (check.entry != nullptr) return resume(*check.entry, connection, hello.received);
     shared_->resumes_refused.fetch_add(1, std::memory_order_relaxed);
-    log("resume refused for " + std::string(connection->remote()) + ": " + std::string(why) + " (new session)");
-    start_session(connection);
+    log("resume refused for " + std::string(connection->remote()) + ": " + std::string(check.refused) +
+        " (new session)");
+    open_session(connection);
 }
 
-void ServerCore::start_session(const std::shared_ptr<ServerConnection>& connection) {
+// A new session (in plain mode: the connection itself): its id, then the game hears of it.
+void ServerCore::open_session(const std::shared_ptr<ServerConnection>& connection) {
     const ConnectionId id = next_id_++;
     if (next_id_ == kInvalidConnection) next_id_ = 1;
-    std::uint64_t session_id = 0;
-    while (session_id == 0 || session_ids_.count(session_id) != 0) {
-        if (RAND_bytes(reinterpret_cast<unsigned char*>(&session_id), sizeof session_id) != 1) {
-            log("closing " + std::string(connection->remote()) + ": no randomness for a session id");
-            return connection->close_now(close_code::internal_error, "server error");
-        }
-    }
-    auto session = std::make_unique<Session>(shared_->options.session);
-    session->id = id;
-    session->session_id = session_id;
-    session->connection = connection;
     connection->set_id(id);
+    if (sessions_.open(id, connection.get(), unix_now_ms()) == nullptr) {
+        connection->set_id(kInvalidConnection);
+        log("closing " + std::string(connection->remote()) + ": no randomness for a session id");
+        return connection->close_now(close_code::internal_error, "server error");
+    }
     connections_.emplace(id, connection);
-    session_ids_.emplace(session_id, id);
-    const auto token = issue_token(*session);
-    connection->send(ReliableSession::make_welcome(session_id, token, 0, false));
-    sessions_.emplace(id, std::move(session));
     shared_->connections_accepted.fetch_add(1, std::memory_order_relaxed);
     count_open();
     emit_connection_event(ServerEventType::connected, id, connection->remote(), connection->target());
 }
 
-void ServerCore::resume(Session& session, const std::shared_ptr<ServerConnection>& connection,
-                        std::uint32_t received) {
-    if (session.connection) {
+void ServerCore::resume(Entry& entry, const std::shared_ptr<ServerConnection>& connection, std::uint32_t received) {
+    if (entry.session.link() != nullptr) {
         // The client is back before we noticed its old connection die.
-        const auto old = std::move(session.connection);
-        connections_.erase(session.id);
-        old->close_now(close_code::going_away, "session resumed on another connection");
+        const auto old = connections_.find(entry.id);
+        if (old != connections_.end()) {
+            const auto doomed = std::move(old->second);
+            connections_.erase(old);
+            entry.session.detach();
+            doomed->close_now(close_code::going_away, "session resumed on another connection");
+        }
     } else {
         shared_->sessions_held.fetch_sub(1, std::memory_order_relaxed);
     }
-    session.connection = connection;
-    session.hold_until = {};
-    connection->set_id(session.id);
-    connections_[session.id] = connection;
+    connection->set_id(entry.id);
+    connections_[entry.id] = connection;
     count_open();
-    session.reliable.on_ack(received);
-    const auto token = issue_token(session);
-    connection->send(ReliableSession::make_welcome(session.session_id, token, session.reliable.received(), true));
-    session.reliable.resend([&connection](Message envelope) { connection->send(std::move(envelope)); });
+    sessions_.resume(entry, connection.get(), received, unix_now_ms());
     shared_->sessions_resumed.fetch_add(1, std::memory_order_relaxed);
-    emit_connection_event(ServerEventType::resumed, session.id, connection->remote(), connection->target());
-    check_slow_consumer(session.id, *connection);
-}
-
-std::vector<std::byte> ServerCore::issue_token(Session& session) {
-    const auto lifetime = static_cast<std::uint64_t>(std::max<std::int64_t>(
-        shared_->options.session.token_lifetime.count(), 1));
-    // Strictly increasing per session, so each token is told apart by its expiry.
-    session.token_confirmed = false;
-    session.token_expiry_ms = std::max(unix_now_ms() + lifetime, session.token_expiry_ms + 1);
-    const ResumeToken token = issue_resume_token(secret_, session.session_id, session.token_expiry_ms);
-    return {token.begin(), token.end()};
-}
-
-void ServerCore::session_send(Session& session, Message message, bool latest) {
-    if (session.closing) return;
-    if (latest) {
-        if (!session.connection) return;  // never resent: the next state replaces it
-        Message envelope = session.reliable.wrap_latest(message);
-        if (!envelope) {
-            shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);
-            return;
-        }
-        if (session.connection->send_latest(std::move(envelope)))
-            shared_->superseded.fetch_add(1, std::memory_order_relaxed);
-        return check_slow_consumer(session.id, *session.connection);
-    }
-    bool full = false, invalid = false;
-    Message envelope = session.reliable.wrap_reliable(message, full, invalid);
-    if (invalid) {
-        shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);  // empty or over 64 KiB
-        return;
-    }
-    if (full) {
-        // No silent gap: the session ends, and says why.
-        log("closing #" + std::to_string(session.id) + ": reliable send buffer full (" +
-            std::to_string(session.reliable.kept()) + " unacknowledged)");
-        session.closing = true;
-        if (!session.connection)
-            return end_session(session.id, close_code::policy_violation, "reliable send buffer full");
-        return session.connection->close_now(close_code::policy_violation, "reliable send buffer full");
-    }
-    if (!session.connection) return;  // kept: resent when the client resumes
-    session.connection->send(std::move(envelope));
-    check_slow_consumer(session.id, *session.connection);
+    emit_connection_event(ServerEventType::resumed, entry.id, connection->remote(), connection->target());
+    check_slow_consumer(entry.id, *connection);
 }
 
 void ServerCore::end_session(ConnectionId id, std::uint16_t code, std::string_view reason) {
-    const auto it = sessions_.find(id);
-    if (it == sessions_.end()) return;
-    if (!it->second->connection && it->second->hold_until != std::chrono::steady_clock::time_point{})
-        shared_->sessions_held.fetch_sub(1, std::memory_order_relaxed);
-    session_ids_.erase(it->second->session_id);
-    sessions_.erase(it);
+    Entry* entry = sessions_.find(id);
+    if (entry == nullptr) return;
+    if (entry->held_until) shared_->sessions_held.fetch_sub(1, std::memory_order_relaxed);
+    sessions_.erase(id);
     RawEvent event;
     event.type = static_cast<std::uint8_t>(ServerEventType::disconnected);
     event.id = id;
@@ -551,18 +450,16 @@ void ServerCore::end_session(ConnectionId id, std::uint16_t code, std::string_vi
     outbox_.emit(event);
 }
 
-// Acks ride on outgoing payloads; a bare Ack goes after ack_delay if none did.
-void ServerCore::schedule_ack(Session& session) {
-    if (session.reliable.unacknowledged_received() >= 32) {
-        if (session.connection) session.connection->send(session.reliable.make_ack());
-        return;
+// One timer for every session's ack deadline; they all wait the same
+// ack_delay, so the list stays in deadline order.
+void ServerCore::queue_ack(Entry& entry) {
+    if (!entry.ack_queued) {
+        entry.ack_queued = true;
+        ack_due_.push_back(entry.id);
     }
-    if (session.ack_queued) return;
-    session.ack_queued = true;
-    ack_due_.push_back(session.id);
     if (ack_armed_) return;
     ack_armed_ = true;
-    ack_timer_.expires_after(shared_->options.session.ack_delay);
+    ack_timer_.expires_at(*entry.session.ack_deadline());
     ack_timer_.async_wait([self = shared_from_this()](error_code ec) {
         self->ack_armed_ = false;
         if (!ec) self->send_due_acks();
@@ -570,18 +467,22 @@ void ServerCore::schedule_ack(Session& session) {
 }
 
 void ServerCore::send_due_acks() {
-    std::vector<ConnectionId> due;
-    due.swap(ack_due_);
-    for (const ConnectionId id : due) {
-        const auto it = sessions_.find(id);
-        if (it == sessions_.end()) continue;
-        Session& session = *it->second;
-        session.ack_queued = false;
-        if (session.connection && session.reliable.unacknowledged_received() > 0)
-            session.connection->send(session.reliable.make_ack());
+    const auto now = std::chrono::steady_clock::now();
+    std::size_t kept = 0;
+    for (const ConnectionId id : ack_due_) {
+        Entry* entry = sessions_.find(id);
+        if (entry == nullptr) continue;
+        const auto deadline = entry->session.ack_deadline();
+        if (deadline && *deadline > now) {
+            ack_due_[kept++] = id;  // not due yet
+            continue;
+        }
+        entry->ack_queued = false;
+        entry->session.on_deadline(now);
     }
-    due.clear();
-    if (ack_due_.empty()) ack_due_.swap(due);  // keep the capacity
+    ack_due_.resize(kept);  // keeps the capacity
+    if (kept == 0 || ack_armed_) return;
+    if (Entry* first = sessions_.find(ack_due_.front())) queue_ack(*first);
 }
 
 // Expire held sessions and hello-less connections. Runs only while there are some.
@@ -602,13 +503,7 @@ void ServerCore::housekeeping() {
     const auto now = std::chrono::steady_clock::now();
     std::vector<ConnectionId> expired;
     bool holding = false;
-    for (const auto& [id, session] : sessions_) {
-        if (session->connection) continue;
-        if (session->hold_until <= now)
-            expired.push_back(id);
-        else
-            holding = true;
-    }
+    sessions_.expired(now, expired, holding);
     for (const ConnectionId id : expired) {
         shared_->sessions_expired.fetch_add(1, std::memory_order_relaxed);
         end_session(id, close_code::abnormal, "session expired");

@@ -28,18 +28,14 @@ std::error_code start_server(NetworkLoop& thread, const std::shared_ptr<ServerSh
 #include "close_info.hpp"
 #include "event_outbox.hpp"
 #include "netsim_link.hpp"
-#include "session/reliable_session.hpp"
+#include "session/session_table.hpp"
 
 namespace tickwire::net::detail {
 
-/// One accepted WebSocket connection as the core sees it (plain or TLS).
-/// Network thread only.
-class ServerConnection {
+/// One accepted WebSocket connection as the core sees it (plain or TLS): the
+/// Link its session rides on. Network thread only.
+class ServerConnection : public Link {
 public:
-    virtual ~ServerConnection() = default;
-    virtual void send(Message message) = 0;
-    /// True if it superseded an unsent earlier latest-state message.
-    virtual bool send_latest(Message message) = 0;
     virtual void close(std::uint16_t code, std::string_view reason) = 0;
     virtual void close_now(std::uint16_t code, std::string_view reason) = 0;
     virtual void resume_reading() = 0;
@@ -49,6 +45,7 @@ public:
     [[nodiscard]] virtual ConnectionId id() const noexcept = 0;
     [[nodiscard]] virtual std::string_view remote() const noexcept = 0;
     [[nodiscard]] virtual std::string_view target() const noexcept = 0;
+    virtual std::shared_ptr<ServerConnection> self() = 0;
 };
 
 /// A plain HTTP resource published by the game (e.g. GET /rooms).
@@ -103,49 +100,27 @@ public:
     /// One line to the log sink or stderr, within the log budget.
     void log(const std::string& line);
 
-    /// A connection finished its WebSocket handshake: assign its id, tell the game.
-    ConnectionId on_connected(std::shared_ptr<ServerConnection> connection, std::string_view remote,
-                              std::string_view target);
-    /// Hand a message to the game; false = the caller must pause reading until resume.
-    bool on_message(ConnectionId id, Message message);
-    /// `connection` ended; in session mode a superseded connection is ignored.
+    /// A connection finished its WebSocket handshake. Plain mode: it gets its
+    /// id and the game sees it connected. Session mode: it has
+    /// handshake_timeout to say Hello.
+    void on_accepted(const std::shared_ptr<ServerConnection>& connection);
+    /// A packet from `connection` (its id is invalid until its session opens);
+    /// false = the caller must pause reading until resume_reading().
+    bool on_packet(ServerConnection& connection, Message packet);
+    /// `connection` ended; a superseded one (its session resumed elsewhere) is ignored.
     void on_disconnected(ConnectionId id, const CloseInfo& info, const ServerConnection* connection);
-
-    // Session mode
-    /// A WebSocket is open; it has handshake_timeout to say Hello.
-    void on_session_accepted(std::shared_ptr<ServerConnection> connection);
-    /// A packet from a session-mode connection (`id` invalid until its Hello).
-    bool on_session_message(const std::shared_ptr<ServerConnection>& connection, Message message);
 
     boost::asio::io_context& io() noexcept { return thread_.io; }
 
 private:
-    /// One session: outlives its connections by up to the grace period.
-    struct Session {
-        explicit Session(const SessionOptions& options) : reliable(options) {}
-        ConnectionId id = kInvalidConnection;
-        std::uint64_t session_id = 0;
-        /// Tokens are told apart by their expiry stamp (strictly increasing).
-        /// Valid: from the newest one the client is known to hold (it sent a
-        /// packet after that Welcome) to the newest issued — Welcomes lost with
-        /// their connection leave the client an older one. Anything older is a replay.
-        std::uint64_t token_expiry_ms = 0;
-        std::uint64_t confirmed_token_expiry_ms = 0;
-        bool token_confirmed = false;
-        ReliableSession reliable;
-        std::shared_ptr<ServerConnection> connection;  ///< null while held for a resume
-        std::chrono::steady_clock::time_point hold_until{};
-        bool closing = false;     ///< the game (or an overflow) ended it: no hold
-        bool ack_queued = false;
-    };
+    using Entry = SessionTable::Entry;
 
     void on_hello(const std::shared_ptr<ServerConnection>& connection, const ReliableSession::Incoming& hello);
-    void resume(Session& session, const std::shared_ptr<ServerConnection>& connection, std::uint32_t received);
-    void start_session(const std::shared_ptr<ServerConnection>& connection);
-    std::vector<std::byte> issue_token(Session& session);
-    void session_send(Session& session, Message message, bool latest);
+    void open_session(const std::shared_ptr<ServerConnection>& connection);
+    void resume(Entry& entry, const std::shared_ptr<ServerConnection>& connection, std::uint32_t received);
+    bool deliver(ConnectionId id, Message message);
     void end_session(ConnectionId id, std::uint16_t code, std::string_view reason);
-    void schedule_ack(Session& session);
+    void queue_ack(Entry& entry);
     void send_due_acks();
     void arm_housekeeping();
     void housekeeping();
@@ -157,7 +132,7 @@ private:
     void do_accept();
     void resume_paused();
     void run_command(Command& command);
-    void send_to(ConnectionId id, Message message, bool latest = false);
+    void send_to(Entry& entry, Message message, Delivery delivery);
     void stop(std::uint16_t code, std::string_view reason);
     void admit(boost::asio::ip::tcp::socket socket);
 
@@ -171,13 +146,11 @@ private:
     std::size_t pending_http_ = 0;
     std::uint64_t netsim_links_ = 0;
 
-    // Session mode
-    std::unordered_map<ConnectionId, std::unique_ptr<Session>> sessions_;
-    std::unordered_map<std::uint64_t, ConnectionId> session_ids_;
+    // Every connection's session (a pass-through one in plain mode).
+    SessionTable sessions_;
+    // Session mode: connections that have not said Hello yet.
     std::vector<std::pair<std::chrono::steady_clock::time_point, std::weak_ptr<ServerConnection>>> awaiting_hello_;
-    std::vector<ConnectionId> ack_due_;
-    std::vector<std::byte> secret_;
-    ReliableSession hello_reader_;
+    std::vector<ConnectionId> ack_due_;  ///< sessions with an ack deadline, oldest first
     boost::asio::steady_timer ack_timer_;
     boost::asio::steady_timer housekeeping_timer_;
     bool ack_armed_ = false;
