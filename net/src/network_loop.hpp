@@ -18,6 +18,8 @@ struct ChannelShared;
 
 namespace detail {
 
+class Scheduler;
+
 /// Something on the loop that game threads wake (a channel driver, a server).
 /// Attached and detached on the loop's thread only.
 class Endpoint {
@@ -45,6 +47,8 @@ void wake(NetworkLoop& loop) noexcept;
 /// Loop thread: an attached endpoint is woken, and told about shutdown.
 void attach(NetworkLoop& loop, Endpoint* endpoint);
 void detach(NetworkLoop& loop, Endpoint* endpoint);
+/// Loop thread: the loop's timers.
+Scheduler& scheduler(NetworkLoop& loop) noexcept;
 /// Any thread: start the network side of a new channel. Every outcome,
 /// including a malformed URL, arrives on the channel's stream.
 void start_channel(NetworkLoop& loop, std::shared_ptr<ChannelShared> shared);

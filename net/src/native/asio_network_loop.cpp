@@ -99,6 +99,7 @@ void NetworkLoop::shutdown() {
 void wake(NetworkLoop& loop) noexcept { loop.wake(); }
 void attach(NetworkLoop& loop, Endpoint* endpoint) { loop.attach(endpoint); }
 void detach(NetworkLoop& loop, Endpoint* endpoint) { loop.detach(endpoint); }
+Scheduler& scheduler(NetworkLoop& loop) noexcept { return loop.scheduler; }
 
 }  // namespace detail
 

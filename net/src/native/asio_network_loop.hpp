@@ -17,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
+#include "native/asio_scheduler.hpp"
 #include "network_loop.hpp"
 
 namespace tickwire::net::detail {
@@ -38,6 +39,7 @@ public:
 
     NetworkThreadOptions options;
     asio::io_context io{1};  // one thread: lets Asio skip internal locking
+    AsioScheduler scheduler{io};
     std::atomic<std::uint64_t> wakeups{0};
 
 private:

@@ -44,7 +44,7 @@ ServerCore::ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared
       sessions_(shared_->options.session, resume_secret(shared_->options.session)),
       ack_timer_(thread.io),
       housekeeping_timer_(thread.io),
-      outbox_(thread.io, shared_->events, shared_->events_pushed, shared_->abandoned) {
+      outbox_(thread.scheduler, shared_->events, shared_->events_pushed, shared_->abandoned) {
     wake_requested = &shared_->wake_requested;
     outbox_.on_drained = [this] { resume_paused(); };
 }
