@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 
+#include "native/http_connection.hpp"
 #include "tickwire/schemas/protocol.hpp"
 #include "url.hpp"
 

@@ -72,8 +72,9 @@ private:
     std::string address_;
 };
 
-/// ServerCore: the listener, the table of connections and the event path to the
-/// game. Network thread only (except construction in start_server).
+/// ServerCore: the listener, the table of connections, their sessions (one
+/// path for plain and session mode: session/session_table.hpp) and the event
+/// path to the game. Network thread only (except construction in start_server).
 class ServerCore final : public Endpoint, public std::enable_shared_from_this<ServerCore> {
 public:
     ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared);
@@ -170,10 +171,5 @@ private:
     std::shared_ptr<ServerCore> self_;  // held while attached
     bool stopped_ = false;
 };
-
-/// Starts the HTTP side of an accepted socket (TLS handshake if configured, the
-/// request, then an HTTP answer or a WebSocket upgrade). native/server_connection.cpp.
-void start_http_connection(std::shared_ptr<ServerCore> core, boost::asio::ip::tcp::socket socket, std::string remote,
-                        SocketSlot slot);
 
 }  // namespace tickwire::net::detail
