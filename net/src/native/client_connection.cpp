@@ -242,14 +242,14 @@ public:
         if (!url_.secure) {
             auto attempt = std::make_shared<ClientConnection<beast::tcp_stream>>(loop_, options_, std::move(handler),
                                                                                  nullptr, settings, loop_.io);
-            attempt->set_netsim(netsim_);
+            attempt->set_netsim(netsim_, loop_.scheduler);
             attempt->start(url_);
             return attempt;
         }
         auto& context = *tls_;
         auto attempt = std::make_shared<ClientConnection<beast::ssl_stream<beast::tcp_stream>>>(
             loop_, options_, std::move(handler), tls_, settings, loop_.io, context);
-        attempt->set_netsim(netsim_);
+        attempt->set_netsim(netsim_, loop_.scheduler);
         attempt->start(url_);
         return attempt;
     }

@@ -112,6 +112,7 @@ public:
     void on_disconnected(ConnectionId id, const CloseInfo& info, const ServerConnection* connection);
 
     boost::asio::io_context& io() noexcept { return thread_.io; }
+    Scheduler& scheduler() noexcept { return thread_.scheduler; }
 
 private:
     using Entry = SessionTable::Entry;

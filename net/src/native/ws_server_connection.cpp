@@ -119,10 +119,8 @@ void start_websocket(std::shared_ptr<ServerCore> core, Stream&& stream, UpgradeR
                      SocketSlot slot) {
     const ServerOptions& o = core->options();
     const ConnectionSettings settings{o.idle_timeout, o.ping_interval, o.close_timeout, o.max_message_size};
-    auto netsim = core->make_netsim_link();
-    auto connection = std::make_shared<WsServerConnection<Stream>>(std::move(core), std::move(stream), settings,
-                                                                   std::move(slot));
-    connection->set_netsim(std::move(netsim));
+    auto connection = std::make_shared<WsServerConnection<Stream>>(core, std::move(stream), settings, std::move(slot));
+    connection->set_netsim(core->make_netsim_link(), core->scheduler());
     connection->accept(std::move(request), std::move(remote));
 }
 
