@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -451,16 +452,19 @@ void ServerCore::end_session(ConnectionId id, std::uint16_t code, std::string_vi
     outbox_.emit(event);
 }
 
-// One timer for every session's ack deadline; they all wait the same
-// ack_delay, so the list stays in deadline order.
+// One timer for every session's ack deadline, set for the earliest one.
 void ServerCore::queue_ack(Entry& entry) {
     if (!entry.ack_queued) {
         entry.ack_queued = true;
         ack_due_.push_back(entry.id);
     }
-    if (ack_armed_) return;
+    arm_ack_timer(*entry.session.ack_deadline());
+}
+
+void ServerCore::arm_ack_timer(SteadyTime deadline) {
+    if (ack_armed_) return;  // set for an earlier deadline: every session waits the same ack_delay
     ack_armed_ = true;
-    ack_timer_.expires_at(*entry.session.ack_deadline());
+    ack_timer_.expires_at(deadline);
     ack_timer_.async_wait([self = shared_from_this()](error_code ec) {
         self->ack_armed_ = false;
         if (!ec) self->send_due_acks();
@@ -470,20 +474,21 @@ void ServerCore::queue_ack(Entry& entry) {
 void ServerCore::send_due_acks() {
     const auto now = std::chrono::steady_clock::now();
     std::size_t kept = 0;
+    std::optional<SteadyTime> earliest;
     for (const ConnectionId id : ack_due_) {
         Entry* entry = sessions_.find(id);
         if (entry == nullptr) continue;
         const auto deadline = entry->session.ack_deadline();
         if (deadline && *deadline > now) {
             ack_due_[kept++] = id;  // not due yet
+            earliest = std::min(earliest.value_or(*deadline), *deadline);
             continue;
         }
         entry->ack_queued = false;
         entry->session.on_deadline(now);
     }
     ack_due_.resize(kept);  // keeps the capacity
-    if (kept == 0 || ack_armed_) return;
-    if (Entry* first = sessions_.find(ack_due_.front())) queue_ack(*first);
+    if (earliest) arm_ack_timer(*earliest);
 }
 
 // Expire held sessions and hello-less connections. Runs only while there are some.

@@ -123,6 +123,7 @@ private:
     bool deliver(ConnectionId id, Message message);
     void end_session(ConnectionId id, std::uint16_t code, std::string_view reason);
     void queue_ack(Entry& entry);
+    void arm_ack_timer(SteadyTime deadline);
     void send_due_acks();
     void arm_housekeeping();
     void housekeeping();
