@@ -2,8 +2,11 @@
 // The seam between the game-thread side (Channel, Server) and the event loop
 // of a backend chosen at build time: native/ (Asio on a NetworkThread) today,
 // a browser backend (the page's own event loop) later. Each backend defines
-// NetworkLoop and the free functions below; this header includes no Boost, so
-// channel.cpp and the portable channel driver compile for either.
+// NetworkLoop, the free functions below and NetworkThread's own members
+// (create, destructor, wakeups); its start_channel builds a Connector
+// (client/transport.hpp) and hands it to run_channel_driver
+// (client/channel_driver.hpp). This header includes no Boost, so channel.cpp
+// and the portable channel driver compile for either.
 //
 // Thread: as noted per function.
 

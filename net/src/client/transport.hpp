@@ -17,7 +17,9 @@
 
 namespace tickwire::net::detail {
 
-/// What a transport reports to the driver.
+/// What a transport reports to the driver. open and message never run inside
+/// Connector::connect or a Transport call; closed may run inside close() or
+/// close_now() (an attempt closed before it opened ends at once).
 class TransportHandler {
 public:
     virtual ~TransportHandler() = default;
