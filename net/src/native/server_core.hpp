@@ -91,6 +91,7 @@ public:
     [[nodiscard]] ServerShared& shared() noexcept { return *shared_; }
     [[nodiscard]] const std::shared_ptr<boost::asio::ssl::context>& ssl_context() const noexcept { return ssl_; }
     [[nodiscard]] bool accepting_upgrades() const noexcept;
+    [[nodiscard]] bool stopping() const noexcept { return stopped_; }
     [[nodiscard]] const HttpResource* http_resource(std::string_view path) const;
     void note_rejected_over_capacity(const std::string& remote);
     void note_handshake_failed() noexcept;

@@ -65,6 +65,9 @@ private:
             core_->note_handshake_failed();
             return core_->log("upgrade from " + remote_ + " failed: " + ec.message());
         }
+        // The server stopped while we were handshaking (the client may already
+        // have seen the upgrade answered): it is going away, not full.
+        if (core_->stopping()) return this->close(close_code::going_away, "server shutting down");
         if (!core_->accepting_upgrades()) {  // filled up while we were handshaking
             core_->note_rejected_over_capacity(remote_);
             return this->close(close_code::try_again_later, "server full");
