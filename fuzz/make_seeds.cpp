@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     // Every message the game's Codec writes.
     std::vector<std::pair<std::string, net::Message>> packets;
     packets.emplace_back("hello", codec.hello("seed-player"));
-    packets.emplace_back("welcome", codec.welcome({.session_id = 7, .resume_token = 9, .server_tick = 1234}));
+    packets.emplace_back("welcome", codec.welcome({.session_id = 7, .server_tick = 1234}));
     packets.emplace_back("clock_request", codec.clock_request(123456789));
     packets.emplace_back("clock_response", codec.clock_response({1, 2, 3, 4}));
     packets.emplace_back("ack", codec.ack(4321));

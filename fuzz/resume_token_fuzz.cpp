@@ -1,4 +1,4 @@
-// Fuzz target: the resume-token checker (net/src/resume_token.hpp). A
+// Fuzz target: the resume-token checker (net/src/session/resume_token.hpp). A
 // session-mode Hello carries the token as untrusted bytes; verify() must
 // refuse anything the server did not sign, never read out of bounds, and
 // accept exactly what issue() produced.
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <span>
 
-#include "resume_token.hpp"
+#include "session/resume_token.hpp"
 
 namespace {
 constexpr std::byte kSecret[32] = {std::byte{0x5a}, std::byte{0x17}, std::byte{0xc3}};

@@ -17,7 +17,7 @@ void touch(const session::Packet& p) {
     switch (p.body_type()) {
     case session::Body::Hello: {
         const auto* h = p.body_as_Hello();
-        sum += h->protocol_version() + h->session_id() + h->resume_token();
+        sum += h->protocol_version() + h->session_id() + h->received();
         if (h->client_name()) sum += h->client_name()->string_view().size();
         break;
     }

@@ -5,8 +5,7 @@
 #include <algorithm>
 
 #include "channel_shared.hpp"
-#include "client_session.hpp"
-#include "network_thread_impl.hpp"
+#include "network_loop.hpp"
 
 namespace tickwire::net {
 
@@ -22,15 +21,15 @@ ChannelOptions without_thread(ChannelOptions options) {
 
 // One wake-up however many flushes happen before the network thread runs.
 void request_wake(ChannelShared& shared) {
-    if (!shared.wake_requested.exchange(true)) shared.thread->wake();
+    if (!shared.wake_requested.exchange(true)) detail::wake(*shared.loop);
 }
 }  // namespace
 
 Channel Channel::connect(std::string_view url, ChannelOptions options) {
     std::shared_ptr<NetworkThread> thread = options.network_thread ? options.network_thread : NetworkThread::create();
     auto shared = std::make_shared<ChannelShared>(std::string(url), without_thread(std::move(options)));
-    shared->thread = &thread->impl();
-    detail::start_client_session(thread->impl(), shared);
+    shared->loop = &detail::NetworkThreadAccess::loop(*thread);
+    detail::start_channel(*shared->loop, shared);
     return Channel(std::move(shared), std::move(thread));
 }
 
@@ -62,7 +61,7 @@ Channel& Channel::operator=(Channel&& other) noexcept {
 Channel::~Channel() {
     if (!shared_) return;
     // Tell the network thread to close and forget us; it holds its own reference
-    // to the shared state until the session ends. Releasing thread_ last joins an
+    // to the shared state until the channel ends. Releasing thread_ last joins an
     // owned thread (bounded by NetworkThreadOptions::shutdown_timeout).
     shared_->abandoned.store(true);
     request_wake(*shared_);
@@ -113,9 +112,9 @@ bool Sink::add(Message message, Delivery delivery) {
         return false;
     }
     const auto kind = delivery == Delivery::latest ? detail::Command::Kind::send_latest : detail::Command::Kind::send;
-    detail::Command command{kind, 0, 0, message.release()};
+    detail::Command command{kind, 0, 0, detail::take_block(message)};
     if (!shared_->commands.push(command)) {
-        Message::adopt(command.payload).reset();
+        detail::adopt_block(command.payload).reset();
         shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
@@ -155,8 +154,8 @@ bool Stream::poll(Event& event) {
     event.error = raw->error;
     event.attempt = event.type == EventType::reconnecting ? raw->id : 0;
     event.retry_delay = std::chrono::milliseconds(event.type == EventType::reconnecting ? raw->delay_ms : 0);
-    event.message = Message::adopt(raw->message);
-    event.detail = Message::adopt(raw->detail);
+    event.message = detail::adopt_block(raw->message);
+    event.detail = detail::adopt_block(raw->detail);
     shared_->events.pop();
     shared_->events_popped.fetch_add(1, std::memory_order_relaxed);
     return true;

@@ -9,7 +9,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "network_thread_impl.hpp"
+#include "network_loop.hpp"
 #include "spsc.hpp"
 #include "tickwire/net/channel.hpp"
 
@@ -34,7 +34,7 @@ struct ChannelShared {
     detail::SpscQueue<detail::RawEvent> events;   // network → game
 
     /// Not owned (the Channel owns the thread); used by the game thread to wake it.
-    NetworkThread::Impl* thread = nullptr;
+    detail::NetworkLoop* loop = nullptr;
 
     std::atomic<ChannelState> state{ChannelState::connecting};
     std::atomic<bool> wake_requested{false};

@@ -12,18 +12,19 @@
 #include <functional>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-
+#include "scheduler.hpp"
 #include "spsc.hpp"
 
 namespace tickwire::net::detail {
 
 class EventOutbox {
 public:
-    EventOutbox(boost::asio::io_context& io, SpscQueue<RawEvent>& queue, std::atomic<std::uint64_t>& pushed,
+    EventOutbox(Scheduler& scheduler, SpscQueue<RawEvent>& queue, std::atomic<std::uint64_t>& pushed,
                 const std::atomic<bool>& abandoned)
-        : queue_(queue), pushed_(pushed), abandoned_(abandoned), timer_(io) {}
+        : queue_(queue), pushed_(pushed), abandoned_(abandoned), timer_(scheduler.make_timer([this] {
+              retry_pending_ = false;
+              drain();
+          })) {}
 
     ~EventOutbox() {
         for (std::size_t i = head_; i < backlog_.size(); ++i) release(backlog_[i]);
@@ -53,7 +54,7 @@ public:
     [[nodiscard]] bool empty() const noexcept { return head_ == backlog_.size(); }
 
     void cancel() {
-        timer_.cancel();
+        timer_->cancel();
         retry_pending_ = false;
     }
 
@@ -63,12 +64,7 @@ private:
         retry_pending_ = true;
         // The game drains its stream once per frame; 1 ms keeps latency low
         // without spinning.
-        timer_.expires_after(std::chrono::milliseconds(1));
-        timer_.async_wait([this](boost::system::error_code ec) {
-            if (ec) return;  // cancelled or destroyed: touch nothing
-            retry_pending_ = false;
-            drain();
-        });
+        timer_->start_after(std::chrono::milliseconds(1));
     }
 
     void drain() {
@@ -91,7 +87,7 @@ private:
     SpscQueue<RawEvent>& queue_;
     std::atomic<std::uint64_t>& pushed_;
     const std::atomic<bool>& abandoned_;
-    boost::asio::steady_timer timer_;
+    std::unique_ptr<Timer> timer_;  // cancelled with the outbox: never fires into a dead one
     std::vector<RawEvent> backlog_;
     std::size_t head_ = 0;
     bool retry_pending_ = false;

@@ -65,7 +65,9 @@ public:
     }
 
     BufferPoolStats stats() const noexcept {
-        return {heap_allocations_.load(std::memory_order_relaxed), reused_.load(std::memory_order_relaxed),
+        // size_t is 32 bits on wasm32: the counters are 64-bit, so narrow explicitly.
+        return {static_cast<std::size_t>(heap_allocations_.load(std::memory_order_relaxed)),
+                static_cast<std::size_t>(reused_.load(std::memory_order_relaxed)),
                 static_cast<std::size_t>(std::max<std::int64_t>(0, cached_.load(std::memory_order_relaxed)))};
     }
 
@@ -161,10 +163,6 @@ bool Message::resize(std::size_t size) noexcept {
 void Message::reset() noexcept {
     if (block_) detail::release_block(std::exchange(block_, nullptr));
 }
-
-detail::Block* Message::release() noexcept { return std::exchange(block_, nullptr); }
-
-Message Message::adopt(detail::Block* block) noexcept { return Message(block); }
 
 BufferPoolStats buffer_pool_stats() noexcept { return detail::pool().stats(); }
 

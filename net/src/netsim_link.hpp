@@ -2,7 +2,7 @@
 // NetSimLink: the simulator's decisions for one simulated link (a channel
 // across its reconnects, or one server connection): when each message may be
 // delivered, and whether it kills the connection. Pure arithmetic on a seeded
-// generator; WsConnection applies the verdicts with timers.
+// generator; NetSimPipe (netsim_pipe.hpp) applies the verdicts with timers.
 //
 // Thread: network thread only.
 

@@ -6,19 +6,19 @@
 #include <algorithm>
 #include <cstring>
 
-#include "server_core.hpp"
+#include "native/server_core.hpp"
 #include "server_shared.hpp"
 
 namespace tickwire::net {
 
 namespace {
 void request_wake(ServerShared& shared) {
-    if (!shared.wake_requested.exchange(true)) shared.thread->wake();
+    if (!shared.wake_requested.exchange(true)) detail::wake(*shared.loop);
 }
 
 bool push_command(ServerShared& shared, detail::Command::Kind kind, ConnectionId id, Message payload,
                   std::uint16_t code = 0) {
-    detail::Command command{kind, code, id, payload.release()};
+    detail::Command command{kind, code, id, detail::take_block(payload)};
     if (!shared.commands.push(command)) {
         if (command.payload) detail::release_block(command.payload);
         shared.dropped_out.fetch_add(1, std::memory_order_relaxed);
@@ -36,8 +36,8 @@ Server Server::listen(ServerOptions options, std::error_code& ec) {
     options.send_queue_capacity = std::max<std::size_t>(options.send_queue_capacity, 2);
     options.receive_queue_capacity = std::max<std::size_t>(options.receive_queue_capacity, 2);
     auto shared = std::make_shared<ServerShared>(std::move(options));
-    shared->thread = &thread->impl();
-    ec = detail::start_server(thread->impl(), shared);
+    shared->loop = &detail::NetworkThreadAccess::loop(*thread);
+    ec = detail::start_server(*shared->loop, shared);
     if (ec) return Server();
     return Server(std::move(shared), std::move(thread));
 }
@@ -73,8 +73,8 @@ bool Server::poll(ServerEvent& event) {
     event.type = static_cast<ServerEventType>(raw.type);
     event.id = raw.id;
     event.close_code = raw.close_code;
-    event.message = Message::adopt(raw.message);
-    event.detail = Message::adopt(raw.detail);
+    event.message = detail::adopt_block(raw.message);
+    event.detail = detail::adopt_block(raw.detail);
     shared_->events.pop();
     shared_->events_popped.fetch_add(1, std::memory_order_relaxed);
     return true;

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "network_thread_impl.hpp"
+#include "network_loop.hpp"
 #include "spsc.hpp"
 #include "tickwire/net/server.hpp"
 
@@ -25,7 +25,7 @@ struct ServerShared {
     detail::SpscQueue<detail::Command> commands;
     detail::SpscQueue<detail::RawEvent> events;
 
-    NetworkThread::Impl* thread = nullptr;  ///< not owned; the Server owns it
+    detail::NetworkLoop* loop = nullptr;  ///< not owned; the Server owns it
     std::uint16_t port = 0;                 ///< set before the network thread starts
     bool tls = false;
 

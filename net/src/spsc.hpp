@@ -4,7 +4,7 @@
 // Boost.Lockfree's spsc_queue: bounded, wait-free, one producer and one
 // consumer, capacity fixed at construction (no allocation afterwards). Items are
 // trivially copyable; a Message crosses as a raw Block* whose reference the
-// consumer adopts (see Message::release/adopt).
+// consumer adopts (see message_access.hpp).
 
 #include <atomic>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <boost/lockfree/spsc_queue.hpp>
 
 #include "block.hpp"
+#include "message_access.hpp"
 #include "tickwire/net/events.hpp"
 
 namespace tickwire::net::detail {

@@ -88,8 +88,8 @@ Bytes encode_hello(FlatBufferBuilder& fbb, const HelloInfo& hello) {
     fbb.Clear();
     const auto name = detail::create_string(fbb, hello.client_name, kMaxNameBytes);
     const auto proof = create_proof(fbb, hello.resume_proof);
-    const auto body = session::CreateHello(fbb, hello.protocol_version, name, hello.session_id,
-                                           hello.resume_token, proof, hello.received);
+    const auto body = session::CreateHello(fbb, hello.protocol_version, name, hello.session_id, proof,
+                                           hello.received);
     return finish(fbb, session::Body::Hello, body.Union());
 }
 
@@ -97,8 +97,8 @@ Bytes encode_welcome(FlatBufferBuilder& fbb, const WelcomeInfo& welcome) {
     fbb.Clear();
     const auto proof = create_proof(fbb, welcome.resume_proof);
     const auto body = session::CreateWelcome(fbb, welcome.protocol_version, welcome.session_id,
-                                             welcome.resume_token, welcome.tick_rate_hz,
-                                             welcome.server_tick, welcome.resumed, proof, welcome.received);
+                                             welcome.tick_rate_hz, welcome.server_tick, welcome.resumed, proof,
+                                             welcome.received);
     return finish(fbb, session::Body::Welcome, body.Union());
 }
 
@@ -116,9 +116,9 @@ Bytes encode_clock_sync_response(FlatBufferBuilder& fbb, const ClockSyncInfo& sy
     return finish(fbb, session::Body::ClockSyncResponse, body.Union());
 }
 
-Bytes encode_ack(FlatBufferBuilder& fbb, std::uint32_t ack, std::uint32_t ack_bits) {
+Bytes encode_ack(FlatBufferBuilder& fbb, std::uint32_t ack) {
     fbb.Clear();
-    const auto body = session::CreateAck(fbb, ack, ack_bits);
+    const auto body = session::CreateAck(fbb, ack);
     return finish(fbb, session::Body::Ack, body.Union());
 }
 
@@ -136,8 +136,7 @@ Bytes encode_payload(FlatBufferBuilder& fbb, const PayloadHeader& header, Bytes 
     // largest scalar can be read: align the vector's data to 8.
     fbb.ForceVectorAlignment(game_message.size(), 1, kBufferAlignment);
     const auto data = fbb.CreateVector(detail::u8(game_message), game_message.size());
-    const auto body = session::CreatePayload(fbb, header.sequence, header.ack, header.ack_bits,
-                                             header.delivery, data);
+    const auto body = session::CreatePayload(fbb, header.sequence, header.ack, header.delivery, data);
     return finish(fbb, session::Body::Payload, body.Union());
 }
 

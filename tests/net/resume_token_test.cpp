@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "resume_token.hpp"
+#include "session/resume_token.hpp"
 
 namespace tickwire::net::detail {
 namespace {

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <mutex>
 
-#include "reliable_session.hpp"
-#include "resume_token.hpp"
+#include "session/reliable_session.hpp"
+#include "session/resume_token.hpp"
 #include "test_support.hpp"
 #include "tickwire/schemas/session.hpp"
 

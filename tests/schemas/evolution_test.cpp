@@ -108,7 +108,7 @@ TEST(SchemaEvolution, TheNewSchemaReadsPresenceWhereV1PutIt) {
 
 TEST(SchemaEvolution, OldReaderReadsAHelloWithNewFields) {
     flatbuffers::FlatBufferBuilder fbb;
-    auto hello = session_v2::CreateHelloDirect(fbb, kProtocolVersion, "bot-7", 5, 6, nullptr, 0, "build 1234", 3);
+    auto hello = session_v2::CreateHelloDirect(fbb, kProtocolVersion, "bot-7", 5, nullptr, 6, "build 1234", 3);
     fbb.TrackMinAlign(kBufferAlignment);
     session_v2::FinishPacketBuffer(fbb, session_v2::CreatePacket(fbb, session_v2::Body::Hello, hello.Union()));
     const Buffer bytes = finished(fbb);
@@ -116,7 +116,7 @@ TEST(SchemaEvolution, OldReaderReadsAHelloWithNewFields) {
     ASSERT_TRUE(v1) << v1.error;
     EXPECT_EQ(v1->client_name()->string_view(), "bot-7");
     EXPECT_EQ(v1->session_id(), 5u);
-    EXPECT_EQ(v1->resume_token(), 6u);
+    EXPECT_EQ(v1->received(), 6u);
 }
 
 TEST(SchemaEvolution, OldReaderReadsAPayloadOnANewChannelAndItsGameMessage) {
@@ -125,7 +125,7 @@ TEST(SchemaEvolution, OldReaderReadsAPayloadOnANewChannelAndItsGameMessage) {
     flatbuffers::FlatBufferBuilder fbb;
     fbb.ForceVectorAlignment(game_bytes.size(), 1, kBufferAlignment);
     auto data = fbb.CreateVector(reinterpret_cast<const std::uint8_t*>(game_bytes.data()), game_bytes.size());
-    auto payload = session_v2::CreatePayload(fbb, 9, 8, 7, session_v2::DeliveryClass::LatestState, data, 4);
+    auto payload = session_v2::CreatePayload(fbb, 9, 8, session_v2::DeliveryClass::LatestState, data, 4);
     fbb.TrackMinAlign(kBufferAlignment);
     session_v2::FinishPacketBuffer(fbb, session_v2::CreatePacket(fbb, session_v2::Body::Payload, payload.Union()));
     const Buffer bytes = finished(fbb);

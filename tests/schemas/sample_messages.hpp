@@ -40,15 +40,15 @@ inline std::vector<Sample> session_samples() {
     flatbuffers::FlatBufferBuilder fbb(256);
     flatbuffers::FlatBufferBuilder inner(256);
     std::vector<Sample> out;
-    out.push_back({"hello", copy(encode_hello(fbb, {.client_name = "bot-7", .session_id = 9, .resume_token = 11}))});
-    out.push_back({"welcome", copy(encode_welcome(fbb, {.session_id = 9, .resume_token = 12, .server_tick = 77}))});
+    out.push_back({"hello", copy(encode_hello(fbb, {.client_name = "bot-7", .session_id = 9, .received = 11}))});
+    out.push_back({"welcome", copy(encode_welcome(fbb, {.session_id = 9, .server_tick = 77, .received = 12}))});
     out.push_back({"clock_sync_request", copy(encode_clock_sync_request(fbb, 123456789))});
     out.push_back({"clock_sync_response",
                    copy(encode_clock_sync_response(fbb, {1, 2, 3, 4}))});
-    out.push_back({"ack", copy(encode_ack(fbb, 100, 0xF0F0F0F0u))});
+    out.push_back({"ack", copy(encode_ack(fbb, 100))});
     out.push_back({"error", copy(encode_error(fbb, session::ErrorCode::RoomFull, "room 3 is full"))});
     const auto chat = encode_chat_message(inner, 5, "ana", "gg");
-    out.push_back({"payload", copy(encode_payload(fbb, {.sequence = 1, .ack = 2, .ack_bits = 3}, chat))});
+    out.push_back({"payload", copy(encode_payload(fbb, {.sequence = 1, .ack = 2}, chat))});
     return out;
 }
 
@@ -169,12 +169,12 @@ inline std::uint64_t walk(const session::Packet& p) {
     switch (p.body_type()) {
     case session::Body::Hello: {
         const auto* h = p.body_as_Hello();
-        sum += h->protocol_version() + walk(h->client_name()) + h->session_id() + h->resume_token();
+        sum += h->protocol_version() + walk(h->client_name()) + h->session_id() + h->received();
         break;
     }
     case session::Body::Welcome: {
         const auto* w = p.body_as_Welcome();
-        sum += w->protocol_version() + w->session_id() + w->resume_token() + w->tick_rate_hz() +
+        sum += w->protocol_version() + w->session_id() + w->received() + w->tick_rate_hz() +
                w->server_tick() + w->resumed();
         break;
     }
@@ -187,13 +187,13 @@ inline std::uint64_t walk(const session::Packet& p) {
                c->server_tick();
         break;
     }
-    case session::Body::Ack: sum += p.body_as_Ack()->ack() + p.body_as_Ack()->ack_bits(); break;
+    case session::Body::Ack: sum += p.body_as_Ack()->ack(); break;
     case session::Body::Error:
         sum += static_cast<unsigned>(p.body_as_Error()->code()) + walk(p.body_as_Error()->text());
         break;
     case session::Body::Payload: {
         const auto* pl = p.body_as_Payload();
-        sum += pl->sequence() + pl->ack() + pl->ack_bits() + static_cast<unsigned>(pl->delivery());
+        sum += pl->sequence() + pl->ack() + static_cast<unsigned>(pl->delivery());
         for (std::byte b : payload_bytes(*pl)) sum += static_cast<unsigned>(b);
         break;
     }

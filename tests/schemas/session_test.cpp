@@ -15,24 +15,23 @@ using testing::copy;
 TEST(SessionSchema, HelloRoundTrips) {
     flatbuffers::FlatBufferBuilder fbb;
     const auto bytes = encode_hello(fbb, {.client_name = "bot-7", .session_id = 0xABCDEF0123456789ull,
-                                          .resume_token = 42});
+                                          .received = 42});
     const auto hello = read_hello(bytes);
     ASSERT_TRUE(hello) << hello.error;
     EXPECT_EQ(hello->protocol_version(), kProtocolVersion);
     EXPECT_EQ(hello->client_name()->string_view(), "bot-7");
     EXPECT_EQ(hello->session_id(), 0xABCDEF0123456789ull);
-    EXPECT_EQ(hello->resume_token(), 42u);
+    EXPECT_EQ(hello->received(), 42u);
 }
 
 TEST(SessionSchema, WelcomeRoundTrips) {
     flatbuffers::FlatBufferBuilder fbb;
-    const auto bytes = encode_welcome(fbb, {.session_id = 7, .resume_token = 8, .tick_rate_hz = 30,
+    const auto bytes = encode_welcome(fbb, {.session_id = 7, .tick_rate_hz = 30,
                                             .server_tick = 1234, .resumed = true});
     const auto welcome = read_welcome(bytes);
     ASSERT_TRUE(welcome) << welcome.error;
     EXPECT_EQ(welcome->protocol_version(), kProtocolVersion);
     EXPECT_EQ(welcome->session_id(), 7u);
-    EXPECT_EQ(welcome->resume_token(), 8u);
     EXPECT_EQ(welcome->tick_rate_hz(), 30);
     EXPECT_EQ(welcome->server_tick(), 1234u);
     EXPECT_TRUE(welcome->resumed());
@@ -42,13 +41,12 @@ TEST(SessionSchema, ResumeProofAndReceivedRoundTripInHelloAndWelcome) {
     flatbuffers::FlatBufferBuilder fbb;
     std::byte proof[48];
     for (std::size_t i = 0; i < sizeof proof; ++i) proof[i] = static_cast<std::byte>(i * 7);
-    const auto hello = read_hello(encode_hello(fbb, {.client_name = {}, .session_id = 9, .resume_token = 0, .resume_proof = proof, .received = 77}));
+    const auto hello = read_hello(encode_hello(fbb, {.client_name = {}, .session_id = 9, .resume_proof = proof, .received = 77}));
     ASSERT_TRUE(hello) << hello.error;
     ASSERT_NE(hello->resume_proof(), nullptr);
     ASSERT_EQ(hello->resume_proof()->size(), sizeof proof);
     EXPECT_EQ(std::memcmp(hello->resume_proof()->data(), proof, sizeof proof), 0);
     EXPECT_EQ(hello->received(), 77u);
-    EXPECT_EQ(hello->resume_token(), 0u);
 
     const auto welcome = read_welcome(encode_welcome(fbb, {.session_id = 9, .resumed = true, .resume_proof = proof,
                                                            .received = 5}));
@@ -68,7 +66,7 @@ TEST(SessionSchema, OverlongResumeProofIsRejectedByTheReader) {
     flatbuffers::FlatBufferBuilder fbb;
     std::vector<std::uint8_t> long_proof(kMaxResumeProofBytes + 1, 1);
     auto proof = fbb.CreateVector(long_proof);
-    auto hello = session::CreateHello(fbb, kProtocolVersion, 0, 1, 0, proof, 0);
+    auto hello = session::CreateHello(fbb, kProtocolVersion, 0, 1, proof, 0);
     fbb.TrackMinAlign(kBufferAlignment);
     session::FinishPacketBuffer(fbb, session::CreatePacket(fbb, session::Body::Hello, hello.Union()));
     const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(fbb.GetBufferPointer()), fbb.GetSize());
@@ -96,10 +94,9 @@ TEST(SessionSchema, ClockSyncRoundTrips) {
 
 TEST(SessionSchema, AckRoundTrips) {
     flatbuffers::FlatBufferBuilder fbb;
-    const auto ack = read_ack(encode_ack(fbb, 65535, 0x80000001u));
+    const auto ack = read_ack(encode_ack(fbb, 0x80000001u));
     ASSERT_TRUE(ack) << ack.error;
-    EXPECT_EQ(ack->ack(), 65535u);
-    EXPECT_EQ(ack->ack_bits(), 0x80000001u);
+    EXPECT_EQ(ack->ack(), 0x80000001u);
 }
 
 TEST(SessionSchema, ErrorRoundTrips) {
@@ -116,14 +113,13 @@ TEST(SessionSchema, PayloadCarriesAnAlignedGameMessageThatReadsInPlace) {
     const auto entities = testing::sample_entities(64);
     const auto game_bytes = encode_snapshot(game_fbb, {.server_tick = 5}, entities);
     const auto packet = copy(encode_payload(
-        packet_fbb, {.sequence = 10, .ack = 9, .ack_bits = 0xFF, .delivery = session::DeliveryClass::LatestState},
+        packet_fbb, {.sequence = 10, .ack = 9, .delivery = session::DeliveryClass::LatestState},
         game_bytes));
 
     const auto payload = read_payload(packet);
     ASSERT_TRUE(payload) << payload.error;
     EXPECT_EQ(payload->sequence(), 10u);
     EXPECT_EQ(payload->ack(), 9u);
-    EXPECT_EQ(payload->ack_bits(), 0xFFu);
     EXPECT_EQ(payload->delivery(), session::DeliveryClass::LatestState);
     const auto inner = payload_bytes(*payload.message);
     ASSERT_EQ(inner.size(), game_bytes.size());
@@ -146,7 +142,7 @@ TEST(SessionSchema, EveryKindIsReadableThroughReadPacket) {
 
 TEST(SessionSchema, ReaderForOneKindRejectsAnother) {
     flatbuffers::FlatBufferBuilder fbb;
-    const auto bytes = encode_ack(fbb, 1, 2);
+    const auto bytes = encode_ack(fbb, 1);
     const auto hello = read_hello(bytes);
     EXPECT_FALSE(hello);
     EXPECT_EQ(hello.error, "unexpected packet kind");
@@ -167,7 +163,7 @@ TEST(SessionSchema, EmptyAndOversizedBuffersAreRejected) {
 
 TEST(SessionSchema, MisalignedBufferIsRejectedNotRead) {
     flatbuffers::FlatBufferBuilder fbb;
-    const auto bytes = encode_ack(fbb, 1, 2);
+    const auto bytes = encode_ack(fbb, 1);
     Buffer shifted(bytes.size() + 1);
     std::memcpy(shifted.data() + 1, bytes.data(), bytes.size());
     const auto result = read_packet(std::span<const std::byte>(shifted).subspan(1));

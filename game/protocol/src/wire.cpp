@@ -31,7 +31,7 @@ net::Message Codec::clock_request(std::int64_t t) { return to_message(schemas::e
 net::Message Codec::clock_response(const schemas::ClockSyncInfo& info) {
     return to_message(schemas::encode_clock_sync_response(packet_, info));
 }
-net::Message Codec::ack(std::uint32_t tick) { return to_message(schemas::encode_ack(packet_, tick, 0)); }
+net::Message Codec::ack(std::uint32_t tick) { return to_message(schemas::encode_ack(packet_, tick)); }
 net::Message Codec::error(session::ErrorCode code, std::string_view text) {
     return to_message(schemas::encode_error(packet_, code, text));
 }

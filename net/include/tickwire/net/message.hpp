@@ -15,6 +15,7 @@ namespace tickwire::net {
 
 namespace detail {
 struct Block;
+struct MessageAccess;  // net internals: hand a raw reference across a lock-free queue
 }
 
 class Message {
@@ -51,11 +52,8 @@ public:
     void reset() noexcept;
     explicit operator bool() const noexcept { return block_ != nullptr; }
 
-    // For net internals: hand a raw reference across a lock-free queue.
-    [[nodiscard]] detail::Block* release() noexcept;
-    static Message adopt(detail::Block* block) noexcept;
-
 private:
+    friend struct detail::MessageAccess;
     explicit Message(detail::Block* block) noexcept : block_(block) {}
     detail::Block* block_ = nullptr;
 };

@@ -13,6 +13,11 @@
 
 namespace tickwire::net {
 
+namespace detail {
+class NetworkLoop;             // per backend: the event loop behind this thread
+struct NetworkThreadAccess;    // net internals reach the loop through it
+}  // namespace detail
+
 struct NetworkThreadOptions {
     /// How long destruction waits for attached connections to finish their close
     /// handshakes before sockets are dropped.
@@ -29,12 +34,10 @@ public:
     /// Times the network thread was woken by game threads (coalesced flushes).
     [[nodiscard]] std::uint64_t wakeups() const noexcept;
 
-    struct Impl;
-    Impl& impl() noexcept { return *impl_; }  ///< for net internals
-
 private:
-    explicit NetworkThread(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> impl_;
+    friend struct detail::NetworkThreadAccess;
+    explicit NetworkThread(std::unique_ptr<detail::NetworkLoop> loop);
+    std::unique_ptr<detail::NetworkLoop> loop_;
 };
 
 }  // namespace tickwire::net

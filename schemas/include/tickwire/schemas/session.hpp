@@ -36,8 +36,7 @@ using Bytes = std::span<const std::byte>;
 struct HelloInfo {
     std::uint16_t protocol_version = kProtocolVersion;
     std::string_view client_name;
-    std::uint64_t session_id = 0;    ///< both non-zero to resume
-    std::uint64_t resume_token = 0;
+    std::uint64_t session_id = 0;    ///< non-zero (with resume_proof) to resume
     Bytes resume_proof{};        ///< net session mode: signed token (≤ kMaxResumeProofBytes)
     std::uint32_t received = 0;  ///< net session mode: newest reliable sequence received
 };
@@ -45,7 +44,6 @@ struct HelloInfo {
 struct WelcomeInfo {
     std::uint16_t protocol_version = kProtocolVersion;
     std::uint64_t session_id = 0;
-    std::uint64_t resume_token = 0;
     std::uint16_t tick_rate_hz = 60;
     std::uint32_t server_tick = 0;
     bool resumed = false;
@@ -62,8 +60,7 @@ struct ClockSyncInfo {
 
 struct PayloadHeader {
     std::uint32_t sequence = 0;
-    std::uint32_t ack = 0;
-    std::uint32_t ack_bits = 0;
+    std::uint32_t ack = 0;  ///< cumulative: the newest reliable sequence received in order
     session::DeliveryClass delivery = session::DeliveryClass::ReliableOrdered;
 };
 
@@ -73,7 +70,7 @@ Bytes encode_hello(flatbuffers::FlatBufferBuilder& fbb, const HelloInfo& hello);
 Bytes encode_welcome(flatbuffers::FlatBufferBuilder& fbb, const WelcomeInfo& welcome);
 Bytes encode_clock_sync_request(flatbuffers::FlatBufferBuilder& fbb, std::int64_t client_send_time_us);
 Bytes encode_clock_sync_response(flatbuffers::FlatBufferBuilder& fbb, const ClockSyncInfo& sync);
-Bytes encode_ack(flatbuffers::FlatBufferBuilder& fbb, std::uint32_t ack, std::uint32_t ack_bits);
+Bytes encode_ack(flatbuffers::FlatBufferBuilder& fbb, std::uint32_t ack);
 Bytes encode_error(flatbuffers::FlatBufferBuilder& fbb, session::ErrorCode code, std::string_view text);
 /// Wraps a complete game message (e.g. from encode_snapshot with another
 /// builder) so that it starts 8-byte aligned inside the packet. A message

@@ -1,23 +1,33 @@
-// Per-socket server sessions: HttpSession reads the request (after TLS, if
-// configured) and either answers plain HTTP or hands the stream to a
-// WsServerSession, which runs the open WebSocket.
+// HttpConnection: one accepted socket until it is a WebSocket or answered.
+// It reads the request (after TLS, if configured) and either answers plain
+// HTTP or hands the stream to accept_websocket (native/ws_server_connection.cpp).
 //
 // Plain HTTP answers: a published resource (200); GET of anything else 426
 // (this port speaks WebSocket); other methods 405; a full server 503; no
 // complete request within the handshake deadline 408; headers over 8 KiB 431;
 // a request body 413; bytes that are not HTTP 400. Every refusal is logged.
+#include "native/http_connection.hpp"
+
+#include <optional>
+
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
-#include "server_core.hpp"
-#include "ws_connection.hpp"
+#include "native/ws_server_connection.hpp"
 
 namespace tickwire::net::detail {
 namespace {
 
+namespace asio = boost::asio;
+namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace ssl = boost::asio::ssl;
+namespace websocket = boost::beast::websocket;
+using error_code = boost::system::error_code;
 using tcp = boost::asio::ip::tcp;
 
 // Upgrade requests are small; anything bigger is hostile.
@@ -38,128 +48,21 @@ std::string loggable(std::string_view text, std::size_t max = 80) {
     return out;
 }
 
-/// An open WebSocket on the server. Network thread only.
-template <class NextLayer>
-class WsServerSession final : public WsConnection<WsServerSession<NextLayer>, NextLayer>, public ServerConnection {
-    using Ws = WsConnection<WsServerSession<NextLayer>, NextLayer>;
-    friend Ws;
-
-public:
-    WsServerSession(std::shared_ptr<ServerCore> core, NextLayer&& stream, const ConnectionSettings& settings,
-                    SocketSlot slot)
-        : Ws(settings, std::move(stream)), core_(std::move(core)), slot_(std::move(slot)) {}
-
-    // Accept the WebSocket upgrade
-    void accept(http::request<http::string_body> request, std::string remote) {
-        remote_ = std::move(remote);
-        target_ = std::string(request.target());
-        const auto offered = request[http::field::sec_websocket_protocol];
-        const std::string selected = select_subprotocol(std::string_view(offered.data(), offered.size()));
-        this->ws_.set_option(websocket::stream_base::decorator([selected](websocket::response_type& response) {
-            response.set(http::field::server, "tickwire");
-            if (!selected.empty()) response.set(http::field::sec_websocket_protocol, selected);
-        }));
-        websocket::stream_base::timeout timeouts{};
-        timeouts.handshake_timeout = core_->options().handshake_timeout;
-        timeouts.idle_timeout = websocket::stream_base::none();
-        timeouts.keep_alive_pings = false;
-        beast::get_lowest_layer(this->ws_).expires_never();
-        this->ws_.set_option(timeouts);
-        this->ws_.async_accept(request, [self = this->shared_from_this()](error_code ec) { self->on_accept(ec); });
-    }
-
-    // ServerConnection
-    void send(Message message) override { Ws::send(std::move(message)); }
-    bool send_latest(Message message) override { return Ws::send_latest(std::move(message)); }
-    void close(std::uint16_t code, std::string_view reason) override { Ws::close(code, reason); }
-    void close_now(std::uint16_t code, std::string_view reason) override { Ws::close_now(code, reason); }
-    void resume_reading() override { Ws::resume_reading(); }
-    [[nodiscard]] std::size_t queued_bytes() const noexcept override { return Ws::queued_bytes(); }
-    void set_id(ConnectionId id) override { id_ = id; }
-    [[nodiscard]] ConnectionId id() const noexcept override { return id_; }
-    [[nodiscard]] std::string_view remote() const noexcept override { return remote_; }
-    [[nodiscard]] std::string_view target() const noexcept override { return target_; }
-
-private:
-    void on_accept(error_code ec) {
-        if (ec) {  // Beast has answered a bad upgrade (400); a timeout just closes
-            core_->note_handshake_failed();
-            return core_->log("upgrade from " + remote_ + " failed: " + ec.message());
-        }
-        if (!core_->accepting_upgrades()) {  // filled up while we were handshaking
-            core_->note_rejected_over_capacity(remote_);
-            return this->close(close_code::try_again_later, "server full");
-        }
-        if (session_mode_) {
-            core_->on_session_accepted(std::static_pointer_cast<WsServerSession>(this->shared_from_this()));
-        } else {
-            id_ = core_->on_connected(std::static_pointer_cast<WsServerSession>(this->shared_from_this()), remote_,
-                                      target_);
-        }
-        this->start_open_phase();
-    }
-
-    std::string select_subprotocol(std::string_view offered) const {
-        for (const std::string& supported : core_->options().subprotocols) {
-            std::string_view rest = offered;
-            while (!rest.empty()) {
-                const auto comma = rest.find(',');
-                std::string_view token = rest.substr(0, comma);
-                while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-                while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-                if (token == supported) return supported;
-                rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-            }
-        }
-        return {};
-    }
-
-    // WsConnection hooks
-    bool deliver_message(Message&& message) {
-        if (session_mode_)
-            return core_->on_session_message(std::static_pointer_cast<WsServerSession>(this->shared_from_this()),
-                                             std::move(message));
-        return core_->on_message(id_, std::move(message));
-    }
-    void on_bytes_in(std::size_t) {}
-    void on_bytes_out(std::size_t bytes) {
-        core_->shared().messages_out.fetch_add(1, std::memory_order_relaxed);
-        core_->shared().bytes_out.fetch_add(bytes, std::memory_order_relaxed);
-    }
-    void on_rtt(std::uint64_t) {}
-    void on_finished(const CloseInfo& info) {
-        if (id_ == kInvalidConnection) return;
-        if (info.code == close_code::policy_violation || info.error == ErrorKind::protocol ||
-            info.code == close_code::unsupported_data || info.code == close_code::message_too_big) {
-            core_->log("closed #" + std::to_string(id_) + " " + remote_ + ": " + std::to_string(info.code) + " " +
-                       info.reason + (info.error_text.empty() ? "" : " (" + info.error_text + ")"));
-        }
-        core_->on_disconnected(id_, info, this);
-    }
-
-    std::shared_ptr<ServerCore> core_;
-    SocketSlot slot_;  // after core_: released first
-    std::string remote_;
-    std::string target_;
-    ConnectionId id_ = kInvalidConnection;
-    const bool session_mode_ = core_->options().session.enabled;
-};
-
 /// Reads one HTTP request from an accepted socket. Network thread only.
 template <class Stream>
-class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream>> {
+class HttpConnection final : public std::enable_shared_from_this<HttpConnection<Stream>> {
     static constexpr bool kTls = std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>;
 
 public:
     template <class... Args>
-    HttpSession(std::shared_ptr<ServerCore> core, std::string remote, SocketSlot slot, Args&&... args)
+    HttpConnection(std::shared_ptr<ServerCore> core, std::string remote, SocketSlot slot, Args&&... args)
         : core_(std::move(core)),
           slot_(std::move(slot)),
           remote_(std::move(remote)),
           stream_(std::forward<Args>(args)...),
           deadline_(stream_.get_executor()) {}
 
-    ~HttpSession() { core_->http_session_ended(); }
+    ~HttpConnection() { core_->http_connection_ended(); }
 
     void start() {
         // One deadline for TLS + request together, armed once: trickling a
@@ -215,12 +118,7 @@ private:
                 core_->note_rejected_over_capacity(remote_);
                 return respond(request, http::status::service_unavailable, "text/plain", "server full\n");
             }
-            const ServerOptions& o = core_->options();
-            const ConnectionSettings settings{o.idle_timeout, o.ping_interval, o.close_timeout, o.max_message_size};
-            auto session =
-                std::make_shared<WsServerSession<Stream>>(core_, std::move(stream_), settings, std::move(slot_));
-            session->set_netsim(core_->make_netsim_link());
-            return session->accept(std::move(request), remote_);
+            return accept_websocket(core_, std::move(stream_), std::move(request), remote_, std::move(slot_));
         }
         const std::string target = loggable(std::string_view(request.target().data(), request.target().size()));
         if (request.method() != http::verb::get) {
@@ -293,7 +191,7 @@ private:
     }
 
     std::shared_ptr<ServerCore> core_;
-    SocketSlot slot_;  // moved into the WebSocket session on upgrade
+    SocketSlot slot_;  // moved into the WebSocket connection on upgrade
     std::string remote_;
     Stream stream_;
     asio::steady_timer deadline_;
@@ -307,16 +205,16 @@ private:
 
 }  // namespace
 
-void start_http_session(std::shared_ptr<ServerCore> core, tcp::socket socket, std::string remote, SocketSlot slot) {
+void start_http_connection(std::shared_ptr<ServerCore> core, tcp::socket socket, std::string remote, SocketSlot slot) {
     error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
     if (core->ssl_context()) {
         auto& context = *core->ssl_context();
-        std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(core), std::move(remote),
+        std::make_shared<HttpConnection<beast::ssl_stream<beast::tcp_stream>>>(std::move(core), std::move(remote),
                                                                            std::move(slot), std::move(socket), context)
             ->start();
     } else {
-        std::make_shared<HttpSession<beast::tcp_stream>>(std::move(core), std::move(remote), std::move(slot),
+        std::make_shared<HttpConnection<beast::tcp_stream>>(std::move(core), std::move(remote), std::move(slot),
                                                          std::move(socket))
             ->start();
     }

@@ -1,5 +1,5 @@
 #pragma once
-// NetworkThread::Impl: the io_context, its thread, and the wake-up path from
+// NetworkLoop (native): the io_context, its thread, and the wake-up path from
 // game threads.
 //
 // Wake-ups: a game thread's flush() sets its endpoint's `wake_requested` flag and
@@ -17,34 +17,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
-#include "tickwire/net/network_thread.hpp"
+#include "native/asio_scheduler.hpp"
+#include "network_loop.hpp"
 
-namespace tickwire::net {
+namespace tickwire::net::detail {
 
 namespace asio = boost::asio;
 
-/// Something on the network thread that game threads wake (a client session or
-/// a server). Attached and detached on the network thread only.
-class Endpoint {
+class NetworkLoop {
 public:
-    virtual ~Endpoint() = default;
-    /// Network thread: the game side asked for service (flush, close, abandon).
-    virtual void on_wake() = 0;
-    /// Network thread: the NetworkThread is shutting down; close gracefully.
-    virtual void on_shutdown() = 0;
-    /// The thread was stopped (and joined) with this endpoint still attached:
-    /// its peer never finished closing within the shutdown timeout. Drop every
-    /// reference that keeps the endpoint alive by itself, so tearing down the
-    /// io_context frees it. Runs on the thread destroying the NetworkThread,
-    /// after the network thread has been joined.
-    virtual void on_abandoned() noexcept {}
-    /// Set by game threads before NetworkThread::Impl::wake(); cleared by the network thread.
-    std::atomic<bool>* wake_requested = nullptr;
-};
-
-struct NetworkThread::Impl {
-    explicit Impl(NetworkThreadOptions options);
-    ~Impl();
+    explicit NetworkLoop(NetworkThreadOptions options);
+    ~NetworkLoop();
 
     /// Any thread: make the network thread visit endpoints whose flag is set.
     void wake() noexcept;
@@ -56,6 +39,7 @@ struct NetworkThread::Impl {
 
     NetworkThreadOptions options;
     asio::io_context io{1};  // one thread: lets Asio skip internal locking
+    AsioScheduler scheduler{io};
     std::atomic<std::uint64_t> wakeups{0};
 
 private:
@@ -71,4 +55,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace tickwire::net
+}  // namespace tickwire::net::detail

@@ -1,8 +1,8 @@
 // One client connection attempt: resolve, connect, TLS and WebSocket
 // handshakes, then the open connection (WsConnection) until it ends. What it
-// receives and how it ended go to its AttemptOwner (the channel driver), which
-// decides what the game sees and whether to try again.
-#include "client_session.hpp"
+// receives and how it ended go to its TransportHandler (the channel driver),
+// which decides what the game sees and whether to try again.
+#include "native/client_connection.hpp"
 
 #include <openssl/ssl.h>
 
@@ -10,7 +10,11 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "ws_connection.hpp"
+#include "channel_shared.hpp"
+#include "client/channel_driver.hpp"
+#include "native/ws_connection.hpp"
+#include "netsim_link.hpp"
+#include "tickwire/net/url.hpp"
 
 namespace tickwire::net::detail {
 namespace {
@@ -25,22 +29,21 @@ struct TlsContextHolder {
 };
 
 template <class NextLayer>
-class ClientSession final : private TlsContextHolder,
-                            public ClientAttempt,
-                            public WsConnection<ClientSession<NextLayer>, NextLayer> {
-    using Ws = WsConnection<ClientSession<NextLayer>, NextLayer>;
+class ClientConnection final : private TlsContextHolder,
+                            public Transport,
+                            public WsConnection<ClientConnection<NextLayer>, NextLayer> {
+    using Ws = WsConnection<ClientConnection<NextLayer>, NextLayer>;
     static constexpr bool kTls = std::is_same_v<NextLayer, beast::ssl_stream<beast::tcp_stream>>;
     friend Ws;
 
 public:
     template <class... StreamArgs>
-    ClientSession(NetworkThread::Impl& thread, const ChannelOptions& options, ChannelShared& stats,
-                  std::shared_ptr<AttemptOwner> owner, std::shared_ptr<ssl::context> ssl_context,
-                  const ConnectionSettings& settings, StreamArgs&&... stream_args)
+    ClientConnection(NetworkLoop& thread, const ChannelOptions& options, std::shared_ptr<TransportHandler> owner,
+                     std::shared_ptr<ssl::context> ssl_context, const ConnectionSettings& settings,
+                     StreamArgs&&... stream_args)
         : TlsContextHolder{std::move(ssl_context)},
           Ws(settings, std::forward<StreamArgs>(stream_args)...),
           options_(options),
-          stats_(stats),
           owner_(std::move(owner)),
           resolver_(thread.io),
           deadline_(thread.io) {}
@@ -54,13 +57,12 @@ public:
                                 });
     }
 
-    // ClientAttempt
+    // Transport
     void send(Message message) override { Ws::send(std::move(message)); }
-    void send_latest(Message message) override { Ws::send_latest(std::move(message)); }
+    bool send_latest(Message message) override { return Ws::send_latest(std::move(message)); }
     void close(std::uint16_t code, std::string_view reason) override { go_away(code, reason, false); }
     void close_now(std::uint16_t code, std::string_view reason) override { go_away(code, reason, true); }
     void resume_reading() override { Ws::resume_reading(); }
-    [[nodiscard]] std::size_t queued_bytes() const noexcept override { return Ws::queued_bytes(); }
 
 private:
     // Resolve the host
@@ -139,7 +141,7 @@ private:
         opened_ = true;
         this->start_open_phase();
         const auto protocol = response_[http::field::sec_websocket_protocol];
-        owner_->on_attempt_open(std::string_view(protocol.data(), protocol.size()));
+        owner_->on_transport_open(std::string_view(protocol.data(), protocol.size()));
     }
 
     // Connect-phase time limit: cancels whatever step is running.
@@ -182,29 +184,17 @@ private:
     }
 
     // WsConnection hooks
-    bool deliver_message(Message&& message) {
-        stats_.messages_in.fetch_add(1, std::memory_order_relaxed);
-        return owner_->on_attempt_message(std::move(message));
-    }
-    void on_bytes_in(std::size_t bytes) { stats_.bytes_in.fetch_add(bytes, std::memory_order_relaxed); }
-    void on_bytes_out(std::size_t bytes) {
-        stats_.messages_out.fetch_add(1, std::memory_order_relaxed);
-        stats_.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
-    }
-    void on_rtt(std::uint64_t micros) {
-        const std::uint64_t previous = stats_.rtt_us.load(std::memory_order_relaxed);
-        // Smoothed like TCP's SRTT (RFC 6298): 7/8 history, 1/8 new sample.
-        stats_.rtt_us.store(previous == 0 ? std::max<std::uint64_t>(micros, 1) : (previous * 7 + micros) / 8,
-                            std::memory_order_relaxed);
-    }
+    bool deliver_message(Message&& message) { return owner_->on_transport_message(std::move(message)); }
+    void on_bytes_in(std::size_t bytes) { owner_->on_transport_bytes_in(bytes); }
+    void on_bytes_out(std::size_t bytes) { owner_->on_transport_sent(bytes); }
+    void on_rtt(std::uint64_t micros) { owner_->on_transport_rtt(micros); }
     void on_finished(const CloseInfo& info) {
         deadline_.cancel();
-        owner_->on_attempt_end(info);
+        owner_->on_transport_closed(info);
     }
 
     const ChannelOptions& options_;  // owned by the ChannelShared the owner keeps alive
-    ChannelShared& stats_;
-    std::shared_ptr<AttemptOwner> owner_;
+    std::shared_ptr<TransportHandler> owner_;
     Url url_;
     tcp::resolver resolver_;
     boost::asio::steady_timer deadline_;
@@ -215,12 +205,8 @@ private:
     bool aborted_ = false;
 };
 
-ConnectionSettings settings_from(const ChannelOptions& options) {
-    return {options.idle_timeout, options.ping_interval, options.close_timeout, options.max_message_size};
-}
 
-}  // namespace
-
+// A TLS client context per the options; null and `error` set when the CA file cannot be loaded.
 std::shared_ptr<ssl::context> make_client_tls_context(const TlsClientOptions& tls, std::string& error) {
     auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
     context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -244,24 +230,78 @@ std::shared_ptr<ssl::context> make_client_tls_context(const TlsClientOptions& tl
     return context;
 }
 
-std::shared_ptr<ClientAttempt> start_client_attempt(NetworkThread::Impl& thread, const ChannelOptions& options,
-                                                    ChannelShared& stats, std::shared_ptr<AttemptOwner> owner,
-                                                    const Url& url, std::shared_ptr<ssl::context> tls,
-                                                    std::shared_ptr<NetSimLink> netsim) {
-    const ConnectionSettings settings = settings_from(options);
-    if (!url.secure) {
-        auto attempt = std::make_shared<ClientSession<beast::tcp_stream>>(thread, options, stats, std::move(owner),
-                                                                          nullptr, settings, thread.io);
-        attempt->set_netsim(std::move(netsim));
-        attempt->start(url);
+class NativeConnector final : public Connector {
+public:
+    NativeConnector(NetworkLoop& loop, std::string url, const ChannelOptions& options)
+        : loop_(loop), url_text_(std::move(url)), options_(options) {}
+
+    std::shared_ptr<Transport> connect(std::shared_ptr<TransportHandler> handler, CloseInfo& failure) override {
+        if (!prepared_ && !prepare(failure)) return nullptr;
+        const ConnectionSettings settings{options_.idle_timeout, options_.ping_interval, options_.close_timeout,
+                                          options_.max_message_size};
+        if (!url_.secure) {
+            auto attempt = std::make_shared<ClientConnection<beast::tcp_stream>>(loop_, options_, std::move(handler),
+                                                                                 nullptr, settings, loop_.io);
+            attempt->set_netsim(netsim_, loop_.scheduler);
+            attempt->start(url_);
+            return attempt;
+        }
+        auto& context = *tls_;
+        auto attempt = std::make_shared<ClientConnection<beast::ssl_stream<beast::tcp_stream>>>(
+            loop_, options_, std::move(handler), tls_, settings, loop_.io, context);
+        attempt->set_netsim(netsim_, loop_.scheduler);
+        attempt->start(url_);
         return attempt;
     }
-    auto& context = *tls;
-    auto attempt = std::make_shared<ClientSession<beast::ssl_stream<beast::tcp_stream>>>(
-        thread, options, stats, std::move(owner), std::move(tls), settings, thread.io, context);
-    attempt->set_netsim(std::move(netsim));
-    attempt->start(url);
-    return attempt;
+
+    [[nodiscard]] std::uint32_t netsim_disconnects() const noexcept override {
+        return netsim_ ? netsim_->disconnects() : 0;
+    }
+
+private:
+    bool prepare(CloseInfo& failure) {
+        auto url = parse_ws_url(url_text_);
+        if (!url) {
+            failure = {close_code::abnormal, "invalid url", ErrorKind::invalid_url,
+                       "not a ws:// or wss:// URL: " + url_text_};
+            return false;
+        }
+        url_ = std::move(*url);
+        if (url_.secure) {
+            std::string error;
+            tls_ = make_client_tls_context(options_.tls, error);
+            if (!tls_) {
+                failure = {close_code::abnormal, "tls setup failed", ErrorKind::tls, error};
+                return false;
+            }
+        }
+        // One simulated link for the channel's whole life, across its reconnects.
+        if (options_.netsim.enabled()) netsim_ = std::make_shared<NetSimLink>(options_.netsim, 0);
+        prepared_ = true;
+        return true;
+    }
+
+    NetworkLoop& loop_;
+    std::string url_text_;
+    const ChannelOptions& options_;  // owned by the ChannelShared the driver keeps alive
+    Url url_;
+    std::shared_ptr<ssl::context> tls_;
+    std::shared_ptr<NetSimLink> netsim_;
+    bool prepared_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Connector> make_native_connector(NetworkLoop& loop, std::string url, const ChannelOptions& options) {
+    return std::make_unique<NativeConnector>(loop, std::move(url), options);
+}
+
+// The native backend's channel start: on the network thread, a driver with Beast attempts.
+void start_channel(NetworkLoop& loop, std::shared_ptr<ChannelShared> shared) {
+    boost::asio::post(loop.io, [&loop, shared = std::move(shared)]() mutable {
+        auto connector = make_native_connector(loop, shared->url, shared->options);
+        run_channel_driver(loop, std::move(shared), std::move(connector));
+    });
 }
 
 }  // namespace tickwire::net::detail

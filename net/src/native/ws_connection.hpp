@@ -1,5 +1,5 @@
 #pragma once
-// WsConnection: the open-WebSocket half shared by client and server sessions —
+// WsConnection: the open-WebSocket half shared by the client and server connections —
 // read loop, bounded write queue with one write in flight, RTT pings, keep-alive
 // and the closing handshake. Derived classes (CRTP) decide where messages and
 // the final close go.
@@ -14,8 +14,8 @@
 //   void on_bytes_in(std::size_t) / on_bytes_out(std::size_t);
 //
 // With a NetSimLink attached (set_netsim, before the open phase) messages pass
-// through two delay lines — outbound before the write queue, inbound before
-// deliver_message — and the link may drop the connection abruptly.
+// through its NetSimPipe (netsim_pipe.hpp) — outbound before the write queue,
+// inbound before deliver_message — and the link may drop the connection abruptly.
 
 #include <chrono>
 #include <cstdint>
@@ -31,7 +31,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "close_info.hpp"
-#include "netsim_link.hpp"
+#include "netsim_pipe.hpp"
 #include "tickwire/net/message.hpp"
 
 namespace tickwire::net::detail {
@@ -49,14 +49,17 @@ struct ConnectionSettings {
 };
 
 template <class Derived, class NextLayer>
-class WsConnection : public std::enable_shared_from_this<Derived> {
+class WsConnection : public std::enable_shared_from_this<Derived>, private NetSimPipe::Ends {
 public:
     using WsStream = websocket::stream<NextLayer>;
 
     /// Queue a message; writes start at once if none is in flight.
     void send(Message message) {
         if (closing_ || finished_) return;
-        if (sim_) return sim_send(std::move(message), false);
+        if (sim_) {
+            if (!sim_->send(std::move(message), false)) sim_drop();
+            return;
+        }
         queue_write(std::move(message));
     }
 
@@ -66,7 +69,7 @@ public:
     bool send_latest(Message message) {
         if (closing_ || finished_) return false;
         if (sim_) {
-            sim_send(std::move(message), true);
+            if (!sim_->send(std::move(message), true)) sim_drop();
             return false;
         }
         return queue_latest(std::move(message));
@@ -78,31 +81,28 @@ public:
         local_close_ = CloseInfo{code, std::string(reason), ErrorKind::none, {}};
         closing_ = true;
         arm_close_deadline();
-        if (!writing_ && sim_out_.empty()) do_close();
+        if (!writing_ && sim_outbound_empty()) do_close();
     }
 
     /// Drop unsent messages and close now (slow consumer, shutdown).
     void close_now(std::uint16_t code, std::string_view reason) {
         clear_write_queue();
-        sim_out_.clear();
+        if (sim_) sim_->clear_outbound();
         close(code, reason);
     }
 
     /// Resume a read loop paused by deliver_message() returning false.
     void resume_reading() {
-        if (sim_) {
-            sim_game_blocked_ = false;
-            return sim_release_inbound();
-        }
+        if (sim_) return sim_->resume_inbound();
         if (!read_paused_ || finished_) return;
         read_paused_ = false;
         if (!closing_) do_read();
     }
 
     /// Attach the simulator (before start_open_phase); null = a real network.
-    void set_netsim(std::shared_ptr<NetSimLink> link) {
-        sim_ = std::move(link);
-        if (sim_) sim_->reset_lanes();
+    void set_netsim(std::shared_ptr<NetSimLink> link, Scheduler& scheduler) {
+        NetSimPipe::Ends& ends = *this;
+        if (link) sim_ = std::make_unique<NetSimPipe>(scheduler, std::move(link), ends);
     }
 
     [[nodiscard]] std::size_t queued_bytes() const noexcept { return queued_bytes_; }
@@ -134,9 +134,7 @@ protected:
         : ws_(std::forward<Args>(args)...),
           settings_(settings),
           ping_timer_(ws_.get_executor()),
-          close_deadline_(ws_.get_executor()),
-          sim_out_timer_(ws_.get_executor()),
-          sim_in_timer_(ws_.get_executor()) {}
+          close_deadline_(ws_.get_executor()) {}
 
     /// Called by Derived once the WebSocket handshake has completed.
     void start_open_phase() {
@@ -163,10 +161,7 @@ protected:
         finished_ = true;
         ping_timer_.cancel();
         close_deadline_.cancel();
-        sim_out_timer_.cancel();
-        sim_in_timer_.cancel();
-        sim_out_.clear();
-        sim_in_.clear();
+        if (sim_) sim_->stop();
         clear_write_queue();
         error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -233,7 +228,7 @@ private:
     void do_write() {
         while (write_head_ < write_queue_.size() && !write_queue_[write_head_]) advance_head();  // superseded
         if (write_head_ == write_queue_.size()) {
-            if (closing_ && sim_out_.empty()) do_close();
+            if (closing_ && sim_outbound_empty()) do_close();
             return;
         }
         writing_ = true;
@@ -338,104 +333,40 @@ private:
             .count();
     }
 
-    // Network-condition simulator
-    struct Delayed {
-        NetSimLink::Clock::time_point due;
-        Message message;
-        bool latest = false;
-    };
-
-    /// A FIFO of delayed messages that keeps its storage (no allocation once warm).
-    struct DelayLine {
-        std::vector<Delayed> items;
-        std::size_t head = 0;
-        bool armed = false;
-        [[nodiscard]] bool empty() const noexcept { return head == items.size(); }
-        [[nodiscard]] std::size_t size() const noexcept { return items.size() - head; }
-        Delayed& front() noexcept { return items[head]; }
-        void pop() noexcept {
-            items[head].message.reset();
-            if (++head == items.size()) clear();
-        }
-        void clear() noexcept {
-            items.clear();
-            head = 0;
-        }
-    };
-
-    // Inbound messages held back at most; beyond it reading pauses (TCP pushes back).
-    static constexpr std::size_t kMaxDelayedInbound = 4096;
-
-    void sim_send(Message message, bool latest) {
-        if (sim_dropped_) return;
-        const auto verdict = sim_->decide(NetSimLink::outbound, message.size(), NetSimLink::Clock::now());
-        if (verdict.disconnect) return sim_drop();
-        sim_out_.items.push_back({verdict.due, std::move(message), latest});
-        sim_arm(sim_out_, sim_out_timer_, false);
-    }
+    // Network-condition simulator (NetSimPipe::Ends)
+    [[nodiscard]] bool sim_outbound_empty() const noexcept { return !sim_ || sim_->outbound_empty(); }
 
     void sim_receive(Message message) {
-        if (sim_dropped_) return;
-        const auto verdict = sim_->decide(NetSimLink::inbound, message.size(), NetSimLink::Clock::now());
-        if (verdict.disconnect) return sim_drop();
-        sim_in_.items.push_back({verdict.due, std::move(message), false});
-        sim_arm(sim_in_, sim_in_timer_, true);
-        if (sim_in_.size() >= kMaxDelayedInbound) {
-            read_paused_ = true;
+        switch (sim_->receive(std::move(message))) {
+        case NetSimPipe::Received::keep_reading:
+            if (!closing_) do_read();
             return;
+        case NetSimPipe::Received::pause_reading: read_paused_ = true; return;
+        case NetSimPipe::Received::drop: return sim_drop();
         }
-        if (!closing_) do_read();
     }
 
-    void sim_arm(DelayLine& line, asio::steady_timer& timer, bool inbound) {
-        if (line.armed || line.empty() || finished_) return;
-        line.armed = true;
-        timer.expires_at(line.front().due);
-        timer.async_wait([self = this->shared_from_this(), inbound](error_code ec) {
-            if (ec || self->finished_) return;
-            if (inbound) {
-                self->sim_in_.armed = false;
-                self->sim_release_inbound();
-            } else {
-                self->sim_out_.armed = false;
-                self->sim_release_outbound();
-            }
-        });
+    std::shared_ptr<void> keep_alive() override { return this->shared_from_this(); }
+    void on_sim_outbound(Message message, bool latest) override {
+        if (latest)
+            queue_latest(std::move(message));
+        else
+            queue_write(std::move(message));
     }
-
-    void sim_release_outbound() {
-        const auto now = NetSimLink::Clock::now();
-        while (!sim_out_.empty() && sim_out_.front().due <= now) {
-            Delayed& item = sim_out_.front();
-            if (item.latest)
-                queue_latest(std::move(item.message));
-            else
-                queue_write(std::move(item.message));
-            sim_out_.pop();
-        }
-        sim_arm(sim_out_, sim_out_timer_, false);
-        if (sim_out_.empty() && closing_ && !writing_) do_close();
+    bool on_sim_inbound(Message message) override { return derived().deliver_message(std::move(message)); }
+    void on_sim_outbound_drained() override {
+        if (closing_ && !writing_) do_close();
     }
-
-    void sim_release_inbound() {
-        if (finished_) return;
-        const auto now = NetSimLink::Clock::now();
-        while (!sim_game_blocked_ && !sim_in_.empty() && sim_in_.front().due <= now) {
-            Message message = std::move(sim_in_.front().message);
-            sim_in_.pop();
-            if (!derived().deliver_message(std::move(message))) sim_game_blocked_ = true;
-            if (finished_) return;
-        }
-        if (!sim_game_blocked_) sim_arm(sim_in_, sim_in_timer_, true);
-        if (read_paused_ && sim_in_.size() < kMaxDelayedInbound && !closing_) {
-            read_paused_ = false;
-            do_read();
-        }
+    void on_sim_inbound_room() override {
+        if (!read_paused_ || closing_ || finished_) return;
+        read_paused_ = false;
+        do_read();
     }
 
     // The simulated network fails: no close frame, queued data lost. Posted, so
     // that a caller in the middle of send() never sees the connection end under it.
     void sim_drop() {
+        if (sim_dropped_) return;
         sim_dropped_ = true;
         asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
             self->finish({close_code::abnormal, "connection lost", ErrorKind::io, "netsim: simulated disconnect"});
@@ -458,10 +389,7 @@ private:
     bool close_started_ = false;
     bool ping_in_flight_ = false;
     bool finished_ = false;
-    std::shared_ptr<NetSimLink> sim_;
-    DelayLine sim_out_, sim_in_;
-    asio::steady_timer sim_out_timer_, sim_in_timer_;
-    bool sim_game_blocked_ = false;  ///< deliver_message said wait
+    std::unique_ptr<NetSimPipe> sim_;  // null: a real network
     bool sim_dropped_ = false;
 };
 

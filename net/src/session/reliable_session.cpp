@@ -1,5 +1,28 @@
 // The session envelope (schemas/session.fbs) and exactly-once bookkeeping.
-#include "reliable_session.hpp"
+//
+// Wire format (session mode): every WebSocket binary message is one verified
+// session.fbs Packet ("TWS1"). What net sends:
+//
+//   client → server  Hello   protocol_version, session_id (0 = new session),
+//                            resume_proof (the last token, empty when new),
+//                            received (newest reliable sequence received)
+//   server → client  Welcome protocol_version, session_id, resume_proof (a new
+//                            48-byte token: id | expiry | HMAC, resume_token.hpp),
+//                            received, resumed
+//   both ways        Payload sequence (reliable: 1, 2, 3… per direction;
+//                            latest-state: 0), ack (cumulative: the newest
+//                            reliable sequence received in order), delivery,
+//                            data (the game's message, 8-byte aligned, ≤ 64 KiB)
+//                    Ack     ack, when no Payload carried it in time
+//                            (session.hpp: kAckEagerly and ack_delay)
+//
+// Nothing may precede the Hello, and no Payload the Welcome. A reliable
+// sequence must be exactly one more than the last (an older one is a resend
+// after a resume and is dropped; a gap is a protocol error, close 1002). The
+// deprecated fields (Hello/Welcome.resume_token, ack_bits) are never written
+// (they read as 0), nor read; client_name, tick_rate_hz, server_tick and the
+// clock-sync and Error kinds belong to the game's own protocol, not to net's.
+#include "session/reliable_session.hpp"
 
 #include "tickwire/schemas/session.hpp"
 
@@ -138,7 +161,7 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool ac
 
 Message ReliableSession::make_ack() {
     ack_sent_ = received_;
-    return Message::copy_of(schemas::encode_ack(builder(), received_, 0));
+    return Message::copy_of(schemas::encode_ack(builder(), received_));
 }
 
 void ReliableSession::reset() {

@@ -1,3 +1,5 @@
+#include "native/asio_network_loop.hpp"
+
 #include "tickwire/net/network_thread.hpp"
 
 #include <sys/eventfd.h>
@@ -9,11 +11,11 @@
 
 #include <boost/asio/post.hpp>
 
-#include "network_thread_impl.hpp"
 
 namespace tickwire::net {
+namespace detail {
 
-NetworkThread::Impl::Impl(NetworkThreadOptions opts)
+NetworkLoop::NetworkLoop(NetworkThreadOptions opts)
     : options(opts),
       work_(asio::make_work_guard(io)),
       event_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
@@ -24,19 +26,19 @@ NetworkThread::Impl::Impl(NetworkThreadOptions opts)
     thread_ = std::thread([this] { io.run(); });
 }
 
-NetworkThread::Impl::~Impl() {
+NetworkLoop::~NetworkLoop() {
     shutdown();
     ::close(event_fd_);
 }
 
-void NetworkThread::Impl::wake() noexcept {
+void NetworkLoop::wake() noexcept {
     if (wake_armed_.exchange(true)) return;  // a wake-up is already on its way
     const std::uint64_t one = 1;
     // Non-blocking; EAGAIN only if the counter would overflow, which still wakes.
     [[maybe_unused]] const auto written = ::write(event_fd_, &one, sizeof one);
 }
 
-void NetworkThread::Impl::wait_for_wake() {
+void NetworkLoop::wait_for_wake() {
     wake_fd_.async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
         if (ec) return;  // descriptor closed at shutdown
         on_wake_fd();
@@ -44,7 +46,7 @@ void NetworkThread::Impl::wait_for_wake() {
     });
 }
 
-void NetworkThread::Impl::on_wake_fd() {
+void NetworkLoop::on_wake_fd() {
     std::uint64_t count = 0;
     [[maybe_unused]] const auto read = ::read(event_fd_, &count, sizeof count);
     wakeups.fetch_add(1, std::memory_order_relaxed);
@@ -61,17 +63,17 @@ void NetworkThread::Impl::on_wake_fd() {
     }
 }
 
-void NetworkThread::Impl::attach(Endpoint* endpoint) {
+void NetworkLoop::attach(Endpoint* endpoint) {
     endpoints_.push_back(endpoint);
     // A flush may have happened before attaching; serve it.
     if (endpoint->wake_requested->exchange(false)) endpoint->on_wake();
 }
 
-void NetworkThread::Impl::detach(Endpoint* endpoint) {
+void NetworkLoop::detach(Endpoint* endpoint) {
     endpoints_.erase(std::remove(endpoints_.begin(), endpoints_.end(), endpoint), endpoints_.end());
 }
 
-void NetworkThread::Impl::shutdown() {
+void NetworkLoop::shutdown() {
     if (stopped_.exchange(true)) return;
     // Ask every endpoint to close gracefully, then let the io_context run out of
     // work; sockets still open after the timeout are dropped by stopping it.
@@ -94,14 +96,21 @@ void NetworkThread::Impl::shutdown() {
     for (Endpoint* endpoint : abandoned) endpoint->on_abandoned();
 }
 
+void wake(NetworkLoop& loop) noexcept { loop.wake(); }
+void attach(NetworkLoop& loop, Endpoint* endpoint) { loop.attach(endpoint); }
+void detach(NetworkLoop& loop, Endpoint* endpoint) { loop.detach(endpoint); }
+Scheduler& scheduler(NetworkLoop& loop) noexcept { return loop.scheduler; }
+
+}  // namespace detail
+
 std::shared_ptr<NetworkThread> NetworkThread::create(NetworkThreadOptions options) {
-    return std::shared_ptr<NetworkThread>(new NetworkThread(std::make_unique<Impl>(options)));
+    return std::shared_ptr<NetworkThread>(new NetworkThread(std::make_unique<detail::NetworkLoop>(options)));
 }
 
-NetworkThread::NetworkThread(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+NetworkThread::NetworkThread(std::unique_ptr<detail::NetworkLoop> loop) : loop_(std::move(loop)) {}
 
 NetworkThread::~NetworkThread() = default;
 
-std::uint64_t NetworkThread::wakeups() const noexcept { return impl_->wakeups.load(std::memory_order_relaxed); }
+std::uint64_t NetworkThread::wakeups() const noexcept { return loop_->wakeups.load(std::memory_order_relaxed); }
 
 }  // namespace tickwire::net

@@ -4,13 +4,14 @@
 #include <memory>
 #include <system_error>
 
+#include "native/asio_network_loop.hpp"
 #include "server_shared.hpp"
 
 namespace tickwire::net::detail {
 
 /// Game thread: binds the listening socket (synchronously, so errors and the
 /// chosen port are known at once), then starts accepting on the network thread.
-std::error_code start_server(NetworkThread::Impl& thread, const std::shared_ptr<ServerShared>& shared);
+std::error_code start_server(NetworkLoop& thread, const std::shared_ptr<ServerShared>& shared);
 
 }  // namespace tickwire::net::detail
 
@@ -27,18 +28,14 @@ std::error_code start_server(NetworkThread::Impl& thread, const std::shared_ptr<
 #include "close_info.hpp"
 #include "event_outbox.hpp"
 #include "netsim_link.hpp"
-#include "reliable_session.hpp"
+#include "session/session_table.hpp"
 
 namespace tickwire::net::detail {
 
-/// One accepted WebSocket connection as the core sees it (plain or TLS).
-/// Network thread only.
-class ServerConnection {
+/// One accepted WebSocket connection as the core sees it (plain or TLS): the
+/// Link its session rides on. Network thread only.
+class ServerConnection : public Link {
 public:
-    virtual ~ServerConnection() = default;
-    virtual void send(Message message) = 0;
-    /// True if it superseded an unsent earlier latest-state message.
-    virtual bool send_latest(Message message) = 0;
     virtual void close(std::uint16_t code, std::string_view reason) = 0;
     virtual void close_now(std::uint16_t code, std::string_view reason) = 0;
     virtual void resume_reading() = 0;
@@ -48,6 +45,7 @@ public:
     [[nodiscard]] virtual ConnectionId id() const noexcept = 0;
     [[nodiscard]] virtual std::string_view remote() const noexcept = 0;
     [[nodiscard]] virtual std::string_view target() const noexcept = 0;
+    virtual std::shared_ptr<ServerConnection> self() = 0;
 };
 
 /// A plain HTTP resource published by the game (e.g. GET /rooms).
@@ -59,7 +57,7 @@ struct HttpResource {
 class ServerCore;
 
 /// One accepted socket counted against its IP address's limit for as long as
-/// the slot lives; moved from the HTTP session into the WebSocket session, so
+/// the slot lives; moved from the HTTP connection into the WebSocket connection, so
 /// every phase of a connection counts. Network thread only.
 class SocketSlot {
 public:
@@ -70,15 +68,16 @@ public:
     ~SocketSlot();
 
 private:
-    ServerCore* core_ = nullptr;  // outlived: every session holding a slot also holds the core
+    ServerCore* core_ = nullptr;  // outlived: every connection holding a slot also holds the core
     std::string address_;
 };
 
-/// ServerCore: the listener, the table of connections and the event path to the
-/// game. Network thread only (except construction in start_server).
+/// ServerCore: the listener, the table of connections, their sessions (one
+/// path for plain and session mode: session/session_table.hpp) and the event
+/// path to the game. Network thread only (except construction in start_server).
 class ServerCore final : public Endpoint, public std::enable_shared_from_this<ServerCore> {
 public:
-    ServerCore(NetworkThread::Impl& thread, std::shared_ptr<ServerShared> shared);
+    ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared);
 
     std::error_code bind();
     void start();
@@ -87,64 +86,45 @@ public:
     void on_wake() override;
     void on_shutdown() override;
 
-    // Used by sessions.
+    // Used by the per-socket connections.
     [[nodiscard]] const ServerOptions& options() const noexcept { return shared_->options; }
     [[nodiscard]] ServerShared& shared() noexcept { return *shared_; }
     [[nodiscard]] const std::shared_ptr<boost::asio::ssl::context>& ssl_context() const noexcept { return ssl_; }
     [[nodiscard]] bool accepting_upgrades() const noexcept;
+    [[nodiscard]] bool stopping() const noexcept { return stopped_; }
     [[nodiscard]] const HttpResource* http_resource(std::string_view path) const;
     void note_rejected_over_capacity(const std::string& remote);
     void note_handshake_failed() noexcept;
-    void http_session_ended() noexcept { --pending_http_; }
+    void http_connection_ended() noexcept { --pending_http_; }
     /// The simulator for the next accepted connection; null when disabled.
     std::shared_ptr<NetSimLink> make_netsim_link();
     void release_socket(const std::string& address) noexcept;
     /// One line to the log sink or stderr, within the log budget.
     void log(const std::string& line);
 
-    /// A connection finished its WebSocket handshake: assign its id, tell the game.
-    ConnectionId on_connected(std::shared_ptr<ServerConnection> connection, std::string_view remote,
-                              std::string_view target);
-    /// Hand a message to the game; false = the caller must pause reading until resume.
-    bool on_message(ConnectionId id, Message message);
-    /// `connection` ended; in session mode a superseded connection is ignored.
+    /// A connection finished its WebSocket handshake. Plain mode: it gets its
+    /// id and the game sees it connected. Session mode: it has
+    /// handshake_timeout to say Hello.
+    void on_accepted(const std::shared_ptr<ServerConnection>& connection);
+    /// A packet from `connection` (its id is invalid until its session opens);
+    /// false = the caller must pause reading until resume_reading().
+    bool on_packet(ServerConnection& connection, Message packet);
+    /// `connection` ended; a superseded one (its session resumed elsewhere) is ignored.
     void on_disconnected(ConnectionId id, const CloseInfo& info, const ServerConnection* connection);
 
-    // Session mode
-    /// A WebSocket is open; it has handshake_timeout to say Hello.
-    void on_session_accepted(std::shared_ptr<ServerConnection> connection);
-    /// A packet from a session-mode connection (`id` invalid until its Hello).
-    bool on_session_message(const std::shared_ptr<ServerConnection>& connection, Message message);
-
     boost::asio::io_context& io() noexcept { return thread_.io; }
+    Scheduler& scheduler() noexcept { return thread_.scheduler; }
 
 private:
-    /// One session: outlives its connections by up to the grace period.
-    struct Session {
-        explicit Session(const SessionOptions& options) : reliable(options) {}
-        ConnectionId id = kInvalidConnection;
-        std::uint64_t session_id = 0;
-        /// Tokens are told apart by their expiry stamp (strictly increasing).
-        /// Valid: from the newest one the client is known to hold (it sent a
-        /// packet after that Welcome) to the newest issued — Welcomes lost with
-        /// their connection leave the client an older one. Anything older is a replay.
-        std::uint64_t token_expiry_ms = 0;
-        std::uint64_t confirmed_token_expiry_ms = 0;
-        bool token_confirmed = false;
-        ReliableSession reliable;
-        std::shared_ptr<ServerConnection> connection;  ///< null while held for a resume
-        std::chrono::steady_clock::time_point hold_until{};
-        bool closing = false;     ///< the game (or an overflow) ended it: no hold
-        bool ack_queued = false;
-    };
+    using Entry = SessionTable::Entry;
 
     void on_hello(const std::shared_ptr<ServerConnection>& connection, const ReliableSession::Incoming& hello);
-    void resume(Session& session, const std::shared_ptr<ServerConnection>& connection, std::uint32_t received);
-    void start_session(const std::shared_ptr<ServerConnection>& connection);
-    std::vector<std::byte> issue_token(Session& session);
-    void session_send(Session& session, Message message, bool latest);
+    void open_session(const std::shared_ptr<ServerConnection>& connection);
+    void resume(Entry& entry, const std::shared_ptr<ServerConnection>& connection, std::uint32_t received);
+    bool deliver(ConnectionId id, Message message);
     void end_session(ConnectionId id, std::uint16_t code, std::string_view reason);
-    void schedule_ack(Session& session);
+    void queue_ack(Entry& entry);
+    void arm_ack_timer(SteadyTime deadline);
     void send_due_acks();
     void arm_housekeeping();
     void housekeeping();
@@ -156,11 +136,11 @@ private:
     void do_accept();
     void resume_paused();
     void run_command(Command& command);
-    void send_to(ConnectionId id, Message message, bool latest = false);
+    void send_to(Entry& entry, Message message, Delivery delivery);
     void stop(std::uint16_t code, std::string_view reason);
     void admit(boost::asio::ip::tcp::socket socket);
 
-    NetworkThread::Impl& thread_;
+    NetworkLoop& thread_;
     std::shared_ptr<ServerShared> shared_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::shared_ptr<boost::asio::ssl::context> ssl_;
@@ -170,13 +150,11 @@ private:
     std::size_t pending_http_ = 0;
     std::uint64_t netsim_links_ = 0;
 
-    // Session mode
-    std::unordered_map<ConnectionId, std::unique_ptr<Session>> sessions_;
-    std::unordered_map<std::uint64_t, ConnectionId> session_ids_;
+    // Every connection's session (a pass-through one in plain mode).
+    SessionTable sessions_;
+    // Session mode: connections that have not said Hello yet.
     std::vector<std::pair<std::chrono::steady_clock::time_point, std::weak_ptr<ServerConnection>>> awaiting_hello_;
-    std::vector<ConnectionId> ack_due_;
-    std::vector<std::byte> secret_;
-    ReliableSession hello_reader_;
+    std::vector<ConnectionId> ack_due_;  ///< sessions with an ack deadline, oldest first
     boost::asio::steady_timer ack_timer_;
     boost::asio::steady_timer housekeeping_timer_;
     bool ack_armed_ = false;
@@ -196,10 +174,5 @@ private:
     std::shared_ptr<ServerCore> self_;  // held while attached
     bool stopped_ = false;
 };
-
-/// Starts the HTTP side of an accepted socket (TLS handshake if configured, the
-/// request, then an HTTP answer or a WebSocket upgrade). server_session.cpp.
-void start_http_session(std::shared_ptr<ServerCore> core, boost::asio::ip::tcp::socket socket, std::string remote,
-                        SocketSlot slot);
 
 }  // namespace tickwire::net::detail

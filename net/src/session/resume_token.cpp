@@ -1,4 +1,4 @@
-#include "resume_token.hpp"
+#include "session/resume_token.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -1,40 +1,32 @@
-// ChannelDriver: the network-thread side of a Channel for its whole life. It
-// runs one connection attempt at a time (client_session.cpp), turns what they
-// report into the game's events, reconnects with backoff when allowed, and in
-// session mode speaks the envelope (reliable_session.hpp) so that a resumed
-// session carries on exactly where it stopped. Every event the game sees is
-// produced here and crosses in ChannelShared::events.
-//
-// Thread: network thread only (start_client_session posts to it).
+// The portable client: session handshake, reconnect policy, events, state and
+// stats, over any backend's Transport and Scheduler.
+#include "client/channel_driver.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <string>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-
-#include "client_session.hpp"
 #include "event_outbox.hpp"
-#include "reliable_session.hpp"
+#include "session/session.hpp"
 
 namespace tickwire::net::detail {
 namespace {
 
-using error_code = boost::system::error_code;
-
-// Bare acks wait for ack_delay unless this many reliable messages are unacknowledged.
-constexpr std::uint32_t kAckEagerly = 32;
-
-class ChannelDriver final : public Endpoint, public AttemptOwner, public std::enable_shared_from_this<ChannelDriver> {
+class ChannelDriver final : public Endpoint,
+                            public TransportHandler,
+                            public std::enable_shared_from_this<ChannelDriver> {
 public:
-    ChannelDriver(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared)
-        : thread_(thread),
+    ChannelDriver(NetworkLoop& loop, std::shared_ptr<ChannelShared> shared, std::unique_ptr<Connector> connector)
+        : loop_(loop),
+          scheduler_(scheduler(loop)),
           shared_(std::move(shared)),
           options_(shared_->options),
-          outbox_(thread.io, shared_->events, shared_->events_pushed, shared_->abandoned),
-          retry_timer_(thread.io),
-          ack_timer_(thread.io),
-          reliable_(options_.session),
+          connector_(std::move(connector)),
+          outbox_(scheduler_, shared_->events, shared_->events_pushed, shared_->abandoned),
+          retry_timer_(scheduler_.make_timer([this] { on_retry_timer(); })),
+          ack_timer_(scheduler_.make_timer([this] { session_.on_deadline(scheduler_.now()); })),
+          session_(options_.session, Session::Role::client),
           backoff_rng_(std::random_device{}()) {
         wake_requested = &shared_->wake_requested;
         outbox_.on_drained = [this] {
@@ -44,20 +36,9 @@ public:
     }
 
     void start() {
-        self_ = shared_from_this();  // held while attached to the thread
-        thread_.attach(this);
+        self_ = shared_from_this();  // held while attached to the loop
+        attach(loop_, this);
         if (ended_) return;  // abandoned or closed before it started
-        auto url = parse_ws_url(shared_->url);
-        if (!url)
-            return finish({close_code::abnormal, "invalid url", ErrorKind::invalid_url,
-                           "not a ws:// or wss:// URL: " + shared_->url});
-        url_ = std::move(*url);
-        if (url_.secure) {
-            std::string error;
-            tls_ = make_client_tls_context(options_.tls, error);
-            if (!tls_) return finish({close_code::abnormal, "tls setup failed", ErrorKind::tls, error});
-        }
-        if (options_.netsim.enabled()) netsim_ = std::make_shared<NetSimLink>(options_.netsim, 0);
         begin_attempt();
     }
 
@@ -79,52 +60,56 @@ public:
         auto self = std::move(self_);
     }
 
-    // AttemptOwner
-    void on_attempt_open(std::string_view subprotocol) override {
+    // TransportHandler
+    void on_transport_open(std::string_view subprotocol) override {
+        session_.attach(attempt_.get());
         if (!options_.session.enabled) return became_open(EventType::opened, subprotocol);
         phase_ = Phase::awaiting_welcome;
         subprotocol_ = std::string(subprotocol);
-        attempt_->send(ReliableSession::make_hello(session_id_, proof_, reliable_.received()));
+        attempt_->send(session_.hello());
         // A server that upgrades but never welcomes (not in session mode?) must not hold us.
-        retry_timer_.expires_after(options_.handshake_timeout);
-        retry_timer_.async_wait([self = shared_from_this()](error_code ec) {
-            if (ec || self->phase_ != Phase::awaiting_welcome || !self->attempt_) return;
-            self->fail_attempt({close_code::abnormal, "no welcome", ErrorKind::timeout,
-                                "session mode: the server sent no welcome within the handshake timeout"});
-        });
+        retry_timer_->start_after(options_.handshake_timeout);
     }
 
-    bool on_attempt_message(Message&& message) override {
-        if (!options_.session.enabled) return emit_message(std::move(message));
+    bool on_transport_message(Message&& message) override {
         if (phase_ != Phase::open && phase_ != Phase::awaiting_welcome) return true;  // a finished attempt's leftovers
-        // Before the Welcome no payload may count as received: it would be skipped on resume.
-        auto in = reliable_.receive(message, phase_ == Phase::open);
-        using Kind = ReliableSession::Incoming::Kind;
+        shared_->messages_in.fetch_add(1, std::memory_order_relaxed);
+        auto in = session_.receive(std::move(message), scheduler_.now());
+        if (in.ack_deadline_set) ack_timer_->start_at(*session_.ack_deadline());
+        using Kind = Session::Received::Kind;
         switch (in.kind) {
-        case Kind::message:
-            if (in.reliable) schedule_ack();  // latest-state (snapshots) is never acknowledged
-            return emit_message(std::move(in.payload));
-        case Kind::duplicate:
-        case Kind::ack:
-        case Kind::other: return true;
+        case Kind::deliver: return emit_message(std::move(in.payload));
+        case Kind::nothing: return true;
         case Kind::welcome:
-            if (phase_ != Phase::awaiting_welcome) break;
             on_welcome(in);
             return true;
-        case Kind::hello:
-        case Kind::invalid: break;
+        case Kind::violation: break;
         }
-        const std::string why = in.why.empty() ? "unexpected packet" : std::string(in.why);
         fail_attempt({close_code::protocol_error, "session protocol error", ErrorKind::protocol,
-                      "session mode: " + why});
+                      "session mode: " + std::string(in.why)});
         return true;
     }
 
-    void on_attempt_end(const CloseInfo& info) override {
+    void on_transport_bytes_in(std::size_t bytes) noexcept override {
+        shared_->bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+    }
+    void on_transport_sent(std::size_t bytes) noexcept override {
+        shared_->messages_out.fetch_add(1, std::memory_order_relaxed);
+        shared_->bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+    }
+    void on_transport_rtt(std::uint64_t micros) noexcept override {
+        const std::uint64_t previous = shared_->rtt_us.load(std::memory_order_relaxed);
+        // Smoothed like TCP's SRTT (RFC 6298): 7/8 history, 1/8 new sample.
+        shared_->rtt_us.store(previous == 0 ? std::max<std::uint64_t>(micros, 1) : (previous * 7 + micros) / 8,
+                              std::memory_order_relaxed);
+    }
+
+    void on_transport_closed(const CloseInfo& info) override {
+        session_.detach();
         // Released later: we may be deep inside one of the attempt's own calls.
-        boost::asio::post(thread_.io, [doomed = std::move(attempt_)] {});
-        retry_timer_.cancel();
-        if (netsim_) shared_->netsim_disconnects.store(netsim_->disconnects(), std::memory_order_relaxed);
+        scheduler_.post([doomed = std::move(attempt_)] {});
+        retry_timer_->cancel();
+        shared_->netsim_disconnects.store(connector_->netsim_disconnects(), std::memory_order_relaxed);
         const CloseInfo end = failure_ ? *failure_ : info;
         failure_.reset();
         if (ended_ || !should_retry(end)) return finish(end);
@@ -138,29 +123,37 @@ public:
         event.error = end.error;
         event.id = failures_;
         event.delay_ms = static_cast<std::uint32_t>(delay.count());
-        event.detail = Message::copy_of(end.reason).release();
+        event.detail = detail::take_block(Message::copy_of(end.reason));
         outbox_.emit(event);
         shared_->reconnects.fetch_add(1, std::memory_order_relaxed);
         ChannelState expected = ChannelState::open;
         shared_->state.compare_exchange_strong(expected, ChannelState::connecting);
         phase_ = Phase::waiting;
-        retry_timer_.expires_after(delay);
-        retry_timer_.async_wait([self = shared_from_this()](error_code ec) {
-            if (!ec && !self->ended_ && self->phase_ == Phase::waiting) self->begin_attempt();
-        });
+        retry_timer_->start_after(delay);
     }
 
 private:
     enum class Phase : std::uint8_t { idle, connecting, awaiting_welcome, open, waiting, finished };
 
+    // One timer, two uses: the backoff wait, and the deadline for a Welcome.
+    void on_retry_timer() {
+        if (ended_) return;
+        if (phase_ == Phase::waiting) return begin_attempt();
+        if (phase_ == Phase::awaiting_welcome && attempt_)
+            fail_attempt({close_code::abnormal, "no welcome", ErrorKind::timeout,
+                          "session mode: the server sent no welcome within the handshake timeout"});
+    }
+
     void begin_attempt() {
         phase_ = Phase::connecting;
-        attempt_ = start_client_attempt(thread_, options_, *shared_, shared_from_this(), url_, tls_, netsim_);
+        CloseInfo failure;
+        attempt_ = connector_->connect(shared_from_this(), failure);
+        if (!attempt_) finish(failure);
     }
 
     void became_open(EventType type, std::string_view subprotocol) {
         phase_ = Phase::open;
-        retry_timer_.cancel();
+        retry_timer_->cancel();
         failures_ = 0;
         ChannelState expected = ChannelState::connecting;
         shared_->state.compare_exchange_strong(expected, ChannelState::open);
@@ -169,22 +162,13 @@ private:
         drain_commands();  // serve anything the game queued while connecting
     }
 
-    void on_welcome(const ReliableSession::Incoming& welcome) {
-        const bool resumed = welcome.resumed && session_id_ != 0 && welcome.session_id == session_id_;
-        // A fresh session (first connect, or the server forgot us): whatever the
-        // old one had not delivered belongs to it and is dropped, including
-        // what the game queued while reconnecting: the new session's peer
-        // knows nothing of the old one (a game server would see chat before
-        // the game's own hello). Before a first session, nothing is dropped.
-        if (!resumed) reliable_.reset();
-        if (!resumed && session_id_ != 0) drop_queued_commands();
-        session_id_ = welcome.session_id;
-        proof_.assign(welcome.proof.begin(), welcome.proof.end());
-        if (resumed) {
-            reliable_.on_ack(welcome.received);
-            reliable_.resend([this](Message envelope) { attempt_->send(std::move(envelope)); });
-        }
-        became_open(resumed ? EventType::resumed : EventType::opened, subprotocol_);
+    void on_welcome(const Session::Received& welcome) {
+        // A fresh session replacing a lost one: what the game queued while
+        // reconnecting belongs to the old one and is dropped too (a game server
+        // would see chat before the game's own hello). Before a first session,
+        // nothing is dropped.
+        if (welcome.replaced) drop_queued_commands();
+        became_open(welcome.resumed ? EventType::resumed : EventType::opened, subprotocol_);
     }
 
     void drop_queued_commands() {
@@ -192,7 +176,7 @@ private:
         while (shared_->commands.pop(command)) {
             shared_->commands_popped.fetch_add(1, std::memory_order_relaxed);
             shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);
-            static_cast<void>(Message::adopt(command.payload));  // released here
+            static_cast<void>(adopt_block(command.payload));  // released here
         }
     }
 
@@ -201,57 +185,26 @@ private:
         Command command;
         while (phase_ == Phase::open && !ended_ && shared_->commands.pop(command)) {
             shared_->commands_popped.fetch_add(1, std::memory_order_relaxed);
-            Message message = Message::adopt(command.payload);
-            if (command.kind == Command::Kind::send_latest)
-                send_latest(std::move(message));
-            else
-                send_reliable(std::move(message));
+            const auto delivery = command.kind == Command::Kind::send_latest ? Delivery::latest : Delivery::reliable;
+            send(adopt_block(command.payload), delivery);
         }
     }
 
-    void send_reliable(Message message) {
-        if (!options_.session.enabled) return attempt_->send(std::move(message));
-        bool full = false, invalid = false;
-        Message envelope = reliable_.wrap_reliable(message, full, invalid);
-        if (invalid) {
-            shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);  // empty or over 64 KiB
-            return;
-        }
-        if (full) {
+    void send(Message message, Delivery delivery) {
+        using Sent = Session::Sent;
+        switch (session_.send(std::move(message), delivery)) {
+        case Sent::written:
+        case Sent::superseded:
+        case Sent::kept:
+        case Sent::skipped: return;
+        case Sent::invalid: shared_->dropped_out.fetch_add(1, std::memory_order_relaxed); return;  // empty or over 64 KiB
+        case Sent::overflow:
             // No silent gap: the session ends, and says why.
             fail_attempt({close_code::policy_violation, "reliable send buffer full", ErrorKind::overflow,
-                          std::to_string(reliable_.kept()) + " reliable messages unacknowledged by the server"});
+                          std::to_string(session_.kept()) + " reliable messages unacknowledged by the server"});
             ended_ = true;
             return;
         }
-        attempt_->send(std::move(envelope));
-    }
-
-    void send_latest(Message message) {
-        if (!options_.session.enabled) return attempt_->send_latest(std::move(message));
-        Message envelope = reliable_.wrap_latest(message);
-        if (!envelope) {
-            shared_->dropped_out.fetch_add(1, std::memory_order_relaxed);
-            return;
-        }
-        attempt_->send_latest(std::move(envelope));
-    }
-
-    // Acknowledgements ride on outgoing payloads; a bare Ack only if none went soon enough.
-    void schedule_ack() {
-        if (reliable_.unacknowledged_received() >= kAckEagerly) return send_ack_if_due();
-        if (ack_armed_) return;
-        ack_armed_ = true;
-        ack_timer_.expires_after(options_.session.ack_delay);
-        ack_timer_.async_wait([self = shared_from_this()](error_code ec) {
-            self->ack_armed_ = false;
-            if (!ec) self->send_ack_if_due();
-        });
-    }
-
-    void send_ack_if_due() {
-        if (attempt_ && phase_ == Phase::open && reliable_.unacknowledged_received() > 0)
-            attempt_->send(reliable_.make_ack());
     }
 
     // Ending
@@ -273,7 +226,7 @@ private:
             auto attempt = attempt_;
             return attempt->close(code, reason);  // → on_attempt_end → finish
         }
-        retry_timer_.cancel();
+        retry_timer_->cancel();
         finish({code, std::string(reason.empty() ? "closed before open" : reason), ErrorKind::none, {}});
     }
 
@@ -324,8 +277,8 @@ private:
         if (phase_ == Phase::finished) return;
         phase_ = Phase::finished;
         ended_ = true;
-        retry_timer_.cancel();
-        ack_timer_.cancel();
+        retry_timer_->cancel();
+        ack_timer_->cancel();
         if (info.error != ErrorKind::none)
             emit_text_event(EventType::error, info.error_text, 0, info.error, info.http_status);
         emit_text_event(EventType::closed, info.reason, info.code);
@@ -338,15 +291,15 @@ private:
         if (detached_) return;
         detached_ = true;
         outbox_.cancel();
-        thread_.detach(this);
-        boost::asio::post(thread_.io, [doomed = std::move(self_)] {});
+        detail::detach(loop_, this);
+        scheduler_.post([doomed = std::move(self_)] {});
     }
 
     // Events
     bool emit_message(Message message) {
         RawEvent event;
         event.type = static_cast<std::uint8_t>(EventType::message);
-        event.message = message.release();
+        event.message = take_block(message);
         return outbox_.emit(event);
     }
 
@@ -357,33 +310,28 @@ private:
         event.close_code = code;
         event.error = error;
         event.http_status = http_status;
-        event.detail = Message::copy_of(text).release();
+        event.detail = take_block(Message::copy_of(text));
         outbox_.emit(event);
     }
 
-    NetworkThread::Impl& thread_;
+    NetworkLoop& loop_;
+    Scheduler& scheduler_;
     std::shared_ptr<ChannelShared> shared_;
     const ChannelOptions& options_;
+    std::unique_ptr<Connector> connector_;
     EventOutbox outbox_;
-    boost::asio::steady_timer retry_timer_;  // backoff wait, or the welcome deadline
-    boost::asio::steady_timer ack_timer_;
-    Url url_;
-    std::shared_ptr<boost::asio::ssl::context> tls_;
-    std::shared_ptr<NetSimLink> netsim_;
-    std::shared_ptr<ClientAttempt> attempt_;
+    std::unique_ptr<Timer> retry_timer_;  // backoff wait, or the welcome deadline
+    std::unique_ptr<Timer> ack_timer_;
+    std::shared_ptr<Transport> attempt_;
     std::shared_ptr<ChannelDriver> self_;
     std::optional<CloseInfo> failure_;  ///< overrides the attempt's own account of its end
 
-    // Session mode
-    ReliableSession reliable_;
-    std::uint64_t session_id_ = 0;
-    std::vector<std::byte> proof_;
+    Session session_;  // outlives attempts: a resume carries on where it stopped
     std::string subprotocol_;
 
     std::mt19937_64 backoff_rng_;
     std::uint32_t failures_ = 0;  ///< consecutive attempts that did not open
     Phase phase_ = Phase::idle;
-    bool ack_armed_ = false;
     bool ended_ = false;     ///< no further attempts: the game closed, or a final failure
     bool finished_ = false;  ///< the closed event has been emitted
     bool detached_ = false;
@@ -391,10 +339,8 @@ private:
 
 }  // namespace
 
-void start_client_session(NetworkThread::Impl& thread, std::shared_ptr<ChannelShared> shared) {
-    boost::asio::post(thread.io, [&thread, shared = std::move(shared)]() mutable {
-        std::make_shared<ChannelDriver>(thread, std::move(shared))->start();
-    });
+void run_channel_driver(NetworkLoop& loop, std::shared_ptr<ChannelShared> shared, std::unique_ptr<Connector> connector) {
+    std::make_shared<ChannelDriver>(loop, std::move(shared), std::move(connector))->start();
 }
 
 }  // namespace tickwire::net::detail
