@@ -276,6 +276,7 @@ void World::fire_(Ship& ship) {
     p.body.vy = static_cast<std::int32_t>(std::int64_t{d.y} * kProjectileSpeed / 65536);
     p.rewind_q8 = ship.shot_rewind_q8;
     ship.cooldown = kFireCooldown;
+    ++shots_fired_;
     projectiles_.push_back(p);
 }
 
@@ -340,6 +341,7 @@ void World::step() {
     kills_.clear();
     respawns_.clear();
     hits_.clear();
+    shots_fired_ = 0;
     for (Ship& s : ships_) {
         s.teleported = false;
         if (s.cooldown > 0) --s.cooldown;

@@ -69,6 +69,8 @@ public:
     [[nodiscard]] const std::vector<Kill>& kills() const noexcept { return kills_; }
     [[nodiscard]] const std::vector<Respawn>& respawns() const noexcept { return respawns_; }
     [[nodiscard]] const std::vector<Hit>& hits() const noexcept { return hits_; }
+    /// Projectiles fired in the last step.
+    [[nodiscard]] std::uint32_t shots_fired() const noexcept { return shots_fired_; }
     [[nodiscard]] const ShipHistory& history() const noexcept { return history_; }
     /// FNV-1a over every field of the state, in a fixed order.
     [[nodiscard]] std::uint64_t state_hash() const noexcept;
@@ -93,6 +95,7 @@ private:
     std::vector<Kill> kills_;
     std::vector<Respawn> respawns_;
     std::vector<Hit> hits_;
+    std::uint32_t shots_fired_ = 0;
     ShipHistory history_;
 };
 
