@@ -15,7 +15,6 @@
 #include "tickwire/game/client_core.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <functional>
@@ -328,7 +327,7 @@ struct ClientCore::Impl {
         prediction.decay();
         if (status != ConnectionStatus::joined) return;
         const sim::Input input = sim::sanitise_intent(intent.move_x, intent.move_y, intent.aim, intent.fire);
-        view_time = view_time_of(interpolation);
+        view_time = interpolation.view_time();
         if (!clock.known()) {
             prediction.record(input, 0);
         } else {
@@ -342,13 +341,6 @@ struct ClientCore::Impl {
         input_pending = true;
     }
 
-    // The interpolation time being drawn: what a shot fired now was aimed at.
-    static schemas::ViewTime view_time_of(const InterpolationBuffer& buffer) {
-        const double render = buffer.render_tick();
-        if (buffer.newest() == nullptr || render < 1) return {};
-        const double whole = std::floor(render);
-        return {static_cast<std::uint32_t>(whole), static_cast<std::uint8_t>(std::min(255.0, (render - whole) * 256))};
-    }
 
     void network_out() {
         net::Sink& sink = channel->sink();

@@ -46,6 +46,8 @@ public:
     /// Where to draw the own ship, world units (prediction plus the decaying error).
     [[nodiscard]] float x() const noexcept;
     [[nodiscard]] float y() const noexcept;
+    /// The predicted ship itself, without the decaying error shown.
+    [[nodiscard]] const sim::Body& body() const noexcept { return predicted_; }
     /// Snapshots that moved the prediction (a mismatch with the server).
     [[nodiscard]] std::uint32_t corrections() const noexcept { return corrections_; }
 

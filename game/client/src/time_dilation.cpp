@@ -7,6 +7,7 @@ namespace tickwire::game {
 
 void TimeDilation::reset() noexcept {
     anchored_ = false;
+    reported_sequence_ = 0;
     accumulator_ = 0;
     scale_ = 1;
     base_ = {};
@@ -17,7 +18,7 @@ double TimeDilation::target_ticks() const noexcept {
     // Enough lead that the reports' scatter (jitter, both ends reading the
     // network once a tick) seldom makes a frame late, and no more: every
     // tick of lead is a tick of input delay.
-    return std::clamp(0.5 + 2 * spread_.value, kMinTarget, kMaxTarget);
+    return std::clamp(0.3 + 2 * spread_.value, kMinTarget, kMaxTarget);
 }
 
 int TimeDilation::frames_due() noexcept {
@@ -54,8 +55,12 @@ void TimeDilation::on_lead(std::optional<std::int8_t> lead, std::uint32_t sequen
         return;
     }
     reported_ = true;
+    // While no new frame is applied (our uplink stalls) every snapshot
+    // repeats the last report: one sample per frame.
+    if (sequence <= reported_sequence_) return;
+    reported_sequence_ = sequence;
     const Sent& sent = sent_[sequence % sent_.size()];
-    if (sent.sequence != sequence || sequence == 0) return;  // not one we remember
+    if (sent.sequence != sequence) return;  // not one we remember
     // The report is a round trip old; what the link did to it is the lead
     // minus how far ahead of our clock we had stamped that frame.
     const double sample = *lead - sent.offset;
@@ -63,12 +68,12 @@ void TimeDilation::on_lead(std::optional<std::int8_t> lead, std::uint32_t sequen
         base_.add(sample, 1);
         return;
     }
-    // A stall's burst reports a frame many ticks late once: it moves the
-    // estimate by at most a few ticks a second (a real latency step keeps
-    // reporting and gets through within a second).
+    // One wild report (a frame late after a stall) moves the estimate by
+    // at most a few ticks; a real latency step keeps reporting and gets
+    // through within a few samples.
     const double deviation = sample - base_.value;
-    spread_.add(std::min(std::abs(deviation), 2.0), 0.02);
-    base_.add(base_.value + std::clamp(deviation, -2.0, 2.0), 0.1);
+    spread_.add(std::min(std::abs(deviation), 1.0), 0.02);
+    base_.add(base_.value + std::clamp(deviation, -3.0, 3.0), 0.2);
 }
 
 }  // namespace tickwire::game

@@ -68,6 +68,7 @@ private:
     bool reported_ = false;  // the server reports leads: dilate
     bool anchored_ = false;  // stamps continue from last_stamp_
     std::uint32_t last_stamp_ = 0;
+    std::uint32_t reported_sequence_ = 0;  // of the newest report taken
     double offset_ = 0;      // of the newest frame
     Ewma base_;              // lead minus offset: the link's share, independent of dilation
     Ewma spread_;            // mean deviation of the reports from base_

@@ -17,6 +17,8 @@ void InputFigures::applied(int wait_ticks, std::uint64_t merged) noexcept {
     Bucket& b = current();
     ++b.applied;
     b.merged += merged;
+    ++totals_.applied;
+    totals_.merged += merged;
     ++b.waits[static_cast<std::size_t>(std::clamp(wait_ticks, 0, kWaitBins - 1))];
 }
 

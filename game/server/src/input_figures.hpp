@@ -28,11 +28,19 @@ public:
     /// Call at the start of each server tick, before counting its inputs.
     void start_tick(std::uint32_t tick) noexcept;
     void applied(int wait_ticks, std::uint64_t merged) noexcept;
-    void held() noexcept { ++current().held_ticks; }
-    void dropped(std::uint64_t frames) noexcept { current().dropped += frames; }
+    void held() noexcept {
+        ++current().held_ticks;
+        ++totals_.held_ticks;
+    }
+    void dropped(std::uint64_t frames) noexcept {
+        current().dropped += frames;
+        totals_.dropped += frames;
+    }
 
     /// The last kSeconds (the current second included).
     [[nodiscard]] InputTiming window() const noexcept;
+    /// Since the start (no percentiles).
+    [[nodiscard]] const InputTiming& totals() const noexcept { return totals_; }
 
 private:
     struct Bucket {
@@ -45,6 +53,7 @@ private:
     int tick_rate_;
     std::uint32_t second_ = 0;
     std::array<Bucket, kSeconds> buckets_{};
+    InputTiming totals_;
 };
 
 }  // namespace tickwire::game::server

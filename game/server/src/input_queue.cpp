@@ -69,12 +69,14 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
         n.view_q8 = e.view_q8;
         n.wait = std::max(0, ticks_between(e.arrival, tick));
         n.merged = take - 1;
+        if (n.input.fire) n.fire_sequence = n.sequence;
         // A shot fired in a merged frame is not lost: the newest one fires now,
         // judged by what its shooter saw then.
         for (std::size_t i = take - 1; i-- > 0 && !n.input.fire;) {
             if (protocol::to_input(at(i).frame).fire) {
                 n.input.fire = true;
                 n.view_q8 = at(i).view_q8;
+                n.fire_sequence = at(i).frame.sequence();
             }
         }
         applied_lead_ = ticks_between(e.arrival, e.frame.tick());

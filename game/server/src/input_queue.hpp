@@ -49,6 +49,7 @@ public:
         sim::Input input{};           ///< for Kind::frame (fire includes merged frames')
         std::uint64_t view_q8 = 0;    ///< when its shooter saw the shot (Q8 ticks; 0 = unknown)
         std::uint32_t sequence = 0;   ///< of the frame applied
+        std::uint32_t fire_sequence = 0;  ///< of the frame whose shot input.fire is (0: none)
         int wait = 0;                 ///< ticks it waited here past its arrival
         std::size_t merged = 0;       ///< late frames merged into it
         bool counted_hold = false;    ///< Kind::hold while the client is sending (not gone quiet)

@@ -28,6 +28,7 @@
 #include "clean_text.hpp"
 #include "client.hpp"
 #include "event_batch.hpp"
+#include "feed_input.hpp"
 #include "http_endpoints.hpp"
 #include "input_figures.hpp"
 #include "lag_compensation.hpp"
@@ -127,6 +128,11 @@ struct MatchServer::Impl {
         s.snapshots_replaced = ns.superseded;
         s.sessions_resumed = ns.sessions_resumed;
         s.resumes_refused = ns.resumes_refused;
+        const InputTiming& inputs = input_figures.totals();
+        s.inputs_applied = inputs.applied;
+        s.inputs_merged = inputs.merged;
+        s.inputs_dropped = inputs.dropped;
+        s.inputs_held_ticks = inputs.held_ticks;
         s.inputs_10s = input_figures.window();
         return s;
     }
@@ -249,10 +255,7 @@ struct MatchServer::Impl {
         count_dropped(c.input.push(*input.frames(), tick + 1, view));
     }
 
-    void count_dropped(std::uint64_t frames) {
-        stats.inputs_dropped += frames;
-        input_figures.dropped(frames);
-    }
+    void count_dropped(std::uint64_t frames) { input_figures.dropped(frames); }
 
     void on_chat(Client& c, const ChatMessage& chat) {
         switch (c.limits.chat()) {
@@ -337,32 +340,6 @@ struct MatchServer::Impl {
         }
     }
 
-    // This tick's input for one player: the frame due, the last one held,
-    // or idle; a shot judged by what its player saw.
-    void feed_input(Client& c, Room& room) {
-        const InputQueue::Next next = c.input.next(tick);
-        switch (next.kind) {
-        case InputQueue::Next::Kind::frame:
-            room.world.set_input(c.player_id, next.input, lag.rewind(next.view_q8, tick));
-            ++stats.inputs_applied;
-            stats.inputs_merged += next.merged;
-            input_figures.applied(next.wait, next.merged);
-            break;
-        case InputQueue::Next::Kind::hold:
-            if (next.counted_hold) {
-                ++stats.inputs_held_ticks;
-                input_figures.held();
-            }
-            break;
-        case InputQueue::Next::Kind::idle: {
-            sim::Input idle;
-            if (const sim::Ship* ship = room.world.find_ship(c.player_id)) idle.aim = ship->aim;
-            room.world.set_input(c.player_id, idle);
-            break;
-        }
-        }
-    }
-
     void step() {
         ++tick;
         input_figures.start_tick(tick);
@@ -372,7 +349,7 @@ struct MatchServer::Impl {
                 kick(c, kCloseHelloTimeout, session::ErrorCode::Timeout, "no hello");
             }
             if (c.player_id == 0) continue;
-            if (Room* room = rooms.find(c.room)) feed_input(c, *room);
+            if (Room* room = rooms.find(c.room)) feed_input(c.input, room->world, c.player_id, tick, lag, input_figures);
         }
         removed_rooms.clear();
         rooms.remove_idle(t, removed_rooms);
