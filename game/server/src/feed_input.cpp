@@ -6,10 +6,13 @@ InputQueue::Next feed_input(InputQueue& queue, sim::World& world, std::uint32_t 
                             const LagCompensation& lag, InputFigures& figures) {
     const InputQueue::Next next = queue.next(tick);
     switch (next.kind) {
-    case InputQueue::Next::Kind::frame:
-        world.set_input(player_id, next.input, lag.rewind(next.view_q8, tick));
+    case InputQueue::Next::Kind::frame: {
+        const std::uint32_t rewind = lag.rewind(next.view_q8, tick);
+        world.set_input(player_id, next.input, rewind);
         figures.applied(next.wait, next.merged);
+        if (next.input.fire) figures.shot(rewind);
         break;
+    }
     case InputQueue::Next::Kind::hold:
         if (next.counted_hold) figures.held();
         break;

@@ -11,6 +11,7 @@
 //
 // Thread: the game thread.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -32,6 +33,10 @@ public:
         ++current().held_ticks;
         ++totals_.held_ticks;
     }
+    /// A frame that fires, judged `rewind_q8` in the past (0: the present).
+    void shot(std::uint32_t rewind_q8) noexcept { max_rewind_q8_ = std::max(max_rewind_q8_, rewind_q8); }
+    /// The largest rewind any shot was given (Q8 ticks).
+    [[nodiscard]] std::uint32_t max_rewind_q8() const noexcept { return max_rewind_q8_; }
     void dropped(std::uint64_t frames) noexcept {
         current().dropped += frames;
         totals_.dropped += frames;
@@ -54,6 +59,7 @@ private:
     std::uint32_t second_ = 0;
     std::array<Bucket, kSeconds> buckets_{};
     InputTiming totals_;
+    std::uint32_t max_rewind_q8_ = 0;
 };
 
 }  // namespace tickwire::game::server

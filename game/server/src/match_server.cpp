@@ -134,6 +134,7 @@ struct MatchServer::Impl {
         s.inputs_dropped = inputs.dropped;
         s.inputs_held_ticks = inputs.held_ticks;
         s.inputs_10s = input_figures.window();
+        s.shot_rewind_max_ms = input_figures.max_rewind_q8() * 1000.0 / (sim::kTickQ8 * config.tick_rate);
         return s;
     }
 

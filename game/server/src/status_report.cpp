@@ -57,6 +57,7 @@ std::string status_json(const MatchStats& s, const LoopFigures& loop) {
         {"shots_fired", s.shots_fired},
         {"shots_hit", s.shots_hit},
         {"shots_hit_rewound", s.shots_hit_rewound},
+        {"shot_rewind_max_ms", s.shot_rewind_max_ms},
     };
     return boost::json::serialize(status) + "\n";
 }

@@ -24,7 +24,7 @@ struct LoopFigures {
 ///  "work_max_ms":..,"snapshots_sent":..,"superseded":..,"replaced":..,
 ///  "bytes_out":..,"bytes_in":..,"closed":..,"inputs_applied":..,"inputs_merged":..,
 ///  "inputs_dropped":..,"inputs_held_ticks":..,"input_wait_p50_ticks":..,
-///  "input_wait_p95_ticks":..,"shots_fired":..,"shots_hit":..,"shots_hit_rewound":..}:
+///  "input_wait_p95_ticks":..,"shots_fired":..,"shots_hit":..,"shots_hit_rewound":..,"shot_rewind_max_ms":..}:
 /// totals, the inputs of the last 10 s, plus the loop's figures.
 [[nodiscard]] std::string status_json(const MatchStats& stats, const LoopFigures& loop);
 

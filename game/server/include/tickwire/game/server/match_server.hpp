@@ -108,6 +108,7 @@ struct MatchStats {
     InputTiming inputs_10s;                                  ///< the last 10 s
     std::uint64_t shots_fired = 0, shots_hit = 0;
     std::uint64_t shots_hit_rewound = 0;  ///< hits judged in the past (lag compensation)
+    double shot_rewind_max_ms = 0;        ///< the furthest back any shot was judged (<= max_rewind)
     std::uint64_t chat_messages = 0;
     std::uint64_t bad_clients_closed = 0;
     std::uint64_t bytes_out = 0, bytes_in = 0;  ///< from net::ServerStats
