@@ -75,7 +75,7 @@ struct SnapshotHeader {
     std::uint32_t last_input_sequence = 0;
     /// Snapshot.input_lead: ticks that frame waited (< 0: came late); empty
     /// from a server that applies frames first in, first out.
-    std::optional<std::int8_t> input_lead;
+    std::optional<std::int8_t> input_lead{};
 };
 
 /// PlayerInput.view_tick / view_fraction: the interpolation time the player
