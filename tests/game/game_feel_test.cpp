@@ -523,17 +523,24 @@ InputRun run_inputs(Settings s, int seconds, const std::function<void(Match&, in
     return r;
 }
 
+// The same two minutes on time and with the old FIFO buffer, both printed.
+std::pair<InputRun, InputRun> run_both(Settings s, const char* title) {
+    s.on_time = true;
+    const InputRun now = run_inputs(s, 60);
+    s.on_time = false;
+    const InputRun fifo = run_inputs(s, 60);
+    std::printf("%s, 2 players, 60 s:\n", title);
+    print("on time + time dilation", now.report, now.dropped, now.merged, now.corrections, 120);
+    print("fixed FIFO buffer (before)", fifo.report, fifo.dropped, fifo.merged, fifo.corrections, 120);
+    return {now, fifo};
+}
+
 // ---- inputs on time --------------------------------------------------------------------
 
 TEST(GameFeel, InputsArriveOnTimeAt150MsRoundTripWith30MsJitter) {
     Settings s;
     s.link = k150MsRoundTrip;
-    const InputRun now = run_inputs(s, 60);
-    s.on_time = false;
-    const InputRun fifo = run_inputs(s, 60);
-    std::printf("150 ms RTT, 30 ms jitter, 2 players, 60 s:\n");
-    print("on time + time dilation", now.report, now.dropped, now.merged, now.corrections, 120);
-    print("fixed FIFO buffer (before)", fifo.report, fifo.dropped, fifo.merged, fifo.corrections, 120);
+    const auto [now, fifo] = run_both(s, "150 ms RTT, 30 ms jitter");
 
     EXPECT_LE(now.report.held_percent, 0.5);
     EXPECT_LE(now.report.wait_p50, 1.5);
@@ -613,12 +620,7 @@ TEST(GameFeel, WithOnePercentOfMessagesStallingNothingIsDroppedAndInputsStayOnTi
     Settings s;
     s.link = k150MsRoundTrip;
     s.link.stall_probability = 0.01;
-    const InputRun now = run_inputs(s, 60);
-    s.on_time = false;
-    const InputRun fifo = run_inputs(s, 60);
-    std::printf("150 ms RTT, 30 ms jitter, stall=1%% (per message, 250 ms), 2 players, 60 s:\n");
-    print("on time + time dilation", now.report, now.dropped, now.merged, now.corrections, 120);
-    print("fixed FIFO buffer (before)", fifo.report, fifo.dropped, fifo.merged, fifo.corrections, 120);
+    const auto [now, fifo] = run_both(s, "150 ms RTT, 30 ms jitter, stall=1% (per message, 250 ms)");
     EXPECT_EQ(now.dropped, 0u);
     EXPECT_LE(now.report.wait_p50, 1.5);
     EXPECT_LE(now.report.wait_p95, 3);

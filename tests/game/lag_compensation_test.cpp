@@ -119,13 +119,18 @@ TEST(LagCompensation, ALongShotIsJudgedInThePresent) {
     EXPECT_TRUE(sitting.hit());
 }
 
-TEST(LagCompensation, AShipThatTeleportedSinceTheRewoundTimeIsNotHit) {
-    World w(empty_arena());
+// The shooter at (600, 500), the target sitting at (700, 500) for 40 ticks.
+void face_off(World& w) {
     w.add_player(kShooter);
     w.add_player(kTarget);
     w.place_ship(kShooter, 600 * kUnit, 500 * kUnit);
     w.place_ship(kTarget, 700 * kUnit, 500 * kUnit);
     for (int i = 0; i < 40; ++i) w.step();
+}
+
+TEST(LagCompensation, AShipThatTeleportedSinceTheRewoundTimeIsNotHit) {
+    World w(empty_arena());
+    face_off(w);
     w.place_ship(kTarget, 1400 * kUnit, 200 * kUnit);  // teleported away
     w.step();
     w.set_input(kShooter, Input{0, 0, aim_at(w, 700 * kUnit, 500 * kUnit), true}, kRewind);
@@ -139,11 +144,7 @@ TEST(LagCompensation, AShipThatTeleportedSinceTheRewoundTimeIsNotHit) {
 
 TEST(LagCompensation, AShipDeadAtTheRewoundTimeIsNotHitAfterItCameBack) {
     World w(empty_arena());
-    w.add_player(kShooter);
-    w.add_player(kTarget);
-    w.place_ship(kShooter, 600 * kUnit, 500 * kUnit);
-    w.place_ship(kTarget, 700 * kUnit, 500 * kUnit);
-    for (int i = 0; i < 40; ++i) w.step();
+    face_off(w);
     // Killed by one present-time shot...
     w.set_health(kTarget, kDamage);
     w.set_input(kShooter, Input{0, 0, aim_at(w, 700 * kUnit, 500 * kUnit), true});
