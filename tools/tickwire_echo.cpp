@@ -198,6 +198,7 @@ private:
                 break;
             case net::ServerEventType::resumed:  // session mode only; the echo server is plain
             case net::ServerEventType::log:      // log_events is off: net logs to stderr itself
+            case net::ServerEventType::http_request:  // no http_routes
                 break;
             }
         }
