@@ -115,8 +115,9 @@ TEST(Channel, StopsReadingWhenStreamIsFullAndLosesNothing) {
     constexpr int kCount = 2000;
     for (int i = 0; i < kCount; ++i) server.send(connected.id, bytes_of(std::to_string(i)));
     server.flush();
-    std::this_thread::sleep_for(50ms);  // the game is busy: the network thread must wait, not drop
-    EXPECT_LE(channel.stats().receive_queue_depth, 16u);
+    // The game is busy (polls nothing): the network thread must stop reading, not drop.
+    ASSERT_TRUE(pump_until([&] { return channel.stats().reads_paused > 0; }));
+    EXPECT_EQ(channel.stats().receive_queue_depth, 16u);
     int next = 0;
     Event event;
     ASSERT_TRUE(pump_until([&] {
@@ -127,6 +128,7 @@ TEST(Channel, StopsReadingWhenStreamIsFullAndLosesNothing) {
         }
         return next == kCount;
     }));
+    EXPECT_EQ(channel.stats().messages_in, static_cast<std::uint64_t>(kCount));
 }
 
 TEST(Channel, ManyChannelsShareOneNetworkThread) {
@@ -178,6 +180,8 @@ TEST(Channel, CoalescesFlushesIntoOneWakeUp) {
 
 TEST(Channel, DestroyedAtAnyMomentLeavesNothingBehind) {
     Server server = listen_local();
+    const std::size_t blocks_before = buffer_pool_stats().in_use;
+    const std::size_t descriptors_before = open_descriptors();
     std::mt19937 random(42);
     for (int round = 0; round < 40; ++round) {
         Channel channel = Channel::connect(local_url(server));
@@ -193,7 +197,14 @@ TEST(Channel, DestroyedAtAnyMomentLeavesNothingBehind) {
             echo_pending(server);
         }
     }  // each destructor joins its own network thread
-    echo_pending(server);
+    // Every channel's thread, sockets and buffers are gone, and so is the
+    // server's side of each connection once it has seen the close.
+    ASSERT_TRUE(pump_until([&] {
+        echo_pending(server);
+        return server.stats().connections_open == 0 && open_descriptors() == descriptors_before &&
+               buffer_pool_stats().in_use == blocks_before;
+    })) << "descriptors " << open_descriptors() << " (before " << descriptors_before << "), pooled blocks in use "
+        << buffer_pool_stats().in_use << " (before " << blocks_before << ")";
 }
 
 TEST(Channel, WorksOverTls) {
