@@ -127,7 +127,7 @@ bool Server::publish_http(std::string_view path, std::string_view body, std::str
 
 bool Server::respond(HttpRequestId request, unsigned status, std::string_view content_type, std::string_view body,
                      std::span<const HttpHeader> headers) {
-    if (!shared_ || request == 0 || status < 100 || status > 599) return false;
+    if (!shared_ || request == 0 || status < 200 || status > 599) return false;  // 1xx is not an answer
     Message answer = http::encode_answer(content_type, headers, body);
     if (!answer) return false;  // a header that would split the response
     return push_command(*shared_, detail::Command::Kind::http_answer, request, std::move(answer),

@@ -149,6 +149,20 @@ TEST(GameHttp, HeadGetsTheGamesHeadersWithoutTheBody) {
     EXPECT_TRUE(got.body.empty());
 }
 
+TEST(GameHttp, NoContentAndNotModifiedGoWithoutABody) {
+    Server server = listen_with_routes();
+    for (const unsigned status : {204u, 304u}) {
+        auto answer = get_async(server, "/metrics");
+        ServerEvent request;
+        ASSERT_TRUE(next_event(server, ServerEventType::http_request, request));
+        ASSERT_TRUE(server.respond(request.id, status, "text/plain", "a body HTTP forbids here"));
+        server.flush();
+        const RawAnswer got = answer.get();
+        EXPECT_EQ(got.status, status);
+        EXPECT_TRUE(got.body.empty()) << got.body;
+    }
+}
+
 TEST(GameHttp, OnlyRoutedPathsReachTheGame) {
     Server server = listen_with_routes();
     EXPECT_EQ(fetch(server.port(), "GET", "/matches").status, 426u);  // a prefix of a name is not a route
@@ -160,7 +174,10 @@ TEST(GameHttp, RespondRefusesAnAnswerThatWouldSplitTheResponse) {
     Server server = listen_with_routes();
     const std::array split = {HttpHeader{"X-A", "1\r\nSet-Cookie: evil=1"}};
     EXPECT_FALSE(server.respond(1, 200, "text/plain", "x", split));
-    EXPECT_FALSE(server.respond(1, 99, "text/plain", "x"));
+    EXPECT_FALSE(server.respond(1, 101, "text/plain", "x"));
+    const std::string huge(70000, 'v');  // past what an HTTP header can hold
+    const std::array oversized = {HttpHeader{"X-Big", huge}};
+    EXPECT_FALSE(server.respond(1, 200, "text/plain", "x", oversized));
     EXPECT_FALSE(server.respond(1, 600, "text/plain", "x"));
     EXPECT_FALSE(server.respond(0, 200, "text/plain", "x"));
 }

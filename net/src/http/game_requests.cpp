@@ -6,8 +6,13 @@ namespace tickwire::net::http {
 
 namespace {
 
+// Beast stores a header's name and value with 16-bit offsets (and throws past
+// them); no real header comes near this.
+constexpr std::size_t kMaxHeaderFieldBytes = 8192;
+
 bool header_safe(std::string_view text) noexcept {
-    return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+    return text.size() <= kMaxHeaderFieldBytes &&
+           text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
 // The next NUL-terminated field of `rest`; nullopt when there is no NUL left.

@@ -10,8 +10,9 @@
 //
 //   content-type \0 (name \0 value \0)* \0 body
 //
-// Names, values and the content type hold no CR, LF or NUL, so a game cannot
-// split the response; the body is last and may hold anything.
+// Names, values and the content type hold no CR, LF or NUL (and at most
+// 8 KiB each), so a game cannot split the response; the body is last and may
+// hold anything.
 //
 // Thread: encode_answer on any thread; everything else on the network thread.
 
@@ -39,7 +40,7 @@ struct GameAnswer {
     std::string body;
 };
 
-/// An empty Message if a field holds CR, LF or NUL (or a header name is empty).
+/// An empty Message if a field holds CR, LF or NUL, is over 8 KiB, or a header name is empty.
 Message encode_answer(std::string_view content_type, std::span<const HttpHeader> headers, std::string_view body);
 /// nullopt for a payload encode_answer did not make.
 std::optional<GameAnswer> decode_answer(unsigned status, const Message& payload);

@@ -93,7 +93,10 @@ public:
           stream_(std::forward<Args>(args)...),
           deadline_(stream_.get_executor()) {}
 
-    ~HttpConnection() { core_->http_connection_ended(); }
+    ~HttpConnection() {
+        if (request_id_ != 0) core_->forget_game_request(request_id_, false);  // never hold a place for nobody
+        core_->http_connection_ended();
+    }
 
     void start() {
         // One deadline for TLS + request together, armed once: trickling a
@@ -273,12 +276,14 @@ private:
 
     // ---- writing the answer --------------------------------------------------
 
-    // A whole answer in memory; headers only for HEAD.
+    // A whole answer in memory; headers only for HEAD, and no body at all for
+    // 204 and 304 (Beast would throw on one, and HTTP forbids it).
     void answer(http::status status, std::string_view type, std::string body, const Headers& headers = {}) {
-        if (head_) {
+        const bool bodiless = status == http::status::no_content || status == http::status::not_modified;
+        if (head_ || bodiless) {
             http::response<http::empty_body> response(status, version_);
             decorate(response, type, headers);
-            response.content_length(body.size());
+            if (!bodiless) response.content_length(body.size());
             return send(std::move(response));
         }
         http::response<http::string_body> response(status, version_);

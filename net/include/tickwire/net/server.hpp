@@ -157,8 +157,9 @@ public:
     bool publish_http(std::string_view path, std::string_view body,
                       std::string_view content_type = "application/json");
     /// Answer the http_request event `request` (at once or frames later; the
-    /// game may ask another thread first). `status` 100-599; `headers` are
-    /// added as given (no CR, LF or NUL; Content-Length is net's). False if the
+    /// game may ask another thread first). `status` 200-599 (204 and 304
+    /// send no body); `headers` are added as given (no CR, LF or NUL, at most
+    /// 8 KiB each; Content-Length and Connection are net's). False if the
     /// command queue is full or the answer is malformed. An answer after net
     /// gave up on the request (timeout, the client left) is dropped.
     bool respond(HttpRequestId request, unsigned status, std::string_view content_type, std::string_view body,
