@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <mutex>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "raw_http.hpp"
 #include "test_support.hpp"
 
 namespace tickwire::net::test {
@@ -298,6 +300,37 @@ TEST(Server, StopsReadingWhenTheGameFallsBehindAndLosesNothing) {
         }
         return next == kCount;
     }));
+}
+
+TEST(Server, LogLinesAreRateLimitedAndSayHowManyWereSuppressed) {
+    std::mutex mutex;  // the sink runs on the network thread
+    std::vector<std::string> lines;
+    ServerOptions options;
+    options.log_sink = [&](std::string_view line) {
+        const std::lock_guard lock(mutex);
+        lines.emplace_back(line);
+    };
+    Server server = listen_local(options);
+    const auto logged = [&] {
+        const std::lock_guard lock(mutex);
+        return lines.size();
+    };
+    constexpr int kRequests = 400;  // each is logged: a GET without an upgrade (426)
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < kRequests; ++i) ASSERT_EQ(fetch(server.port(), "GET", "/flood").status, 426u);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // A burst of 200, then 50 a second (net's log budget).
+    EXPECT_LE(logged(), static_cast<std::size_t>(200 + 50 * seconds + 1)) << "in " << seconds << " s";
+    ASSERT_LT(logged(), static_cast<std::size_t>(kRequests));
+    // Once the budget refills, the next line says how many were dropped.
+    ASSERT_TRUE(pump_until([&] {
+        EXPECT_EQ(fetch(server.port(), "GET", "/after").status, 426u);
+        const std::lock_guard lock(mutex);
+        return lines.back().find("/after") != std::string::npos;
+    }));
+    const std::lock_guard lock(mutex);
+    EXPECT_TRUE(lines.back().starts_with("(")) << lines.back();
+    EXPECT_NE(lines.back().find("lines suppressed"), std::string::npos) << lines.back();
 }
 
 TEST(Server, ReportsBindFailure) {

@@ -423,7 +423,7 @@ void ServerCore::log(const std::string& line) {
     if (!o.log) return;
     // At most a second's credit per refill: TokenBucket grants all the time
     // passed (fair to peers), but after a quiet hour a flood of bad clients
-    // must still meet the burst limit, not an hour of saved lines.
+    // must meet the burst (plus a second's lines), not an hour of saved ones.
     const auto now = std::chrono::steady_clock::now();
     log_budget_.refill(std::min<std::chrono::duration<double>>(now - log_refilled_, std::chrono::seconds(1)));
     log_refilled_ = now;
