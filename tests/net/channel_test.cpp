@@ -4,6 +4,8 @@
 #include <cstring>
 #include <random>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "test_support.hpp"
 
 namespace tickwire::net::test {
@@ -68,10 +70,15 @@ TEST(Channel, SendsPrebuiltMessageWithoutCopy) {
 }
 
 TEST(Channel, ReportsFullSendQueueAndCountsTheDrop) {
-    Server server = listen_local();
+    // A listener that never accepts: the channel stays connecting, so nothing
+    // drains the queue while the test fills it (an open channel would send
+    // whatever was queued the moment it opened).
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor never_accepts(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
     ChannelOptions options;
     options.send_queue_capacity = 8;
-    Channel channel = Channel::connect(local_url(server), options);
+    Channel channel =
+        Channel::connect("ws://127.0.0.1:" + std::to_string(never_accepts.local_endpoint().port()) + "/", options);
     int accepted = 0;
     for (int i = 0; i < 20; ++i) accepted += channel.sink().add(bytes_of("x")) ? 1 : 0;
     EXPECT_EQ(accepted, 8);
