@@ -156,8 +156,9 @@ public:
     /// Serve `body` with `content_type` for plain HTTP GET `path` (e.g. "/rooms").
     bool publish_http(std::string_view path, std::string_view body,
                       std::string_view content_type = "application/json");
-    /// Answer the http_request event `request` (at once or frames later; the
-    /// game may ask another thread first). `status` 200-599 (204 and 304
+    /// Game thread, never blocks: answer the http_request event `request`
+    /// (at once or frames later; the game may ask another thread first).
+    /// `status` 200-599 (204 and 304
     /// send no body); `headers` are added as given (no CR, LF or NUL, at most
     /// 8 KiB each; Content-Length and Connection are net's). False if the
     /// command queue is full or the answer is malformed. An answer after net
