@@ -74,8 +74,10 @@ TEST(BrowserChannel, AServersCloseCodeAndReasonReachTheGame) {
         }
         server.flush();
     };
+    PageHooks hooks;
+    hooks.on_tick = pump;
     const PageRun run = run_page(channel_page("mode=events&send=1&url=" + loopback_ws_url(server.port(), "/close")),
-                                 "channel_close", {.on_line = {}, .on_tick = pump});
+                                 "channel_close", hooks);
     ASSERT_EQ(run.exit_status, 0) << run.transcript();
     EXPECT_EQ(run.field("events"), "opened;closed 4000 reason");
     EXPECT_EQ(run.field("close_code"), "4000");
@@ -218,11 +220,12 @@ TEST(BrowserChannel, SessionModeResumesAfterTheConnectionIsCutAndDeliversEveryMe
 
 TEST(BrowserChannel, SessionModeRidesOutTheSimulatorsDisconnects) {
     SessionPeer peer;
+    PageHooks hooks;
+    hooks.on_tick = [&] { peer.pump(); };
     // Two abrupt drops, early: 3% of ~1000 decisions make both near certain.
-    const PageRun run = run_page(
-        channel_page("mode=session&netsim=disconnect=3%25,max_disconnects=2,seed=11&url=" +
-                     loopback_ws_url(peer.port(), "/netsim")),
-        "channel_session_netsim", {.on_line = {}, .on_tick = [&] { peer.pump(); }});
+    const PageRun run = run_page(channel_page("mode=session&netsim=disconnect=3%25,max_disconnects=2,seed=11&url=" +
+                                              loopback_ws_url(peer.port(), "/netsim")),
+                                 "channel_session_netsim", hooks);
     ASSERT_EQ(run.exit_status, 0) << run.transcript();
     EXPECT_EQ(run.field("received"), std::to_string(kSessionMessages));
     EXPECT_EQ(run.field("netsim_disconnects"), "2");
