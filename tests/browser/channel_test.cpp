@@ -218,6 +218,34 @@ TEST(BrowserChannel, SessionModeResumesAfterTheConnectionIsCutAndDeliversEveryMe
     std::cout << "smoothed RTT from session pings: " << run.field("rtt_us") << " us\n";
 }
 
+TEST(BrowserChannel, ASilentServerIsAnIdleTimeoutFoundBySessionPingsThenTheSessionResumes) {
+    SessionPeer peer;
+    ChildProcess proxy = ChildProcess::start({TICKWIRE_PROXY_PATH, std::to_string(peer.port())});
+    std::uint16_t proxy_port = 0;
+    ASSERT_TRUE(read_listening_port(proxy, proxy_port));
+    // Freeze the relay mid-flow (the sockets stay open: only pings can tell),
+    // and thaw it once the page has given up on that connection.
+    bool frozen = false, thawed = false;
+    const auto command = [&](const std::string& line) {
+        return proxy.write_stdin(line + "\n") && proxy.read_line(5s).value_or("") == "ok " + line;
+    };
+    PageHooks hooks;
+    hooks.on_tick = [&] { peer.pump(); };
+    hooks.on_line = [&](const std::string& line) {
+        if (!frozen && line.find("CHANNEL ready-for-cut") != std::string::npos) frozen = command("freeze on");
+        if (frozen && !thawed && line.find("CHANNEL reconnecting") != std::string::npos) thawed = command("freeze off");
+    };
+    const PageRun run = run_page(channel_page("mode=session&idle_ms=1000&url=" + loopback_ws_url(proxy_port, "/idle")),
+                                 "channel_session_idle", hooks);
+    ASSERT_EQ(run.exit_status, 0) << run.transcript();
+    ASSERT_TRUE(frozen && thawed);
+    EXPECT_EQ(run.field("events"), "opened;error timeout;reconnecting 1006;resumed;closed 1000 session done");
+    EXPECT_EQ(run.field("received"), std::to_string(kSessionMessages));
+    peer.pump_until([&] { return peer.received.size() >= kSessionMessages; });
+    EXPECT_EQ(peer.check_received(), "");
+    EXPECT_EQ(peer.resumed, 1);
+}
+
 TEST(BrowserChannel, SessionModeRidesOutTheSimulatorsDisconnects) {
     SessionPeer peer;
     PageHooks hooks;

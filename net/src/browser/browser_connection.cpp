@@ -63,6 +63,7 @@ BrowserConnection::BrowserConnection(Scheduler& scheduler, const ChannelOptions&
       owner_(std::move(owner)),
       scheduler_(scheduler),
       deadline_(scheduler.make_timer([this] {
+          const auto keep = shared_from_this();
           if (!opened_)
               return finish({close_code::abnormal, "connect timeout", ErrorKind::timeout,
                              "connect timed out: no WebSocket open within the connect and handshake timeouts"});
@@ -97,7 +98,7 @@ void BrowserConnection::start(const std::string& url, const std::string& protoco
     socket_ = socket;
     emscripten_websocket_set_onopen_callback(socket_, this, &on_open);
     emscripten_websocket_set_onmessage_callback(socket_, this, &on_message);
-    emscripten_websocket_set_onerror_callback(socket_, this, &on_error);
+    // No error callback: it carries nothing, and a close event always follows.
     emscripten_websocket_set_onclose_callback(socket_, this, &on_close);
     deadline_->start_after(options_.connect_timeout + options_.handshake_timeout);
 }
@@ -112,12 +113,6 @@ EM_BOOL BrowserConnection::on_open(int, const EmscriptenWebSocketOpenEvent*, voi
 EM_BOOL BrowserConnection::on_message(int, const EmscriptenWebSocketMessageEvent* event, void* self) {
     // The library frees event->data when we return: received() copies it out.
     static_cast<BrowserConnection*>(self)->shared_from_this()->received(*event);
-    return EM_TRUE;
-}
-
-EM_BOOL BrowserConnection::on_error(int, const EmscriptenWebSocketErrorEvent*, void* self) {
-    // No detail at all; a close event follows.
-    static_cast<BrowserConnection*>(self)->errored_ = true;
     return EM_TRUE;
 }
 

@@ -80,7 +80,6 @@ private:
     // The browser's callbacks (userData is this attempt).
     static EM_BOOL on_open(int, const EmscriptenWebSocketOpenEvent*, void* self);
     static EM_BOOL on_message(int, const EmscriptenWebSocketMessageEvent* event, void* self);
-    static EM_BOOL on_error(int, const EmscriptenWebSocketErrorEvent*, void* self);
     static EM_BOOL on_close(int, const EmscriptenWebSocketCloseEvent* event, void* self);
 
     void opened();
@@ -136,7 +135,6 @@ private:
     std::unique_ptr<NetSimPipe> sim_;     // null: a real network
     std::optional<CloseInfo> local_close_;
     bool opened_ = false;
-    bool errored_ = false;
     bool closing_ = false;
     bool close_sent_ = false;
     bool finished_ = false;

@@ -179,8 +179,8 @@ private:
     // honest, as the native transport's own pings do.
     void start_probing() {
         if (!attempt_ || attempt_->measures_rtt() || !session_.peer_answers_pings()) return;
-        last_heard_ = scheduler_.now();
-        session_.ping(last_heard_);
+        last_heard_ = probe_sent_ = scheduler_.now();
+        session_.ping(probe_sent_);
         probe_timer_->start_after(probe_interval());
     }
 
@@ -195,9 +195,13 @@ private:
     void on_probe_timer() {
         if (phase_ != Phase::open || !attempt_) return;
         const SteadyTime now = scheduler_.now();
-        if (options_.idle_timeout.count() > 0 && now - last_heard_ >= options_.idle_timeout)
+        // Idle only if our last probe went unanswered: a timer the page held
+        // back (a hidden tab fires them once a second, or a minute) is not the
+        // server's silence.
+        if (options_.idle_timeout.count() > 0 && last_heard_ < probe_sent_ && now - last_heard_ >= options_.idle_timeout)
             return fail_attempt({close_code::abnormal, "idle timeout", ErrorKind::timeout,
                                  "no data from the server within the idle timeout"});
+        probe_sent_ = now;
         session_.ping(now);
         probe_timer_->start_after(probe_interval());
     }
@@ -378,6 +382,7 @@ private:
     std::string subprotocol_;
 
     SteadyTime last_heard_{};  ///< the last bytes from the server
+    SteadyTime probe_sent_{};  ///< the last session Ping
 
     std::mt19937_64 backoff_rng_;
     std::uint32_t failures_ = 0;  ///< consecutive attempts that did not open

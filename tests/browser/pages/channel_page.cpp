@@ -12,7 +12,8 @@
 //   session      session mode with reconnect: 500 reliable messages each way
 //                ("c0".. out, "s0".. in), each checked to arrive once and in
 //                order; prints "CHANNEL ready-for-cut" after 100 came in, so
-//                the test can cut the connection mid-flow (?netsim=SPEC too)
+//                the test can cut or freeze the connection mid-flow
+//                (?netsim=SPEC, ?idle_ms=N for ChannelOptions::idle_timeout)
 //   unsupported  options a browser cannot honour: each channel must end with
 //                an error (ErrorKind::unsupported) and a closed event
 //   netsim       round trips through the network simulator (?netsim=SPEC),
@@ -318,6 +319,8 @@ int main() {
         options.reconnect.base_delay = std::chrono::milliseconds(20);
         options.reconnect.max_delay = std::chrono::milliseconds(200);
         options.ping_interval = std::chrono::milliseconds(100);  // RTT from session round trips, soon
+        if (const std::string idle = page::query_param("idle_ms"); !idle.empty())
+            options.idle_timeout = std::chrono::milliseconds(std::strtoul(idle.c_str(), nullptr, 10));
     } else if (p.mode == "unsupported") {
         net::ChannelOptions headers;
         headers.headers = {{"Authorization", "Bearer x"}};
