@@ -60,42 +60,20 @@ TEST(BrowserChannel, AHostThatDoesNotResolveIsAnErrorThenClosed1006) {
 }
 
 TEST(BrowserChannel, AServersCloseCodeAndReasonReachTheGame) {
-    net::ServerOptions options;
-    options.address = "127.0.0.1";
-    std::error_code ec;
-    net::Server server = net::Server::listen(options, ec);
-    ASSERT_TRUE(server) << ec.message();
-    std::uint16_t seen_by_server = 0;
-    net::ServerEvent event;
-    const auto pump = [&] {
-        while (server.poll(event)) {
-            if (event.type == net::ServerEventType::message) server.close(event.id, 4000, "reason");
-            if (event.type == net::ServerEventType::disconnected) seen_by_server = event.close_code;
-        }
-        server.flush();
-    };
+    ClosingServer server(4000, "reason");
     PageHooks hooks;
-    hooks.on_tick = pump;
+    hooks.on_tick = [&] { server.pump(); };
     const PageRun run = run_page(channel_page("mode=events&send=1&url=" + loopback_ws_url(server.port(), "/close")),
                                  "channel_close", hooks);
     ASSERT_EQ(run.exit_status, 0) << run.transcript();
     EXPECT_EQ(run.field("events"), "opened;closed 4000 reason");
     EXPECT_EQ(run.field("close_code"), "4000");
     EXPECT_EQ(run.field("close_reason"), "reason");
-    const auto deadline = Clock::now() + 5s;
-    while (seen_by_server == 0 && Clock::now() < deadline) {
-        pump();
-        std::this_thread::sleep_for(5ms);
-    }
-    EXPECT_EQ(seen_by_server, 4000);
+    EXPECT_EQ(server.await_close_code(), 4000);
 }
 
 TEST(BrowserChannel, AnOptionABrowserCannotHonourFailsConnectWithAClearError) {
-    net::ServerOptions options;
-    options.address = "127.0.0.1";
-    std::error_code ec;
-    net::Server server = net::Server::listen(options, ec);
-    ASSERT_TRUE(server) << ec.message();
+    net::Server server = listen_loopback();
     const PageRun run = run_page(channel_page("mode=unsupported&url=" + loopback_ws_url(server.port())),
                                  "channel_unsupported");
     ASSERT_EQ(run.exit_status, 0) << run.transcript();
@@ -124,15 +102,14 @@ TEST(BrowserChannel, TheNetworkSimulatorDelaysEveryRoundTripInThePage) {
 // "s0".."s499" in batches once the page is connected and keeps what the page
 // sends, pumped from the page runner's tick.
 class SessionPeer {
-public:
-    SessionPeer() {
+    static net::ServerOptions session_mode() {
         net::ServerOptions options;
-        options.address = "127.0.0.1";
         options.session.enabled = true;
-        std::error_code ec;
-        server_ = net::Server::listen(options, ec);
-        EXPECT_TRUE(server_) << ec.message();
+        return options;
     }
+
+public:
+    SessionPeer() : server_(listen_loopback(session_mode())) {}
 
     void pump() {
         while (server_.poll(event_)) {

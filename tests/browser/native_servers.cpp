@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include "interop_support.hpp"
 
 namespace tickwire::test {
@@ -23,6 +25,35 @@ std::optional<std::string> EchoServer::wait_for_line(std::string_view prefix) {
         if (line && line->starts_with(prefix)) return line;
     }
     return std::nullopt;
+}
+
+net::Server listen_loopback(net::ServerOptions options) {
+    options.address = "127.0.0.1";
+    options.port = 0;
+    std::error_code ec;
+    net::Server server = net::Server::listen(options, ec);
+    EXPECT_TRUE(server) << ec.message();
+    return server;
+}
+
+ClosingServer::ClosingServer(std::uint16_t code, std::string reason)
+    : code_(code), reason_(std::move(reason)), server_(listen_loopback()) {}
+
+void ClosingServer::pump() {
+    while (server_.poll(event_)) {
+        if (event_.type == net::ServerEventType::message) server_.close(event_.id, code_, reason_);
+        if (event_.type == net::ServerEventType::disconnected) seen_ = event_.close_code;
+    }
+    server_.flush();
+}
+
+std::uint16_t ClosingServer::await_close_code() {
+    const auto deadline = Clock::now() + 5s;
+    while (seen_ == 0 && Clock::now() < deadline) {
+        pump();
+        std::this_thread::sleep_for(5ms);
+    }
+    return seen_;
 }
 
 RefusingPort::RefusingPort() {

@@ -1,6 +1,7 @@
 #pragma once
 // The native ends the browser tests start for a page to talk to: tickwire-echo
-// as a process, and a loopback port that refuses every connection.
+// as a process, an in-process net::Server, one that closes every connection
+// with a code of its own, and a loopback port that refuses every connection.
 //
 // Thread: the test thread.
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "tickwire/net.hpp"
 
 namespace tickwire::test {
 
@@ -23,6 +25,28 @@ struct EchoServer {
 
     std::optional<ChildProcess> process;
     std::uint16_t port = 0;
+};
+
+/// A net::Server on a free loopback port; fails the test if it cannot listen.
+net::Server listen_loopback(net::ServerOptions options = {});
+
+/// A server that closes each connection with `code` and `reason` when its
+/// first message comes, and remembers the code the connection ended with.
+class ClosingServer {
+public:
+    ClosingServer(std::uint16_t code, std::string reason);
+    /// Handles what arrived; call it from the page runner's tick.
+    void pump();
+    /// Pumps until a connection ended (at most 5 s); its close code, or 0.
+    std::uint16_t await_close_code();
+    [[nodiscard]] std::uint16_t port() const { return server_.port(); }
+
+private:
+    std::uint16_t code_;
+    std::string reason_;
+    net::Server server_;
+    net::ServerEvent event_;
+    std::uint16_t seen_ = 0;
 };
 
 /// A loopback port bound but never listening: connecting to it is refused.

@@ -65,33 +65,15 @@ TEST(WebSocketSpike, UpgradeRejectedWithHttp503LooksLikeAnyFailedConnect) {
 }
 
 TEST(WebSocketSpike, ServerCloseCodeAndReasonReachThePage) {
-    net::ServerOptions options;
-    options.address = "127.0.0.1";
-    std::error_code ec;
-    net::Server server = net::Server::listen(options, ec);
-    ASSERT_TRUE(server) << ec.message();
-    std::uint16_t seen_by_server = 0;
-    net::ServerEvent event;
-    const auto pump = [&] {
-        while (server.poll(event)) {
-            if (event.type == net::ServerEventType::message) server.close(event.id, 4000, "reason");
-            if (event.type == net::ServerEventType::disconnected) seen_by_server = event.close_code;
-        }
-        server.flush();
-    };
+    ClosingServer server(4000, "reason");
     PageHooks hooks;
-    hooks.on_tick = pump;
+    hooks.on_tick = [&] { server.pump(); };
     const PageRun run = run_page(spike_page("close", loopback_ws_url(server.port(), "/close")), "spike_close", hooks);
     ASSERT_EQ(run.exit_status, 0) << run.transcript();
     EXPECT_EQ(run.field("events"), "open;close 4000 clean=1 reason=reason");
     EXPECT_EQ(run.field("close_code"), "4000");
     EXPECT_EQ(run.field("close_reason"), "reason");
-    const auto deadline = Clock::now() + 5s;
-    while (seen_by_server == 0 && Clock::now() < deadline) {
-        pump();
-        std::this_thread::sleep_for(5ms);
-    }
-    EXPECT_EQ(seen_by_server, 4000);
+    EXPECT_EQ(server.await_close_code(), 4000);
 }
 
 TEST(WebSocketSpike, ConnectionCutUnderThePageIsClose1006) {
