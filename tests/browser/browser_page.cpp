@@ -51,9 +51,12 @@ PageRun run_page(const std::string& page, const std::string& screenshot_name, co
     }
     const std::string screenshot = std::string(TICKWIRE_SCREENSHOT_DIR) + "/" + screenshot_name + ".png";
     const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
-    std::vector<std::string> argv = {kNodePath,      TICKWIRE_PAGE_RUNNER, "--root",       TICKWIRE_WEB_PAGES_DIR,
-                                     "--page",       page,                 "--screenshot", screenshot,
-                                     "--timeout-ms", std::to_string(timeout_ms)};
+    std::vector<std::string> argv = {kNodePath, TICKWIRE_PAGE_RUNNER};
+    if (page.starts_with("http://") || page.starts_with("https://"))
+        argv.insert(argv.end(), {"--url", page});  // served by a native server the test started
+    else
+        argv.insert(argv.end(), {"--root", TICKWIRE_WEB_PAGES_DIR, "--page", page});
+    argv.insert(argv.end(), {"--screenshot", screenshot, "--timeout-ms", std::to_string(timeout_ms)});
     if (!hooks.driver_script.empty()) argv.insert(argv.end(), {"--script", hooks.driver_script});
     ChildProcess runner = ChildProcess::start(std::move(argv), {.merge_stderr = true});
     // The runner gives up at `timeout` itself; the extra time covers starting
