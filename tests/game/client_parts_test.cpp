@@ -1,15 +1,19 @@
 // ClientCore's parts, each alone, without sockets and on made-up time: clock
-// sync, the interpolation buffer, prediction and the roster.
+// sync, the interpolation buffer, prediction, time dilation, input sampling
+// and the roster.
 #include <cmath>
+#include <deque>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "clock_sync.hpp"
+#include "input_sampler.hpp"
 #include "interpolation_buffer.hpp"
 #include "prediction.hpp"
 #include "roster.hpp"
+#include "time_dilation.hpp"
 
 namespace tickwire::game {
 namespace {
@@ -173,6 +177,136 @@ TEST(Prediction, ASmallErrorBlendsOutALargeOneSnaps) {
     const auto far = own_ship({at.x + 500 * sim::kUnit, at.y, 0, 0});
     p.reconcile(&far, 0);
     EXPECT_NEAR(p.x(), 800.0f, 1e-3) << "a large error snaps";
+}
+
+// ---- time dilation and input sampling ----------------------------------------------
+
+// A client stamping frames with TimeDilation against a server that reads
+// them `latency` ticks after they are sent, one tick later every third frame,
+// and reports each frame's lead 10 ticks later (a round trip).
+struct DilatedLink {
+    TimeDilation dilation{kTickUs};
+    Prediction prediction{arena};
+    InputSampler sampler;
+    int latency = 5;
+    std::uint8_t jitter_ms = 0;
+    struct Report {
+        int due;
+        std::uint32_t sequence;
+        int lead;
+    };
+    std::deque<Report> reports;
+    int tick = 0;
+    std::vector<int> leads;         // of every frame, as the server saw it
+    std::vector<int> frames_per_tick;
+
+    // One loop tick; returns the sequences sampled.
+    std::vector<std::uint32_t> step() {
+        ++tick;
+        const auto now = static_cast<std::int64_t>(tick * kTickUs);
+        while (!reports.empty() && reports.front().due <= tick) {
+            const Report r = reports.front();
+            reports.pop_front();
+            dilation.on_lead(static_cast<std::int8_t>(r.lead), jitter_ms, r.sequence);
+        }
+        const auto sampled = sampler.step(dilation, prediction, tick + latency, now);
+        protocol::Frame frames[32];
+        const std::size_t n = prediction.unconfirmed(frames);
+        for (std::size_t i = n - sampled.size(); i < n; ++i) {
+            const int arrival = tick + latency + (tick % 3 == 0 ? 1 : 0);
+            leads.push_back(static_cast<int>(frames[i].tick()) - arrival);
+            reports.push_back({tick + 10, frames[i].sequence(), leads.back()});
+        }
+        frames_per_tick.push_back(static_cast<int>(sampled.size()));
+        return {sampled.begin(), sampled.end()};
+    }
+    static inline const sim::Arena arena = sim::Arena::standard();
+};
+
+TEST(TimeDilation, KeepsTheLeadJustAboveTheTargetWithoutDitheringFrames) {
+    DilatedLink link;
+    for (int i = 0; i < 900; ++i) link.step();
+    // After settling: one frame every tick (moving frames by a whole tick to
+    // chase a fraction made some frames late), every frame on time, and the
+    // lead within the dead band of the 1-tick target.
+    int dithered = 0, late = 0;
+    for (std::size_t t = 300; t < link.frames_per_tick.size(); ++t) dithered += link.frames_per_tick[t] != 1 ? 1 : 0;
+    for (std::size_t f = 300; f < link.leads.size(); ++f) late += link.leads[f] < 0 ? 1 : 0;
+    EXPECT_EQ(dithered, 0);
+    EXPECT_EQ(late, 0);
+    EXPECT_DOUBLE_EQ(link.dilation.target_ticks(), TimeDilation::kMinTarget);
+    EXPECT_GE(link.dilation.lead_ticks(), link.dilation.target_ticks() - TimeDilation::kSlackBelow);
+    EXPECT_LE(link.dilation.lead_ticks(), link.dilation.target_ticks() + TimeDilation::kSlackAbove);
+}
+
+TEST(TimeDilation, TheTargetFollowsTheReportedJitterUpAtOnceAndDownSlowly) {
+    DilatedLink link;
+    for (int i = 0; i < 120; ++i) link.step();
+    link.jitter_ms = 50;  // 3 ticks
+    for (int i = 0; i < 12; ++i) link.step();
+    EXPECT_DOUBLE_EQ(link.dilation.target_ticks(), 3.0) << "at the first report";
+    for (int i = 0; i < 240; ++i) link.step();
+    EXPECT_GE(link.dilation.lead_ticks(), 3.0 - TimeDilation::kSlackBelow) << "the lead followed";
+    link.jitter_ms = 0;
+    for (int i = 0; i < 60; ++i) link.step();
+    EXPECT_NEAR(link.dilation.target_ticks(), 3.0 - TimeDilation::kTargetFall, 0.1) << "a second later";
+    for (int i = 0; i < 300; ++i) link.step();
+    EXPECT_DOUBLE_EQ(link.dilation.target_ticks(), TimeDilation::kMinTarget);
+    link.jitter_ms = 250;
+    for (int i = 0; i < 12; ++i) link.step();
+    EXPECT_DOUBLE_EQ(link.dilation.target_ticks(), TimeDilation::kMaxTarget) << "bounded: 100 ms of input delay";
+}
+
+// Whether the newest `sampled.size()` frames fire.
+std::vector<bool> fires(const Prediction& p, std::size_t count) {
+    protocol::Frame frames[32];
+    const std::size_t n = p.unconfirmed(frames);
+    std::vector<bool> out;
+    for (std::size_t i = n - count; i < n; ++i) out.push_back(protocol::to_input(frames[i]).fire);
+    return out;
+}
+
+TEST(InputSampler, AClickShorterThanATickIsCarriedByTheNextFrame) {
+    const sim::Arena arena = sim::Arena::standard();
+    Prediction prediction(arena);
+    TimeDilation dilation(kTickUs);
+    InputSampler sampler;
+    sampler.set_intent({0, 0, 0, true});
+    sampler.set_intent({0, 0, 0, false});  // released before the step
+    ASSERT_EQ(sampler.step(dilation, prediction, std::nullopt, 0).size(), 1u) << "clock unknown: one frame a tick";
+    EXPECT_EQ(fires(prediction, 1), std::vector<bool>{true});
+    sampler.step(dilation, prediction, std::nullopt, 0);
+    EXPECT_EQ(fires(prediction, 1), std::vector<bool>{false}) << "once";
+    sampler.set_intent({0, 0, 0, true});  // held: every frame fires
+    sampler.step(dilation, prediction, std::nullopt, 0);
+    sampler.step(dilation, prediction, std::nullopt, 0);
+    EXPECT_EQ(fires(prediction, 2), (std::vector<bool>{true, true}));
+}
+
+TEST(InputSampler, AClickInATickWithoutAFrameIsNeverLost) {
+    // The link gets faster and faster: frames arrive earlier than the client
+    // wants, and it slows down, sampling no frame in one tick of twenty.
+    DilatedLink link;
+    int clicks = 0, fired = 0, across_empty_ticks = 0;
+    bool pending = false;
+    for (int i = 0; i < 600; ++i) {
+        if (i % 15 == 0) --link.latency;
+        if (!pending) {
+            link.sampler.set_intent({0, 0, 0, true});
+            link.sampler.set_intent({0, 0, 0, false});
+            ++clicks;
+            pending = true;
+        }
+        const auto sampled = link.step();
+        if (sampled.empty()) {
+            across_empty_ticks += pending ? 1 : 0;
+            continue;
+        }
+        for (const bool f : fires(link.prediction, sampled.size())) fired += f ? 1 : 0;
+        pending = false;
+    }
+    EXPECT_GT(across_empty_ticks, 5) << "clicks fell in ticks that sampled no frame";
+    EXPECT_EQ(fired, clicks - (pending ? 1 : 0)) << "each click fired exactly once";
 }
 
 // ---- roster ---------------------------------------------------------------------------------

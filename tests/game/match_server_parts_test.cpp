@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "admission.hpp"
+#include "arrival_jitter.hpp"
 #include "input_figures.hpp"
 #include "input_queue.hpp"
 #include "lag_compensation.hpp"
@@ -200,6 +201,83 @@ TEST(InputQueue, FifoModeIsTheOldFixedBuffer) {
 
 constexpr std::uint64_t q8(double ticks) { return static_cast<std::uint64_t>(ticks * 256); }
 
+// ---- arrival jitter ------------------------------------------------------------
+
+// One frame a tick with these leads, from tick 1000 on; returns the figure.
+int jitter_of(const std::vector<int>& leads) {
+    ArrivalJitter j;
+    std::uint32_t tick = 1000;
+    for (const int lead : leads) j.arrived(++tick, lead);
+    j.arrived(++tick, 0);  // the last sample is taken when the next tick's arrivals start
+    return j.ticks();
+}
+
+TEST(ArrivalJitter, FramesArrivingWithASteadyLeadHaveNoJitter) {
+    EXPECT_EQ(ArrivalJitter().ticks(), 0) << "nothing measured yet";
+    EXPECT_EQ(jitter_of(std::vector<int>(300, 2)), 0);
+    std::vector<int> alternating;
+    for (int i = 0; i < 300; ++i) alternating.push_back(1 + i % 2);
+    EXPECT_EQ(jitter_of(alternating), 1) << "every other frame a tick behind the usual";
+}
+
+TEST(ArrivalJitter, IsTheLateTailThatKeepsComingBack) {
+    // One arrival in ten two ticks later than usual, one in twenty-five three.
+    std::vector<int> leads;
+    for (int i = 0; i < 300; ++i) leads.push_back(i % 25 == 7 ? -1 : i % 10 == 3 ? 0 : 2);
+    EXPECT_EQ(jitter_of(leads), 3) << "the 98th percentile: late by three";
+    // The same tail, rarer than one arrival in fifty, is not worth the delay.
+    for (int& l : leads) l = 2;
+    for (int i = 0; i < 300; i += 60) leads[static_cast<std::size_t>(i)] = -3;
+    EXPECT_EQ(jitter_of(leads), 0);
+}
+
+TEST(ArrivalJitter, AStallOrALatencyStepIsNotJitter) {
+    // A stall: nothing for 12 ticks, then the held frames in one burst.
+    ArrivalJitter j;
+    std::uint32_t tick = 1000;
+    for (int i = 0; i < 100; ++i) j.arrived(++tick, 2);
+    tick += 12;
+    for (int late = -10; late <= 2; ++late) j.arrived(tick, late);
+    for (int i = 0; i < 100; ++i) j.arrived(++tick, 2);
+    EXPECT_EQ(j.ticks(), 0) << "the burst is one late arrival";
+    // Latency up by 5 ticks: frames come 5 ticks later until the client
+    // catches up, a tick every 20.
+    std::vector<int> leads(100, 2);
+    for (int i = 0; i < 140; ++i) leads.push_back(-3 + i / 20);
+    EXPECT_EQ(jitter_of(leads), 0) << "the usual lead moves with the step within a few arrivals";
+}
+
+TEST(ArrivalJitter, FallsAsLateArrivalsAgeOut) {
+    std::vector<int> leads;
+    for (int i = 0; i < 300; ++i) leads.push_back(i % 10 == 3 ? -2 : 2);
+    EXPECT_EQ(jitter_of(leads), 4);
+    leads.insert(leads.end(), ArrivalJitter::kWindow, 2);
+    EXPECT_EQ(jitter_of(leads), 0) << "a window later";
+}
+
+TEST(InputQueue, ReportsTheArrivalJitterOnTimeAndNothingFirstInFirstOut) {
+    InputQueue on_time, fifo(InputQueue::Mode::fifo);
+    // Frames two ticks early, one message a tick, except that every ten ticks
+    // two messages are held and arrive with the third: its oldest frame two
+    // ticks later than usual.
+    std::vector<protocol::Frame> pending;
+    for (std::uint32_t t = 101; t <= 400; ++t) {
+        pending.emplace_back(t + 2, t - 100, Buttons::NONE, 0, 0, 0);
+        if (t % 10 == 3 || t % 10 == 4) continue;
+        for (InputQueue* q : {&on_time, &fifo}) {
+            q->push(pointers(pending), t, 0);
+            q->next(t);
+        }
+        pending.clear();
+    }
+    const InputReport r = on_time.report();
+    EXPECT_EQ(r.applied_sequence, on_time.applied_sequence());
+    EXPECT_EQ(r.lead, on_time.lead());
+    EXPECT_EQ(r.jitter_ticks, 2);
+    EXPECT_FALSE(fifo.report().lead);
+    EXPECT_EQ(fifo.report().jitter_ticks, 0);
+}
+
 TEST(LagCompensation, BelievesAViewNearTheNewestAckedSnapshotAndRewindsAtMost250Ms) {
     const LagCompensation lag({});
     // Drawing 5.5 ticks behind the acked snapshot 1000, the shot fired in tick 1010.
@@ -369,14 +447,14 @@ TEST(SnapshotSender, DeltasFollowTheAckAndALieCannotPickABaseline) {
         return in.game->body_as_Snapshot()->baseline_tick();
     };
     sender.capture(room, 1);
-    EXPECT_EQ(baseline_of(sender.for_client(room, acks, 0)), 0u) << "nothing acked: full";
+    EXPECT_EQ(baseline_of(sender.for_client(room, acks)), 0u) << "nothing acked: full";
     acks.on_ack(7);  // never sent
     EXPECT_EQ(acks.acked_tick(), 0u);
     acks.on_ack(1);
     EXPECT_EQ(acks.acked_tick(), 1u);
     room.world.step();
     sender.capture(room, 2);
-    EXPECT_EQ(baseline_of(sender.for_client(room, acks, 0)), 1u);
+    EXPECT_EQ(baseline_of(sender.for_client(room, acks)), 1u);
     EXPECT_EQ(sender.counts().sent, 2u);
     EXPECT_EQ(sender.counts().full, 1u);
 }
@@ -391,7 +469,7 @@ TEST(SnapshotSender, AClientThatStopsAckingIsSkippedAndProbedOnceASecond) {
     int sent = 0;
     for (std::uint32_t tick = 1; tick <= 120; ++tick) {
         sender.capture(room, tick);
-        if (sender.for_client(room, acks, 0)) ++sent;
+        if (sender.for_client(room, acks)) ++sent;
     }
     EXPECT_EQ(sent, 15 + 2) << "15 unacked, then one probe a second";
     EXPECT_EQ(sender.counts().superseded, 120u - 17u);

@@ -4,6 +4,7 @@
 //   clock_sync.*            the server's tick, estimated from round trips
 //   prediction.*            the own ship, predicted and reconciled
 //   time_dilation.*         input stamps, and the rate frames are sampled at
+//   input_sampler.*         the intent into frames (fire presses latched)
 //   interpolation_buffer.*  recent snapshots and the render clock
 //   world_view.*            ships and projectiles to draw
 //   roster.*                names and scores; chat_log.hpp the chat box
@@ -21,6 +22,7 @@
 
 #include "chat_log.hpp"
 #include "clock_sync.hpp"
+#include "input_sampler.hpp"
 #include "interpolation_buffer.hpp"
 #include "net_rates.hpp"
 #include "prediction.hpp"
@@ -104,7 +106,7 @@ struct ClientCore::Impl {
     NetRates rates;
 
     // Input and snapshots
-    PlayerIntent intent;
+    InputSampler sampler;
     bool input_pending = false;
     schemas::ViewTime view_time;  // what the player saw when the newest frame was sampled
     protocol::SnapshotRing ring;
@@ -140,6 +142,7 @@ struct ClientCore::Impl {
         prediction.reset();
         interpolation.reset();
         dilation.reset();
+        sampler.reset();
         clock.reset();
         ack_to_send = 0;
         ring = protocol::SnapshotRing();
@@ -200,7 +203,7 @@ struct ClientCore::Impl {
         });
         prediction.reconcile(own != decoded.end() ? &*own : nullptr, s.last_input_sequence());
         const auto lead = s.input_lead();
-        dilation.on_lead(lead ? std::optional<std::int8_t>(*lead) : std::nullopt, s.last_input_sequence());
+        dilation.on_lead(lead ? std::optional<std::int8_t>(*lead) : std::nullopt, s.input_jitter_ms(), s.last_input_sequence());
     }
 
     void on_packet(const session::Packet& packet) {
@@ -326,18 +329,12 @@ struct ClientCore::Impl {
         rates.update(t, channel->stats(), prediction.corrections(), view.net);
         prediction.decay();
         if (status != ConnectionStatus::joined) return;
-        const sim::Input input = sim::sanitise_intent(intent.move_x, intent.move_y, intent.aim, intent.fire);
         view_time = interpolation.view_time();
-        if (!clock.known()) {
-            prediction.record(input, 0);
-        } else {
-            // Stamped with the server tick each frame is for; sampled a little
-            // faster or slower than the loop ticks (time dilation).
-            const double arrival = clock.server_tick(t) + clock.rtt_us() / 2 / tick_us;
-            for (int n = dilation.frames_due(); n > 0; --n) {
-                prediction.record(input, dilation.stamp(prediction.next_sequence(), arrival, t));
-            }
-        }
+        // Stamped with the server tick each frame is for; sampled a little
+        // faster or slower than the loop ticks (time dilation).
+        const std::optional<double> arrival =
+            clock.known() ? std::optional(clock.server_tick(t) + clock.rtt_us() / 2 / tick_us) : std::nullopt;
+        sampler.step(dilation, prediction, arrival, t);
         input_pending = true;
     }
 
@@ -379,7 +376,7 @@ struct ClientCore::Impl {
         ClientView& v = view;
         v.status = status;
         v.status_text = status_text;
-        fill_world_view(interpolation, alpha, roster, {entity_id, &prediction, intent.aim}, v);
+        fill_world_view(interpolation, alpha, roster, {entity_id, &prediction, sampler.intent().aim}, v);
         roster.scoreboard(v.scoreboard);
 
         const std::int64_t t = now_us();
@@ -405,7 +402,7 @@ ClientCore::~ClientCore() {
 }
 
 void ClientCore::network_in() { impl_->network_in(); }
-void ClientCore::set_intent(const PlayerIntent& intent) { impl_->intent = intent; }
+void ClientCore::set_intent(const PlayerIntent& intent) { impl_->sampler.set_intent(intent); }
 void ClientCore::step() { impl_->step(); }
 void ClientCore::network_out() { impl_->network_out(); }
 

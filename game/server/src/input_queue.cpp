@@ -32,6 +32,7 @@ std::size_t InputQueue::offer(const protocol::Frame& frame, std::uint32_t tick, 
         pop(1);
         dropped = 1;
     }
+    if (mode_ == Mode::on_time) jitter_.arrived(tick, ticks_between(tick, frame.tick()));
     ring_[(head_ + count_) % kCapacity] = {frame, tick, view_q8};
     ++count_;
     return dropped;
@@ -98,6 +99,10 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
 std::optional<std::int8_t> InputQueue::lead() const noexcept {
     if (mode_ == Mode::fifo || !ever_applied_) return std::nullopt;
     return static_cast<std::int8_t>(std::clamp(applied_lead_, -128, 127));
+}
+
+InputReport InputQueue::report() const noexcept {
+    return {applied_sequence_, lead(), mode_ == Mode::on_time ? jitter_.ticks() : 0};
 }
 
 }  // namespace tickwire::game::server

@@ -13,8 +13,10 @@
 // speed-up by sending more, or faster. Frames more than kMaxLeadTicks ahead
 // of their arrival are refused, and at most kCapacity wait.
 //
-// lead() tells the client how early its frames arrive (Snapshot.input_lead):
-// the client dilates its tick rate to keep it at 1-2 ticks (time_dilation.hpp).
+// report() tells the client how early its frames arrive (Snapshot.input_lead)
+// and how much later than usual the late ones come (input_jitter_ms,
+// arrival_jitter.hpp): the client dilates its tick rate to keep the lead just
+// above that jitter, at least a tick (time_dilation.hpp).
 //
 // Mode::fifo is the queue before that (kept for the game-feel benchmark's
 // "before" row): ticks ignored, one frame per tick first in first out, the
@@ -30,9 +32,17 @@
 #include <cstdint>
 #include <optional>
 
+#include "arrival_jitter.hpp"
 #include "tickwire/game/protocol/wire.hpp"
 
 namespace tickwire::game::server {
+
+/// What a snapshot tells its player about the player's inputs.
+struct InputReport {
+    std::uint32_t applied_sequence = 0;   ///< Snapshot.last_input_sequence
+    std::optional<std::int8_t> lead;      ///< Snapshot.input_lead (empty: frames taken first in, first out)
+    int jitter_ticks = 0;                 ///< Snapshot.input_jitter_ms, in ticks
+};
 
 class InputQueue {
 public:
@@ -80,6 +90,8 @@ public:
     /// Snapshot.input_lead: how early the frame last applied arrived (its
     /// tick minus its arrival tick, < 0 when late); empty in Mode::fifo.
     [[nodiscard]] std::optional<std::int8_t> lead() const noexcept;
+    /// The sequence, lead and arrival jitter for the next snapshot (no jitter in Mode::fifo).
+    [[nodiscard]] InputReport report() const noexcept;
     [[nodiscard]] std::size_t size() const noexcept { return count_; }
     [[nodiscard]] Mode mode() const noexcept { return mode_; }
 
@@ -101,6 +113,7 @@ private:
     std::uint32_t newest_sequence_ = 0;    // highest sequence received
     std::uint32_t applied_sequence_ = 0;   // highest applied by the sim
     int applied_lead_ = 0;
+    ArrivalJitter jitter_;
     int ticks_without_input_ = 0;
     bool ever_applied_ = false;
 };

@@ -370,7 +370,7 @@ struct MatchServer::Impl {
         snapshots.capture(room, tick);
         for (const net::ConnectionId id : room.members) {
             Client& c = clients.at(id);
-            net::Message snapshot = snapshots.for_client(room, c.snapshots, c.input.applied_sequence(), c.input.lead());
+            net::Message snapshot = snapshots.for_client(room, c.snapshots, c.input.report());
             // send_latest: if the previous snapshot to this client has not
             // started writing, net drops it for this one (counted in
             // ServerStats::superseded); chat and events keep their order.

@@ -54,7 +54,9 @@ public:
     ClientCore& operator=(const ClientCore&) = delete;
 
     void network_in();                          ///< drain the channel's stream
-    void set_intent(const PlayerIntent& intent);  ///< input for the next step
+    /// Input for the next step; may be called every frame. A fire press is
+    /// kept until a sampled frame carries it, however short.
+    void set_intent(const PlayerIntent& intent);
     void step();                                ///< one fixed tick: sample input, predict
     void network_out();                         ///< send input (+ redundancy), acks; flush
     void send_chat(std::string_view text);      ///< reliable, ordered
