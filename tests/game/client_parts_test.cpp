@@ -102,7 +102,7 @@ TEST(InterpolationBuffer, ASteadyStreamIsDrawnSmoothlyBehindTheNewestSnapshot) {
         ++checked;
     }
     EXPECT_EQ(checked, 301);
-    EXPECT_NEAR(buffer.delay_ticks(), 4.0, 0.01) << "two snapshot intervals, no jitter";
+    EXPECT_NEAR(buffer.delay_ticks(), 3.0, 0.01) << "a snapshot interval and a tick, no jitter";
     EXPECT_NEAR(buffer.jitter_us(), 0.0, 1.0);
 }
 

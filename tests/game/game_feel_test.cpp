@@ -108,6 +108,7 @@ struct Settings {
     bool on_time = true;            // ServerConfig::inputs_on_time
     bool lag_compensation = true;   // ServerConfig::lag_compensation
     std::chrono::milliseconds max_rewind{250};  // ServerConfig::max_rewind
+    bool max_rewind_includes_interpolation = false;  // ServerConfig::max_rewind_includes_interpolation
     Conditions link;
     std::uint64_t seed = 1;
 };
@@ -132,7 +133,10 @@ public:
     };
 
     explicit VirtualServer(const Settings& s)
-        : lag_({.enabled = s.lag_compensation, .tick_rate = kTickRate, .max_rewind = s.max_rewind}),
+        : lag_({.enabled = s.lag_compensation,
+                .tick_rate = kTickRate,
+                .max_rewind = s.max_rewind,
+                .max_rewind_includes_interpolation = s.max_rewind_includes_interpolation}),
           mode_(s.on_time ? server::InputQueue::Mode::on_time : server::InputQueue::Mode::fifo) {}
 
     Player& join(std::uint32_t id, Link& up, Link& down, std::int64_t now) {
@@ -163,7 +167,9 @@ public:
             p->ticks.push_back(r);
             if (next.fire_sequence != 0) {
                 firing_[p->id] = next.fire_sequence;
-                if (next.view_q8 != 0) view_age_.push_back((tick_ * 256.0 - static_cast<double>(next.view_q8)) / 256);
+                if (next.view.tick_q8 != 0) {
+                    view_age_.push_back((tick_ * 256.0 - static_cast<double>(next.view.tick_q8)) / 256);
+                }
             }
         }
         room_.world.step();
@@ -198,10 +204,12 @@ public:
     };
     [[nodiscard]] const std::vector<Shot>& shots() const { return shots_; }
     /// Median ticks between what a shooter saw and the tick its shot was fired in.
-    [[nodiscard]] double median_view_age() {
+    /// The share `p` (0..1) of shots' views were at most this many ticks old.
+    [[nodiscard]] double view_age_percentile(double p) {
         if (view_age_.empty()) return 0;
-        std::nth_element(view_age_.begin(), view_age_.begin() + static_cast<std::ptrdiff_t>(view_age_.size() / 2), view_age_.end());
-        return view_age_[view_age_.size() / 2];
+        const auto at = view_age_.begin() + static_cast<std::ptrdiff_t>(p * static_cast<double>(view_age_.size() - 1));
+        std::nth_element(view_age_.begin(), at, view_age_.end());
+        return *at;
     }
     [[nodiscard]] const Player& player(std::size_t i) const { return *players_[i]; }
     [[nodiscard]] const server::InputFigures& figures() const { return figures_; }
@@ -216,7 +224,7 @@ private:
         if (in.game != nullptr && in.game->body_type() == Body::PlayerInput) {
             const PlayerInput& input = *in.game->body_as_PlayerInput();
             if (input.snapshot_ack() != 0) p.acks.on_ack(input.snapshot_ack());
-            const std::uint64_t view = lag_.trusted_view({input.view_tick(), input.view_fraction()}, p.acks.acked_tick());
+            const server::ShotView view = lag_.trusted_view({input.view_tick(), input.view_fraction()}, p.acks.acked_tick());
             figures_.dropped(p.input.push(*input.frames(), tick_ + 1, view));
         } else if (in.packet != nullptr && in.packet->body_type() == session::Body::ClockSyncRequest) {
             schemas::ClockSyncInfo sync;
@@ -299,6 +307,7 @@ public:
     [[nodiscard]] double phase() const { return phase_; }
     [[nodiscard]] const Prediction& prediction() const { return prediction_; }
     [[nodiscard]] double render_tick() const { return interpolation_.render_tick(); }
+    [[nodiscard]] const InterpolationBuffer& interpolation() const { return interpolation_; }
     [[nodiscard]] double mean_scale(std::int64_t ticks) const { return scale_sum_ / static_cast<double>(ticks); }
     [[nodiscard]] double min_scale() const { return scale_min_; }
     [[nodiscard]] double max_scale() const { return scale_max_; }
@@ -701,7 +710,11 @@ struct ShotOutcome {
     int drawn_hits = 0, drawn_hits_registered = 0;
     int clear_misses = 0, clear_misses_registered = 0;
     int held_shots = 0;  // fired by a held input, never drawn
-    double view_age_ms = 0;  // median, from what the shooter saw to the tick the shot fired in
+    // From what the shooter saw to the tick the shot fired in: the rewind it
+    // needs (p50, p95, p99).
+    double view_age_ms[3] = {0, 0, 0};
+    double interpolation_ms = 0;  // the shooter's interpolation delay at the end
+    double starved_percent = 0;   // of the shooter's ticks, drawn past its newest snapshot
 };
 
 // The shooter stands at (420, 500) and shoots at a target strafing between
@@ -833,59 +846,88 @@ ShotOutcome shoot(Settings s, int drawn_hits_wanted) {
         }
         for (const VirtualServer::Shot& shot : m.server().shots()) out.held_shots += shot.sequence == 0 ? 1 : 0;
     }
-    out.view_age_ms = m.server().median_view_age() * 1000 / kTickRate;
+    const double percentiles[3] = {0.5, 0.95, 0.99};
+    for (int i = 0; i < 3; ++i) out.view_age_ms[i] = m.server().view_age_percentile(percentiles[i]) * 1000 / kTickRate;
+    const InterpolationBuffer& shooter = m.client(0).interpolation();
+    out.interpolation_ms = shooter.delay_ticks() * 1000 / kTickRate;
+    out.starved_percent = 100.0 * static_cast<double>(shooter.starved_ticks()) / static_cast<double>(m.tick());
     return out;
 }
 
 void print(const char* label, const ShotOutcome& o) {
+    char view[64] = "not used";
+    if (o.view_age_ms[0] > 0) {
+        std::snprintf(view, sizeof view, "%.0f/%.0f/%.0f ms old (p50/p95/p99)", o.view_age_ms[0], o.view_age_ms[1],
+                      o.view_age_ms[2]);
+    }
     std::printf("  %-34s drawn hits registered %d/%d (%.1f%%), clear misses registered %d/%d (%.1f%%), "
-                "view %s\n",
+                "view %s, interpolation %.0f ms (starved %.2f%%)\n",
                 label, o.drawn_hits_registered, o.drawn_hits, 100.0 * o.drawn_hits_registered / std::max(1, o.drawn_hits),
                 o.clear_misses_registered, o.clear_misses, 100.0 * o.clear_misses_registered / std::max(1, o.clear_misses),
-                o.view_age_ms > 0 ? (std::to_string(static_cast<int>(o.view_age_ms)) + " ms old").c_str() : "not used");
+                view, o.interpolation_ms, o.starved_percent);
 }
 
-// At ~200 ms RTT what the shooter saw is ~310 ms old by the tick its shot
-// is fired in (the round trip, ~85 ms of interpolation delay at 30 Hz
-// snapshots, the input lead): beyond the 250 ms cap, so there shots are
-// judged ~60 ms late and fewer register. Within the cap (here ~130 ms RTT),
-// and at 200 ms with the cap raised, the mechanism meets the goal.
 int percent(int part, int whole) { return whole == 0 ? 0 : part * 100 / whole; }
+
+// What the shooter saw is about a round trip, its interpolation delay (a
+// snapshot interval, a tick and the jitter: ~65-85 ms at 30 Hz) and its
+// input's lead old by the tick its shot is fired in: ~300 ms at 200 ms of
+// round trip. The 250 ms cap bounds the round trip (as Overwatch's bounds
+// ping); the server adds the interpolation delay, which it bounds itself
+// (100 ms). With the cap of old, counting the whole age, shots at 200 ms were
+// judged ~50 ms late and a fifth of the drawn hits missed.
+struct ShotRows {
+    ShotOutcome compensated, whole_age_capped, present;
+};
+ShotRows shoot_three_ways(Settings s, const char* title) {
+    ShotRows r;
+    s.lag_compensation = true;
+    r.compensated = shoot(s, 1000);
+    s.max_rewind_includes_interpolation = true;
+    r.whole_age_capped = shoot(s, 1000);
+    s.lag_compensation = false;
+    r.present = shoot(s, 1000);
+    std::printf("%s, targets 120-270 units away, strafing:\n", title);
+    print("compensated (250 ms round trip cap)", r.compensated);
+    print("250 ms cap on the whole view age", r.whole_age_capped);
+    print("judged in the present (before)", r.present);
+    return r;
+}
 
 TEST(GameFeel, ShotsThatTheShooterSawHitRegister) {
     Settings s;
-    s.link = {.latency_us = 50 * kMs, .jitter_us = 30 * kMs, .stall_probability = 0.001};  // ~130 ms RTT
     s.seed = 5;
-    const ShotOutcome within = shoot(s, 1000);
-    s.lag_compensation = false;
-    const ShotOutcome within_before = shoot(s, 1000);
-    std::printf("~130 ms RTT, 30 ms jitter, stalls, targets 120-270 units away, strafing:\n");
-    print("lag compensation (250 ms cap)", within);
-    print("judged in the present (before)", within_before);
+    s.link = {.latency_us = 50 * kMs, .jitter_us = 30 * kMs, .stall_probability = 0.001};
+    const ShotRows near = shoot_three_ways(s, "~130 ms RTT, 30 ms jitter each way, stalls");
+    s.link.latency_us = 85 * kMs;
+    const ShotRows far = shoot_three_ways(s, "~200 ms RTT (85 ms + 0-30 ms each way), stalls");
+    // Issue 14's "200 ms round trip": netsim latency=75ms,jitter=20ms,stall=1%
+    // (~170 ms of round trip; a stall on 1 % of messages holds a link ~15 %
+    // of the time), and the same with links stalled 1 % of the time.
+    s.link = {.latency_us = 75 * kMs, .jitter_us = 20 * kMs, .stall_probability = 0.01};
+    const ShotRows issue14 = shoot_three_ways(s, "issue 14's 200 ms: latency=75ms,jitter=20ms,stall=1%");
+    s.link.stall_probability = kStalledOnePercentOfTheTime;
+    const ShotRows issue14_rare = shoot_three_ways(s, "latency=75ms,jitter=20ms, stalled 1% of the time");
 
-    s.link.latency_us = 85 * kMs;  // ~200 ms RTT
-    s.lag_compensation = true;
-    const ShotOutcome capped = shoot(s, 1000);
-    s.max_rewind = std::chrono::milliseconds(400);
-    const ShotOutcome uncapped = shoot(s, 1000);
-    s.lag_compensation = false;
-    const ShotOutcome before = shoot(s, 1000);
-    std::printf("~200 ms RTT, 30 ms jitter, stalls:\n");
-    print("lag compensation (250 ms cap)", capped);
-    print("lag compensation (400 ms cap)", uncapped);
-    print("judged in the present (before)", before);
-
-    for (const ShotOutcome* o : {&within, &capped, &uncapped}) {
-        ASSERT_GE(o->drawn_hits, 1000);
-        ASSERT_GE(o->clear_misses, 100);
-        EXPECT_LE(o->clear_misses_registered * 100, o->clear_misses * 2) << "a clear miss must not hit";
+    for (const ShotRows* r : {&near, &far, &issue14, &issue14_rare}) {
+        ASSERT_GE(r->compensated.drawn_hits, 1000);
+        ASSERT_GE(r->compensated.clear_misses, 100);
+        EXPECT_LE(r->compensated.clear_misses_registered * 100, r->compensated.clear_misses * 2)
+            << "a clear miss must not hit";
+        EXPECT_LT(percent(r->present.drawn_hits_registered, r->present.drawn_hits), 60)
+            << "without it the shooter is cheated";
     }
-    EXPECT_GE(percent(within.drawn_hits_registered, within.drawn_hits), 95);
-    EXPECT_GE(percent(uncapped.drawn_hits_registered, uncapped.drawn_hits), 95);
-    EXPECT_GT(percent(capped.drawn_hits_registered, capped.drawn_hits),
-              percent(before.drawn_hits_registered, before.drawn_hits) + 40);
-    EXPECT_LT(percent(within_before.drawn_hits_registered, within_before.drawn_hits), 60)
-        << "without it the shooter is cheated";
+    for (const ShotRows* r : {&near, &far, &issue14_rare}) {
+        EXPECT_GE(percent(r->compensated.drawn_hits_registered, r->compensated.drawn_hits), 95);
+        EXPECT_LE(r->compensated.starved_percent, 1.0) << "the shorter interpolation delay still covers the jitter";
+    }
+    EXPECT_LT(percent(far.whole_age_capped.drawn_hits_registered, far.whole_age_capped.drawn_hits), 95)
+        << "the cap of old leaves a player at 200 ms leading its shots";
+    // With a stall on 1 % of messages a shot fired during one (~15 % of them)
+    // reaches the server up to 250 ms late, and that wait counts against the
+    // round trip's cap: those are judged later than seen, by design.
+    EXPECT_GT(percent(issue14.compensated.drawn_hits_registered, issue14.compensated.drawn_hits),
+              percent(issue14.whole_age_capped.drawn_hits_registered, issue14.whole_age_capped.drawn_hits) + 10);
 }
 
 }  // namespace

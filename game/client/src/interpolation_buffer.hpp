@@ -58,6 +58,9 @@ public:
     [[nodiscard]] double delay_ticks() const noexcept { return delay_ticks_; }
     /// Smoothed variation of the gaps between snapshot arrivals.
     [[nodiscard]] double jitter_us() const noexcept { return jitter_.value; }
+    /// Ticks the render clock ran past the newest snapshot (the world stood
+    /// still on screen: the delay was too short for the jitter).
+    [[nodiscard]] std::uint64_t starved_ticks() const noexcept { return starved_ticks_; }
 
     static constexpr std::size_t kCapacity = 32;
 
@@ -72,6 +75,7 @@ private:
     Ewma interval_, jitter_;
     double render_tick_ = 0;
     double delay_ticks_ = 4;
+    std::uint64_t starved_ticks_ = 0;
 };
 
 }  // namespace tickwire::game

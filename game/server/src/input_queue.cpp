@@ -11,14 +11,14 @@ std::int32_t ticks_between(std::uint32_t from, std::uint32_t to) noexcept {
 }
 }  // namespace
 
-std::uint64_t InputQueue::view_of(const protocol::Frame& f, std::uint32_t newest_tick, std::uint64_t view_q8) noexcept {
+ShotView InputQueue::view_of(const protocol::Frame& f, std::uint32_t newest_tick, const ShotView& view) noexcept {
     // Sampled that many ticks before the newest frame; a frame claiming to
     // be newer than the newest (a lie) wraps to "long ago": no view.
     const std::uint64_t back = std::uint64_t{newest_tick - f.tick()} * sim::kTickQ8;
-    return back < view_q8 ? view_q8 - back : 0;
+    return back < view.tick_q8 ? ShotView{view.tick_q8 - back, view.max_rewind_q8} : ShotView{};
 }
 
-std::size_t InputQueue::offer(const protocol::Frame& frame, std::uint32_t tick, std::uint64_t view_q8) {
+std::size_t InputQueue::offer(const protocol::Frame& frame, std::uint32_t tick, const ShotView& view) {
     // Redundant copies of frames already received are expected; only newer ones count.
     if (frame.sequence() <= newest_sequence_) return 0;
     newest_sequence_ = frame.sequence();
@@ -33,7 +33,7 @@ std::size_t InputQueue::offer(const protocol::Frame& frame, std::uint32_t tick, 
         dropped = 1;
     }
     if (mode_ == Mode::on_time) jitter_.arrived(tick, ticks_between(tick, frame.tick()));
-    ring_[(head_ + count_) % kCapacity] = {frame, tick, view_q8};
+    ring_[(head_ + count_) % kCapacity] = {frame, tick, view};
     ++count_;
     return dropped;
 }
@@ -67,7 +67,7 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
         n.kind = Next::Kind::frame;
         n.input = protocol::to_input(e.frame);
         n.sequence = e.frame.sequence();
-        n.view_q8 = e.view_q8;
+        n.view = e.view;
         n.wait = std::max(0, ticks_between(e.arrival, tick));
         n.merged = take - 1;
         if (n.input.fire) n.fire_sequence = n.sequence;
@@ -76,7 +76,7 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
         for (std::size_t i = take - 1; i-- > 0 && !n.input.fire;) {
             if (protocol::to_input(at(i).frame).fire) {
                 n.input.fire = true;
-                n.view_q8 = at(i).view_q8;
+                n.view = at(i).view;
                 n.fire_sequence = at(i).frame.sequence();
             }
         }
@@ -91,7 +91,10 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
     // connection dropped and the session is held for a resume): its ship
     // stops thrusting and firing meanwhile.
     if (ticks_without_input_ <= kHoldTicks) ++ticks_without_input_;
-    if (ticks_without_input_ == kHoldTicks) return {Next::Kind::idle};
+    if (ticks_without_input_ == kHoldTicks) {
+        n.kind = Next::Kind::idle;
+        return n;
+    }
     n.counted_hold = ever_applied_ && ticks_without_input_ < kHoldTicks;
     return n;
 }

@@ -33,6 +33,7 @@
 #include <optional>
 
 #include "arrival_jitter.hpp"
+#include "lag_compensation.hpp"
 #include "tickwire/game/protocol/wire.hpp"
 
 namespace tickwire::game::server {
@@ -57,7 +58,7 @@ public:
     struct Next {
         enum class Kind : std::uint8_t { frame, hold, idle } kind = Kind::hold;
         sim::Input input{};           ///< for Kind::frame (fire includes merged frames')
-        std::uint64_t view_q8 = 0;    ///< when its shooter saw the shot (Q8 ticks; 0 = unknown)
+        ShotView view;                ///< when its shooter saw the shot (none: unknown)
         std::uint32_t sequence = 0;   ///< of the frame applied
         std::uint32_t fire_sequence = 0;  ///< of the frame whose shot input.fire is (0: none)
         int wait = 0;                 ///< ticks it waited here past its arrival
@@ -69,16 +70,16 @@ public:
 
     /// Queues the frames newer than any seen (a range of `const Frame*`, as a
     /// verified PlayerInput's frames() is), read in the network drain before
-    /// `tick` is simulated. `view_q8` is the trusted view time of the newest
-    /// frame (Q8 server ticks, 0 = none); older frames get it minus the
-    /// difference of their ticks. Returns the frames refused (too far ahead,
-    /// or no room) or, in Mode::fifo, dropped to stay within its bound.
+    /// `tick` is simulated. `view` is the trusted view of the newest frame;
+    /// older frames get it minus the difference of their ticks. Returns the
+    /// frames refused (too far ahead, or no room) or, in Mode::fifo, dropped
+    /// to stay within its bound.
     template <class Frames>
-    std::size_t push(const Frames& frames, std::uint32_t tick, std::uint64_t view_q8) {
+    std::size_t push(const Frames& frames, std::uint32_t tick, const ShotView& view) {
         std::uint32_t newest_tick = 0;
         for (const protocol::Frame* f : frames) newest_tick = f->tick();
         std::size_t refused = 0;
-        for (const protocol::Frame* f : frames) refused += offer(*f, tick, view_of(*f, newest_tick, view_q8));
+        for (const protocol::Frame* f : frames) refused += offer(*f, tick, view_of(*f, newest_tick, view));
         return refused + trim();
     }
     /// The input for `tick`: a frame, or hold the last input, or (once, after
@@ -99,10 +100,10 @@ private:
     struct Entry {
         protocol::Frame frame{};
         std::uint32_t arrival = 0;  // the first tick it could have been applied in
-        std::uint64_t view_q8 = 0;
+        ShotView view;
     };
-    static std::uint64_t view_of(const protocol::Frame& f, std::uint32_t newest_tick, std::uint64_t view_q8) noexcept;
-    std::size_t offer(const protocol::Frame& frame, std::uint32_t tick, std::uint64_t view_q8);
+    static ShotView view_of(const protocol::Frame& f, std::uint32_t newest_tick, const ShotView& view) noexcept;
+    std::size_t offer(const protocol::Frame& frame, std::uint32_t tick, const ShotView& view);
     std::size_t trim();
     Entry& at(std::size_t i) noexcept { return ring_[(head_ + i) % kCapacity]; }
     void pop(std::size_t n) noexcept;

@@ -63,7 +63,10 @@ struct MatchServer::Impl {
                     codec),
           endpoints(server),
           status_line(now()),
-          lag({.enabled = c.lag_compensation, .tick_rate = c.tick_rate, .max_rewind = c.max_rewind}),
+          lag({.enabled = c.lag_compensation,
+               .tick_rate = c.tick_rate,
+               .max_rewind = c.max_rewind,
+               .max_rewind_includes_interpolation = c.max_rewind_includes_interpolation}),
           input_figures(c.tick_rate),
           input_mode(c.inputs_on_time ? InputQueue::Mode::on_time : InputQueue::Mode::fifo) {}
 
@@ -251,7 +254,7 @@ struct MatchServer::Impl {
         }
         // What the player was looking at, as far as we believe it; the
         // frames are for `tick + 1` at the earliest (this drain precedes it).
-        const std::uint64_t view =
+        const ShotView view =
             lag.trusted_view({input.view_tick(), input.view_fraction()}, c.snapshots.acked_tick());
         count_dropped(c.input.push(*input.frames(), tick + 1, view));
     }

@@ -79,9 +79,13 @@ struct ServerConfig {
     /// (one frame a tick, 8 at most), for comparisons.
     bool inputs_on_time = true;
     /// Lag compensation: a shot is judged against the ships as its shooter
-    /// saw them, at most max_rewind ago. false: judged in the present.
+    /// saw them, its round trip compensated up to max_rewind and its
+    /// interpolation delay (up to 100 ms) on top (game/README.md, "Lag
+    /// compensation"). false: judged in the present.
     bool lag_compensation = true;
     std::chrono::milliseconds max_rewind{250};
+    /// true: max_rewind bounds the whole rewind, interpolation delay included.
+    bool max_rewind_includes_interpolation = false;
 };
 
 /// How players' inputs reached the sim over the last 10 s, across all
