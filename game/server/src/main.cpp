@@ -4,7 +4,7 @@
 //                   [--max-players 32] [--max-rooms 64] [--no-create] [--room CODE]...
 //                   [--max-connections N] [--max-per-ip 256] [--handshake-timeout-ms 5000]
 //                   [--no-session] [--session-grace-ms 30000]
-//                   [--tls-cert cert.pem --tls-key key.pem] [--log-level info]
+//                   [--tls-cert cert.pem --tls-key key.pem] [--web-root DIR] [--log-level info]
 //                   [--status-interval 5] [--duration S]
 #include <chrono>
 #include <csignal>
@@ -77,6 +77,8 @@ int main(int argc, char** argv) {
                  "make --max-rewind-ms the bound of the whole rewind, interpolation delay included");
     app.add_option("--tls-cert", config.tls_certificate_file, "PEM certificate; with --tls-key serves wss://");
     app.add_option("--tls-key", config.tls_private_key_file, "PEM private key");
+    app.add_option("--web-root", config.web_root, "serve the files in DIR (the web client) on the same port")
+        ->check(CLI::ExistingDirectory);
     app.add_option("--log-level", log_level, "error | warn | info | debug")
         ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
         ->capture_default_str();

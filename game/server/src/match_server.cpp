@@ -332,6 +332,7 @@ struct MatchServer::Impl {
             case net::ServerEventType::connected: on_connected(ev); break;
             case net::ServerEventType::disconnected: on_disconnected(ev); break;
             case net::ServerEventType::resumed: on_resumed(ev); break;
+            case net::ServerEventType::http_request: break;  // no net http_routes: the game publishes
             case net::ServerEventType::log:
                 log(LogLevel::warn, "%.*s", static_cast<int>(ev.reason().size()), ev.reason().data());
                 break;

@@ -38,6 +38,8 @@ struct ServerConfig {
     /// allow_create = false, the only rooms there are).
     std::vector<std::string> rooms;
     std::string tls_certificate_file, tls_private_key_file;
+    /// A folder served as static files on the same port (net::ServerOptions::web_root); empty = none.
+    std::string web_root;
     LogLevel log_level = LogLevel::info;
     /// An empty room is removed this long after its last player left.
     std::chrono::milliseconds room_linger{10000};
