@@ -10,6 +10,7 @@
 
 #include "clock_sync.hpp"
 #include "input_sampler.hpp"
+#include "input_sender.hpp"
 #include "interpolation_buffer.hpp"
 #include "prediction.hpp"
 #include "roster.hpp"
@@ -158,8 +159,30 @@ TEST(Prediction, MovesAtOnceAndAgreesWithTheServerWhenItReplaysTheSameInputs) {
     EXPECT_FLOAT_EQ(p.x(), before);
     EXPECT_EQ(p.corrections(), 0u);
     protocol::Frame frames[32];
-    EXPECT_EQ(p.unconfirmed(frames), 4u) << "only the frames the server has not applied are sent again";
+    EXPECT_EQ(p.unconfirmed(frames), 4u) << "the frames the server has not applied are replayed";
     EXPECT_EQ(frames[0].sequence(), 7u);
+}
+
+// ---- input sender ------------------------------------------------------------------
+
+TEST(InputSender, SendsEachFrameOnceEveryIntervalAndAShotAtOnce) {
+    const sim::Arena arena = sim::Arena::standard();
+    Prediction p(arena);
+    InputSender every_tick(1), every_third(3);
+    protocol::Frame frames[32];
+    const sim::Input move = sim::sanitise_intent(1, 0, 0, false), fire = sim::sanitise_intent(1, 0, 0, true);
+    std::vector<std::uint32_t> sent_each, sent_batched, batch_sizes;
+    for (std::uint32_t tick = 1; tick <= 14; ++tick) {
+        p.record(tick == 8 ? fire : move, tick);
+        for (std::size_t i = 0, n = every_tick.due(p, frames); i < n; ++i) sent_each.push_back(frames[i].sequence());
+        const std::size_t n = every_third.due(p, frames);
+        if (n > 0) batch_sizes.push_back(static_cast<std::uint32_t>(n));
+        for (std::size_t i = 0; i < n; ++i) sent_batched.push_back(frames[i].sequence());
+    }
+    const std::vector<std::uint32_t> all = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+    EXPECT_EQ(sent_each, all) << "each frame once, though none was confirmed";
+    EXPECT_EQ(sent_batched, all) << "each frame once, in order";
+    EXPECT_EQ(batch_sizes, (std::vector<std::uint32_t>{3, 3, 2, 3, 3})) << "3 ticks a message; the shot (8) at once";
 }
 
 TEST(Prediction, ASmallErrorBlendsOutALargeOneSnaps) {

@@ -99,9 +99,9 @@ std::vector<const protocol::Frame*> pointers(const std::vector<protocol::Frame>&
 TEST(InputQueue, AppliesEachFrameInTheTickItNamesAndTellsHowEarlyItCame) {
     InputQueue q;
     // Frames for ticks 11..13 arrive before tick 10: two, three and four early.
-    const auto a = frames(1, 3, 10), b = frames(2, 3, 10);  // b repeats 2 and 3 (redundancy)
-    EXPECT_EQ(q.push(pointers(a), 10, {}), 0u);
-    EXPECT_EQ(q.push(pointers(b), 10, {}), 0u);
+    const auto a = frames(1, 3, 10), b = frames(2, 3, 10);  // b repeats 2 and 3 (an older client's redundancy)
+    EXPECT_EQ(q.push(pointers(a), 10, {}), InputQueue::Offered{});
+    EXPECT_EQ(q.push(pointers(b), 10, {}), InputQueue::Offered{.repeated = 2}) << "copies counted, never queued";
     EXPECT_EQ(q.size(), 3u);
     EXPECT_FALSE(q.lead()) << "nothing applied yet";
     EXPECT_EQ(q.next(10).kind, Kind::hold) << "early frames wait for their tick";
@@ -125,7 +125,7 @@ TEST(InputQueue, DrainsTheBacklogAfterAStallAtOnceKeepingItsShots) {
     // firing, with those for 116..117 on time.
     auto burst = frames(2, 18, 99);
     burst[5] = protocol::Frame(106, 7, Buttons::Fire, 0, 0, 0);
-    EXPECT_EQ(q.push(pointers(burst), 116, {}), 0u) << "nothing dropped";
+    EXPECT_EQ(q.push(pointers(burst), 116, {}), InputQueue::Offered{}) << "nothing dropped";
     const auto n = q.next(116);
     ASSERT_EQ(n.kind, Kind::frame);
     EXPECT_EQ(n.sequence, 17u) << "the frame for this tick";
@@ -157,10 +157,20 @@ TEST(InputQueue, AppliesAtMostOneFrameATickHoweverManyAreSent) {
 TEST(InputQueue, RefusesFramesTooFarAheadAndBeyondItsRoom) {
     InputQueue q;
     const auto far = frames(1, 1, 10 + InputQueue::kMaxLeadTicks);
-    EXPECT_EQ(q.push(pointers(far), 10, {}), 1u) << "more than kMaxLeadTicks ahead";
+    EXPECT_EQ(q.push(pointers(far), 10, {}).refused, 1u) << "more than kMaxLeadTicks ahead";
     const auto near = frames(2, 2 + InputQueue::kCapacity, 5);  // 33 frames within the lead
-    EXPECT_EQ(q.push(pointers(near), 10, {}), 1u) << "the one beyond kCapacity";
+    EXPECT_EQ(q.push(pointers(near), 10, {}).refused, 1u) << "the one beyond kCapacity";
     EXPECT_EQ(q.size(), InputQueue::kCapacity);
+}
+
+TEST(InputQueue, CountsFramesThatNeverCameAndFramesThatCameTwice) {
+    InputQueue q;
+    // Sequences 40.. for ticks 10..: a first frame may start anywhere (a rejoin).
+    EXPECT_EQ(q.push(pointers(frames(40, 41, -30)), 10, {}), InputQueue::Offered{});
+    EXPECT_EQ(q.push(pointers(frames(45, 45, -30)), 10, {}), InputQueue::Offered{.skipped = 3}) << "42..44 never came";
+    EXPECT_EQ(q.push(pointers(frames(44, 46, -30)), 10, {}), InputQueue::Offered{.repeated = 2})
+        << "44 after 45, and 45 again";
+    EXPECT_EQ(q.size(), 4u) << "40, 41, 45 and 46 wait for their ticks";
 }
 
 TEST(InputQueue, GivesOlderFramesOfAMessageTheirOwnViewTime) {
@@ -192,7 +202,7 @@ TEST(InputQueue, HoldsTheLastInputThenGoesIdleOnce) {
 TEST(InputQueue, FifoModeIsTheOldFixedBuffer) {
     InputQueue q(InputQueue::Mode::fifo);
     const auto many = frames(1, 20, 1000);  // ticks ignored
-    EXPECT_EQ(q.push(pointers(many), 5, {}), 20u - InputQueue::kFifoFrames) << "the oldest are dropped";
+    EXPECT_EQ(q.push(pointers(many), 5, {}).refused, 20u - InputQueue::kFifoFrames) << "the oldest are dropped";
     const auto n = q.next(5);
     EXPECT_EQ(n.sequence, 20u - InputQueue::kFifoFrames + 1);
     EXPECT_EQ(q.size(), InputQueue::kFifoFrames - 1) << "one a tick: the standing queue stays";

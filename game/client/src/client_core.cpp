@@ -5,6 +5,7 @@
 //   prediction.*            the own ship, predicted and reconciled
 //   time_dilation.*         input stamps, and the rate frames are sampled at
 //   input_sampler.*         the intent into frames (fire presses latched)
+//   input_sender.*          which frames go in this tick's message (each once)
 //   interpolation_buffer.*  recent snapshots and the render clock
 //   world_view.*            ships and projectiles to draw
 //   roster.*                names and scores; chat_log.hpp the chat box
@@ -23,6 +24,7 @@
 #include "chat_log.hpp"
 #include "clock_sync.hpp"
 #include "input_sampler.hpp"
+#include "input_sender.hpp"
 #include "interpolation_buffer.hpp"
 #include "net_rates.hpp"
 #include "prediction.hpp"
@@ -107,6 +109,7 @@ struct ClientCore::Impl {
 
     // Input and snapshots
     InputSampler sampler;
+    InputSender sender{config.input_send_interval};
     bool input_pending = false;
     schemas::ViewTime view_time;  // what the player saw when the newest frame was sampled
     protocol::SnapshotRing ring;
@@ -143,6 +146,7 @@ struct ClientCore::Impl {
         interpolation.reset();
         dilation.reset();
         sampler.reset();
+        sender.reset();
         clock.reset();
         ack_to_send = 0;
         ring = protocol::SnapshotRing();
@@ -348,24 +352,18 @@ struct ClientCore::Impl {
         // message before Hello with 4000), so add nothing then.
         if (!opened || (!config.session && channel->state() != net::ChannelState::open)) return sink.flush();
         if (clock.request_due(now_us())) sink.add(codec.clock_request(now_us()));
-        // Input and the snapshot ack are latest-state: never resent, and an
-        // unsent one is replaced by the next. So every input carries the
-        // newest decoded tick (repeating an ack is harmless; a replaced input
-        // must not take the only copy of one with it). A bare Ack goes only
-        // for a new snapshot in a tick without input.
-        bool ack_sent = false;
+        // Each input frame goes once, reliable (input_sender.hpp), with the
+        // newest decoded snapshot tick as the ack: while joined every ack
+        // rides on an input, within input_send_interval ticks. The snapshot
+        // ack is latest-state: a bare Ack (never resent, an unsent one
+        // replaced by the next) only when no input goes at all.
         if (input_pending && status == ConnectionStatus::joined) {
-            // Every frame the server has not confirmed, newest last (redundancy
-            // instead of resends: a lost message costs nothing).
             protocol::Frame frames[schemas::kMaxInputFrames];
-            const std::size_t n = prediction.unconfirmed(frames);
-            if (n > 0) {
-                sink.add(codec.input({frames, n}, interpolation.newest_tick(), view_time), net::Delivery::latest);
-                ack_sent = true;
-            }
+            const std::size_t n = sender.due(prediction, frames);
+            if (n > 0) sink.add(codec.input({frames, n}, interpolation.newest_tick(), view_time));
             input_pending = false;
         }
-        if (ack_to_send != 0 && !ack_sent) sink.add(codec.ack(ack_to_send), net::Delivery::latest);
+        if (ack_to_send != 0 && status != ConnectionStatus::joined) sink.add(codec.ack(ack_to_send), net::Delivery::latest);
         ack_to_send = 0;
         sink.flush();
     }

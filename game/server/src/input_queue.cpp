@@ -18,24 +18,32 @@ ShotView InputQueue::view_of(const protocol::Frame& f, std::uint32_t newest_tick
     return back < view.tick_q8 ? ShotView{view.tick_q8 - back, view.max_rewind_q8} : ShotView{};
 }
 
-std::size_t InputQueue::offer(const protocol::Frame& frame, std::uint32_t tick, const ShotView& view) {
-    // Redundant copies of frames already received are expected; only newer ones count.
-    if (frame.sequence() <= newest_sequence_) return 0;
+void InputQueue::offer(const protocol::Frame& frame, std::uint32_t tick, const ShotView& view, Offered& offered) {
+    // Each frame is sent once (an older client repeats the unacknowledged
+    // ones): a copy is never applied twice, and is counted.
+    if (frame.sequence() <= newest_sequence_) {
+        ++offered.repeated;
+        return;
+    }
+    // Sequences run +1 per frame from a player's first: a gap is frames lost
+    // on the way (the first frame seen may start anywhere: a rejoin).
+    if (newest_sequence_ != 0) offered.skipped += frame.sequence() - newest_sequence_ - 1;
     newest_sequence_ = frame.sequence();
     // Far ahead of its time: an honest client keeps a lead of 1-2 ticks (a
     // few more right after its latency dropped); waiting frames are banked
     // input, so they are bounded in time as well as in number.
-    if (mode_ == Mode::on_time && ticks_between(tick, frame.tick()) > kMaxLeadTicks) return 1;
-    std::size_t dropped = 0;
+    if (mode_ == Mode::on_time && ticks_between(tick, frame.tick()) > kMaxLeadTicks) {
+        ++offered.refused;
+        return;
+    }
     if (count_ == kCapacity) {
-        if (mode_ == Mode::on_time) return 1;
+        ++offered.refused;
+        if (mode_ == Mode::on_time) return;
         pop(1);
-        dropped = 1;
     }
     if (mode_ == Mode::on_time) jitter_.arrived(tick, ticks_between(tick, frame.tick()));
     ring_[(head_ + count_) % kCapacity] = {frame, tick, view};
     ++count_;
-    return dropped;
 }
 
 std::size_t InputQueue::trim() {

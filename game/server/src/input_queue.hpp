@@ -68,19 +68,26 @@ public:
 
     explicit InputQueue(Mode mode = Mode::on_time) : mode_(mode) {}
 
+    /// What became of the frames of one message.
+    struct Offered {
+        std::size_t refused = 0;   ///< too far ahead, no room, or (Mode::fifo) dropped to stay within its bound
+        std::size_t repeated = 0;  ///< sequences already received: sent twice (none, since each frame goes once)
+        std::size_t skipped = 0;   ///< sequences jumped over: frames sent for this player that never came
+        friend bool operator==(const Offered&, const Offered&) = default;
+    };
+
     /// Queues the frames newer than any seen (a range of `const Frame*`, as a
     /// verified PlayerInput's frames() is), read in the network drain before
     /// `tick` is simulated. `view` is the trusted view of the newest frame;
-    /// older frames get it minus the difference of their ticks. Returns the
-    /// frames refused (too far ahead, or no room) or, in Mode::fifo, dropped
-    /// to stay within its bound.
+    /// older frames get it minus the difference of their ticks.
     template <class Frames>
-    std::size_t push(const Frames& frames, std::uint32_t tick, const ShotView& view) {
+    Offered push(const Frames& frames, std::uint32_t tick, const ShotView& view) {
         std::uint32_t newest_tick = 0;
         for (const protocol::Frame* f : frames) newest_tick = f->tick();
-        std::size_t refused = 0;
-        for (const protocol::Frame* f : frames) refused += offer(*f, tick, view_of(*f, newest_tick, view));
-        return refused + trim();
+        Offered offered;
+        for (const protocol::Frame* f : frames) offer(*f, tick, view_of(*f, newest_tick, view), offered);
+        offered.refused += trim();
+        return offered;
     }
     /// The input for `tick`: a frame, or hold the last input, or (once, after
     /// kHoldTicks without input) go idle.
@@ -103,7 +110,7 @@ private:
         ShotView view;
     };
     static ShotView view_of(const protocol::Frame& f, std::uint32_t newest_tick, const ShotView& view) noexcept;
-    std::size_t offer(const protocol::Frame& frame, std::uint32_t tick, const ShotView& view);
+    void offer(const protocol::Frame& frame, std::uint32_t tick, const ShotView& view, Offered& offered);
     std::size_t trim();
     Entry& at(std::size_t i) noexcept { return ring_[(head_ + i) % kCapacity]; }
     void pop(std::size_t n) noexcept;

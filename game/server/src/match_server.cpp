@@ -136,6 +136,8 @@ struct MatchServer::Impl {
         s.inputs_merged = inputs.merged;
         s.inputs_dropped = inputs.dropped;
         s.inputs_held_ticks = inputs.held_ticks;
+        s.inputs_repeated = inputs.repeated;
+        s.inputs_skipped = inputs.skipped;
         s.inputs_10s = input_figures.window();
         s.shot_rewind_max_ms = input_figures.max_rewind_q8() * 1000.0 / (sim::kTickQ8 * config.tick_rate);
         return s;
@@ -256,7 +258,7 @@ struct MatchServer::Impl {
         // frames are for `tick + 1` at the earliest (this drain precedes it).
         const ShotView view =
             lag.trusted_view({input.view_tick(), input.view_fraction()}, c.snapshots.acked_tick());
-        count_dropped(c.input.push(*input.frames(), tick + 1, view));
+        input_figures.offered(c.input.push(*input.frames(), tick + 1, view));
     }
 
     void count_dropped(std::uint64_t frames) { input_figures.dropped(frames); }
