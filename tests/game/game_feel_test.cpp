@@ -110,6 +110,7 @@ struct Settings {
     bool lag_compensation = true;   // ServerConfig::lag_compensation
     std::chrono::milliseconds max_rewind{250};  // ServerConfig::max_rewind
     bool max_rewind_includes_interpolation = false;  // ServerConfig::max_rewind_includes_interpolation
+    int input_send_interval = 1;                      // ClientConfig::input_send_interval
     Conditions link;
     std::uint64_t seed = 1;
 };
@@ -253,8 +254,10 @@ private:
 
 class VirtualClient {
 public:
-    VirtualClient(std::uint32_t player, std::uint32_t entity, Link& up, Link& down, double phase)
-        : player_(player), entity_(entity), phase_(phase), up_(up), down_(down) {}
+    VirtualClient(std::uint32_t player, std::uint32_t entity, Link& up, Link& down, double phase, int send_interval)
+        : player_(player), entity_(entity), phase_(phase), up_(up), down_(down), sender_(send_interval) {
+        dilation_.set_send_interval(send_interval);
+    }
 
     void network_in(std::int64_t now) {
         down_.deliver(now, [&](const net::Message& m) { on_message(m, now); });
@@ -268,6 +271,7 @@ public:
         view_time_ = interpolation_.view_time();
         const std::optional<double> arrival =
             clock_.known() ? std::optional(clock_.server_tick(now) + clock_.rtt_us() / 2 / kTickUs) : std::nullopt;
+        dilation_.set_send_wait(sender_.ticks_until_send());
         const auto frames = sampler_.step(dilation_, prediction_, arrival, now);
         std::vector<std::uint32_t> sampled(frames.begin(), frames.end());
         scale_sum_ += dilation_.scale();
@@ -281,7 +285,9 @@ public:
         if (clock_.request_due(now)) up_.send(codec_.clock_request(now), now);
         protocol::Frame frames[schemas::kMaxInputFrames];
         const std::size_t n = sender_.due(prediction_, frames);
-        if (n > 0) up_.send(codec_.input({frames, n}, interpolation_.newest_tick(), view_time_), now);
+        const bool fires =
+            std::any_of(frames, frames + n, [](const protocol::Frame& f) { return protocol::to_input(f).fire; });
+        if (n > 0) up_.send(codec_.input({frames, n}, interpolation_.newest_tick(), fires ? view_time_ : schemas::ViewTime{}), now);
     }
 
     // Where this client draws another ship now (alpha 0), if it does.
@@ -350,7 +356,7 @@ private:
     InterpolationBuffer interpolation_{kTickUs};
     TimeDilation dilation_{kTickUs};
     InputSampler sampler_;
-    InputSender sender_{1};
+    InputSender sender_;
     protocol::Codec codec_;
     protocol::SnapshotRing ring_;
     std::vector<Entity> decoded_, scratch_;
@@ -375,7 +381,7 @@ public:
         auto down = std::make_unique<Link>(settings_.link, settings_.seed * 1000 + player * 2 + 1);
         server_.join(player, *up, *down, tick_time(tick_));
         const std::uint32_t entity = server_.world().find_ship(player)->entity_id;
-        clients_.push_back({std::make_unique<VirtualClient>(player, entity, *up, *down, phase), std::move(brain),
+        clients_.push_back({std::make_unique<VirtualClient>(player, entity, *up, *down, phase, settings_.input_send_interval), std::move(brain),
                             std::move(up), std::move(down), player});
         return *clients_.back().client;
     }
@@ -565,6 +571,20 @@ TEST(GameFeel, InputsArriveOnTimeAt150MsRoundTripWith30MsJitter) {
     EXPECT_LE(now.report.wait_p95, 3);
     EXPECT_EQ(now.dropped, 0u);
     EXPECT_GT(now.report.applied, 7000u) << "both players played the whole minute";
+}
+
+// Inputs batched (fewer messages upstream): every frame still on time, at
+// the cost of input latency, which the lead shows (frames wait here too).
+TEST(GameFeel, InputsSentEveryThirdTickStayOnTime) {
+    Settings s;
+    s.link = k150MsRoundTrip;
+    s.input_send_interval = 3;
+    const InputRun batched = run_inputs(s, 60);
+    std::printf("150 ms RTT, 30 ms jitter, input sent every 3rd tick, 2 players, 60 s:\n");
+    print("on time + time dilation", batched.report, batched.dropped, batched.merged, batched.corrections, 120);
+    EXPECT_LE(batched.report.held_percent, 0.5);
+    EXPECT_EQ(batched.dropped, 0u);
+    EXPECT_GT(batched.report.applied, 7000u);
 }
 
 TEST(GameFeel, AfterAStallNoFrameIsDroppedAndTheQueueIsBackWithinASecond) {

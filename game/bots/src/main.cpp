@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     app.add_flag_callback("--no-session", [&] { session = false; },
                           "for a server run with --no-session (plain WebSocket, no resume)");
     app.add_option("--input-interval", input_interval,
-                   "send input every this many ticks, the frames sampled since in one message (a shot at once)")
+                   "send input every this many ticks, the frames sampled since in one message")
         ->check(CLI::Range(1, tickwire::game::ClientConfig::kMaxInputSendInterval))
         ->capture_default_str();
     app.add_flag("--quiet", quiet, "no line of totals per second");

@@ -76,6 +76,7 @@ struct ClientCore::Impl {
         view.arena_w = units(arena.width);
         view.arena_h = units(arena.height);
         for (const sim::Rect& r : arena.obstacles) view.obstacles.push_back({units(r.x), units(r.y), units(r.w), units(r.h)});
+        dilation.set_send_interval(sender.interval());
         connect();
     }
 
@@ -335,9 +336,11 @@ struct ClientCore::Impl {
         if (status != ConnectionStatus::joined) return;
         view_time = interpolation.view_time();
         // Stamped with the server tick each frame is for; sampled a little
-        // faster or slower than the loop ticks (time dilation).
+        // faster or slower than the loop ticks (time dilation); it leaves
+        // in this tick's message or a few ticks later (input_send_interval).
         const std::optional<double> arrival =
             clock.known() ? std::optional(clock.server_tick(t) + clock.rtt_us() / 2 / tick_us) : std::nullopt;
+        dilation.set_send_wait(sender.ticks_until_send());
         sampler.step(dilation, prediction, arrival, t);
         input_pending = true;
     }
@@ -352,19 +355,28 @@ struct ClientCore::Impl {
         // message before Hello with 4000), so add nothing then.
         if (!opened || (!config.session && channel->state() != net::ChannelState::open)) return sink.flush();
         if (clock.request_due(now_us())) sink.add(codec.clock_request(now_us()));
-        // Each input frame goes once, reliable (input_sender.hpp), with the
-        // newest decoded snapshot tick as the ack: while joined every ack
-        // rides on an input, within input_send_interval ticks. The snapshot
-        // ack is latest-state: a bare Ack (never resent, an unsent one
-        // replaced by the next) only when no input goes at all.
-        if (input_pending && status == ConnectionStatus::joined) {
+        // Each input frame goes once, reliable (input_sender.hpp). While
+        // joined the snapshot ack rides on the next input (within
+        // input_send_interval ticks); a bare Ack (latest-state: an unsent one
+        // is replaced by the next) only otherwise. What a message does not
+        // need stays out (FlatBuffers omits zero fields, ~10 B): the ack when
+        // no newer snapshot came, the view time when no frame fires (lag
+        // compensation judges shots only).
+        if (status == ConnectionStatus::joined) {
             protocol::Frame frames[schemas::kMaxInputFrames];
-            const std::size_t n = sender.due(prediction, frames);
-            if (n > 0) sink.add(codec.input({frames, n}, interpolation.newest_tick(), view_time));
+            const std::size_t n = input_pending ? sender.due(prediction, frames) : 0;
             input_pending = false;
+            if (n > 0) {
+                const bool fires = std::any_of(frames, frames + n, [](const protocol::Frame& f) {
+                    return protocol::to_input(f).fire;
+                });
+                sink.add(codec.input({frames, n}, ack_to_send, fires ? view_time : schemas::ViewTime{}));
+                ack_to_send = 0;
+            }
+        } else if (ack_to_send != 0) {
+            sink.add(codec.ack(ack_to_send), net::Delivery::latest);
+            ack_to_send = 0;
         }
-        if (ack_to_send != 0 && status != ConnectionStatus::joined) sink.add(codec.ack(ack_to_send), net::Delivery::latest);
-        ack_to_send = 0;
         sink.flush();
     }
 

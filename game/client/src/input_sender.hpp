@@ -10,8 +10,10 @@
 // counts a frame received twice or never (InputTiming::repeated, skipped).
 //
 // Frames go every `interval` ticks, the ones sampled since together in one
-// message (fewer messages, fewer envelopes: ClientConfig::input_send_interval),
-// or at once when one of them fires, so a shot never waits for the batch.
+// message (fewer messages, fewer envelopes: ClientConfig::input_send_interval).
+// A frame is stamped for the tick it can reach the server by, its wait here
+// included (ticks_until_send), so it is applied on time, and as late as the
+// wait: (interval - 1) / 2 ticks more input latency on average, a shot too.
 //
 // Thread: the game thread.
 
@@ -34,6 +36,8 @@ public:
     std::size_t due(const Prediction& prediction, std::span<protocol::Frame> out) noexcept;
     /// A new session (the server forgot us): nothing pending.
     void reset() noexcept { ticks_waiting_ = 0; }
+    /// Ticks until a frame sampled now leaves (0: in this tick's message).
+    [[nodiscard]] int ticks_until_send() const noexcept { return interval_ - 1 - ticks_waiting_; }
 
     [[nodiscard]] int interval() const noexcept { return interval_; }
 

@@ -19,7 +19,7 @@ int TimeDilation::frames_due() noexcept {
     // and no more: every tick of lead is a tick of input delay.
     target_ = std::max(wanted_, target_ - kTargetFall * tick_us_ / 1e6);
     if (reported_) {
-        const double error = target_ - lead_ticks();
+        const double error = target_ + batch_lead_ - lead_ticks();
         const bool near = error <= kSlackBelow && error >= -kSlackAbove;
         scale_ = near ? 1 : 1 + std::clamp(error * kGain, -kMaxDilation, kMaxDilation);
     } else {
@@ -32,9 +32,10 @@ int TimeDilation::frames_due() noexcept {
 }
 
 std::uint32_t TimeDilation::stamp(std::uint32_t sequence, double arrival_tick, std::int64_t now) noexcept {
-    const double clock_ticks = static_cast<double>(now) / tick_us_;
+    // The client's clock when the frame leaves.
+    const double clock_ticks = static_cast<double>(now) / tick_us_ + send_wait_;
     // Without reports: the clock's estimate (frames arrive for it, plus a tick).
-    const double wanted = arrival_tick + 1 + (reported_ ? target_ : 0);
+    const double wanted = arrival_tick + send_wait_ + 1 + (reported_ ? target_ + batch_lead_ : 0);
     std::uint32_t s = last_stamp_ + 1;
     if (!reported_ || !anchored_ || std::abs(static_cast<double>(s) - wanted) > kReanchorTicks) {
         s = static_cast<std::uint32_t>(std::max(0.0, std::round(wanted)));

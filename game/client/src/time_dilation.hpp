@@ -29,10 +29,18 @@
 // a frame a tick late: on a real machine that, not the network, was most of
 // the held inputs.
 //
+// Frames sent every few ticks (ClientConfig::input_send_interval) wait here
+// before they leave: each frame's offset is taken from when it leaves
+// (set_send_wait), so the link's share stays one figure, and the lead aimed
+// at rises by half the batch: stamps run a tick apart while a batch leaves
+// at once, so the first frame of a batch arrives (interval - 1) / 2 ticks
+// earlier than the average, and it too must be on time.
+//
 // Times are microseconds on the client's clock (ClientConfig::clock).
 //
 // Thread: the game thread.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -60,6 +68,10 @@ public:
     /// Once per loop tick: how many frames to sample now (0, 1 or 2; 1 when
     /// not dilating).
     [[nodiscard]] int frames_due() noexcept;
+    /// Frames are sent every `ticks` ticks (1: every tick).
+    void set_send_interval(int ticks) noexcept { batch_lead_ = (std::max(ticks, 1) - 1) / 2.0; }
+    /// Ticks until a frame sampled now leaves (this loop tick).
+    void set_send_wait(int ticks) noexcept { send_wait_ = ticks; }
     /// The stamp of the frame being sampled now (sequence `sequence`), given
     /// the clock's estimate of the server tick a frame sent now is read in.
     std::uint32_t stamp(std::uint32_t sequence, double arrival_tick, std::int64_t now) noexcept;
@@ -91,6 +103,8 @@ private:
     Ewma base_;              // lead minus offset: the link's share, independent of dilation
     double wanted_ = kMinTarget;  // from the newest jitter report
     double target_ = kMinTarget;  // follows wanted_: up at once, down slowly
+    double batch_lead_ = 0;       // added to the target: half a batch of frames
+    int send_wait_ = 0;           // ticks until the frame sampled now leaves
     std::array<Sent, 256> sent_{};
 };
 

@@ -39,9 +39,9 @@ struct ClientConfig {
     /// connection joins afresh as a new player).
     bool session = true;
     /// Input frames are sampled every tick and sent every this many ticks,
-    /// together in one message (1..6; a frame that fires goes at once).
-    /// Higher sends fewer bytes upstream and delays movement by up to
-    /// interval - 1 ticks more (README, "Uplink").
+    /// together in one message (1..6). Higher sends fewer bytes upstream,
+    /// and delays each input by (interval - 1) / 2 ticks more on average
+    /// (game/README.md, "Uplink").
     int input_send_interval = 1;
     static constexpr int kMaxInputSendInterval = 6;  ///< 100 ms at 60 Hz: beyond it the delay is felt
     /// Simulated network conditions (tickwire-client/-bots --netsim); off by default.
