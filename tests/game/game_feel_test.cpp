@@ -287,7 +287,8 @@ public:
         const std::size_t n = sender_.due(prediction_, frames);
         const bool fires =
             std::any_of(frames, frames + n, [](const protocol::Frame& f) { return protocol::to_input(f).fire; });
-        if (n > 0) up_.send(codec_.input({frames, n}, interpolation_.newest_tick(), fires ? view_time_ : schemas::ViewTime{}), now);
+        const schemas::ViewTime view = fires ? view_time_ : schemas::ViewTime{};
+        if (n > 0) up_.send(codec_.input({frames, n}, interpolation_.newest_tick(), view), now);
     }
 
     // Where this client draws another ship now (alpha 0), if it does.

@@ -4,7 +4,8 @@
 
 namespace tickwire::game {
 
-InputSender::InputSender(int interval_ticks) noexcept : interval_(std::clamp(interval_ticks, 1, ClientConfig::kMaxInputSendInterval)) {}
+InputSender::InputSender(int interval_ticks) noexcept
+    : interval_(std::clamp(interval_ticks, 1, ClientConfig::kMaxInputSendInterval)) {}
 
 std::size_t InputSender::due(const Prediction& prediction, std::span<protocol::Frame> out) noexcept {
     if (++ticks_waiting_ < interval_) return 0;
