@@ -118,6 +118,32 @@ TEST(InterpolationBuffer, ArrivalJitterLengthensTheDelay) {
     EXPECT_GT(jittery.delay_ticks(), steady.delay_ticks() + 1.0);
 }
 
+TEST(InterpolationBuffer, DrawingPastTheNewestSnapshotLengthensTheDelayForAWhile) {
+    InterpolationBuffer buffer(kTickUs);
+    std::int64_t now = 1;
+    const auto run = [&](std::uint32_t from, std::uint32_t to, std::uint32_t held_until) {
+        for (std::uint32_t tick = from; tick <= to; ++tick) {
+            now += static_cast<std::int64_t>(kTickUs);
+            // Snapshots every 2 ticks; those before `held_until` come with it.
+            if (tick >= held_until && tick % 2 == 0) {
+                for (std::uint32_t s = std::max(from, tick - 8) & ~1u; s <= tick; s += 2) {
+                    if (s > buffer.newest_tick()) buffer.push(s, ship_at(0), now);
+                }
+            }
+            buffer.advance(now);
+        }
+    };
+    run(1, 300, 0);
+    ASSERT_EQ(buffer.starved_ticks(), 0u);
+    const double steady = buffer.delay_ticks();
+    run(301, 400, 310);  // nothing from 301 to 309, a late machine
+    ASSERT_GT(buffer.starved_ticks(), 0u) << "the view stood still";
+    const double from_jitter = (2 * kTickUs + kTickUs + 3 * buffer.jitter_us()) / kTickUs;
+    EXPECT_GT(buffer.delay_ticks(), from_jitter + 0.5) << "a margin on top of the jitter's share";
+    run(401, 4000, 0);
+    EXPECT_NEAR(buffer.delay_ticks(), steady, 0.2) << "and back once nothing starves for a minute";
+}
+
 TEST(InterpolationBuffer, KeepsABoundedNumberOfSnapshotsAndForgetsThemOnReset) {
     InterpolationBuffer buffer(kTickUs);
     for (std::uint32_t tick = 1; tick <= 100; ++tick) buffer.push(tick, ship_at(0), tick * 1000);

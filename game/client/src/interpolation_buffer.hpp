@@ -2,8 +2,9 @@
 // InterpolationBuffer: the last snapshots, kept to draw the world a little in
 // the past, between two of them. Its render clock advances one tick per tick,
 // nudged towards "newest snapshot's tick minus the delay" so it neither
-// starves nor lags; the delay adapts to about two snapshot intervals plus
-// twice their arrival jitter.
+// starves nor lags; the delay adapts to a snapshot interval, a tick and
+// three mean deviations of the arrival gaps, plus a margin that each tick
+// drawn past the newest snapshot raises (kStarvedStep) and time lowers.
 //
 // Times are microseconds on the client's clock (ClientConfig::clock).
 //
@@ -63,6 +64,9 @@ public:
     [[nodiscard]] std::uint64_t starved_ticks() const noexcept { return starved_ticks_; }
 
     static constexpr std::size_t kCapacity = 32;
+    static constexpr double kStarvedStep = 0.25;          // ticks of margin per starved tick
+    static constexpr double kLateMarginFall = 1.0 / 600;  // a tick of margin per 10 s (60 Hz)
+    static constexpr double kMaxLateMargin = 4;           // ticks
 
 private:
     void adapt_delay() noexcept;
@@ -76,6 +80,7 @@ private:
     double render_tick_ = 0;
     double delay_ticks_ = 4;
     std::uint64_t starved_ticks_ = 0;
+    double late_margin_ = 0;  // ticks added to the delay after starving
 };
 
 }  // namespace tickwire::game
