@@ -8,13 +8,16 @@
 //                            received (newest reliable sequence received)
 //   server → client  Welcome protocol_version, session_id, resume_proof (a new
 //                            48-byte token: id | expiry | HMAC, resume_token.hpp),
-//                            received, resumed
+//                            received, resumed, answers_ping (always true)
 //   both ways        Payload sequence (reliable: 1, 2, 3… per direction;
 //                            latest-state: 0), ack (cumulative: the newest
 //                            reliable sequence received in order), delivery,
 //                            data (the game's message, 8-byte aligned, ≤ 64 KiB)
 //                    Ack     ack, when no Payload carried it in time
 //                            (session.hpp: kAckEagerly and ack_delay)
+//                    Ping    sent_us (the prober's clock), after the Welcome
+//                            said answers_ping; answered by a Pong with the
+//                            same stamp, at most kPingsPerSecond (session.hpp)
 //
 // Nothing may precede the Hello, and no Payload the Welcome. A reliable
 // sequence must be exactly one more than the last (an older one is a resend
@@ -149,10 +152,19 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool ac
         in.session_id = welcome->session_id();
         in.received = welcome->received();
         in.resumed = welcome->resumed();
+        in.answers_ping = welcome->answers_ping();
         if (const auto* proof = welcome->resume_proof())
             in.proof = {reinterpret_cast<const std::byte*>(proof->data()), proof->size()};
         return in;
     }
+    case session::Body::Ping:
+        in.kind = Incoming::Kind::ping;
+        in.sent_us = packet->body_as_Ping()->sent_us();
+        return in;
+    case session::Body::Pong:
+        in.kind = Incoming::Kind::pong;
+        in.sent_us = packet->body_as_Pong()->sent_us();
+        return in;
     default:
         in.kind = Incoming::Kind::other;  // clock sync, error: not net's business
         return in;
@@ -188,7 +200,16 @@ Message ReliableSession::make_welcome(std::uint64_t session_id, std::span<const 
     welcome.resume_proof = proof;
     welcome.received = received;
     welcome.resumed = resumed;
+    welcome.answers_ping = true;  // Session answers every Ping (rate-limited)
     return Message::copy_of(schemas::encode_welcome(builder(), welcome));
+}
+
+Message ReliableSession::make_ping(std::uint64_t sent_us) {
+    return Message::copy_of(schemas::encode_ping(builder(), sent_us));
+}
+
+Message ReliableSession::make_pong(std::uint64_t sent_us) {
+    return Message::copy_of(schemas::encode_pong(builder(), sent_us));
 }
 
 }  // namespace tickwire::net::detail
