@@ -121,7 +121,8 @@ public:
             case net::ServerEventType::message: received.emplace_back(event_.message.text()); break;
             case net::ServerEventType::resumed: ++resumed; break;
             case net::ServerEventType::disconnected: last_close = event_.close_code; break;
-            case net::ServerEventType::log: break;
+            case net::ServerEventType::log:
+            case net::ServerEventType::http_request: break;  // no routes published: never comes
             }
         }
         // Held sessions keep what is sent to them and resend it on resume.
