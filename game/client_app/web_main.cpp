@@ -5,9 +5,11 @@
 //   http://HOST:PORT/                          the join page (web/join.js): no game
 //   http://HOST:PORT/?room=CODE&name=N         joins room CODE on HOST:PORT as N
 //     [&autopilot=1] [&netgraph=1]             a bot flies the ship; F3 shown
+//     [&server=HOST:PORT]                      the match is elsewhere (tests put a proxy there)
 //
-// The WebSocket goes to the host and port that served the page, in session
-// mode, so a page whose network drops resumes its player like a native one.
+// The WebSocket goes to the host and port that served the page (or
+// `server`), in session mode, so a page whose network drops resumes its
+// player like a native one.
 
 #include <chrono>
 #include <cstdint>
@@ -68,11 +70,17 @@ int main() {
         client_app::publish_error("'" + room + "' is not a room code (1 to 16 of A-Z a-z 0-9 - _)");
         return 0;
     }
+    const std::string server = client_app::page_param("server");
+    if (!server.empty() && server.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+                               std::string::npos) {
+        client_app::publish_error("'" + server + "' is not a HOST:PORT");
+        return 0;
+    }
     AppOptions options;
     options.name = client_app::page_param("name");
     if (options.name.empty()) options.name = "player";
     if (options.name.size() > 32) options.name.resize(32);  // the server's limit (join.js cuts at a character)
-    options.url = client_app::page_websocket_url(room);
+    options.url = client_app::page_websocket_url(room, server);
     options.autopilot = client_app::page_param("autopilot") == "1";
     options.net_graph = client_app::page_param("netgraph") == "1";
     options.max_frame_rate = 0;  // the browser paces frames

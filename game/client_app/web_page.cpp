@@ -16,8 +16,8 @@ EM_JS(char*, tw_page_param, (const char* name), {
     return out;
 });
 
-EM_JS(char*, tw_page_websocket_base, (), {
-    var base = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host;
+EM_JS(char*, tw_page_websocket_base, (const char* host), {
+    var base = (location.protocol === 'https:' ? 'wss://' : 'ws://') + (UTF8ToString(host) || location.host);
     var bytes = lengthBytesUTF8(base) + 1;
     var out = _malloc(bytes);
     stringToUTF8(base, out, bytes);
@@ -77,8 +77,8 @@ constexpr std::size_t kChatLines = 12;
 
 std::string page_param(const char* name) { return take(tw_page_param(name)); }
 
-std::string page_websocket_url(const std::string& room) {
-    return take(tw_page_websocket_base()) + "/room/" + room;
+std::string page_websocket_url(const std::string& room, const std::string& host) {
+    return take(tw_page_websocket_base(host.c_str())) + "/room/" + room;
 }
 
 void publish_view(const ClientView& view, const std::string& player_name, double frame_ms, std::uint64_t frames) {

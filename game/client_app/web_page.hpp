@@ -17,9 +17,10 @@ namespace tickwire::game::client_app {
 /// The page URL's query parameter `name` ("" when absent).
 [[nodiscard]] std::string page_param(const char* name);
 
-/// ws://HOST/room/ROOM (wss:// from an https page) on the page's own host
-/// and port: the server that served the page is the match.
-[[nodiscard]] std::string page_websocket_url(const std::string& room);
+/// ws://HOST/room/ROOM (wss:// from an https page); HOST is `host`
+/// ("name:port") or, when empty, the page's own host and port: the server
+/// that served the page is the match.
+[[nodiscard]] std::string page_websocket_url(const std::string& room, const std::string& host = {});
 
 /// Publishes `view` (status, room, scores, the last chat lines), `frame_ms`
 /// (the C++ time of the last frame) and `frames` (run so far) to the page.

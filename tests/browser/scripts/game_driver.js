@@ -1,0 +1,127 @@
+// game_driver.js: plays tickwire-client's page (game/client_app/web) as a
+// person at a keyboard would, for tests/browser/game_page_test.cpp
+// (run_page.js --script). Keys go through the page's own keyboard events,
+// which the game reads with <emscripten/html5.h> like a real key press.
+// The page's query says what to do (besides room and name, which the game
+// reads):
+//   play=1   hold D then S for 1.2 s each with Space held (move and fire),
+//            type a chat line, wait for an answer from a native client
+//   cut=1    wait to be told of the cut, see "reconnecting", then the same
+//            player resumed with its score
+// It prints "GAME <step>" lines the test reacts to and publishes
+// window.tickwireTest when done.
+'use strict';
+
+(function () {
+  const query = new URLSearchParams(location.search);
+  const game = () => window.tickwireGame || {};
+  const result = { done: true, ok: false };
+  const publish = (ok, failure) => {
+    Object.assign(result, { ok, failure: failure || '' });
+    window.tickwireTest = result;
+  };
+  const waitFor = (done, what, ms = 20000) => new Promise((resolve, reject) => {
+    const started = performance.now();
+    const timer = setInterval(() => {
+      if (done()) {
+        clearInterval(timer);
+        resolve();
+      } else if (performance.now() - started > ms) {
+        clearInterval(timer);
+        reject(new Error('no ' + what + ' within ' + ms + ' ms (status ' + game().status + ': ' +
+                         game().statusText + ')'));
+      }
+    }, 20);
+  });
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  // Two animation frames: the game has read every event sent before.
+  const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const key = (type, code, text) =>
+    window.dispatchEvent(new KeyboardEvent(type, { code, key: text || code, bubbles: true, cancelable: true }));
+  const codeOf = (c) => (c === ' ' ? 'Space' : /[a-z]/i.test(c) ? 'Key' + c.toUpperCase() : 'Unidentified');
+
+  async function typeLine(text) {
+    key('keydown', 'Enter');
+    key('keyup', 'Enter');
+    await frames();
+    for (const c of text) {
+      key('keydown', codeOf(c), c);
+      key('keyup', codeOf(c), c);
+    }
+    await frames();
+    key('keydown', 'Enter');
+    key('keyup', 'Enter');
+    await frames();
+  }
+
+  // Distinct colours in a grid of the canvas's pixels: a blank page has one.
+  function canvasColours() {
+    const canvas = document.getElementById('canvas');
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set();
+    const stepX = Math.max(1, Math.floor(canvas.width / 64)) * 4;
+    for (let y = 0; y < canvas.height; y += Math.max(1, Math.floor(canvas.height / 48))) {
+      for (let x = 0; x < canvas.width * 4; x += stepX) {
+        const i = y * canvas.width * 4 + x;
+        seen.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+      }
+    }
+    return seen.size;
+  }
+
+  async function play(name) {
+    // The test's native observer joins once it has seen us in /rooms.
+    await waitFor(() => (game().scores || []).some((row) => row.name === 'observer'), 'native observer');
+    console.log('GAME moving');
+    key('keydown', 'Space', ' ');
+    key('keydown', 'KeyD', 'd');
+    await sleep(1200);
+    key('keyup', 'KeyD', 'd');
+    key('keydown', 'KeyS', 's');
+    await sleep(1200);
+    key('keyup', 'KeyS', 's');
+    key('keyup', 'Space', ' ');
+    await frames();
+    console.log('GAME moved');
+
+    const said = 'hello from the browser';
+    await typeLine(said);
+    await waitFor(() => (game().chat || []).some((l) => l.from === name && l.text === said), 'own chat line');
+    console.log('GAME said');
+    await waitFor(() => (game().chat || []).some((l) => l.from === 'observer' && l.text === 'hello from native'),
+                  'the native client\'s line');
+    result.heard = 'observer: hello from native';
+  }
+
+  async function cut() {
+    result.scoreBefore = game().own ? game().own.score : -1;
+    console.log('GAME ready-for-cut score=' + result.scoreBefore);
+    await waitFor(() => game().status === 'reconnecting', 'reconnecting state');
+    result.banner = document.getElementById('banner-text').textContent;
+    console.log('GAME reconnecting: ' + result.banner);
+    await waitFor(() => game().status === 'joined', 'resumed state', 30000);
+    await waitFor(() => game().own !== undefined, 'own score row');
+    result.scoreAfter = game().own.score;
+    result.rowsWithName = game().scores.filter((row) => row.name === game().name).length;
+    console.log('GAME resumed score=' + result.scoreAfter);
+  }
+
+  (async () => {
+    try {
+      await waitFor(() => game().status === 'joined', 'joined state');
+      const g = game();
+      result.name = g.name;
+      result.room = g.room;
+      result.joinMs = Math.round(g.joinedAtMs);
+      console.log('GAME joined room=' + g.room + ' name=' + g.name);
+      if (query.get('play') === '1') await play(g.name);
+      if (query.get('cut') === '1') await cut();
+      await frames();
+      result.colours = canvasColours();
+      result.players = game().scores.map((row) => row.name).sort().join(',');
+      publish(true);
+    } catch (error) {
+      publish(false, error.message);
+    }
+  })();
+})();
