@@ -6,8 +6,9 @@
 // reads):
 //   play=1   hold D then S for 1.2 s each with Space held (move and fire),
 //            type a chat line, wait for an answer from a native client
-//   cut=1    wait to be told of the cut, see "reconnecting", then the same
-//            player resumed with its score
+//   cut=1    (with autopilot=1: once the ship has scored) wait to be told
+//            of the cut, see "reconnecting", then the same player resumed
+//            with its score
 // It prints "GAME <step>" lines the test reacts to and publishes
 // window.tickwireTest when done.
 'use strict';
@@ -94,6 +95,8 @@
   }
 
   async function cut() {
+    // A score to keep: the autopilot fights until it has one.
+    if (query.get('autopilot') === '1') await waitFor(() => game().own && game().own.score > 0, 'a score', 40000);
     result.scoreBefore = game().own ? game().own.score : -1;
     console.log('GAME ready-for-cut score=' + result.scoreBefore);
     await waitFor(() => game().status === 'reconnecting', 'reconnecting state');
