@@ -39,6 +39,9 @@ struct Game {
     std::unique_ptr<ClientApp> app;
     std::string name;
     std::uint64_t frames = 0;
+    // C++ frame time since the last publication, for its mean.
+    Clock::duration frame_time{};
+    std::uint64_t timed_frames = 0;
     Clock::time_point next_publish{};
     tickwire::game::ConnectionStatus published_status = tickwire::game::ConnectionStatus::connecting;
 
@@ -47,12 +50,17 @@ struct Game {
         const bool more = app->frame();
         const auto end = Clock::now();
         ++frames;
+        frame_time += end - start;
+        ++timed_frames;
         const auto& view = app->view();
         if (end >= next_publish || view.status != published_status) {
             next_publish = end + kPublishPeriod;
             published_status = view.status;
-            tickwire::game::client_app::publish_view(
-                view, name, std::chrono::duration<double, std::milli>(end - start).count(), frames);
+            const double mean_ms =
+                std::chrono::duration<double, std::milli>(frame_time).count() / static_cast<double>(timed_frames);
+            tickwire::game::client_app::publish_view(view, name, mean_ms, frames);
+            frame_time = {};
+            timed_frames = 0;
         }
         return more;
     }

@@ -23,7 +23,8 @@ namespace tickwire::game::client_app {
 [[nodiscard]] std::string page_websocket_url(const std::string& room, const std::string& host = {});
 
 /// Publishes `view` (status, room, scores, the last chat lines), `frame_ms`
-/// (the C++ time of the last frame) and `frames` (run so far) to the page.
+/// (the C++ time of a frame, mean since the last call) and `frames` (run so
+/// far) to the page.
 void publish_view(const ClientView& view, const std::string& player_name, double frame_ms, std::uint64_t frames);
 
 /// Tells the page something went wrong before the game could start.
