@@ -31,9 +31,10 @@ constexpr std::string_view kRoom = "webtest";
 // tickwire-server --web-root with the web build, on a free port, and three
 // bots in kRoom.
 struct Match {
-    Match() {
+    explicit Match(int bot_count = 3, std::string max_players = "32") {
         server.emplace(ChildProcess::start({TICKWIRE_GAME_SERVER_PATH, "--port", "0", "--web-root",
-                                            TICKWIRE_WEB_PAGES_DIR, "--status-interval", "0", "--log-level", "warn"},
+                                            TICKWIRE_WEB_PAGES_DIR, "--status-interval", "0", "--log-level", "warn",
+                                            "--max-players", max_players},
                                            {.merge_stderr = true}));
         // "listening on ws://127.0.0.1:PORT (tick 60 Hz, ...)"
         const auto deadline = Clock::now() + 10s;
@@ -44,8 +45,9 @@ struct Match {
             if (colon != std::string::npos) port = static_cast<std::uint16_t>(std::atoi(line->c_str() + colon + 1));
         }
         if (port == 0) return;
-        bots.emplace(ChildProcess::start({TICKWIRE_BOTS_PATH, room_url(), "--count", "3", "--quiet", "--name", "bot"},
-                                         {.merge_stderr = true}));
+        bots.emplace(ChildProcess::start(
+            {TICKWIRE_BOTS_PATH, room_url(), "--count", std::to_string(bot_count), "--quiet", "--name", "bot"},
+            {.merge_stderr = true}));
     }
 
     [[nodiscard]] std::string room_url() const {
@@ -243,6 +245,19 @@ TEST(BrowserGame, APageWhoseConnectionIsCutShowsReconnectingAndResumesItsPlayer)
     EXPECT_EQ(run.field("rowsWithName"), "1");
     EXPECT_GT(run.number("scoreBefore"), 0) << "the autopilot scored before the cut";
     EXPECT_GE(run.number("scoreAfter"), run.number("scoreBefore")) << "a new player would start from 0";
+}
+
+TEST(BrowserGame, APageRefusedByAFullRoomSaysSoInWords) {
+    Match match(1, "1");
+    ASSERT_NE(match.port, 0) << "tickwire-server did not start";
+    ASSERT_TRUE(match.room_with(1)) << "the bot did not take the room's only seat";
+    PageHooks hooks;
+    hooks.driver_script = TICKWIRE_GAME_DRIVER;
+    const PageRun run = run_page(game_page(match.port, "late", "closed=1"), "game_room_full", hooks, 60s);
+    ASSERT_EQ(run.exit_status, 0) << run.transcript();
+    EXPECT_EQ(run.field("headline"), "Room \"webtest\" is full. Pick another room.");
+    EXPECT_NE(run.field("detail").find("room full (4003)"), std::string::npos) << run.field("detail");
+    EXPECT_EQ(run.field("bannerShown"), "true");
 }
 
 }  // namespace

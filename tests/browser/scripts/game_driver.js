@@ -6,6 +6,7 @@
 // reads):
 //   play=1   hold D then S for 1.2 s each with Space held (move and fire),
 //            type a chat line, wait for an answer from a native client
+//   closed=1 expect the server to refuse the page: publish what it says
 //   cut=1    (with autopilot=1: once the ship has scored) wait to be told
 //            of the cut, see "reconnecting", then the same player resumed
 //            with its score
@@ -111,6 +112,14 @@
 
   (async () => {
     try {
+      if (query.get('closed') === '1') {
+        await waitFor(() => game().status === 'closed', 'closed state');
+        result.headline = game().headline;
+        result.detail = document.getElementById('banner-detail').textContent;
+        result.bannerShown = getComputedStyle(document.getElementById('banner')).display !== 'none';
+        publish(true);
+        return;
+      }
       await waitFor(() => game().status === 'joined', 'joined state');
       const g = game();
       result.name = g.name;
