@@ -134,6 +134,20 @@ void apply(const Event& e, InputState& input) {
     }
 }
 
+// Registers `window`'s handlers for every event it reads; null removes them.
+void listen(const char* canvas, WebWindow* window) {
+    const bool on = window != nullptr;
+    // Keys on the whole window: the canvas need not have the focus.
+    emscripten_set_keydown_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, window, true, on ? on_key : nullptr);
+    emscripten_set_keyup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, window, true, on ? on_key : nullptr);
+    emscripten_set_mousedown_callback(canvas, window, true, on ? on_mouse : nullptr);
+    emscripten_set_mousemove_callback(canvas, window, true, on ? on_mouse : nullptr);
+    // A button released outside the canvas must still be released.
+    emscripten_set_mouseup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, window, true, on ? on_mouse : nullptr);
+    emscripten_set_wheel_callback(canvas, window, true, on ? on_wheel : nullptr);
+    emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, window, true, on ? on_blur : nullptr);
+}
+
 }  // namespace
 
 WebWindow::WebWindow(std::string selector) : selector_(std::move(selector)) { events_.reserve(64); }
@@ -146,30 +160,11 @@ std::unique_ptr<WebWindow> WebWindow::create(const WebWindowConfig& config, std:
         return nullptr;
     }
     self->fit_canvas();
-    const char* canvas = self->selector_.c_str();
-    WebWindow* user = self.get();
-    // Keys on the whole window: the canvas need not have the focus.
-    emscripten_set_keydown_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, user, true, on_key);
-    emscripten_set_keyup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, user, true, on_key);
-    emscripten_set_mousedown_callback(canvas, user, true, on_mouse);
-    emscripten_set_mousemove_callback(canvas, user, true, on_mouse);
-    // A button released outside the canvas must still be released.
-    emscripten_set_mouseup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, user, true, on_mouse);
-    emscripten_set_wheel_callback(canvas, user, true, on_wheel);
-    emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, user, true, on_blur);
+    listen(self->selector_.c_str(), self.get());
     return self;
 }
 
-WebWindow::~WebWindow() {
-    const char* canvas = selector_.c_str();
-    emscripten_set_keydown_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, nullptr);
-    emscripten_set_keyup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, nullptr);
-    emscripten_set_mousedown_callback(canvas, nullptr, true, nullptr);
-    emscripten_set_mousemove_callback(canvas, nullptr, true, nullptr);
-    emscripten_set_mouseup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, nullptr);
-    emscripten_set_wheel_callback(canvas, nullptr, true, nullptr);
-    emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, nullptr);
-}
+WebWindow::~WebWindow() { listen(selector_.c_str(), nullptr); }
 
 void WebWindow::poll_events(InputState& input) {
     input.begin_frame();
