@@ -58,6 +58,7 @@ struct ClientApp::Impl {
     float focus_x = 0, focus_y = 0;  // what the camera follows
     bool has_focus = false;
     std::string titled_room;  // the room named in the window title
+    const ClientView* shown = nullptr;  // the view last drawn (the source's; valid until its next view())
 
     Clock::time_point start = Clock::now();
     bool leaving = false;
@@ -159,6 +160,7 @@ struct ClientApp::Impl {
     void render(double alpha) {
         const float now = time_s();
         const ClientView& v = source->view(static_cast<float>(alpha));
+        shown = &v;
         has_own = false;
         bool listed = false;
         for (const ShipView& s : v.ships) {
@@ -279,7 +281,9 @@ int ClientApp::finish() {
     return app.exit_code;
 }
 
-const ClientView& ClientApp::view() const { return impl_->source->view(0); }
+const ClientView& ClientApp::view() const {
+    return impl_->shown != nullptr ? *impl_->shown : impl_->source->view(0);
+}
 
 void ClientApp::leave() { impl_->begin_leave(); }
 

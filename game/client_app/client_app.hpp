@@ -70,7 +70,8 @@ public:
     /// After the last frame: prints the summary; the exit code as run()'s.
     int finish();
 
-    /// The match as last seen (status, room, scores), for the platform to show.
+    /// The match as last drawn (status, room, scores), for the platform to
+    /// show; valid until the next frame.
     [[nodiscard]] const ClientView& view() const;
     /// Leave as if the window had been closed (a page being unloaded).
     void leave();
