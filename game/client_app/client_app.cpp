@@ -225,6 +225,7 @@ ClientApp::ClientApp(AppOptions options, std::unique_ptr<MatchSource> source, st
     impl_->window = std::move(window);
     impl_->leave_signal = leave_signal;
     impl_->hud_state.net_graph = impl_->options.net_graph;
+    impl_->hud_state.quit_hint = impl_->options.quit_hint;
 }
 
 ClientApp::~ClientApp() = default;

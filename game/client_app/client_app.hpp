@@ -44,6 +44,8 @@ struct AppOptions {
     double duration_s = 0;    ///< stop after this long; 0 = no limit
     bool net_graph = false;   ///< start with the F3 net graph shown
     bool autopilot = false;   ///< a simple bot steers (unattended demos, screenshots)
+    /// What the HUD says under a connection that has ended for good.
+    std::string quit_hint = "close the window to quit";
     int tick_rate = 60;
 };
 

@@ -375,7 +375,7 @@ void HudRenderer::draw_status_overlay(Renderer& r, const ClientView& view, const
                           with_alpha(accent, static_cast<std::uint8_t>(255 - age * 28)));
         }
     } else {
-        centered_text(r, sw / 2, y + 108, "close the window to quit", theme::kTextDim, 13);
+        centered_text(r, sw / 2, y + 108, state.quit_hint, theme::kTextDim, 13);
     }
 }
 

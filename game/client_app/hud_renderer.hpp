@@ -25,6 +25,7 @@ struct HudState {
     bool typing = false;      ///< the chat line is open
     std::string_view typed;   ///< its text
     bool leaving = false;     ///< the window was closed; waiting for the channel
+    std::string_view quit_hint;  ///< under a final "closed" (AppOptions::quit_hint)
     float time_s = 0;
 };
 

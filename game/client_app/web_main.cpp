@@ -92,6 +92,7 @@ int main() {
     options.autopilot = client_app::page_param("autopilot") == "1";
     options.net_graph = client_app::page_param("netgraph") == "1";
     options.max_frame_rate = 0;  // the browser paces frames
+    options.quit_hint = "reload the page to play again";
 
     std::string error;
     auto window = tickwire::engine::WebWindow::create(tickwire::engine::WebWindowConfig{}, &error);
