@@ -25,9 +25,10 @@ EM_JS(char*, tw_page_websocket_base, (const char* host), {
 });
 
 EM_JS(void, tw_publish_begin, (int status, const char* status_text, const char* room, const char* name,
-                               double rtt_ms, double clock_rtt_ms, double frame_ms, double frames), {
+                               double rtt_ms, double clock_rtt_ms, double frame_ms, double frames, int alive), {
     var g = window.tickwireGame || (window.tickwireGame = {everJoined: false, frames: 0});
     g.frames = frames;
+    g.alive = !!alive;
     g.status = ['connecting', 'joined', 'reconnecting', 'closed'][status] || 'connecting';
     g.statusText = UTF8ToString(status_text);
     g.room = UTF8ToString(room);
@@ -70,6 +71,13 @@ std::string take(char* utf8) {
     return out;
 }
 
+bool own_ship_alive(const ClientView& view) {
+    for (const ShipView& ship : view.ships) {
+        if (ship.local) return ship.alive;
+    }
+    return false;
+}
+
 // The chat lines a page publishes (the box shows about as many).
 constexpr std::size_t kChatLines = 12;
 
@@ -84,7 +92,8 @@ std::string page_websocket_url(const std::string& room, const std::string& host)
 void publish_view(const ClientView& view, const std::string& player_name, double frame_ms, std::uint64_t frames) {
     tw_publish_begin(static_cast<int>(view.status), view.status_text.c_str(), view.room.c_str(), player_name.c_str(),
                      static_cast<double>(view.net.rtt_ms),
-                     static_cast<double>(view.net.clock_rtt_ms), frame_ms, static_cast<double>(frames));
+                     static_cast<double>(view.net.clock_rtt_ms), frame_ms, static_cast<double>(frames),
+                     own_ship_alive(view) ? 1 : 0);
     for (const ScoreRow& row : view.scoreboard) {
         tw_publish_score(row.name.c_str(), row.score, row.kills, row.deaths, row.local ? 1 : 0);
     }

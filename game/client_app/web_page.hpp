@@ -22,7 +22,8 @@ namespace tickwire::game::client_app {
 /// that served the page is the match.
 [[nodiscard]] std::string page_websocket_url(const std::string& room, const std::string& host = {});
 
-/// Publishes `view` (status, room, scores, the last chat lines), `frame_ms`
+/// Publishes `view` (status, room, scores, whether the own ship is alive,
+/// the last chat lines), `frame_ms`
 /// (the C++ time of a frame, mean since the last call) and `frames` (run so
 /// far) to the page.
 void publish_view(const ClientView& view, const std::string& player_name, double frame_ms, std::uint64_t frames);

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <numbers>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -147,32 +148,48 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
 
     std::optional<boost::json::object> listed;
     std::optional<Observer> observer;
-    double start_x = 0, start_y = 0, farthest = 0;
-    bool moving = false, answered = false;
+    // What the driver is doing (its "GAME ..." lines), and what the observer
+    // saw of the page's ship meanwhile. Bots may destroy it at any time, so
+    // only live sightings count, and a respawn's jump is not movement.
+    enum class Phase { idle, moving, aiming_top_left, aiming_bottom_right } phase = Phase::idle;
+    double path = 0;
+    std::optional<std::pair<float, float>> last_seen;
+    float aim_top_left = std::nanf(""), aim_bottom_right = std::nanf("");
     std::size_t own_shots = 0;
+    bool answered = false;
     PageHooks hooks;
     hooks.driver_script = TICKWIRE_GAME_DRIVER;
     hooks.on_line = [&](const std::string& line) {
         if (line.find("GAME joined") != std::string::npos) {
             listed = match.room_with(4);
             observer.emplace(match.room_url());
-        } else if (line.find("GAME moving") != std::string::npos && observer) {
-            if (const auto* ship = observer->ship("webby")) {
-                start_x = ship->x;
-                start_y = ship->y;
-                moving = true;
-            }
+        } else if (line.find("GAME moving") != std::string::npos) {
+            phase = Phase::moving;
         } else if (line.find("GAME moved") != std::string::npos) {
-            moving = false;
+            phase = Phase::aiming_top_left;
+        } else if (line.find("GAME aimed top-left") != std::string::npos) {
+            phase = Phase::aiming_bottom_right;
+        } else if (line.find("GAME aimed bottom-right") != std::string::npos) {
+            phase = Phase::idle;
         }
     };
     hooks.on_tick = [&] {
         if (!observer) return;
         observer->pump();
         const auto* ship = observer->ship("webby");
-        if (moving && ship != nullptr) {
-            farthest = std::max(farthest, std::hypot(ship->x - start_x, ship->y - start_y));
+        if (ship == nullptr) {
+            last_seen.reset();
+        } else if (phase == Phase::moving) {
+            if (last_seen) {
+                const double step = std::hypot(ship->x - last_seen->first, ship->y - last_seen->second);
+                if (step < 40) path += step;  // more in 20 ms is a respawn
+            }
+            last_seen.emplace(ship->x, ship->y);
             for (const auto& shot : observer->view().projectiles) own_shots += shot.colour == ship->colour ? 1 : 0;
+        } else if (phase == Phase::aiming_top_left) {
+            aim_top_left = ship->angle;
+        } else if (phase == Phase::aiming_bottom_right) {
+            aim_bottom_right = ship->angle;
         }
         if (!answered && observer->heard("webby", "hello from the browser")) {
             observer->say("hello from native");
@@ -181,8 +198,9 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
     };
     const PageRun run = run_page(game_page(match.port, "webby", "play=1"), "game_play", hooks, 90s);
     ASSERT_EQ(run.exit_status, 0) << run.transcript();
-    std::printf("[game] joined in %s ms; moved %.0f units; %zu shot sightings; %s colours\n",
-                run.field("joinMs").c_str(), farthest, own_shots, run.field("colours").c_str());
+    std::printf("[game] joined in %s ms; moved %.0f units; %zu shot sightings; aim %.2f then %.2f rad; %s colours\n",
+                run.field("joinMs").c_str(), path, own_shots, static_cast<double>(aim_top_left),
+                static_cast<double>(aim_bottom_right), run.field("colours").c_str());
 
     // /rooms: the bots and the browser, by name.
     ASSERT_TRUE(listed) << "no /rooms entry for the room";
@@ -193,8 +211,11 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
     EXPECT_EQ(run.field("room"), kRoom);
 
     // The keys held in the page moved its ship on the server, and it fired.
-    EXPECT_GT(farthest, 60.0) << "the browser's ship, as the native observer saw it";
+    EXPECT_GT(path, 60.0) << "the browser's ship, as the native observer saw it";
     EXPECT_GT(own_shots, 0u) << "no projectile of the browser ship's colour while Space was held";
+    // The mouse aims: opposite corners turn the ship by about half a turn.
+    const double turn = std::abs(std::remainder(double{aim_bottom_right} - aim_top_left, 2 * std::numbers::pi));
+    EXPECT_GT(turn, 1.5) << "aim " << aim_top_left << " then " << aim_bottom_right << " rad";
 
     // Chat both ways.
     EXPECT_TRUE(answered) << "the native client never got the browser's line";

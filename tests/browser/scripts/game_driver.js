@@ -5,7 +5,8 @@
 // The page's query says what to do (besides room and name, which the game
 // reads):
 //   play=1   hold D then S for 1.2 s each with Space held (move and fire),
-//            type a chat line, wait for an answer from a native client
+//            point the mouse at two opposite corners (aim), type a chat
+//            line, wait for an answer from a native client
 //   closed=1 expect the server to refuse the page: publish what it says
 //   cut=1    (with autopilot=1: once the ship has scored) wait to be told
 //            of the cut, see "reconnecting", then the same player resumed
@@ -74,17 +75,36 @@
   async function play(name) {
     // The test's native observer joins once it has seen us in /rooms.
     await waitFor(() => (game().scores || []).some((row) => row.name === 'observer'), 'native observer');
-    console.log('GAME moving');
-    key('keydown', 'Space', ' ');
-    key('keydown', 'KeyD', 'd');
-    await sleep(1200);
-    key('keyup', 'KeyD', 'd');
-    key('keydown', 'KeyS', 's');
-    await sleep(1200);
-    key('keyup', 'KeyS', 's');
-    key('keyup', 'Space', ' ');
-    await frames();
-    console.log('GAME moved');
+    // Bots may destroy the ship meanwhile: then again, once it has respawned.
+    for (let attempt = 0; attempt < 4; ++attempt) {
+      await waitFor(() => game().alive, 'a live ship');
+      console.log('GAME moving');
+      let died = false;
+      const watch = setInterval(() => { died = died || !game().alive; }, 20);
+      key('keydown', 'Space', ' ');
+      key('keydown', 'KeyD', 'd');
+      await sleep(1200);
+      key('keyup', 'KeyD', 'd');
+      key('keydown', 'KeyS', 's');
+      await sleep(1200);
+      key('keyup', 'KeyS', 's');
+      key('keyup', 'Space', ' ');
+      clearInterval(watch);
+      await frames();
+      console.log('GAME moved' + (died ? ' (destroyed meanwhile)' : ''));
+      if (!died) break;
+    }
+
+    // Aim: the pointer at the canvas's top-left corner, then its bottom-right.
+    await waitFor(() => game().alive, 'a live ship');
+    const canvas = document.getElementById('canvas');
+    const point = (x, y) => canvas.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true }));
+    point(2, 2);
+    await sleep(600);
+    console.log('GAME aimed top-left');
+    point(canvas.clientWidth - 2, canvas.clientHeight - 2);
+    await sleep(600);
+    console.log('GAME aimed bottom-right');
 
     const said = 'hello from the browser';
     await typeLine(said);
