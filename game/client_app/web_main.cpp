@@ -35,6 +35,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kPublishPeriod = std::chrono::milliseconds(100);
 
 // The running game; it lives as long as the page (main() returns at once).
+// Thread: the page's thread (its animation frames).
 struct Game {
     std::unique_ptr<ClientApp> app;
     std::string name;

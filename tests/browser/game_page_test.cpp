@@ -83,7 +83,7 @@ struct Match {
 };
 
 // A native player in the room, driven from the page runner's ticks: what it
-// sees of the browser's ship in its snapshots.
+// sees of the browser's ship in its snapshots. Thread: the test thread.
 class Observer {
 public:
     explicit Observer(const std::string& url) : core_(config(url)) {}
