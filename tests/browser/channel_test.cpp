@@ -122,7 +122,7 @@ public:
             case net::ServerEventType::resumed: ++resumed; break;
             case net::ServerEventType::disconnected: last_close = event_.close_code; break;
             case net::ServerEventType::log:
-            case net::ServerEventType::http_request: break;  // no routes published: never comes
+            case net::ServerEventType::http_request: break;
             }
         }
         // Held sessions keep what is sent to them and resend it on resume.

@@ -37,7 +37,7 @@ public:
     /// The NetworkThread let go of `loop`, which now owns itself (see above).
     static void retire(std::unique_ptr<NetworkLoop> loop);
 
-    BrowserScheduler scheduler;
+    BrowserScheduler& scheduler = browser_scheduler();
     std::uint64_t wakeups = 0;
 
 private:

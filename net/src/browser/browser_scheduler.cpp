@@ -56,6 +56,11 @@ void run_posted(void* context) {
 
 }  // namespace
 
+BrowserScheduler& browser_scheduler() noexcept {
+    static BrowserScheduler* const instance = new BrowserScheduler;  // stateless; never destroyed
+    return *instance;
+}
+
 std::unique_ptr<Timer> BrowserScheduler::make_timer(std::function<void()> fire) {
     return std::make_unique<BrowserTimer>(std::move(fire));
 }

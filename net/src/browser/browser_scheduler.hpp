@@ -4,7 +4,9 @@
 // cancelled or destroyed, so it never fires afterwards; a posted task is a
 // setImmediate (emscripten_set_immediate: a message the page posts to
 // itself), run in order, after the current task and before later timers.
-// Neither ever runs inside the call that scheduled it.
+// Neither ever runs inside the call that scheduled it. It holds no state, so
+// one serves the whole page and outlives every loop (a task posted by a
+// channel may run after the loop that started it has gone).
 //
 // Thread: the page's main thread (the only one a single-threaded page has).
 
@@ -18,5 +20,8 @@ public:
     [[nodiscard]] std::unique_ptr<Timer> make_timer(std::function<void()> fire) override;
     void post(std::function<void()> task) override;
 };
+
+/// The page's one scheduler (never destroyed).
+BrowserScheduler& browser_scheduler() noexcept;
 
 }  // namespace tickwire::net::detail

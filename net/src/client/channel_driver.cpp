@@ -45,12 +45,13 @@ public:
 
     // Endpoint
     void on_wake() override {
-        if (phase_ == Phase::open) drain_commands();  // before open, messages wait in the queue
+        const bool closing = shared_->close_requested.load(std::memory_order_acquire);
+        // Before open, messages wait in the queue. A close goes after all the
+        // game added before it, so the transport then takes everything, full
+        // or not (close_timeout bounds the rest).
+        if (phase_ == Phase::open) drain_commands(closing);
         if (shared_->abandoned.load()) return go_away(close_code::going_away, "client going away");
-        // A close goes after what the game added before it; what a full
-        // transport holds back is sent first (on_transport_writable comes back here).
-        if (shared_->close_requested.load(std::memory_order_acquire) && !held_back())
-            return go_away(shared_->close_code, shared_->close_reason.text());
+        if (closing) return go_away(shared_->close_code, shared_->close_reason.text());
     }
 
     void on_shutdown() override { go_away(close_code::going_away, "network thread shutting down"); }
@@ -59,6 +60,10 @@ public:
         // Handlers still queued in the stopped io_context hold the rest and
         // are destroyed with it.
         detached_ = true;
+        // Nothing may start again: a browser's event loop still runs tasks
+        // that an abandoned attempt had posted.
+        ended_ = true;
+        phase_ = Phase::finished;
         auto attempt = std::move(attempt_);
         auto self = std::move(self_);
     }
@@ -229,19 +234,15 @@ private:
         }
     }
 
-    // Game → network
-    void drain_commands() {
+    // Game → network: while the transport takes more (or, for a close, all of it).
+    void drain_commands(bool everything = false) {
         Command command;
-        while (phase_ == Phase::open && !ended_ && attempt_ && attempt_->writable() && shared_->commands.pop(command)) {
+        while (phase_ == Phase::open && !ended_ && attempt_ && (everything || attempt_->writable()) &&
+               shared_->commands.pop(command)) {
             shared_->commands_popped.fetch_add(1, std::memory_order_relaxed);
             const auto delivery = command.kind == Command::Kind::send_latest ? Delivery::latest : Delivery::reliable;
             send(adopt_block(command.payload), delivery);
         }
-    }
-
-    /// The game's messages wait in their queue because the transport is full.
-    bool held_back() const {
-        return phase_ == Phase::open && !ended_ && shared_->commands.read_available() > 0;
     }
 
     void send(Message message, Delivery delivery) {

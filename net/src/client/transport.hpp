@@ -47,8 +47,9 @@ public:
     virtual void resume_reading() = 0;
     /// False while the attempt holds as much unsent data as it will take: the
     /// driver then leaves the game's messages in their queue (which pushes
-    /// back on Sink::add) until on_transport_writable(). A transport whose
-    /// socket pushes back by itself (TCP under Beast) may always say true.
+    /// back on Sink::add) until on_transport_writable(), except before a
+    /// close, which goes after all of them. A transport whose socket pushes
+    /// back by itself (TCP under Beast) may always say true.
     [[nodiscard]] virtual bool writable() const noexcept { return true; }
     /// False when the transport cannot measure round trips itself (a browser
     /// hides WebSocket pings): the driver then probes with the session
