@@ -2,7 +2,7 @@
 # The README's demo command: build, then play a local match.
 #
 #   scripts/demo.sh [--port N] [--build-dir DIR] [--bots N] [--headless] [--seconds S]
-#                   [--screenshot FILE.png]
+#                   [--screenshot FILE.png] [--web [--web-build-dir DIR]]
 #
 # Starts tickwire-server on 127.0.0.1:PORT (default 7777), tickwire-bots with
 # three bots in room "demo" and a tickwire-client window in the same room.
@@ -11,6 +11,10 @@
 # seconds (default 20) while the server prints its status lines.
 # --screenshot: the client flies itself under Xvfb for 15 s, then saves a
 # picture of the match (how docs/screenshot.png is made).
+# --web: also builds the browser client (scripts/build-web.sh) and serves it
+# from tickwire-server (--web-root): prints the URL to open, then runs until
+# Ctrl-C. With --screenshot, headless Chromium plays the page for 15 s and
+# saves a picture instead (how docs/screenshot-web.png is made).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +26,8 @@ bots=3
 seconds=20
 headless=0
 screenshot=""
+web=0
+web_build_dir="${TICKWIRE_WEB_BUILD_DIR:-build-web}"
 while (($#)); do
     case "$1" in
         --port) port="$2"; shift 2 ;;
@@ -30,7 +36,9 @@ while (($#)); do
         --seconds) seconds="$2"; shift 2 ;;
         --headless) headless=1; shift ;;
         --screenshot) screenshot="$2"; shift 2 ;;
-        -h | --help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        --web) web=1; shift ;;
+        --web-build-dir) web_build_dir="$2"; shift 2 ;;
+        -h | --help) sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "demo.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -60,7 +68,7 @@ wait_for_port() {
 }
 
 build() {
-    "$repo/scripts/install-deps.sh"
+    [[ "${TICKWIRE_SKIP_DEPS:-0}" == 1 ]] || "$repo/scripts/install-deps.sh"
     local generator=()
     [[ -f "$build_dir/CMakeCache.txt" ]] || generator=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
     cmake -S . -B "$build_dir" "${generator[@]}"
@@ -73,7 +81,9 @@ start_match() {
         return 1
     fi
     echo "== tickwire-server on port $port"
-    "$bin/tickwire-server" --port "$port" > >(sed -u 's/^/[server] /') 2>&1 &
+    local web_root=()
+    ((web)) && web_root=(--web-root "$web_build_dir/web")
+    "$bin/tickwire-server" --port "$port" "${web_root[@]}" > >(sed -u 's/^/[server] /') 2>&1 &
     pids+=($!)
     wait_for_port "$port" 10 || { echo "demo: tickwire-server is not listening on $port" >&2; return 1; }
 
@@ -111,6 +121,35 @@ run_screenshot() {
     rm -f "$bmp"
     echo "screenshot: $screenshot"
 }
+
+run_web() {
+    echo
+    echo "== the browser client is served by tickwire-server: open"
+    echo "     http://127.0.0.1:$port/                     (pick a room and a name)"
+    echo "     http://127.0.0.1:$port/?room=demo&name=You   (join the bots' room directly)"
+    echo "   from another machine, use this machine's address instead of 127.0.0.1."
+    echo "   Ctrl-C stops the demo."
+    wait "${pids[0]}"
+}
+
+run_web_screenshot() {
+    echo "== headless Chromium plays http://127.0.0.1:$port/?room=demo for 15 s, then a screenshot to $screenshot"
+    [[ -f tests/browser/node_modules/playwright-core/package.json ]] ||
+        (cd tests/browser && npm ci --no-audit --no-fund)
+    /usr/bin/node bench/web/game_page.js --url "http://127.0.0.1:$port/?room=demo&name=You&autopilot=1&netgraph=1" \
+        --seconds 15 --screenshot "$screenshot"
+}
+
+if ((web)); then
+    skip_deps=()
+    [[ "${TICKWIRE_SKIP_DEPS:-0}" == 1 ]] && skip_deps=(--skip-deps)
+    scripts/build-web.sh --build-dir "$web_build_dir" "${skip_deps[@]}"
+    build tickwire-server tickwire-bots
+    start_match
+    if [[ -n "$screenshot" ]]; then run_web_screenshot; else run_web; fi
+    echo "== demo done: stopping the bots and the server"
+    exit 0
+fi
 
 build tickwire-server tickwire-bots tickwire-client
 start_match

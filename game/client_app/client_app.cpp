@@ -3,11 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <string_view>
 #include <utility>
-
-#include <SDL.h>
 
 #include "autopilot.hpp"
 #include "camera.hpp"
@@ -15,7 +11,6 @@
 #include "hud_renderer.hpp"
 #include "tickwire/engine/game_loop.hpp"
 #include "tickwire/engine/input_state.hpp"
-#include "tickwire/engine/platform/sdl_window.hpp"
 #include "world_renderer.hpp"
 
 namespace tickwire::game::client_app {
@@ -47,8 +42,8 @@ struct ClientApp::Impl {
     std::unique_ptr<MatchSource> source;
     const std::atomic<bool>* leave_signal;
 
-    std::unique_ptr<engine::SdlWindow> window;
-    engine::GameLoop* loop = nullptr;
+    std::unique_ptr<engine::Window> window;
+    std::unique_ptr<engine::GameLoop> loop;
     engine::InputState input;
     engine::TextField chat_field{200};
     Controls controls;
@@ -63,6 +58,7 @@ struct ClientApp::Impl {
     float focus_x = 0, focus_y = 0;  // what the camera follows
     bool has_focus = false;
     std::string titled_room;  // the room named in the window title
+    const ClientView* shown = nullptr;  // the view last drawn (the source's; valid until its next view())
 
     Clock::time_point start = Clock::now();
     bool leaving = false;
@@ -164,6 +160,7 @@ struct ClientApp::Impl {
     void render(double alpha) {
         const float now = time_s();
         const ClientView& v = source->view(static_cast<float>(alpha));
+        shown = &v;
         has_own = false;
         bool listed = false;
         for (const ShipView& s : v.ships) {
@@ -188,9 +185,9 @@ struct ClientApp::Impl {
         if (v.room != titled_room) {
             titled_room = v.room;
             const std::string title = titled_room.empty() ? "tickwire" : "tickwire — room " + titled_room;
-            SDL_SetWindowTitle(window->native(), title.c_str());
+            window->set_title(title);
         }
-        engine::Renderer2D& r = window->renderer();
+        engine::Renderer& r = window->renderer();
         camera.update(v.arena_w, v.arena_h, r.width(), r.height(), focus_x, focus_y);
         world.draw(r, v, camera, now);
         hud_state.typed = chat_field.text();
@@ -202,68 +199,54 @@ struct ClientApp::Impl {
         const bool limit = (options.frames >= 0 && frames >= options.frames) ||
                            (options.duration_s > 0 && now >= static_cast<float>(options.duration_s));
         if (limit && !leaving) {
-            if (!options.screenshot.empty()) save_screenshot(r);
+            if (!options.screenshot.empty()) save_screenshot();
             begin_leave();
         }
         r.present();
     }
 
-    void save_screenshot(engine::Renderer2D& r) {
-        SDL_Surface* shot = r.read_pixels();
-        if (shot == nullptr || SDL_SaveBMP(shot, options.screenshot.c_str()) != 0) {
+    void save_screenshot() {
+        std::string error;
+        if (!window->save_screenshot(options.screenshot, &error)) {
             std::fprintf(stderr, "tickwire-client: screenshot %s failed: %s\n", options.screenshot.c_str(),
-                         SDL_GetError());
+                         error.c_str());
         } else {
             std::printf("screenshot: %s\n", options.screenshot.c_str());
         }
-        if (shot != nullptr) SDL_FreeSurface(shot);
     }
 };
 
-ClientApp::ClientApp(AppOptions options, std::unique_ptr<MatchSource> source, const std::atomic<bool>* leave_signal)
+ClientApp::ClientApp(AppOptions options, std::unique_ptr<MatchSource> source, std::unique_ptr<engine::Window> window,
+                     const std::atomic<bool>* leave_signal)
     : impl_(std::make_unique<Impl>()) {
     impl_->options = std::move(options);
+    impl_->options.headless = window == nullptr;
     impl_->source = std::move(source);
+    impl_->window = std::move(window);
     impl_->leave_signal = leave_signal;
     impl_->hud_state.net_graph = impl_->options.net_graph;
+    impl_->hud_state.quit_hint = impl_->options.quit_hint;
 }
 
 ClientApp::~ClientApp() = default;
 
 int ClientApp::run() {
+    start();
+    while (frame()) {
+    }
+    return finish();
+}
+
+void ClientApp::start() {
     Impl& app = *impl_;
     engine::GameLoopConfig config;
     config.tick_rate_hz = app.options.tick_rate;
     config.headless = app.options.headless;
     // Without vsync (or where it is not real, as under Xvfb) cap the frame
     // rate instead of spinning a core.
-    config.max_frame_rate = app.options.vsync ? 240 : 120;
-
-    if (!app.options.headless) {
-        engine::WindowConfig wc;
-        wc.title = "tickwire";
-        wc.width = app.options.width;
-        wc.height = app.options.height;
-        wc.vsync = app.options.vsync;
-        std::string error;
-        app.window = engine::SdlWindow::create(wc, &error);
-        if (!app.window) {
-            std::fprintf(stderr, "tickwire-client: cannot open a window: %s (no display? try --headless)\n",
-                         error.c_str());
-            return 1;
-        }
-        // With no display SDL falls back to its invisible offscreen driver:
-        // a window nobody can see or close. Only on request.
-        const char* driver = SDL_GetCurrentVideoDriver();
-        const std::string_view name = driver != nullptr ? driver : "";
-        if ((name == "offscreen" || name == "dummy") && std::getenv("SDL_VIDEODRIVER") == nullptr) {
-            std::fprintf(stderr,
-                         "tickwire-client: no display (SDL found only its '%s' video driver); use --headless, "
-                         "or set SDL_VIDEODRIVER=%s to render without one\n",
-                         driver, driver);
-            return 1;
-        }
-    }
+    config.max_frame_rate = app.options.max_frame_rate >= 0 ? app.options.max_frame_rate
+                            : app.options.vsync             ? 240
+                                                            : 120;
 
     engine::GameLoopHooks hooks;
     if (!app.options.headless) hooks.poll_input = [&app] { app.poll_input(); };
@@ -278,11 +261,14 @@ int ClientApp::run() {
         app.after_network_out();
     };
     if (!app.options.headless) hooks.render = [&app](double alpha) { app.render(alpha); };
+    app.start = Clock::now();
+    app.loop = std::make_unique<engine::GameLoop>(config, std::move(hooks));
+}
 
-    engine::GameLoop loop(config, std::move(hooks));
-    app.loop = &loop;
-    loop.run();
-    app.loop = nullptr;
+bool ClientApp::frame() { return impl_->loop->run_frame(); }
+
+int ClientApp::finish() {
+    Impl& app = *impl_;
     if (app.options.headless) {
         const ClientView& v = app.source->view(0);
         std::printf("[client] %s after %.0f s%s%s\n", app.leaving ? "left" : "ended", static_cast<double>(app.time_s()),
@@ -292,7 +278,14 @@ int ClientApp::run() {
         std::printf("frames %ld in %.1f s (%.0f fps)\n", app.frames, static_cast<double>(secs),
                     static_cast<double>(static_cast<float>(app.frames) / std::max(secs, 0.001f)));
     }
+    std::fflush(stdout);
     return app.exit_code;
 }
+
+const ClientView& ClientApp::view() const {
+    return impl_->shown != nullptr ? *impl_->shown : impl_->source->view(0);
+}
+
+void ClientApp::leave() { impl_->begin_leave(); }
 
 }  // namespace tickwire::game::client_app

@@ -25,7 +25,7 @@ std::size_t utf8_prefix(std::string_view s, std::size_t n) {
 
 // Greedy word wrap into lines no wider than `width`; `first_indent` is the
 // room the first line's prefix (the sender's name) already takes.
-std::vector<std::string_view> wrap(Renderer2D& r, std::string_view text, float width, float first_indent,
+std::vector<std::string_view> wrap(Renderer& r, std::string_view text, float width, float first_indent,
                                    int size) {
     std::vector<std::string_view> lines;
     float avail = width - first_indent;
@@ -55,7 +55,7 @@ std::vector<std::string_view> wrap(Renderer2D& r, std::string_view text, float w
 
 }  // namespace
 
-void HudRenderer::draw(Renderer2D& r, const ClientView& view, const Camera& camera, const HudState& state) {
+void HudRenderer::draw(Renderer& r, const ClientView& view, const Camera& camera, const HudState& state) {
     const ShipView* own = nullptr;
     for (const ShipView& s : view.ships) {
         if (s.local) own = &s;
@@ -93,7 +93,7 @@ void HudRenderer::draw(Renderer2D& r, const ClientView& view, const Camera& came
     if (!joined || state.leaving) draw_status_overlay(r, view, state);
 }
 
-void HudRenderer::draw_match_panel(Renderer2D& r, const ClientView& view) {
+void HudRenderer::draw_match_panel(Renderer& r, const ClientView& view) {
     const float x = kEdge, y = kEdge;
     panel(r, x, y, 300, 66, theme::kPanel, theme::kPanelEdge);
     r.fill_rect(x, y, 4, 66, theme::kAccent);
@@ -122,7 +122,7 @@ void HudRenderer::draw_match_panel(Renderer2D& r, const ClientView& view) {
     }
 }
 
-void HudRenderer::draw_player_panel(Renderer2D& r, const ShipView* own, const ScoreRow* own_row) {
+void HudRenderer::draw_player_panel(Renderer& r, const ShipView* own, const ScoreRow* own_row) {
     const float w = kPlayerPanelW, h = kPlayerPanelH;
     const float x = panel_x_, y = panel_y_;
     panel(r, x, y, w, h, theme::kPanel, theme::kPanelEdge);
@@ -152,7 +152,7 @@ void HudRenderer::draw_player_panel(Renderer2D& r, const ShipView* own, const Sc
     }
 }
 
-void HudRenderer::draw_leaderboard(Renderer2D& r, const ClientView& view) {
+void HudRenderer::draw_leaderboard(Renderer& r, const ClientView& view) {
     const std::size_t rows = std::min<std::size_t>(view.scoreboard.size(), 5);
     if (rows == 0) return;
     const float w = 220, row_h = 20;
@@ -176,7 +176,7 @@ void HudRenderer::draw_leaderboard(Renderer2D& r, const ClientView& view) {
     }
 }
 
-void HudRenderer::draw_chat(Renderer2D& r, const ClientView& view, const HudState& state) {
+void HudRenderer::draw_chat(Renderer& r, const ClientView& view, const HudState& state) {
     const float line_h = 19;
     const float x = kEdge;
     const float input_h = 26;
@@ -253,7 +253,7 @@ void HudRenderer::draw_chat(Renderer2D& r, const ClientView& view, const HudStat
     }
 }
 
-void HudRenderer::draw_minimap(Renderer2D& r, const ClientView& view, const Camera& camera) {
+void HudRenderer::draw_minimap(Renderer& r, const ClientView& view, const Camera& camera) {
     if (view.arena_w <= 0 || view.arena_h <= 0) return;
     const float max_w = 200, max_h = 140;
     const float k = std::min(max_w / view.arena_w, max_h / view.arena_h);
@@ -280,7 +280,7 @@ void HudRenderer::draw_minimap(Renderer2D& r, const ClientView& view, const Came
     r.draw_rect(x + vx, y + vy, vx1 - vx, vy1 - vy, {255, 255, 255, 110});
 }
 
-void HudRenderer::draw_scoreboard(Renderer2D& r, const ClientView& view) {
+void HudRenderer::draw_scoreboard(Renderer& r, const ClientView& view) {
     const float row_h = 26;
     const std::size_t rows = std::min<std::size_t>(view.scoreboard.size(), 32);
     const float w = 560;
@@ -327,7 +327,7 @@ void HudRenderer::draw_scoreboard(Renderer2D& r, const ClientView& view) {
     }
 }
 
-void HudRenderer::draw_status_overlay(Renderer2D& r, const ClientView& view, const HudState& state) {
+void HudRenderer::draw_status_overlay(Renderer& r, const ClientView& view, const HudState& state) {
     const float sw = static_cast<float>(r.width()), sh = static_cast<float>(r.height());
     r.fill_rect(0, 0, sw, sh, {4, 6, 12, 150});
 
@@ -375,7 +375,7 @@ void HudRenderer::draw_status_overlay(Renderer2D& r, const ClientView& view, con
                           with_alpha(accent, static_cast<std::uint8_t>(255 - age * 28)));
         }
     } else {
-        centered_text(r, sw / 2, y + 108, "close the window to quit", theme::kTextDim, 13);
+        centered_text(r, sw / 2, y + 108, state.quit_hint, theme::kTextDim, 13);
     }
 }
 

@@ -25,21 +25,22 @@ struct HudState {
     bool typing = false;      ///< the chat line is open
     std::string_view typed;   ///< its text
     bool leaving = false;     ///< the window was closed; waiting for the channel
+    std::string_view quit_hint;  ///< under a final "closed" (AppOptions::quit_hint)
     float time_s = 0;
 };
 
 class HudRenderer {
 public:
-    void draw(Renderer2D& r, const ClientView& view, const Camera& camera, const HudState& state);
+    void draw(Renderer& r, const ClientView& view, const Camera& camera, const HudState& state);
 
 private:
-    void draw_match_panel(Renderer2D& r, const ClientView& view);
-    void draw_player_panel(Renderer2D& r, const ShipView* own, const ScoreRow* own_row);
-    void draw_leaderboard(Renderer2D& r, const ClientView& view);
-    void draw_chat(Renderer2D& r, const ClientView& view, const HudState& state);
-    void draw_minimap(Renderer2D& r, const ClientView& view, const Camera& camera);
-    void draw_scoreboard(Renderer2D& r, const ClientView& view);
-    void draw_status_overlay(Renderer2D& r, const ClientView& view, const HudState& state);
+    void draw_match_panel(Renderer& r, const ClientView& view);
+    void draw_player_panel(Renderer& r, const ShipView* own, const ScoreRow* own_row);
+    void draw_leaderboard(Renderer& r, const ClientView& view);
+    void draw_chat(Renderer& r, const ClientView& view, const HudState& state);
+    void draw_minimap(Renderer& r, const ClientView& view, const Camera& camera);
+    void draw_scoreboard(Renderer& r, const ClientView& view);
+    void draw_status_overlay(Renderer& r, const ClientView& view, const HudState& state);
 
     NetGraph net_graph_;
     std::string scratch_;  // reused for formatted lines

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -19,6 +20,7 @@
 #include "client_app.hpp"
 #include "fake_match.hpp"
 #include "tickwire/cli.hpp"
+#include "tickwire/engine/platform/sdl_window.hpp"
 #include "tickwire/net/netsim.hpp"
 
 namespace {
@@ -28,6 +30,33 @@ using tickwire::game::client_app::AppOptions;
 std::atomic<bool> g_leave{false};
 
 extern "C" void on_signal(int) { g_leave.store(true, std::memory_order_relaxed); }
+
+// The SDL window, or null with the reason printed.
+std::unique_ptr<tickwire::engine::SdlWindow> open_window(const AppOptions& options) {
+    tickwire::engine::WindowConfig config;
+    config.title = "tickwire";
+    config.width = options.width;
+    config.height = options.height;
+    config.vsync = options.vsync;
+    std::string error;
+    auto window = tickwire::engine::SdlWindow::create(config, &error);
+    if (!window) {
+        std::fprintf(stderr, "tickwire-client: cannot open a window: %s (no display? try --headless)\n",
+                     error.c_str());
+        return nullptr;
+    }
+    // With no display SDL falls back to its invisible offscreen driver: a
+    // window nobody can see or close. Only on request.
+    const std::string driver = window->video_driver();
+    if ((driver == "offscreen" || driver == "dummy") && std::getenv("SDL_VIDEODRIVER") == nullptr) {
+        std::fprintf(stderr,
+                     "tickwire-client: no display (SDL found only its '%s' video driver); use --headless, "
+                     "or set SDL_VIDEODRIVER=%s to render without one\n",
+                     driver.c_str(), driver.c_str());
+        return nullptr;
+    }
+    return window;
+}
 
 }  // namespace
 
@@ -82,6 +111,12 @@ int main(int argc, char** argv) {
     if (const auto exit = tickwire::cli::parse(command_line, argc, argv, check)) return *exit;
     fake = command_line.count("--fake") > 0;
 
+    std::unique_ptr<tickwire::engine::Window> window;
+    if (!options.headless) {
+        window = open_window(options);
+        if (!window) return 1;
+    }
+
     std::unique_ptr<tickwire::game::client_app::MatchSource> source;
     if (fake) {
         source = std::make_unique<tickwire::game::client_app::FakeMatch>(options.name, fake_state);
@@ -91,6 +126,6 @@ int main(int argc, char** argv) {
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    tickwire::game::client_app::ClientApp app(options, std::move(source), &g_leave);
+    tickwire::game::client_app::ClientApp app(options, std::move(source), std::move(window), &g_leave);
     return app.run();
 }

@@ -35,7 +35,7 @@ void NetGraph::sample(const NetStats& stats, float time_s) {
     count_ = std::min(count_ + 1, kSamples);
 }
 
-float NetGraph::draw(Renderer2D& r, float x, float y, const NetStats& stats) {
+float NetGraph::draw(Renderer& r, float x, float y, const NetStats& stats) {
     constexpr float kPad = 10;
     constexpr float kLine = 18;
     constexpr float kGraphH = 56;

@@ -19,7 +19,7 @@ public:
     /// Call every frame; records a sample when 100 ms have passed.
     void sample(const NetStats& stats, float time_s);
     /// Draws the panel with its top-left at (x, y); returns its height.
-    float draw(Renderer2D& r, float x, float y, const NetStats& stats);
+    float draw(Renderer& r, float x, float y, const NetStats& stats);
 
     static constexpr float kWidth = 300;
 

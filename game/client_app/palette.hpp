@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "tickwire/engine/platform/sdl_renderer.hpp"
+#include "tickwire/engine/renderer.hpp"
 
 namespace tickwire::game::client_app {
 

@@ -27,7 +27,7 @@ bool on_screen(const Camera& c, float x, float y, float margin) {
 
 }  // namespace
 
-void WorldRenderer::draw(Renderer2D& r, const ClientView& view, const Camera& camera, float time_s) {
+void WorldRenderer::draw(Renderer& r, const ClientView& view, const Camera& camera, float time_s) {
     track(view, time_s);
     const float s = camera.scale();
     r.clear(theme::kBackground);
@@ -164,7 +164,7 @@ void WorldRenderer::track(const ClientView& view, float time_s) {
     std::erase_if(bursts_, [time_s](const Burst& b) { return time_s - b.start >= kBurstTime; });
 }
 
-void WorldRenderer::draw_floor(Renderer2D& r, const ClientView& view, const Camera& camera) {
+void WorldRenderer::draw_floor(Renderer& r, const ClientView& view, const Camera& camera) {
     if (view.arena_w <= 0 || view.arena_h <= 0) return;
     const float s = camera.scale();
     const float x0 = camera.to_screen_x(0), y0 = camera.to_screen_y(0);
@@ -204,7 +204,7 @@ void WorldRenderer::draw_floor(Renderer2D& r, const ClientView& view, const Came
     }
 }
 
-void WorldRenderer::draw_ship(Renderer2D& r, const ShipView& ship, const Camera& camera, float time_s) {
+void WorldRenderer::draw_ship(Renderer& r, const ShipView& ship, const Camera& camera, float time_s) {
     const float s = camera.scale();
     const float x = camera.to_screen_x(ship.x), y = camera.to_screen_y(ship.y);
     const float rad = std::max(ship.radius * s, 6.0f);
@@ -262,7 +262,7 @@ void WorldRenderer::draw_ship(Renderer2D& r, const ShipView& ship, const Camera&
     }
 }
 
-void WorldRenderer::draw_ship_labels(Renderer2D& r, const ShipView& ship, const Camera& camera) {
+void WorldRenderer::draw_ship_labels(Renderer& r, const ShipView& ship, const Camera& camera) {
     const float s = camera.scale();
     const float x = camera.to_screen_x(ship.x), y = camera.to_screen_y(ship.y);
     const float rad = std::max(ship.radius * s, 6.0f);

@@ -21,7 +21,7 @@ namespace tickwire::game::client_app {
 class WorldRenderer {
 public:
     /// `time_s` is a steady clock in seconds (effects and pulses).
-    void draw(Renderer2D& r, const ClientView& view, const Camera& camera, float time_s);
+    void draw(Renderer& r, const ClientView& view, const Camera& camera, float time_s);
 
 private:
     struct Tracked {
@@ -39,9 +39,9 @@ private:
     };
 
     void track(const ClientView& view, float time_s);
-    void draw_floor(Renderer2D& r, const ClientView& view, const Camera& camera);
-    void draw_ship(Renderer2D& r, const ShipView& ship, const Camera& camera, float time_s);
-    void draw_ship_labels(Renderer2D& r, const ShipView& ship, const Camera& camera);
+    void draw_floor(Renderer& r, const ClientView& view, const Camera& camera);
+    void draw_ship(Renderer& r, const ShipView& ship, const Camera& camera, float time_s);
+    void draw_ship_labels(Renderer& r, const ShipView& ship, const Camera& camera);
 
     std::unordered_map<std::uint32_t, Tracked> tracked_;  // by entity id
     std::vector<Burst> bursts_;

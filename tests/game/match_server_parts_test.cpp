@@ -501,11 +501,13 @@ TEST(StatusReport, RoomsAndStatusAreJsonWithTheDocumentedFields) {
     Refusal why;
     rooms.create("B\"x", why)->members = {1, 2};  // not a valid code, but JSON must not care
     rooms.create("A", why);
-    const auto list = boost::json::parse(rooms_json(rooms)).as_array();
+    const auto name_of = [](net::ConnectionId id) { return id == 1 ? std::string_view("ana \"1\"") : "bo"; };
+    const auto list = boost::json::parse(rooms_json(rooms, name_of)).as_array();
     ASSERT_EQ(list.size(), 2u);
     EXPECT_EQ(list[0].at("code").as_string(), "A");
     EXPECT_EQ(list[1].at("code").as_string(), "B\"x");
     EXPECT_EQ(list[1].at("players").to_number<int>(), 2);
+    EXPECT_EQ(list[1].at("names"), (boost::json::array{"ana \"1\"", "bo"}));
     EXPECT_EQ(list[1].at("capacity").to_number<int>(), 8);
 
     MatchStats stats;

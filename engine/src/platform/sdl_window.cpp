@@ -141,6 +141,21 @@ void SdlWindow::start_text_input() { SDL_StartTextInput(); }
 void SdlWindow::stop_text_input() { SDL_StopTextInput(); }
 bool SdlWindow::text_input_active() const { return SDL_IsTextInputActive() == SDL_TRUE; }
 
+void SdlWindow::set_title(const std::string& title) { SDL_SetWindowTitle(window_, title.c_str()); }
+
+bool SdlWindow::save_screenshot(const std::string& path, std::string* error) {
+    SDL_Surface* shot = renderer2d_->read_pixels();
+    const bool ok = shot != nullptr && SDL_SaveBMP(shot, path.c_str()) == 0;
+    if (!ok) set_error(error, "screenshot failed");
+    if (shot != nullptr) SDL_FreeSurface(shot);
+    return ok;
+}
+
+std::string SdlWindow::video_driver() const {
+    const char* driver = SDL_GetCurrentVideoDriver();
+    return driver != nullptr ? driver : "";
+}
+
 int SdlWindow::width() const { return renderer2d_->width(); }
 int SdlWindow::height() const { return renderer2d_->height(); }
 

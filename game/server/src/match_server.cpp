@@ -426,7 +426,12 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
         impl->log(LogLevel::info, "room %s created", code.c_str());
     }
     Impl& i = *impl;
-    i.endpoints.add("/rooms", [&i] { return rooms_json(i.rooms); });
+    i.endpoints.add("/rooms", [&i] {
+        return rooms_json(i.rooms, [&i](net::ConnectionId id) {
+            const auto found = i.clients.find(id);
+            return found != i.clients.end() ? std::string_view(found->second.name) : std::string_view();
+        });
+    });
     i.endpoints.add("/status", [&i] { return status_json(i.totals(), i.loop_figures); });
     i.endpoints.publish("/rooms");
     return std::unique_ptr<MatchServer>(new MatchServer(std::move(impl)));

@@ -21,13 +21,16 @@ double held_percent(const InputTiming& t) {
 
 }  // namespace
 
-std::string rooms_json(const Rooms& rooms) {
+std::string rooms_json(const Rooms& rooms, const std::function<std::string_view(net::ConnectionId)>& name_of) {
     boost::json::array list;
     for (const auto& [code, r] : rooms) {
+        boost::json::array names;
+        for (const net::ConnectionId member : r.members) names.emplace_back(name_of(member));
         list.push_back({{"code", code},
                         {"players", r.members.size()},
                         {"capacity", rooms.capacity()},
-                        {"tick", r.world.tick()}});
+                        {"tick", r.world.tick()},
+                        {"names", std::move(names)}});
     }
     return boost::json::serialize(list) + "\n";
 }

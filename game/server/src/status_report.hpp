@@ -5,7 +5,9 @@
 // Thread: the game thread.
 
 #include <chrono>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "rooms.hpp"
 #include "tickwire/game/server/match_server.hpp"
@@ -18,8 +20,10 @@ struct LoopFigures {
     std::chrono::nanoseconds work_p99{0}, work_max{0};  ///< network_in + step + network_out
 };
 
-/// [{"code":"demo","players":6,"capacity":32,"tick":1234}, ...] in code order.
-[[nodiscard]] std::string rooms_json(const Rooms& rooms);
+/// [{"code":"demo","players":6,"capacity":32,"tick":1234,"names":["ana",...]}, ...]
+/// in code order; `name_of` gives a member's player name (a join page lists them).
+[[nodiscard]] std::string rooms_json(const Rooms& rooms,
+                                     const std::function<std::string_view(net::ConnectionId)>& name_of);
 /// {"rooms":..,"players":..,"tick_p99_ms":..,"tick_max_ms":..,"work_p99_ms":..,
 ///  "work_max_ms":..,"snapshots_sent":..,"superseded":..,"replaced":..,
 ///  "bytes_out":..,"bytes_in":..,"closed":..,"inputs_applied":..,"inputs_merged":..,

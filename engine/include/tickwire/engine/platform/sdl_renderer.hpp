@@ -1,7 +1,7 @@
 #pragma once
-// Renderer2D: the 2D drawing a game needs for its world, HUD and chat box,
-// over an SDL_Renderer: filled and outlined rectangles, circles and
-// triangles, lines, and text.
+// Renderer2D: the native backend of engine::Renderer (renderer.hpp), over an
+// SDL_Renderer: filled and outlined rectangles, circles and triangles, lines,
+// and text.
 //
 // Text is UTF-8. With a TrueType font (SDL2_ttf; the file is found at run
 // time, see find_font_file) glyphs are rasterised once per pixel size into a
@@ -20,20 +20,13 @@
 #include <string_view>
 #include <vector>
 
+#include "tickwire/engine/renderer.hpp"
+
 struct SDL_Renderer;
 struct SDL_Surface;
 struct SDL_Vertex;
 
 namespace tickwire::engine {
-
-struct Color {
-    std::uint8_t r = 0, g = 0, b = 0, a = 255;
-};
-
-struct TextSize {
-    int width = 0;
-    int height = 0;  ///< line height
-};
 
 /// A TrueType font path: $TICKWIRE_FONT if it names a readable file, else the
 /// first readable one of a list of well-known locations (DejaVu from Debian's
@@ -41,36 +34,33 @@ struct TextSize {
 /// paths). Empty if none: text then uses the bitmap font.
 [[nodiscard]] std::string find_font_file();
 
-class Renderer2D {
+class Renderer2D final : public Renderer {
 public:
     /// Draws with `renderer` (not owned; must outlive this). `font_file`
     /// empty = find_font_file(); a file that fails to load falls back to the
     /// bitmap font (logged once through SDL_Log).
     explicit Renderer2D(SDL_Renderer* renderer, std::string font_file = {});
-    ~Renderer2D();
+    ~Renderer2D() override;
 
     Renderer2D(const Renderer2D&) = delete;
     Renderer2D& operator=(const Renderer2D&) = delete;
 
-    void clear(Color color);
-    void fill_rect(float x, float y, float w, float h, Color color);
-    void draw_rect(float x, float y, float w, float h, Color color);
-    void draw_line(float x0, float y0, float x1, float y1, Color color);
-    void fill_circle(float cx, float cy, float radius, Color color);
-    void draw_circle(float cx, float cy, float radius, Color color);
-    void fill_triangle(float x0, float y0, float x1, float y1, float x2, float y2, Color color);
+    void clear(Color color) override;
+    void fill_rect(float x, float y, float w, float h, Color color) override;
+    void draw_rect(float x, float y, float w, float h, Color color) override;
+    void draw_line(float x0, float y0, float x1, float y1, Color color) override;
+    void fill_circle(float cx, float cy, float radius, Color color) override;
+    void draw_circle(float cx, float cy, float radius, Color color) override;
+    void fill_triangle(float x0, float y0, float x1, float y1, float x2, float y2, Color color) override;
 
-    /// Draws `utf8` with its top-left corner at (x, y) at `pixel_size` (font
-    /// height in pixels, 6..128); returns the size it took. '\n' starts a new
-    /// line. Invalid UTF-8 draws as U+FFFD.
-    TextSize draw_text(float x, float y, std::string_view utf8, Color color, int pixel_size = 16);
-    [[nodiscard]] TextSize measure_text(std::string_view utf8, int pixel_size = 16);
+    /// Invalid UTF-8 draws as U+FFFD.
+    TextSize draw_text(float x, float y, std::string_view utf8, Color color, int pixel_size = 16) override;
+    [[nodiscard]] TextSize measure_text(std::string_view utf8, int pixel_size = 16) override;
 
-    void present();
+    void present() override;
 
-    /// Output size in pixels.
-    [[nodiscard]] int width() const;
-    [[nodiscard]] int height() const;
+    [[nodiscard]] int width() const override;
+    [[nodiscard]] int height() const override;
 
     /// True when text comes from a TrueType font, false for the bitmap fallback.
     [[nodiscard]] bool has_truetype_font() const noexcept;

@@ -1,5 +1,5 @@
 #pragma once
-// SdlWindow: the SDL2 window of a game client: creates the window (resizable,
+// SdlWindow: the native engine::Window (window.hpp) of a game client: creates the window (resizable,
 // vsync optional) and its accelerated renderer (software if none), turns
 // keyboard, mouse, text-input and window events into an InputState, and owns
 // the Renderer2D that draws into it. Works under X11, Wayland, Xvfb and with
@@ -20,6 +20,7 @@
 
 #include "tickwire/engine/input_state.hpp"
 #include "tickwire/engine/platform/sdl_renderer.hpp"
+#include "tickwire/engine/window.hpp"
 
 struct SDL_Window;
 
@@ -35,27 +36,29 @@ struct WindowConfig {
     std::string font_file;  ///< empty: find_font_file()
 };
 
-class SdlWindow {
+class SdlWindow final : public Window {
 public:
     /// The window, or null with a reason in `error` (no display, no driver).
     static std::unique_ptr<SdlWindow> create(const WindowConfig& config, std::string* error = nullptr);
-    ~SdlWindow();
-
-    SdlWindow(const SdlWindow&) = delete;
-    SdlWindow& operator=(const SdlWindow&) = delete;
+    ~SdlWindow() override;
 
     /// Starts a new input frame (InputState::begin_frame) and drains every
     /// pending SDL event into `input`. Call once per frame (poll_input hook).
-    void poll_events(InputState& input);
+    void poll_events(InputState& input) override;
 
     /// Text input (SDL_TEXTINPUT events, IME) for a chat box: on while typing.
-    void start_text_input();
-    void stop_text_input();
-    [[nodiscard]] bool text_input_active() const;
+    void start_text_input() override;
+    void stop_text_input() override;
+    [[nodiscard]] bool text_input_active() const override;
 
-    Renderer2D& renderer() { return *renderer2d_; }
-    [[nodiscard]] int width() const;   ///< drawable size in pixels
-    [[nodiscard]] int height() const;
+    void set_title(const std::string& title) override;
+    bool save_screenshot(const std::string& path, std::string* error) override;
+
+    Renderer2D& renderer() override { return *renderer2d_; }
+    [[nodiscard]] int width() const override;   ///< drawable size in pixels
+    [[nodiscard]] int height() const override;
+    /// The SDL video driver in use ("x11", "wayland", "offscreen", ...).
+    [[nodiscard]] std::string video_driver() const;
     [[nodiscard]] SDL_Window* native() const noexcept { return window_; }
 
 private:
