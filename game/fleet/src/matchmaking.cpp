@@ -175,23 +175,29 @@ Matchmaker::Matchmaker(MatchmakerConfig config) : config_(std::move(config)) {
 MatchAnswer Matchmaker::answer(const MatchRequest& request, DirectoryAvailability directory, const FleetView* fleet,
                                const LocalProcess& self, std::uint64_t now_ms) {
     std::erase_if(pending_, [&](const PendingSeat& seat) { return seat.expiry_ms <= now_ms; });
-    MatchAnswer answer;
-    if (!request.automatic() && !url_safe_code(request.code)) {
-        answer.decision = refuse(400, "room codes are 1 to 64 of A-Z a-z 0-9 - _");
-    } else if (pending_.size() >= config_.max_pending) {
-        answer.decision = refuse(503, "too many players are being placed right now; try again in a few seconds");
-    } else {
-        // A new code that is nobody's yet (the owner's claim settles a rare race).
-        std::string new_code;
-        for (int attempt = 0; attempt < 8; ++attempt) {
-            new_code = random_room_code();
-            const bool local = std::any_of(self.rooms.begin(), self.rooms.end(),
-                                           [&](const RoomLoad& r) { return r.code == new_code; });
-            if (!local && (fleet == nullptr || fleet->find_room(new_code) == nullptr)) break;
-        }
-        answer.decision = decide_match(request, directory, fleet, self, pending_, new_code);
+    if (!request.automatic() && !url_safe_code(request.code))
+        return answer_decision(refuse(400, "room codes are 1 to 64 of A-Z a-z 0-9 - _"), self.room_capacity, now_ms);
+    // A new code that is nobody's yet (the owner's claim settles a rare race).
+    std::string new_code;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        new_code = random_room_code();
+        const bool local =
+            std::any_of(self.rooms.begin(), self.rooms.end(), [&](const RoomLoad& r) { return r.code == new_code; });
+        if (!local && (fleet == nullptr || fleet->find_room(new_code) == nullptr)) break;
     }
+    return answer_decision(decide_match(request, directory, fleet, self, pending_, new_code), self.room_capacity,
+                           now_ms);
+}
+
+MatchAnswer Matchmaker::answer_decision(MatchDecision decision, std::uint32_t room_capacity, std::uint64_t now_ms) {
+    std::erase_if(pending_, [&](const PendingSeat& seat) { return seat.expiry_ms <= now_ms; });
+    MatchAnswer answer;
+    answer.decision = std::move(decision);
     answer.http_status = answer.decision.http_status;
+    if (answer.http_status == 200 && pending_.size() >= config_.max_pending) {
+        answer.decision = refuse(503, "too many players are being placed right now; try again in a few seconds");
+        answer.http_status = 503;
+    }
     if (answer.http_status != 200) {
         answer.body = match_error_json(answer.decision.reason);
         return answer;
@@ -211,7 +217,7 @@ MatchAnswer Matchmaker::answer(const MatchRequest& request, DirectoryAvailabilit
     // Code and ticket are URL-safe by construction: nothing to escape.
     answer.ws_url = std::string(base) + "/room/" + answer.decision.room + "?ticket=" + answer.ticket;
     pending_.push_back(PendingSeat{answer.decision.room, answer.decision.process_id, answer.decision.url,
-                                   self.room_capacity, ticket.expiry_ms});
+                                   room_capacity, ticket.expiry_ms});
     answer.body = boost::json::serialize(boost::json::object{{"url", answer.ws_url},
                                                              {"room", answer.decision.room},
                                                              {"process", answer.decision.process_id},

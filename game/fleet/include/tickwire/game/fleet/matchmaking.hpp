@@ -109,6 +109,12 @@ public:
     [[nodiscard]] MatchAnswer answer(const MatchRequest& request, DirectoryAvailability directory,
                                      const FleetView* fleet, const LocalProcess& self, std::uint64_t now_ms);
 
+    /// The answer for a placement decided elsewhere (a claim the directory
+    /// settled: this process won the code, or another owns it): a ticket for
+    /// decision.process_id, remembered as a pending seat. A non-200 decision
+    /// becomes its error answer.
+    [[nodiscard]] MatchAnswer answer_decision(MatchDecision decision, std::uint32_t room_capacity, std::uint64_t now_ms);
+
     [[nodiscard]] std::span<const PendingSeat> pending() const noexcept { return pending_; }
 
 private:
