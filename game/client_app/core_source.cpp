@@ -1,14 +1,15 @@
-// MatchSource over the real netcode client, ClientCore.
+// MatchSource over the real netcode client, ClientCore (in a FleetClient: the
+// URL may be a matchmaking one, http://HOST:PORT/match/auto or /match/CODE).
 #include "match_source.hpp"
 
 #include <utility>
 
-#include "tickwire/game/client_core.hpp"
+#include "tickwire/game/fleet_client.hpp"
 
 namespace tickwire::game::client_app {
 namespace {
 
-// Thread: the game thread only (as ClientCore).
+// Thread: the game thread only (as FleetClient).
 class CoreSource final : public MatchSource {
 public:
     explicit CoreSource(ClientConfig config) : core_(std::move(config)) {}
@@ -23,7 +24,7 @@ public:
     [[nodiscard]] bool finished() const override { return core_.finished(); }
 
 private:
-    ClientCore core_;
+    FleetClient core_;
 };
 
 }  // namespace

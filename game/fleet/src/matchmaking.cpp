@@ -227,6 +227,15 @@ MatchAnswer Matchmaker::answer_decision(MatchDecision decision, std::uint32_t ro
     return answer;
 }
 
+void Matchmaker::seat_taken(std::string_view room) {
+    // The soonest to expire: the oldest promise is the likeliest to be this player's.
+    auto soonest = pending_.end();
+    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+        if (it->room == room && (soonest == pending_.end() || it->expiry_ms < soonest->expiry_ms)) soonest = it;
+    }
+    if (soonest != pending_.end()) pending_.erase(soonest);
+}
+
 std::string random_room_code() {
     static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // 32 letters: no O/0, I/1
     unsigned char random[6];

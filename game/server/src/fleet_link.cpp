@@ -114,13 +114,13 @@ std::uint64_t FleetLink::directory_errors() const noexcept {
     return directory_ != nullptr ? directory_->errors() : 0;
 }
 
-bool FleetLink::ready() const noexcept {
-    return !draining_ && (directory_ == nullptr || directory_->state() != fleet::DirectoryState::connecting);
-}
+// Ready once the fleet has been read (matchmaking can place players); Redis
+// going down later leaves the process ready: it keeps serving its matches.
+bool FleetLink::ready() const noexcept { return !draining_ && (directory_ == nullptr || fleet_ != nullptr); }
 
 std::string_view FleetLink::health() const noexcept {
     if (draining_) return "draining\n";
-    return ready() ? "ready\n" : "not ready: the room directory has not answered yet\n";
+    return ready() ? "ready\n" : "not ready: the fleet has not been read from the room directory yet\n";
 }
 
 void FleetLink::respond(net::HttpRequestId request, const fleet::MatchAnswer& answer) {

@@ -88,6 +88,8 @@ public:
     /// A room made without a claim ("auto"): claim it after the fact.
     void room_created(const std::string& code);
     void room_removed(const std::string& code);
+    /// A player with a seat ticket sat down in `code`: its promised seat is taken.
+    void seat_taken(std::string_view code) { matchmaker_.seat_taken(code); }
     /// Players per room and the drain flag to the directory; call about once a second.
     void report(std::span<const fleet::RoomLoad> rooms);
 

@@ -42,6 +42,7 @@
 #include "server_log.hpp"
 #include "status_report.hpp"
 #include "tickwire/game/fleet/metrics_registry.hpp"
+#include "tickwire/game/fleet/seat_ticket.hpp"
 #include "tickwire/game/fleet/server_metrics.hpp"
 #include "tickwire/game/protocol/room_code.hpp"
 #include "tickwire/game/protocol/wire.hpp"
@@ -277,6 +278,7 @@ struct MatchServer::Impl {
             log(LogLevel::info, "room %s created", room.code.c_str());
             fleet->room_created(room.code);
         }
+        if (!fleet::ticket_in_query(c.query).empty()) fleet->seat_taken(room.code);
         c.room = room.code;
         c.name = std::move(seat->name);
         c.player_id = seat->player_id;

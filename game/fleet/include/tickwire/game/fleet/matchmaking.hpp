@@ -115,6 +115,11 @@ public:
     /// becomes its error answer.
     [[nodiscard]] MatchAnswer answer_decision(MatchDecision decision, std::uint32_t room_capacity, std::uint64_t now_ms);
 
+    /// A player took a seat in `room` here: one seat promised for it is no
+    /// longer pending (it counts as a player now), so the room is not
+    /// counted twice until the ticket expires.
+    void seat_taken(std::string_view room);
+
     [[nodiscard]] std::span<const PendingSeat> pending() const noexcept { return pending_; }
 
 private:
