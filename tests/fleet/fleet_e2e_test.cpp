@@ -272,6 +272,7 @@ TEST(FleetEndToEnd, SigtermDrainsNoNewPlayerCloses1001AfterTheTimeoutAndBotsRejo
     direct.url = drained.ws("/room/SUNSET");
     game::ClientCore watcher(direct);
     ASSERT_TRUE(drive(watcher, 10s, [&] { return watcher.status() == game::ConnectionStatus::joined; }));
+    ASSERT_TRUE(wait_for(3s, [&] { return drained.process.count(" joined room ") == 9; }, all));
 
     const std::size_t joins_before = drained.process.count(" joined room ");
     drained.process.child().send_signal(SIGTERM);

@@ -73,8 +73,11 @@ std::vector<Candidate> candidate_rooms(const FleetView* fleet, const LocalProces
         const bool known = std::any_of(rooms.begin(), rooms.end(), [&](const Candidate& c) { return c.code == seat.room; });
         if (known) continue;
         bool draining = seat.process_id == self.id && self.draining;
-        if (fleet != nullptr) {
+        if (fleet != nullptr && seat.process_id != self.id) {
             const ProcessRecord* owner = fleet->find_process(seat.process_id);
+            // Its process left the directory (killed, stopped): the promise
+            // died with it, or every answer would renew it.
+            if (owner == nullptr) continue;
             draining = draining || (owner != nullptr && owner->draining);
         }
         rooms.push_back({seat.room, seat.process_id, seat.url, pending_in_room(pending, seat.room), seat.room_capacity,
