@@ -130,7 +130,7 @@ TEST(FleetEndToEnd, AKilledServersRoomsExpireAndItsBotsPlayElsewhere) {
             return bots_joined(bots) == 12 && rooms && players_on(*rooms, "victim") == 12;
         },
         {&bots, &entry.process, &victim.process}))
-        << describe(rooms) << bots.transcript();
+        << describe(rooms) << bots.transcript() << victim.process.transcript() << entry.process.transcript();
 
     victim.process.child().send_signal(SIGKILL);
     const auto killed = Clock::now();
