@@ -137,6 +137,22 @@ int main(int argc, char** argv) {
     config.session_grace = std::chrono::milliseconds(session_grace_ms);
     config.max_rewind = std::chrono::milliseconds(max_rewind_ms);
 
+    // Agones: Ready once listening, Health every second from the loop (a
+    // stuck loop stops them), Shutdown after the drain. The calls never block
+    // the loop; only this start-up question (where players reach us) waits.
+    std::unique_ptr<tickwire::game::fleet::AgonesClient> agones_sdk;
+    if (agones) {
+        agones_sdk = std::make_unique<tickwire::game::fleet::AgonesClient>();
+        if (config.public_url.empty() && agones_sdk->game_server("game")) {
+            tickwire::game::fleet::AgonesResult where;
+            for (int i = 0; i < 500 && !agones_sdk->poll(where); ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (where.ok) config.public_url = "ws://" + where.address + ":" + std::to_string(where.port);
+            else std::fprintf(stderr, "agones: GET /gameserver failed (%s); advertising the bound address\n",
+                              where.error.c_str());
+        }
+    }
+
     std::error_code ec;
     std::unique_ptr<MatchServer> server;
     try {
@@ -154,13 +170,7 @@ int main(int argc, char** argv) {
                 config.tls_certificate_file.empty() ? "ws" : "wss", config.address.c_str(), server->port(),
                 config.tick_rate, config.snapshot_rate, server->process_id().c_str());
     std::fflush(stdout);
-    // Agones: Ready once listening, Health every 2 s from the loop (a stuck
-    // loop stops them), Shutdown after the drain. The calls never block.
-    std::unique_ptr<tickwire::game::fleet::AgonesClient> agones_sdk;
-    if (agones) {
-        agones_sdk = std::make_unique<tickwire::game::fleet::AgonesClient>();
-        agones_sdk->ready();
-    }
+    if (agones_sdk) agones_sdk->ready();
     std::string agones_error;  // logged once per change
     const auto agones_poll = [&] {
         tickwire::game::fleet::AgonesResult result;
@@ -208,7 +218,7 @@ int main(int argc, char** argv) {
         // Drained: time is up, or every player has left.
         if (drain_started != 0 && (tick - drain_started >= drain_ticks || server->stats().players == 0))
             loop_ptr->request_stop();
-        if (agones_sdk && tick % (2 * publish_ticks) == 0) agones_sdk->health();
+        if (agones_sdk && tick % publish_ticks == 0) agones_sdk->health();
         agones_poll();
     };
     hooks.network_out = [&] {
