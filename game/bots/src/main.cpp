@@ -100,9 +100,11 @@ int main(int argc, char** argv) {
             int joined = 0, closed = 0, rematches = 0;
             double in = 0, out = 0, snaps = 0, rtt = 0, corr = 0;
             double slowest = 1e9;  // the bot receiving the fewest snapshots: is everyone served?
+            std::string waiting;   // why the first bot not playing is not
             for (auto& b : bots) {
                 const ClientView& v = b->core().view(0);
                 if (v.status == ConnectionStatus::joined) ++joined;
+                else if (waiting.empty()) waiting = " waiting: " + v.status_text;
                 if (v.status == ConnectionStatus::closed) ++closed;
                 rematches += static_cast<int>(b->core().rematches());
                 in += v.net.bytes_in_per_s;
@@ -114,9 +116,9 @@ int main(int argc, char** argv) {
             }
             if (!quiet) {
                 std::printf("t=%llus bots %d joined %d closed %d in %.1f kB/s out %.1f kB/s snapshots %.0f/s "
-                            "(slowest bot %.0f/s) rtt avg %.1f ms corrections %.1f/s rematches %d\n",
+                            "(slowest bot %.0f/s) rtt avg %.1f ms corrections %.1f/s rematches %d%s\n",
                             static_cast<unsigned long long>(tick / static_cast<std::uint64_t>(tick_rate)), count, joined,
-                            closed, in / 1000, out / 1000, snaps, slowest, rtt / count, corr, rematches);
+                            closed, in / 1000, out / 1000, snaps, slowest, rtt / count, corr, rematches, waiting.c_str());
                 std::fflush(stdout);
             }
             if (closed == count) loop_ptr->request_stop();

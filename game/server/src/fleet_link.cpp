@@ -20,22 +20,6 @@ fleet::MatchmakerConfig matchmaker_config(const FleetLinkConfig& config) {
     return out;
 }
 
-fleet::MatchDecision placed(std::string room, std::string process_id, std::string url, bool new_room) {
-    fleet::MatchDecision decision;
-    decision.room = std::move(room);
-    decision.process_id = std::move(process_id);
-    decision.url = std::move(url);
-    decision.new_room = new_room;
-    return decision;
-}
-
-fleet::MatchDecision refused(int status, std::string reason) {
-    fleet::MatchDecision decision;
-    decision.http_status = status;
-    decision.reason = std::move(reason);
-    return decision;
-}
-
 bool holds(std::span<const fleet::RoomLoad> rooms, std::string_view code) {
     return std::any_of(rooms.begin(), rooms.end(), [&](const fleet::RoomLoad& r) { return r.code == code; });
 }
@@ -137,7 +121,7 @@ void FleetLink::answer_match(net::HttpRequestId request, std::string_view path, 
         return;
     }
     if (!asked->automatic() && !protocol::valid_room_code(asked->code)) {
-        respond(request, matchmaker_.answer_decision(refused(400, "room codes are 1 to 16 of A-Z a-z 0-9 - _"),
+        respond(request, matchmaker_.answer_decision(fleet::refuse_match(400, "room codes are 1 to 16 of A-Z a-z 0-9 - _"),
                                                      config_.room_capacity, now_ms));
         return;
     }
@@ -255,9 +239,9 @@ void FleetLink::on_claim(fleet::ClaimResult& result, std::span<const fleet::Room
     const std::uint64_t now_ms = fleet::unix_now_ms();
     for (const net::HttpRequestId request : claim.http) {
         fleet::MatchDecision decision =
-            won ? placed(result.code, config_.process_id, config_.public_url, true)
-            : unavailable ? refused(503, "room directory unavailable: cannot claim room " + result.code)
-                          : placed(result.code, result.owner_id, result.owner_url, false);
+            won ? fleet::place_match(result.code, config_.process_id, config_.public_url, true)
+            : unavailable ? fleet::refuse_match(503, "room directory unavailable: cannot claim room " + result.code)
+                          : fleet::place_match(result.code, result.owner_id, result.owner_url, false);
         respond(request, matchmaker_.answer_decision(std::move(decision), config_.room_capacity, now_ms));
     }
     if (!claim.joins.empty()) {

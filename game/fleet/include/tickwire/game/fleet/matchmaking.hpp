@@ -78,6 +78,11 @@ struct MatchDecision {
     bool new_room = false;  ///< the room does not exist yet: the process creates it on join
 };
 
+/// A placement in `room` on process `process_id` at `url`.
+[[nodiscard]] MatchDecision place_match(std::string room, std::string process_id, std::string url, bool new_room);
+/// A refusal (400, 404 or 503) with its reason.
+[[nodiscard]] MatchDecision refuse_match(int http_status, std::string reason);
+
 /// Where `request` should play. `fleet` must be non-null when `directory` is
 /// up; `new_code` is the code a new room gets when auto finds none with a free
 /// seat. Counts every pending seat as taken.
