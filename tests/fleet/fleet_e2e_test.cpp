@@ -142,7 +142,8 @@ TEST(FleetEndToEnd, AKilledServersRoomsExpireAndItsBotsPlayElsewhere) {
     ASSERT_TRUE(wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(30s - gone_after), [&] {
         rooms = fleet_rooms(entry);
         return rooms && players_on(*rooms, "entry") == 12 && bots_joined(bots) == 12;
-    }, {&bots, &entry.process})) << describe(rooms) << bots.transcript();
+    }, {&bots, &entry.process})) << describe(rooms) << "\nasked now: " << http_get(entry.http("/match/DOOMED")).body << "\n"
+                                 << bots.transcript() << entry.process.transcript();
     EXPECT_GE(bots_rematches(bots), 12) << "every bot asked matchmaking again:\n" << bots.transcript();
 }
 
