@@ -418,6 +418,7 @@ struct MatchServer::Impl {
             }
             }
         }
+        if (!fleet->has_directory()) return;  // nothing comes back without one
         settled.clear();
         lost.clear();
         fleet->poll(room_loads(), settled, lost);
