@@ -23,9 +23,9 @@ packages=(
     libflatbuffers-dev flatbuffers-compiler
     # tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev
-    # game/fleet (hosting at scale): Redis client, JSON, URLs; its tests run a
+    # game/fleet (hosting at scale): Redis client; its tests run a
     # real redis-server and check /metrics with promtool (from prometheus)
-    libhiredis-dev libboost-url1.81-dev redis-server prometheus
+    libhiredis-dev redis-server prometheus
     # deploy/'s manifests are checked by a Python script (tests/fleet)
     python3-yaml
     # interop peers (Python websockets, Node ws) and headless game tests

@@ -1,12 +1,25 @@
-// MatchSource over the real netcode client, ClientCore.
+// MatchSource over the real netcode client, ClientCore. Natively it sits in a
+// FleetClient, so the URL may be a matchmaking one (http://HOST:PORT/match/auto
+// or /match/CODE). A page joins the server that served it: the fleet's HTTP and
+// Redis code is native only, so the web build holds a plain ClientCore.
 #include "match_source.hpp"
 
 #include <utility>
 
+#ifdef __EMSCRIPTEN__
 #include "tickwire/game/client_core.hpp"
+#else
+#include "tickwire/game/fleet_client.hpp"
+#endif
 
 namespace tickwire::game::client_app {
 namespace {
+
+#ifdef __EMSCRIPTEN__
+using Core = ClientCore;
+#else
+using Core = FleetClient;
+#endif
 
 // Thread: the game thread only (as ClientCore).
 class CoreSource final : public MatchSource {
@@ -23,7 +36,7 @@ public:
     [[nodiscard]] bool finished() const override { return core_.finished(); }
 
 private:
-    ClientCore core_;
+    Core core_;
 };
 
 }  // namespace

@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     CLI::App command_line{"Play the tickwire arena.", "tickwire-client"};
     command_line.add_option("url", options.url,
                    "ws://HOST:PORT/room/CODE (/room/auto: the fullest room with space; an unknown CODE "
-                   "creates a room)")
+                   "creates a room), or matchmaking: http://HOST:PORT/match/auto or /match/CODE")
         ->capture_default_str();
     command_line.add_option("--name", options.name, "player name shown to others (at most 32 bytes)")
         ->check(CLI::Validator(

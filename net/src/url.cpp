@@ -8,9 +8,16 @@ namespace tickwire::net {
 
 namespace {
 
-// `plain` or `secure` (each "scheme://"), compared without case; the rest of
-// the URL is the same for every scheme we speak.
-std::optional<Url> parse_url(std::string_view url, std::string_view plain, std::string_view secure) {
+// One scheme pair: "scheme://" for plain and for TLS, compared without case,
+// and the port each defaults to. The rest of the URL is the same for every
+// scheme we speak.
+struct Scheme {
+    std::string_view plain, secure;
+    std::string_view plain_port, secure_port;
+};
+
+std::optional<Url> parse_url(std::string_view url, const Scheme& scheme) {
+    const std::string_view plain = scheme.plain, secure = scheme.secure;
     Url out;
     auto starts_with_nocase = [&](std::string_view prefix) {
         return url.size() >= prefix.size() &&
@@ -53,7 +60,7 @@ std::optional<Url> parse_url(std::string_view url, std::string_view plain, std::
         if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
     }
     out.host = host;
-    out.port = port.empty() ? std::string_view(out.secure ? "443" : "80") : port;
+    out.port = port.empty() ? (out.secure ? scheme.secure_port : scheme.plain_port) : port;
 
     rest = rest.substr(0, rest.find('#'));  // fragments never reach the server
     if (rest.empty() || rest.front() == '?') out.target = "/";
@@ -63,9 +70,13 @@ std::optional<Url> parse_url(std::string_view url, std::string_view plain, std::
 
 }  // namespace
 
-std::optional<Url> parse_ws_url(std::string_view url) { return parse_url(url, "ws://", "wss://"); }
+std::optional<Url> parse_ws_url(std::string_view url) { return parse_url(url, {"ws://", "wss://", "80", "443"}); }
 
-std::optional<Url> parse_http_url(std::string_view url) { return parse_url(url, "http://", "https://"); }
+std::optional<Url> parse_http_url(std::string_view url) { return parse_url(url, {"http://", "https://", "80", "443"}); }
+
+std::optional<Url> parse_redis_url(std::string_view url) {
+    return parse_url(url, {"redis://", "rediss://", "6379", "6379"});
+}
 
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept {
     const auto q = target.find('?');

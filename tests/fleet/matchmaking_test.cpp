@@ -229,6 +229,51 @@ TEST(Matchmaker, ForgetsPromisedSeatsWhenTheirTicketsExpire) {
     EXPECT_EQ(matchmaker.answer({"r"}, DirectoryAvailability::none, nullptr, self, kNow + 1000).http_status, 200);
 }
 
+TEST(Matchmaker, ASeatTakenHereIsNoLongerCountedAsPromised) {
+    Matchmaker matchmaker(MatchmakerConfig{std::string(kSecret)});
+    RoomLoad rooms[] = {{"r", 31, 32}};
+    EXPECT_EQ(matchmaker.answer({"r"}, DirectoryAvailability::none, nullptr, local(rooms), kNow).http_status, 200);
+    // The promised player sat down: 32 players, no promise left (not 33 taken).
+    rooms[0].players = 32;
+    matchmaker.seat_taken("r");
+    EXPECT_TRUE(matchmaker.pending().empty());
+    EXPECT_EQ(matchmaker.answer({"r"}, DirectoryAvailability::none, nullptr, local(rooms), kNow).decision.reason,
+              "room r is full");
+}
+
+TEST(Matchmaker, PromisesToAProcessThatLeftTheDirectoryAreForgotten) {
+    // A room promised on p2, which was then killed: without this, every
+    // answer for the room would name the dead process and renew the promise.
+    Matchmaker matchmaker(MatchmakerConfig{std::string(kSecret)});
+    const LocalProcess self = local({});
+    const FleetView with_p2 = fleet_of({{"self", "ws://self:7777", 0, 0, 2048, false}, {"p2", "ws://p2:1", 1, 0, 2048, false}},
+                                       {{"doomed", "p2", 0, 32}});
+    EXPECT_EQ(matchmaker.answer({"doomed"}, DirectoryAvailability::up, &with_p2, self, kNow).decision.process_id, "p2");
+    const FleetView without_p2 = fleet_of({{"self", "ws://self:7777", 0, 0, 2048, false}}, {});
+    const MatchAnswer after = matchmaker.answer({"doomed"}, DirectoryAvailability::up, &without_p2, self, kNow + 1);
+    EXPECT_EQ(after.decision.process_id, "self");
+    EXPECT_TRUE(after.decision.new_room);
+}
+
+TEST(Matchmaker, AnswersAPlacementDecidedElsewhereWithATicketForThatProcess) {
+    Matchmaker matchmaker(MatchmakerConfig{std::string(kSecret)});
+    MatchDecision owner;
+    owner.room = "RACE1";
+    owner.process_id = "p2";
+    owner.url = "ws://p2:7777/";
+    const MatchAnswer answer = matchmaker.answer_decision(owner, 32, kNow);
+    ASSERT_EQ(answer.http_status, 200) << answer.body;
+    EXPECT_EQ(answer.ws_url.substr(0, answer.ws_url.find('?')), "ws://p2:7777/room/RACE1");
+    TicketGate p2(std::string(kSecret), "p2");
+    EXPECT_TRUE(p2.admit(answer.ticket, "RACE1", kNow + 1).ok());
+    MatchDecision refused;
+    refused.http_status = 503;
+    refused.reason = "room directory unavailable";
+    const MatchAnswer error = matchmaker.answer_decision(refused, 32, kNow);
+    EXPECT_EQ(error.http_status, 503);
+    EXPECT_EQ(error.body, R"({"error":"room directory unavailable"})");
+}
+
 TEST(Matchmaker, BoundsItsPromisesAndRefusesBadCodes) {
     Matchmaker matchmaker(MatchmakerConfig{std::string(kSecret), std::chrono::milliseconds(1000), 2});
     const LocalProcess self = local({});

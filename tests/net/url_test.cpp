@@ -49,6 +49,20 @@ TEST(Url, HttpUrlsFollowTheSameRules) {
     EXPECT_FALSE(parse_http_url("http://h:70000/"));
 }
 
+TEST(Url, RedisUrlsFollowTheSameRulesWithTheirOwnDefaultPort) {
+    const auto url = parse_redis_url("redis://10.0.0.5");
+    ASSERT_TRUE(url);
+    EXPECT_FALSE(url->secure);
+    EXPECT_EQ(url->host, "10.0.0.5");
+    EXPECT_EQ(url->port, "6379");
+    EXPECT_EQ(url->target, "/");
+    EXPECT_EQ(parse_redis_url("REDIS://[::1]:7000/")->host, "::1");
+    EXPECT_TRUE(parse_redis_url("rediss://cache.example:6380")->secure);
+    EXPECT_EQ(parse_redis_url("redis://h/2")->target, "/2") << "a database number is the caller's to refuse";
+    for (const char* bad : {"redis://", "redis://user:pw@h/", "redis://h:0", "http://h/", "redis:/h"})
+        EXPECT_FALSE(parse_redis_url(bad)) << bad;
+}
+
 TEST(Url, SplitsATargetIntoPathAndQuery) {
     EXPECT_EQ(split_target("/room/ABCD?name=bob"), std::make_pair(std::string_view("/room/ABCD"), std::string_view("name=bob")));
     EXPECT_EQ(split_target("/rooms"), std::make_pair(std::string_view("/rooms"), std::string_view()));

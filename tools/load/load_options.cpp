@@ -17,11 +17,14 @@ constexpr const char* kDescription =
 // tcp:// URLs follow ws:// URLs' rules; net's parser reads both.
 constexpr std::string_view kTcpScheme = "tcp://";
 
-// SCHEME://HOST:PORT/PATH into the options; only ws:// and tcp:// (no TLS).
+// SCHEME://HOST:PORT/PATH into the options; only ws:// and tcp:// (no TLS),
+// and for match mode a matchmaking URL, http://HOST:PORT/match/auto or /match/CODE.
 void split_url(LoadOptions& o) {
     const bool want_tcp = o.mode == Mode::raw;
     const bool is_tcp = o.url.starts_with(kTcpScheme);
-    const auto url = net::parse_ws_url(is_tcp ? "ws://" + o.url.substr(kTcpScheme.size()) : o.url);
+    const bool matchmaking = o.mode == Mode::match && o.url.starts_with("http://");
+    const auto url = matchmaking ? net::parse_http_url(o.url)
+                                 : net::parse_ws_url(is_tcp ? "ws://" + o.url.substr(kTcpScheme.size()) : o.url);
     if (!url || url->secure || is_tcp != want_tcp) {
         throw std::invalid_argument(std::string("mode ") + to_string(o.mode) + " wants a " +
                                     (want_tcp ? "tcp://HOST:PORT" : "ws://HOST:PORT/PATH") + " URL, not '" + o.url + "'");
@@ -69,7 +72,8 @@ void describe(CLI::App& app, LoadOptions& o, std::string& mode) {
         "  echo URL     WebSocket echo load: ws://HOST:PORT/PATH\n"
         "  raw URL      the same over plain TCP, 4-byte length-prefixed frames: tcp://HOST:PORT\n"
         "  idle URL     open N WebSocket connections and hold them; server RSS per connection\n"
-        "  match URL    N tickwire bots play: ws://HOST:PORT/room/auto (needs the game build)\n"
+        "  match URL    N tickwire bots play: ws://HOST:PORT/room/auto, or through matchmaking:\n"
+        "               http://HOST:PORT/match/auto (needs the game build)\n"
         "  monitor [URL] measure --server-pid (and --status-url; URL's port: TCP bytes) only,\n"
         "               for clients run elsewhere\n"
         "\n"

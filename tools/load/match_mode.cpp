@@ -37,6 +37,8 @@ struct Arrivals {
 bool run_match(const LoadOptions& options, Report& report) {
     using namespace tickwire::game;
     auto network = tickwire::net::NetworkThread::create();
+    // With a matchmaking URL every bot asks it first, through one HTTP thread.
+    auto desk = fleet::is_matchmaking_url(options.url) ? std::make_shared<MatchmakingDesk>() : nullptr;
     std::vector<std::unique_ptr<Bot>> bots;
     bots.reserve(options.connections);
     for (std::size_t i = 0; i < options.connections; ++i) {
@@ -45,7 +47,7 @@ bool run_match(const LoadOptions& options, Report& report) {
         config.name = "load-" + std::to_string(i + 1);
         config.tick_rate = options.tick_rate;
         config.network_thread = network;
-        bots.push_back(std::make_unique<Bot>(std::move(config), static_cast<std::uint32_t>(7919 * (i + 1))));
+        bots.push_back(std::make_unique<Bot>(std::move(config), static_cast<std::uint32_t>(7919 * (i + 1)), desk));
     }
     std::vector<Arrivals> arrivals(bots.size());
     LatencyHistogram gaps;
@@ -70,7 +72,7 @@ bool run_match(const LoadOptions& options, Report& report) {
         // Drain every stream; time each new snapshot's arrival.
         std::uint64_t total = 0;
         for (std::size_t i = 0; i < bots.size(); ++i) {
-            ClientCore& core = bots[i]->core();
+            FleetClient& core = bots[i]->core();
             core.network_in();
             const std::uint64_t n = core.snapshots_received();
             total += n;

@@ -3,6 +3,10 @@
 // walls, aim at the nearest enemy, fire, and chat now and then; one line of
 // totals per second. Used to fill a demo match and to load-test the server.
 //
+// URL is a server's ws://HOST:PORT/room/CODE, or a matchmaking URL
+// (http://HOST:PORT/match/auto or /match/CODE): each bot asks it, plays where
+// it is sent, and asks again if that server goes away.
+//
 //   tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet] [--netsim SPEC]
 //                [--no-session] [--input-interval TICKS]
 #include <algorithm>
@@ -44,7 +48,8 @@ int main(int argc, char** argv) {
     tickwire::net::NetSimOptions netsim;
     std::string netsim_spec;
     CLI::App app{"N headless players in one process: they wander, aim, fire and chat.", "tickwire-bots"};
-    app.add_option("url", url, "server URL")->capture_default_str();
+    app.add_option("url", url, "ws://HOST:PORT/room/CODE, or matchmaking: http://HOST:PORT/match/auto")
+        ->capture_default_str();
     app.add_option("--count", count, "bots")->check(CLI::Range(1, 1000))->capture_default_str();
     app.add_option("--duration", duration, "seconds (0: until Ctrl-C)")->check(CLI::Range(0, 1000000));
     app.add_option("--seed", seed, "of the bots' choices")->check(CLI::Range(0, 1 << 30))->capture_default_str();
@@ -70,6 +75,8 @@ int main(int argc, char** argv) {
     if (const auto exit = tickwire::cli::parse(app, argc, argv, check)) return *exit;
 
     auto thread = tickwire::net::NetworkThread::create();
+    // One matchmaking HTTP thread for every bot (when the URL asks matchmaking).
+    auto desk = tickwire::game::fleet::is_matchmaking_url(url) ? std::make_shared<MatchmakingDesk>() : nullptr;
     std::vector<std::unique_ptr<Bot>> bots;
     for (int i = 0; i < count; ++i) {
         ClientConfig config;
@@ -81,7 +88,7 @@ int main(int argc, char** argv) {
         config.input_send_interval = input_interval;
         config.netsim = netsim;
         config.netsim.seed = netsim.seed + static_cast<std::uint64_t>(i);  // each bot its own weather
-        bots.push_back(std::make_unique<Bot>(std::move(config), static_cast<std::uint32_t>(seed * 7919 + i)));
+        bots.push_back(std::make_unique<Bot>(std::move(config), static_cast<std::uint32_t>(seed * 7919 + i), desk));
     }
 
     tickwire::engine::GameLoop* loop_ptr = nullptr;
@@ -95,24 +102,29 @@ int main(int argc, char** argv) {
             b->core().step();
         }
         if (tick % static_cast<std::uint64_t>(tick_rate) == 0) {
-            int joined = 0, closed = 0;
+            int joined = 0, closed = 0, rematches = 0;
             double in = 0, out = 0, snaps = 0, rtt = 0, corr = 0, lead = 0;
+            double slowest = 1e9;  // the bot receiving the fewest snapshots: is everyone served?
+            std::string waiting;   // why the first bot not playing is not
             for (auto& b : bots) {
                 const ClientView& v = b->core().view(0);
                 if (v.status == ConnectionStatus::joined) ++joined;
+                else if (waiting.empty()) waiting = " waiting: " + v.status_text;
                 if (v.status == ConnectionStatus::closed) ++closed;
+                rematches += static_cast<int>(b->core().rematches());
                 in += v.net.bytes_in_per_s;
                 out += v.net.bytes_out_per_s;
                 snaps += v.net.snapshot_rate_hz;
+                slowest = std::min(slowest, static_cast<double>(v.net.snapshot_rate_hz));
                 rtt += v.net.rtt_ms;
                 corr += v.net.corrections_per_s;
                 lead += v.net.input_lead_ticks;
             }
             if (!quiet) {
                 std::printf("t=%llus bots %d joined %d closed %d in %.1f kB/s out %.1f kB/s snapshots %.0f/s "
-                            "rtt avg %.1f ms corrections %.1f/s lead %.2f\n",
+                            "(slowest bot %.0f/s) rtt avg %.1f ms corrections %.1f/s lead %.2f rematches %d%s\n",
                             static_cast<unsigned long long>(tick / static_cast<std::uint64_t>(tick_rate)), count, joined,
-                            closed, in / 1000, out / 1000, snaps, rtt / count, corr, lead / count);
+                            closed, in / 1000, out / 1000, snaps, slowest, rtt / count, corr, lead / count, rematches, waiting.c_str());
                 std::fflush(stdout);
             }
             if (closed == count) loop_ptr->request_stop();

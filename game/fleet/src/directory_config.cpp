@@ -3,11 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <stdexcept>
 
-#include <boost/url/parse.hpp>
 #include <openssl/rand.h>
+
+#include "tickwire/net/url.hpp"
 
 namespace tickwire::game::fleet {
 
@@ -27,35 +27,17 @@ bool valid_process_id(std::string_view id) noexcept {
 }
 
 bool parse_redis_url(std::string_view text, DirectoryConfig& config, std::string& error) {
-    const auto url = boost::urls::parse_absolute_uri(text);
+    const auto url = net::parse_redis_url(text);
     if (!url) {
-        error = "'" + std::string(text) + "' is not a URL (expected redis://HOST:PORT)";
+        error = "'" + std::string(text) + "' is not a redis://HOST[:PORT] URL (the port 1..65535, no user info)";
         return false;
     }
-    if (url->scheme() != "redis") {
-        error = "'" + std::string(text) + "': only redis://HOST:PORT is supported";
+    if (url->secure || url->target != "/") {
+        error = "'" + std::string(text) + "': expected redis://HOST:PORT, nothing more (no TLS, database or query)";
         return false;
     }
-    if (url->has_userinfo() || (!url->path().empty() && url->path() != "/") || url->has_query() ||
-        url->has_fragment() || url->host().empty()) {
-        error = "'" + std::string(text) + "': expected redis://HOST:PORT, nothing more";
-        return false;
-    }
-    unsigned port = 6379;
-    if (url->has_port()) {
-        // port_number() wraps values past 65535; read the digits instead.
-        const std::string_view digits = url->port();
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-        if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535) {
-            error = "'" + std::string(text) + "': the port must be 1..65535";
-            return false;
-        }
-    }
-    // An IPv6 literal comes back bracketed from host(); hiredis wants it bare.
-    std::string host = url->host();
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    config.redis_host = std::move(host);
-    config.redis_port = static_cast<std::uint16_t>(port);
+    config.redis_host = url->host;  // an IPv6 literal comes bare, as hiredis wants it
+    config.redis_port = static_cast<std::uint16_t>(std::stoul(url->port));  // 1..65535, checked by the parser
     return true;
 }
 

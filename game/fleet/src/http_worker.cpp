@@ -13,8 +13,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/lockfree/spsc_queue.hpp>
-#include <boost/url/parse.hpp>
 
+#include "tickwire/net/url.hpp"
 #include "wake_signal.hpp"
 
 namespace tickwire::game::fleet::detail {
@@ -136,17 +136,14 @@ private:
 }  // namespace
 
 bool parse_http_url(std::string_view text, HttpRequest& request, std::string& error) {
-    const auto url = boost::urls::parse_absolute_uri(text);
-    if (!url || url->scheme() != "http" || url->host().empty() || url->has_userinfo()) {
+    const auto url = net::parse_http_url(text);
+    if (!url || url->secure) {
         error = "'" + std::string(text) + "' is not an http://HOST[:PORT]/path URL";
         return false;
     }
-    request.host = url->host();
-    // An IPv6 literal comes bracketed; the resolver wants it bare.
-    if (request.host.size() > 2 && request.host.front() == '[') request.host = request.host.substr(1, request.host.size() - 2);
-    request.port = url->has_port() ? std::string(url->port()) : "80";
-    request.target = url->encoded_path().empty() ? "/" : std::string(url->encoded_path());
-    if (url->has_query()) request.target += "?" + std::string(url->encoded_query());
+    request.host = url->host;  // an IPv6 literal comes bare, as the resolver wants it
+    request.port = url->port;
+    request.target = url->target;
     return true;
 }
 

@@ -30,22 +30,6 @@ std::uint32_t pending_in_process(std::span<const PendingSeat> pending, std::stri
         std::count_if(pending.begin(), pending.end(), [&](const PendingSeat& s) { return s.process_id == id; }));
 }
 
-MatchDecision refuse(int status, std::string reason) {
-    MatchDecision decision;
-    decision.http_status = status;
-    decision.reason = std::move(reason);
-    return decision;
-}
-
-MatchDecision place(std::string room, std::string process_id, std::string url, bool new_room) {
-    MatchDecision decision;
-    decision.room = std::move(room);
-    decision.process_id = std::move(process_id);
-    decision.url = std::move(url);
-    decision.new_room = new_room;
-    return decision;
-}
-
 /// A room somewhere in the fleet, with its load including promised seats.
 struct Candidate {
     std::string_view code, process_id, url;
@@ -73,8 +57,11 @@ std::vector<Candidate> candidate_rooms(const FleetView* fleet, const LocalProces
         const bool known = std::any_of(rooms.begin(), rooms.end(), [&](const Candidate& c) { return c.code == seat.room; });
         if (known) continue;
         bool draining = seat.process_id == self.id && self.draining;
-        if (fleet != nullptr) {
+        if (fleet != nullptr && seat.process_id != self.id) {
             const ProcessRecord* owner = fleet->find_process(seat.process_id);
+            // Its process left the directory (killed, stopped): the promise
+            // died with it, or every answer would renew it.
+            if (owner == nullptr) continue;
             draining = draining || (owner != nullptr && owner->draining);
         }
         rooms.push_back({seat.room, seat.process_id, seat.url, pending_in_room(pending, seat.room), seat.room_capacity,
@@ -117,6 +104,22 @@ std::optional<Candidate> least_loaded_process(const FleetView* fleet, const Loca
 
 }  // namespace
 
+MatchDecision place_match(std::string room, std::string process_id, std::string url, bool new_room) {
+    MatchDecision decision;
+    decision.room = std::move(room);
+    decision.process_id = std::move(process_id);
+    decision.url = std::move(url);
+    decision.new_room = new_room;
+    return decision;
+}
+
+MatchDecision refuse_match(int http_status, std::string reason) {
+    MatchDecision decision;
+    decision.http_status = http_status;
+    decision.reason = std::move(reason);
+    return decision;
+}
+
 std::optional<MatchRequest> MatchRequest::from_path(std::string_view path) {
     constexpr std::string_view kPrefix = "/match";
     if (!path.starts_with(kPrefix)) return std::nullopt;
@@ -138,16 +141,16 @@ MatchDecision decide_match(const MatchRequest& request, DirectoryAvailability di
                                        [&](const Candidate& c) { return c.code == request.code; });
         if (room != rooms.end()) {
             if (room->draining)
-                return refuse(503, "room " + request.code + " is closing: its server is shutting down");
-            if (room->taken >= room->capacity) return refuse(503, "room " + request.code + " is full");
-            return place(request.code, std::string(room->process_id), std::string(room->url), false);
+                return refuse_match(503, "room " + request.code + " is closing: its server is shutting down");
+            if (room->taken >= room->capacity) return refuse_match(503, "room " + request.code + " is full");
+            return place_match(request.code, std::string(room->process_id), std::string(room->url), false);
         }
         if (directory == DirectoryAvailability::unavailable)
-            return refuse(503, "room directory unavailable: cannot tell where room " + request.code + " is");
-        if (!self.allow_create) return refuse(404, "no room " + request.code);
+            return refuse_match(503, "room directory unavailable: cannot tell where room " + request.code + " is");
+        if (!self.allow_create) return refuse_match(404, "no room " + request.code);
         const auto host = least_loaded_process(fleet, self, pending);
-        if (!host) return refuse(503, "no server has a free seat for a new room");
-        return place(request.code, std::string(host->process_id), std::string(host->url), true);
+        if (!host) return refuse_match(503, "no server has a free seat for a new room");
+        return place_match(request.code, std::string(host->process_id), std::string(host->url), true);
     }
 
     // Auto: the fullest room with a free seat (rooms fill before new ones
@@ -158,13 +161,13 @@ MatchDecision decide_match(const MatchRequest& request, DirectoryAvailability di
         if (best == nullptr || room.taken > best->taken || (room.taken == best->taken && room.code < best->code))
             best = &room;
     }
-    if (best != nullptr) return place(std::string(best->code), std::string(best->process_id), std::string(best->url), false);
+    if (best != nullptr) return place_match(std::string(best->code), std::string(best->process_id), std::string(best->url), false);
     if (directory == DirectoryAvailability::unavailable)
-        return refuse(503, "room directory unavailable and no room here has a free seat");
-    if (!self.allow_create) return refuse(503, "every room is full");
+        return refuse_match(503, "room directory unavailable and no room here has a free seat");
+    if (!self.allow_create) return refuse_match(503, "every room is full");
     const auto host = least_loaded_process(fleet, self, pending);
-    if (!host) return refuse(503, self.draining && fleet == nullptr ? "server is shutting down" : "no server has a free seat");
-    return place(std::string(new_code), std::string(host->process_id), std::string(host->url), true);
+    if (!host) return refuse_match(503, self.draining && fleet == nullptr ? "server is shutting down" : "no server has a free seat");
+    return place_match(std::string(new_code), std::string(host->process_id), std::string(host->url), true);
 }
 
 Matchmaker::Matchmaker(MatchmakerConfig config) : config_(std::move(config)) {
@@ -175,23 +178,29 @@ Matchmaker::Matchmaker(MatchmakerConfig config) : config_(std::move(config)) {
 MatchAnswer Matchmaker::answer(const MatchRequest& request, DirectoryAvailability directory, const FleetView* fleet,
                                const LocalProcess& self, std::uint64_t now_ms) {
     std::erase_if(pending_, [&](const PendingSeat& seat) { return seat.expiry_ms <= now_ms; });
-    MatchAnswer answer;
-    if (!request.automatic() && !url_safe_code(request.code)) {
-        answer.decision = refuse(400, "room codes are 1 to 64 of A-Z a-z 0-9 - _");
-    } else if (pending_.size() >= config_.max_pending) {
-        answer.decision = refuse(503, "too many players are being placed right now; try again in a few seconds");
-    } else {
-        // A new code that is nobody's yet (the owner's claim settles a rare race).
-        std::string new_code;
-        for (int attempt = 0; attempt < 8; ++attempt) {
-            new_code = random_room_code();
-            const bool local = std::any_of(self.rooms.begin(), self.rooms.end(),
-                                           [&](const RoomLoad& r) { return r.code == new_code; });
-            if (!local && (fleet == nullptr || fleet->find_room(new_code) == nullptr)) break;
-        }
-        answer.decision = decide_match(request, directory, fleet, self, pending_, new_code);
+    if (!request.automatic() && !url_safe_code(request.code))
+        return answer_decision(refuse_match(400, "room codes are 1 to 64 of A-Z a-z 0-9 - _"), self.room_capacity, now_ms);
+    // A new code that is nobody's yet (the owner's claim settles a rare race).
+    std::string new_code;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        new_code = random_room_code();
+        const bool local =
+            std::any_of(self.rooms.begin(), self.rooms.end(), [&](const RoomLoad& r) { return r.code == new_code; });
+        if (!local && (fleet == nullptr || fleet->find_room(new_code) == nullptr)) break;
     }
+    return answer_decision(decide_match(request, directory, fleet, self, pending_, new_code), self.room_capacity,
+                           now_ms);
+}
+
+MatchAnswer Matchmaker::answer_decision(MatchDecision decision, std::uint32_t room_capacity, std::uint64_t now_ms) {
+    std::erase_if(pending_, [&](const PendingSeat& seat) { return seat.expiry_ms <= now_ms; });
+    MatchAnswer answer;
+    answer.decision = std::move(decision);
     answer.http_status = answer.decision.http_status;
+    if (answer.http_status == 200 && pending_.size() >= config_.max_pending) {
+        answer.decision = refuse_match(503, "too many players are being placed right now; try again in a few seconds");
+        answer.http_status = 503;
+    }
     if (answer.http_status != 200) {
         answer.body = match_error_json(answer.decision.reason);
         return answer;
@@ -211,7 +220,7 @@ MatchAnswer Matchmaker::answer(const MatchRequest& request, DirectoryAvailabilit
     // Code and ticket are URL-safe by construction: nothing to escape.
     answer.ws_url = std::string(base) + "/room/" + answer.decision.room + "?ticket=" + answer.ticket;
     pending_.push_back(PendingSeat{answer.decision.room, answer.decision.process_id, answer.decision.url,
-                                   self.room_capacity, ticket.expiry_ms});
+                                   room_capacity, ticket.expiry_ms});
     answer.body = boost::json::serialize(boost::json::object{{"url", answer.ws_url},
                                                              {"room", answer.decision.room},
                                                              {"process", answer.decision.process_id},
@@ -219,6 +228,15 @@ MatchAnswer Matchmaker::answer(const MatchRequest& request, DirectoryAvailabilit
                                                              {"expires_ms", ticket.expiry_ms},
                                                              {"new_room", answer.decision.new_room}});
     return answer;
+}
+
+void Matchmaker::seat_taken(std::string_view room) {
+    // The soonest to expire: the oldest promise is the likeliest to be this player's.
+    auto soonest = pending_.end();
+    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+        if (it->room == room && (soonest == pending_.end() || it->expiry_ms < soonest->expiry_ms)) soonest = it;
+    }
+    if (soonest != pending_.end()) pending_.erase(soonest);
 }
 
 std::string random_room_code() {

@@ -30,9 +30,15 @@ void WakeSignal::wait_for(std::chrono::milliseconds timeout) noexcept {
 }
 
 void WakeSignal::consume() noexcept {
-    armed_.store(false);
+    // Read first, then disarm. The other order lost wakeups for good: a
+    // notify() between the two wrote to the counter this read then cleared,
+    // leaving armed_ set with nothing to read, so every later notify() was
+    // skipped (matchmaking answers stopped coming to tickwire-bots). This
+    // way a notify() in between finds armed_ set and writes nothing, and its
+    // item is still seen: callers drain their queue after consume().
     std::uint64_t count = 0;
     [[maybe_unused]] const auto read = ::read(fd_, &count, sizeof count);
+    armed_.store(false);
 }
 
 }  // namespace tickwire::game::fleet::detail

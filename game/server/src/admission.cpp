@@ -5,16 +5,25 @@
 namespace tickwire::game::server {
 
 std::optional<Seat> Admission::admit(const JoinRequest& request, Refusal& refusal) {
+    if (!check(request, refusal)) return std::nullopt;
+    return seat(request, refusal);
+}
+
+bool Admission::check(const JoinRequest& request, Refusal& refusal) {
     if (request.protocol_version != protocol::kGameProtocolVersion) {
         refusal = {kCloseVersion, session::ErrorCode::ProtocolVersion, "protocol version not supported"};
-        return std::nullopt;
+        return false;
     }
     for (const Check& check : checks_) {
         if (auto refused = check(request)) {
             refusal = *refused;
-            return std::nullopt;
+            return false;
         }
     }
+    return true;
+}
+
+std::optional<Seat> Admission::seat(const JoinRequest& request, Refusal& refusal) {
     bool created = false;
     Room* room = rooms_.choose(std::string(request.room), refusal, created);
     if (room == nullptr) return std::nullopt;

@@ -48,8 +48,13 @@ public:
     /// Runs after the version check, before a room is chosen, in the order added.
     void add_check(Check check) { checks_.push_back(std::move(check)); }
 
-    /// A seat, or nullopt with `refusal` set.
+    /// A seat, or nullopt with `refusal` set: check() then seat().
     std::optional<Seat> admit(const JoinRequest& request, Refusal& refusal);
+    /// The version and the added checks only; false with `refusal` set.
+    bool check(const JoinRequest& request, Refusal& refusal);
+    /// Picks or creates the room and seats the player (after check(), and
+    /// after the room's code is claimed in a fleet).
+    std::optional<Seat> seat(const JoinRequest& request, Refusal& refusal);
 
     [[nodiscard]] bool hello_overdue(Clock::time_point connected_at, Clock::time_point now) const noexcept {
         return now - connected_at > hello_timeout_;

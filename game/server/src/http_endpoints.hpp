@@ -2,9 +2,10 @@
 // HttpEndpoints: the documents the match server answers plain HTTP GETs with
 // on its WebSocket port (net::Server::publish_http), each a path, a content
 // type and a function that renders the current body. The server registers
-// /rooms and /status; a deployment adds its own (/metrics, /healthz) the same
-// way. Rendering happens on the game thread; net serves the last published
-// body from its own thread.
+// /status this way. Answers that must be fresh or may wait (/rooms, /match,
+// /metrics, /healthz) are net http_routes instead, answered one by one in
+// MatchServer::Impl::on_http. Rendering happens on the game thread; net
+// serves the last published body from its own thread.
 //
 // Thread: the game thread.
 

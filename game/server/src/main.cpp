@@ -6,23 +6,37 @@
 //                   [--no-session] [--session-grace-ms 30000]
 //                   [--tls-cert cert.pem --tls-key key.pem] [--web-root DIR] [--log-level info]
 //                   [--status-interval 5] [--duration S]
+//                   [--directory redis://HOST:PORT] [--public-url ws://HOST:PORT] [--fleet-secret-file F]
+//                   [--process-id ID] [--require-ticket] [--drain-timeout S] [--agones]
+//
+// Signals: the first SIGTERM or Ctrl-C drains (no new players, the matches go
+// on up to --drain-timeout, then every client is closed with 1001); a second
+// one ends at once, as cleanly.
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "tickwire/cli.hpp"
 #include "tickwire/engine/game_loop.hpp"
 #include "tickwire/engine/rolling_stats.hpp"
+#include "tickwire/game/fleet/agones_client.hpp"
+#include "tickwire/game/fleet/fleet_secret.hpp"
 #include "tickwire/game/server/match_server.hpp"
 
 namespace {
 
 tickwire::engine::GameLoop* g_loop = nullptr;
+// Signals seen: the first drains (read by the loop), the second stops.
+std::atomic<int> g_signals{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_signal(int) {
-    if (g_loop != nullptr) g_loop->request_stop();  // an atomic store: signal-safe
+    // Atomic operations only: signal-safe.
+    if (g_signals.fetch_add(1) >= 1 && g_loop != nullptr) g_loop->request_stop();
 }
 
 }  // namespace
@@ -35,6 +49,9 @@ int main(int argc, char** argv) {
     int session_grace_ms = static_cast<int>(config.session_grace.count());
     int max_rewind_ms = static_cast<int>(config.max_rewind.count());
     std::string log_level = to_string(config.log_level);
+    std::string fleet_secret_file;
+    int drain_timeout = 30;
+    bool agones = false;
     CLI::App app{"The authoritative arena match server.", "tickwire-server"};
     app.add_option("--port", config.port, "TCP port (0 picks one)")->capture_default_str();
     app.add_option("--address", config.address, "bind address")->capture_default_str();
@@ -86,13 +103,36 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 3600))
         ->capture_default_str();
     app.add_option("--duration", duration, "stop after S seconds (0: until Ctrl-C)")->check(CLI::Range(0, 1000000));
+    app.add_option("--directory", config.directory_url,
+                   "redis://HOST:PORT: share rooms with the other servers of a fleet (docs/scaling.md)");
+    app.add_option("--public-url", config.public_url,
+                   "ws://HOST:PORT players reach this server at (default: ws://ADDRESS:PORT as bound)");
+    app.add_option("--fleet-secret-file", fleet_secret_file,
+                   "the key seat tickets are signed with, the same for the whole fleet (16+ bytes)");
+    app.add_option("--process-id", config.process_id, "this server's id in the fleet (default: hostname-random)");
+    app.add_flag("--require-ticket", config.require_ticket, "refuse joins that did not come through /match");
+    app.add_option("--drain-timeout", drain_timeout,
+                   "seconds matches may go on after SIGTERM before every client is closed (1001)")
+        ->check(CLI::Range(0, 86400))
+        ->capture_default_str();
+    app.add_flag("--agones", agones, "run as an Agones GameServer: Ready, Health and Shutdown through the SDK sidecar");
     app.footer(
         "Rooms: ws://HOST:PORT/room/CODE joins or creates CODE; /room/auto joins the\n"
-        "fullest room with space. GET http://HOST:PORT/rooms lists rooms as JSON.");
+        "fullest room with space. GET http://HOST:PORT/rooms lists rooms as JSON,\n"
+        "/rooms?all=1 the fleet's; /match/auto and /match/CODE answer where to play\n"
+        "(URL and seat ticket); /metrics (Prometheus), /healthz, /status.");
     const auto check = [&] {
         if (config.snapshot_rate > config.tick_rate) throw std::invalid_argument("--snapshot-rate above --tick-rate");
         if (config.tls_certificate_file.empty() != config.tls_private_key_file.empty()) {
             throw std::invalid_argument("--tls-cert and --tls-key go together");
+        }
+        if (!fleet_secret_file.empty()) {
+            const auto secret = tickwire::game::fleet::read_fleet_secret(fleet_secret_file);
+            if (!secret.ok()) throw std::invalid_argument("--fleet-secret-file: " + secret.error);
+            config.fleet_secret = secret.key;
+        } else if (!config.directory_url.empty()) {
+            throw std::invalid_argument("--directory needs --fleet-secret-file: the fleet's servers check each "
+                                        "other's seat tickets");
         }
     };
     if (const auto exit = tickwire::cli::parse(app, argc, argv, check)) return *exit;
@@ -101,17 +141,50 @@ int main(int argc, char** argv) {
     config.session_grace = std::chrono::milliseconds(session_grace_ms);
     config.max_rewind = std::chrono::milliseconds(max_rewind_ms);
 
+    // Agones: Ready once listening, Health every second from the loop (a
+    // stuck loop stops them), Shutdown after the drain. The calls never block
+    // the loop; only this start-up question (where players reach us) waits.
+    std::unique_ptr<tickwire::game::fleet::AgonesClient> agones_sdk;
+    if (agones) {
+        agones_sdk = std::make_unique<tickwire::game::fleet::AgonesClient>();
+        if (config.public_url.empty() && agones_sdk->game_server("game")) {
+            tickwire::game::fleet::AgonesResult where;
+            for (int i = 0; i < 500 && !agones_sdk->poll(where); ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (where.ok) config.public_url = "ws://" + where.address + ":" + std::to_string(where.port);
+            else std::fprintf(stderr, "agones: GET /gameserver failed (%s); advertising the bound address\n",
+                              where.error.c_str());
+        }
+    }
+
     std::error_code ec;
-    auto server = MatchServer::start(config, ec);
+    std::unique_ptr<MatchServer> server;
+    try {
+        server = MatchServer::start(config, ec);
+    } catch (const std::exception& e) {  // a bad --directory URL: start-up configuration
+        std::fprintf(stderr, "tickwire-server: %s\n", e.what());
+        return 2;
+    }
     if (!server) {
         std::fprintf(stderr, "tickwire-server: cannot start on %s:%u: %s\n", config.address.c_str(), config.port,
                      ec.message().c_str());
         return 1;
     }
-    std::printf("listening on %s://%s:%u (tick %d Hz, snapshots %d Hz)\n",
+    std::printf("listening on %s://%s:%u (tick %d Hz, snapshots %d Hz) as process %s\n",
                 config.tls_certificate_file.empty() ? "ws" : "wss", config.address.c_str(), server->port(),
-                config.tick_rate, config.snapshot_rate);
+                config.tick_rate, config.snapshot_rate, server->process_id().c_str());
     std::fflush(stdout);
+    if (agones_sdk) agones_sdk->ready();
+    std::string agones_error;  // logged once per change
+    const auto agones_poll = [&] {
+        tickwire::game::fleet::AgonesResult result;
+        while (agones_sdk && agones_sdk->poll(result)) {
+            if (result.ok == agones_error.empty()) continue;
+            agones_error = result.ok ? std::string() : result.error;
+            std::fprintf(stderr, "agones: %s %s\n", std::string(to_string(result.call)).c_str(),
+                         result.ok ? "answered again" : ("failed: " + result.error).c_str());
+        }
+    };
 
     const auto status_ticks = static_cast<std::uint64_t>(status_interval * config.tick_rate);
     // The whole frame's work (network in, steps, network out: snapshot encoding
@@ -120,6 +193,8 @@ int main(int argc, char** argv) {
     auto work_start = std::chrono::steady_clock::now();
     const auto publish_ticks = static_cast<std::uint64_t>(config.tick_rate);
     const auto stop_tick = static_cast<std::uint64_t>(duration * config.tick_rate);
+    const auto drain_ticks = static_cast<std::uint64_t>(drain_timeout) * static_cast<std::uint64_t>(config.tick_rate);
+    std::uint64_t drain_started = 0;  // tick; 0 = not draining
     tickwire::engine::GameLoop* loop_ptr = nullptr;
     tickwire::engine::GameLoopHooks hooks;
     hooks.network_in = [&] {
@@ -138,6 +213,17 @@ int main(int argc, char** argv) {
             server->publish_status(loop_stats.tick_time.p99, loop_stats.tick_time.max, work.p99, work.max);
         }
         if (stop_tick != 0 && tick >= stop_tick) loop_ptr->request_stop();
+        if (drain_started == 0 && g_signals.load() >= 1) {
+            drain_started = tick;
+            server->drain();
+            std::printf("draining: up to %d s for the matches to end\n", drain_timeout);
+            std::fflush(stdout);
+        }
+        // Drained: time is up, or every player has left.
+        if (drain_started != 0 && (tick - drain_started >= drain_ticks || server->stats().players == 0))
+            loop_ptr->request_stop();
+        if (agones_sdk && tick % publish_ticks == 0) agones_sdk->health();
+        agones_poll();
     };
     hooks.network_out = [&] {
         server->network_out();
@@ -151,6 +237,17 @@ int main(int argc, char** argv) {
     loop.run();
     g_loop = nullptr;
     server->shutdown();
+    if (agones_sdk && agones_sdk->shutdown()) {
+        // Tell the sidecar before exiting (bounded: a missing sidecar does not hold the exit).
+        tickwire::game::fleet::AgonesResult result;
+        for (int i = 0; i < 200; ++i) {
+            if (agones_sdk->poll(result) && result.call == tickwire::game::fleet::AgonesCall::shutdown) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
     std::printf("%s\nstopped\n", server->status_line(loop.stats().tick_time.p99).c_str());
+    std::fflush(stdout);
+    // Deregisters from the directory and lets net send the 1001 closes (bounded).
+    server.reset();
     return 0;
 }

@@ -11,6 +11,8 @@
 //   snapshot_sender.*  per-client delta snapshots, the per-room delta cache
 //   event_batch.*      kills, scores and respawns, batched per room
 //   http_endpoints.*   plain GET documents; status_report.* renders them
+//   fleet_link.*       the fleet: room directory, claims, /match, drain
+//   join_refusals.*    seat tickets at admission, refusals counted for /metrics
 //   server_log.*       log lines
 //   net_options.*      what the game asks of net::Server
 //
@@ -29,6 +31,8 @@
 #include "client.hpp"
 #include "event_batch.hpp"
 #include "feed_input.hpp"
+#include "fleet_link.hpp"
+#include "join_refusals.hpp"
 #include "http_endpoints.hpp"
 #include "input_figures.hpp"
 #include "lag_compensation.hpp"
@@ -37,6 +41,9 @@
 #include "rooms.hpp"
 #include "server_log.hpp"
 #include "status_report.hpp"
+#include "tickwire/game/fleet/metrics_registry.hpp"
+#include "tickwire/game/fleet/seat_ticket.hpp"
+#include "tickwire/game/fleet/server_metrics.hpp"
 #include "tickwire/game/protocol/room_code.hpp"
 #include "tickwire/game/protocol/wire.hpp"
 #include "tickwire/net/server.hpp"
@@ -85,7 +92,6 @@ struct MatchServer::Impl {
     HttpEndpoints endpoints;
     LoopFigures loop_figures;
     StatusLine status_line;
-    Clock::time_point last_publish;
     Clock::time_point last_drain;  // refill_limits()
     MatchStats stats;              // what the parts do not count themselves
     LagCompensation lag;
@@ -94,6 +100,30 @@ struct MatchServer::Impl {
     std::mt19937 rng{std::random_device{}()};
     std::vector<std::string> removed_rooms;         // reused
     std::vector<schemas::RoomMemberView> present;  // reused
+
+    // The fleet (fleet_link.hpp): made by start() once the port is known.
+    std::unique_ptr<FleetLink> fleet;
+    std::unique_ptr<JoinRefusals> refusals;
+    fleet::ServerMetrics metrics;
+    Clock::time_point frame_start;  // real time, for the histograms
+    Clock::time_point last_report;
+    std::vector<fleet::RoomLoad> loads;                 // reused: the rooms as the fleet sees them
+    std::vector<JoinClaimSettled> settled;              // reused
+    std::vector<fleet::RoomLost> lost;                  // reused
+    // Hellos waiting for their room's code to be claimed.
+    struct HeldHello {
+        std::uint16_t version = 0;
+        std::string name;
+    };
+    std::unordered_map<net::ConnectionId, HeldHello> held;
+
+    const std::vector<fleet::RoomLoad>& room_loads() {
+        loads.clear();
+        for (const auto& [code, room] : rooms)
+            loads.push_back({code, static_cast<std::uint32_t>(room.members.size()),
+                             static_cast<std::uint32_t>(rooms.capacity())});
+        return loads;
+    }
 
     std::int64_t now_us() const {
         return std::chrono::duration_cast<std::chrono::microseconds>(now().time_since_epoch()).count();
@@ -104,6 +134,7 @@ struct MatchServer::Impl {
         c.closing = true;
         log(LogLevel::warn, "closing #%u %s (%s): %d %.*s", c.id, c.remote.c_str(), c.name.c_str(), code,
             static_cast<int>(why.size()), why.data());
+        if (c.player_id == 0) refusals->count(code);
         server.send(c.id, codec.error(error, why));
         server.close(c.id, code, why);
         ++stats.bad_clients_closed;
@@ -180,6 +211,7 @@ struct MatchServer::Impl {
         Client& c = it->second;
         log(LogLevel::debug, "close #%u %d %.*s", ev.id, ev.close_code, static_cast<int>(ev.reason().size()),
             ev.reason().data());
+        held.erase(ev.id);
         if (Room* room = c.player_id != 0 ? rooms.find(c.room) : nullptr) {
             room->world.remove_player(c.player_id);
             std::erase(room->members, c.id);
@@ -195,7 +227,8 @@ struct MatchServer::Impl {
     // ---- messages -------------------------------------------------------------
 
     void on_hello(Client& c, const session::Hello& hello) {
-        if (c.player_id != 0) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "second hello");
+        if (c.player_id != 0 || held.contains(c.id))
+            return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "second hello");
         const JoinRequest request{
             .room = c.room,
             .query = c.query,
@@ -203,10 +236,54 @@ struct MatchServer::Impl {
             .name = hello.client_name() != nullptr ? hello.client_name()->string_view() : std::string_view(),
         };
         Refusal refusal;
-        auto seat = admission.admit(request, refusal);
+        if (!admission.check(request, refusal)) return kick(c, refusal);
+        if (fleet->draining())
+            return kick(c, kCloseDraining, session::ErrorCode::ServerFull, "server draining: ask matchmaking again");
+        // A room this process does not run yet: its code is claimed in the
+        // fleet's directory first (the Hello waits; network_in settles it).
+        if (c.room != "auto" && rooms.find(c.room) == nullptr) {
+            switch (fleet->claim_for_join(c.room, c.id)) {
+            case JoinClaim::ready: break;
+            case JoinClaim::waiting: held[c.id] = {request.protocol_version, std::string(request.name)}; return;
+            case JoinClaim::unavailable:
+                return kick(c, net::close_code::try_again_later, session::ErrorCode::Unknown,
+                            "room directory unavailable: try again later");
+            }
+        }
+        seat(c, request);
+    }
+
+    // A join whose room's code was claimed (or needed no claim): seat it.
+    void on_claim_settled(const JoinClaimSettled& claim) {
+        for (const net::ConnectionId id : claim.waiting) {
+            const auto it = clients.find(id);
+            const auto hello = held.find(id);
+            if (it == clients.end() || hello == held.end()) continue;  // gone meanwhile
+            const HeldHello waiting = std::move(hello->second);
+            held.erase(hello);
+            Client& c = it->second;
+            if (claim.unavailable) {
+                kick(c, net::close_code::try_again_later, session::ErrorCode::Unknown,
+                     "room directory unavailable: try again later");
+            } else if (!claim.won) {
+                kick(c, kCloseRoomElsewhere, session::ErrorCode::Unknown,
+                     "room is on another server: ask matchmaking again");
+            } else {
+                seat(c, {.room = c.room, .query = c.query, .protocol_version = waiting.version, .name = waiting.name});
+            }
+        }
+    }
+
+    void seat(Client& c, const JoinRequest& request) {
+        Refusal refusal;
+        auto seat = admission.seat(request, refusal);
         if (!seat) return kick(c, refusal);
         Room& room = *seat->room;
-        if (seat->room_created) log(LogLevel::info, "room %s created", room.code.c_str());
+        if (seat->room_created) {
+            log(LogLevel::info, "room %s created", room.code.c_str());
+            fleet->room_created(room.code);
+        }
+        if (!fleet::ticket_in_query(c.query).empty()) fleet->seat_taken(room.code);
         c.room = room.code;
         c.name = std::move(seat->name);
         c.player_id = seat->player_id;
@@ -327,6 +404,7 @@ struct MatchServer::Impl {
     }
 
     void network_in() {
+        frame_start = Clock::now();
         refill_limits();
         net::ServerEvent ev;
         while (server.poll(ev)) {
@@ -334,7 +412,7 @@ struct MatchServer::Impl {
             case net::ServerEventType::connected: on_connected(ev); break;
             case net::ServerEventType::disconnected: on_disconnected(ev); break;
             case net::ServerEventType::resumed: on_resumed(ev); break;
-            case net::ServerEventType::http_request: break;  // no net http_routes: the game publishes
+            case net::ServerEventType::http_request: on_http(ev); break;
             case net::ServerEventType::log:
                 log(LogLevel::warn, "%.*s", static_cast<int>(ev.reason().size()), ev.reason().data());
                 break;
@@ -345,9 +423,81 @@ struct MatchServer::Impl {
             }
             }
         }
+        if (!fleet->has_directory()) return;  // nothing comes back without one
+        settled.clear();
+        lost.clear();
+        fleet->poll(room_loads(), settled, lost);
+        for (const JoinClaimSettled& claim : settled) on_claim_settled(claim);
+        for (const fleet::RoomLost& room : lost) on_room_lost(room);
+    }
+
+    // After a Redis restart another process re-registered this room's code
+    // first: its players go there through matchmaking.
+    void on_room_lost(const fleet::RoomLost& lost_room) {
+        log(LogLevel::warn, "room %s: process %s now holds its code; sending its players there", lost_room.code.c_str(),
+            lost_room.owner_id.c_str());
+        Room* room = rooms.find(lost_room.code);
+        if (room == nullptr) return;
+        for (const net::ConnectionId id : std::vector<net::ConnectionId>(room->members))
+            kick(clients.at(id), kCloseRoomElsewhere, session::ErrorCode::Unknown, "room moved: ask matchmaking again");
+    }
+
+    // GET /match, /rooms, /metrics, /healthz (net_options: http_routes).
+    void on_http(const net::ServerEvent& ev) {
+        const std::string_view path = ev.path();
+        if (path.starts_with("/match")) return fleet->answer_match(ev.id, path, room_loads());
+        if (path == "/rooms") {
+            if (ev.query() == "all=1") return fleet->answer_fleet_rooms(ev.id, room_loads());
+            server.respond(ev.id, 200, "application/json", rooms_json(rooms, [this](net::ConnectionId id) {
+                               const auto found = clients.find(id);
+                               return found != clients.end() ? std::string_view(found->second.name) : std::string_view();
+                           }));
+            return;
+        }
+        if (path == "/metrics") {
+            metrics.update(metrics_values());
+            server.respond(ev.id, 200, fleet::MetricsRegistry::kContentType, metrics.render());
+            return;
+        }
+        if (path == "/healthz") {
+            server.respond(ev.id, fleet->ready() ? 200 : 503, "text/plain; charset=utf-8", fleet->health());
+            return;
+        }
+        server.respond(ev.id, 404, "text/plain; charset=utf-8", "not found\n");
+    }
+
+    fleet::ServerMetricsValues metrics_values() const {
+        const MatchStats s = totals();
+        const net::ServerStats ns = server.stats();
+        fleet::ServerMetricsValues v;
+        v.rooms = s.rooms;
+        v.players = s.players;
+        v.capacity = static_cast<std::uint64_t>(config.max_rooms) * static_cast<std::uint64_t>(rooms.capacity());
+        v.connections = ns.connections_open;
+        v.draining = fleet->draining();
+        v.directory_up = fleet->directory_up();
+        v.connections_accepted = ns.connections_accepted;
+        v.connections_refused = refusals->totals(ns);
+        v.messages_in = ns.messages_in;
+        v.messages_out = ns.messages_out;
+        v.bytes_in = ns.bytes_in;
+        v.bytes_out = ns.bytes_out;
+        v.snapshots_not_encoded = s.snapshots_superseded;
+        v.snapshots_replaced = s.snapshots_replaced;
+        v.slow_consumer_closes = ns.slow_consumers_closed;
+        v.sessions_resumed = ns.sessions_resumed;
+        v.sessions_expired = ns.sessions_expired;
+        v.directory_errors = fleet->directory_errors();
+        return v;
     }
 
     void step() {
+        const Clock::time_point step_start = Clock::now();
+        step_rooms();
+        metrics.observe_tick(Clock::now() - step_start);
+    }
+
+    void step_rooms() {
         ++tick;
         input_figures.start_tick(tick);
         const Clock::time_point t = now();
@@ -360,7 +510,10 @@ struct MatchServer::Impl {
         }
         removed_rooms.clear();
         rooms.remove_idle(t, removed_rooms);
-        for (const std::string& code : removed_rooms) log(LogLevel::info, "room %s removed (empty)", code.c_str());
+        for (const std::string& code : removed_rooms) {
+            log(LogLevel::info, "room %s removed (empty)", code.c_str());
+            fleet->room_removed(code);
+        }
         for (auto& [code, r] : rooms) {
             r.world.step();
             r.events.collect(r.world);
@@ -398,11 +551,12 @@ struct MatchServer::Impl {
             for (auto& [code, room] : rooms) send_events(room);
         }
         const Clock::time_point t = now();
-        if (t - last_publish >= std::chrono::seconds(1)) {
-            last_publish = t;
-            endpoints.publish("/rooms");
+        if (t - last_report >= std::chrono::seconds(1)) {
+            last_report = t;
+            fleet->report(room_loads());
         }
         server.flush();
+        if (frame_start != Clock::time_point{}) metrics.observe_frame(Clock::now() - frame_start);
     }
 };
 
@@ -416,7 +570,7 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
     impl->server = net::Server::listen(net_options(clamped), ec);
     if (!impl->server) return nullptr;
     for (const std::string& code : config.rooms) {
-        Refusal refused;
+        Refusal refused;  // claimed in the fleet below, once the fleet link exists
         Room* room = protocol::valid_room_code(code) ? impl->rooms.create(code, refused) : nullptr;
         if (room == nullptr) {
             ec = std::make_error_code(std::errc::invalid_argument);
@@ -426,14 +580,11 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
         impl->log(LogLevel::info, "room %s created", code.c_str());
     }
     Impl& i = *impl;
-    i.endpoints.add("/rooms", [&i] {
-        return rooms_json(i.rooms, [&i](net::ConnectionId id) {
-            const auto found = i.clients.find(id);
-            return found != i.clients.end() ? std::string_view(found->second.name) : std::string_view();
-        });
-    });
+    i.fleet = std::make_unique<FleetLink>(fleet_link_config(clamped, impl->server.port()), i.server, i.log);
+    i.refusals = std::make_unique<JoinRefusals>(i.fleet->fleet_secret(), i.fleet->process_id(), clamped.require_ticket);
+    i.admission.add_check([&i](const JoinRequest& request) { return i.refusals->check_ticket(request); });
+    for (const auto& [code, room] : i.rooms) i.fleet->room_created(code);
     i.endpoints.add("/status", [&i] { return status_json(i.totals(), i.loop_figures); });
-    i.endpoints.publish("/rooms");
     return std::unique_ptr<MatchServer>(new MatchServer(std::move(impl)));
 }
 
@@ -470,6 +621,17 @@ bool MatchServer::snapshot_at(const std::string& room, std::uint32_t tick, std::
     out = *found;
     return true;
 }
+
+void MatchServer::drain() {
+    if (impl_->fleet->draining()) return;
+    impl_->fleet->drain();
+    impl_->log(LogLevel::info, "draining: no new players; %zu players in %zu rooms play on", impl_->rooms.players(),
+               impl_->rooms.size());
+}
+
+bool MatchServer::draining() const noexcept { return impl_->fleet->draining(); }
+
+const std::string& MatchServer::process_id() const noexcept { return impl_->fleet->process_id(); }
 
 void MatchServer::shutdown() {
     for (auto& [id, c] : impl_->clients) impl_->server.close(id, net::close_code::going_away, "server shutting down");

@@ -34,6 +34,9 @@ net::ServerOptions net_options(const ServerConfig& config) {
     // net's refusals reach our logger as events on the game thread: the
     // logger (config.log_sink) is game code and never runs on net's thread.
     options.log_events = true;
+    // Answered by the game (MatchServer::Impl::on_http): fresh every time,
+    // and /match may wait for the room directory.
+    options.http_routes = {"/match", "/rooms", "/metrics", "/healthz"};
     return options;
 }
 

@@ -17,6 +17,11 @@ inline constexpr std::uint16_t kCloseRoomFull = 4003;
 inline constexpr std::uint16_t kCloseNoSuchRoom = 4004;
 inline constexpr std::uint16_t kCloseVersion = 4005;
 inline constexpr std::uint16_t kCloseHelloTimeout = 4008;
+// Hosting at scale (docs/scaling.md): a client that came through matchmaking
+// asks it again on each of these.
+inline constexpr std::uint16_t kCloseTicket = 4010;         // seat ticket forged, expired, reused, another's
+inline constexpr std::uint16_t kCloseRoomElsewhere = 4011;  // another process owns the room's code
+inline constexpr std::uint16_t kCloseDraining = 4012;       // this process takes no new players
 
 struct Refusal {
     std::uint16_t close_code = kCloseBadMessage;

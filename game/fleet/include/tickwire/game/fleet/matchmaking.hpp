@@ -78,6 +78,11 @@ struct MatchDecision {
     bool new_room = false;  ///< the room does not exist yet: the process creates it on join
 };
 
+/// A placement in `room` on process `process_id` at `url`.
+[[nodiscard]] MatchDecision place_match(std::string room, std::string process_id, std::string url, bool new_room);
+/// A refusal (400, 404 or 503) with its reason.
+[[nodiscard]] MatchDecision refuse_match(int http_status, std::string reason);
+
 /// Where `request` should play. `fleet` must be non-null when `directory` is
 /// up; `new_code` is the code a new room gets when auto finds none with a free
 /// seat. Counts every pending seat as taken.
@@ -108,6 +113,17 @@ public:
     /// The answer to `request` at `now_ms` (Unix epoch ms).
     [[nodiscard]] MatchAnswer answer(const MatchRequest& request, DirectoryAvailability directory,
                                      const FleetView* fleet, const LocalProcess& self, std::uint64_t now_ms);
+
+    /// The answer for a placement decided elsewhere (a claim the directory
+    /// settled: this process won the code, or another owns it): a ticket for
+    /// decision.process_id, remembered as a pending seat. A non-200 decision
+    /// becomes its error answer.
+    [[nodiscard]] MatchAnswer answer_decision(MatchDecision decision, std::uint32_t room_capacity, std::uint64_t now_ms);
+
+    /// A player took a seat in `room` here: one seat promised for it is no
+    /// longer pending (it counts as a player now), so the room is not
+    /// counted twice until the ticket expires.
+    void seat_taken(std::string_view room);
 
     [[nodiscard]] std::span<const PendingSeat> pending() const noexcept { return pending_; }
 

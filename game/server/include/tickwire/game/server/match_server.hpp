@@ -88,6 +88,22 @@ struct ServerConfig {
     std::chrono::milliseconds max_rewind{250};
     /// true: max_rewind bounds the whole rewind, interpolation delay included.
     bool max_rewind_includes_interpolation = false;
+
+    // Hosting at scale (issue 13, docs/scaling.md).
+    /// redis://HOST:PORT of the fleet's room directory; empty = this process
+    /// alone (it still answers /match for itself).
+    std::string directory_url;
+    /// ws://HOST:PORT players reach this process at, advertised in the
+    /// directory and in /match answers; empty = ws://ADDRESS:PORT as bound
+    /// (127.0.0.1 for 0.0.0.0).
+    std::string public_url;
+    /// HMAC key of seat tickets, the same on every process of a fleet;
+    /// empty = random per process (enough without a directory).
+    std::string fleet_secret;
+    std::string process_id;        ///< empty = hostname plus random hex
+    bool require_ticket = false;   ///< refuse joins that did not come through /match
+    std::chrono::milliseconds directory_heartbeat{1000};
+    std::chrono::milliseconds directory_ttl{3000};
 };
 
 /// How players' inputs reached the sim over the last 10 s, across all
@@ -153,6 +169,13 @@ public:
     bool snapshot_at(const std::string& room, std::uint32_t tick, std::vector<EntityState>& out) const;
     /// Close everyone with 1001 (shutdown).
     void shutdown();
+    /// Stop taking players (SIGTERM): the directory marks this process
+    /// draining, /healthz answers 503, new joins are refused (4012); the
+    /// matches go on until shutdown().
+    void drain();
+    [[nodiscard]] bool draining() const noexcept;
+    /// This process's id in the fleet (seat tickets name it).
+    [[nodiscard]] const std::string& process_id() const noexcept;
 
     struct Impl;
 
