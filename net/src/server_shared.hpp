@@ -41,6 +41,7 @@ struct ServerShared {
     std::atomic<std::uint64_t> sessions_resumed{0}, sessions_expired{0}, resumes_refused{0}, sessions_held{0};
     std::atomic<std::uint64_t> commands_pushed{0}, commands_popped{0};
     std::atomic<std::uint64_t> events_pushed{0}, events_popped{0};
+    std::atomic<std::uint64_t> event_bytes_popped{0};  ///< message bytes the game has polled (the outbox's byte budget)
 };
 
 }  // namespace tickwire::net

@@ -59,6 +59,12 @@ ServerCore::ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared
       outbox_(thread.scheduler, shared_->events, shared_->events_pushed, shared_->abandoned) {
     wake_requested = &shared_->wake_requested;
     outbox_.on_drained = [this] { resume_paused(); };
+    // Messages waiting for the game count against the same budget as what
+    // waits to be written (a quarter of the slow-consumer limit): a client
+    // pipelining large messages at a game that answers each one is held by
+    // TCP, and the answers in flight still fit under the limit.
+    outbox_.limit_bytes(std::max<std::size_t>(shared_->options.write_queue_limit_bytes / 4, 1),
+                        &shared_->event_bytes_popped);
 }
 
 std::error_code ServerCore::bind() {
