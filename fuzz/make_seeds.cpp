@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tickwire/game/protocol/wire.hpp"
+#include "tickwire/schemas/envelope.hpp"
 
 using namespace tickwire;
 using namespace tickwire::game;
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
     const std::uint32_t left[] = {4};
     packets.emplace_back("presence", codec.presence(present, joined, left));
     // As they travel: control packets ("TWS1") and bare game messages
-    // ("TWG1"); in session mode each inside net's Payload envelope.
+    // ("TWG1"); in session mode each behind net's envelope (protocol 1: in a Payload packet).
     for (const auto& [name, message] : packets) {
         write(root / "protocol_decode", name, message.bytes());
         if (schemas::read_packet(message.bytes())) {
@@ -72,6 +73,18 @@ int main(int argc, char** argv) {
             write(root / "game_message", name, message.bytes());
             write(root / "session_packet", "payload_" + name,
                   schemas::encode_payload(packet_fbb, {.sequence = 1, .ack = 1}, message.bytes()));
+        }
+        // Session protocol 2: the envelope before the message (every kind).
+        namespace envelope = schemas::envelope;
+        const envelope::Header heads[] = {{envelope::Kind::reliable, 300, 7},
+                                          {envelope::Kind::latest, 0, 0},
+                                          {envelope::Kind::latest_ack, 0, 1u << 30}};
+        for (const envelope::Header& head : heads) {
+            std::vector<std::byte> packet(envelope::kMaxHeaderBytes);
+            packet.resize(envelope::write_header(head, packet.data()));
+            packet.insert(packet.end(), message.bytes().begin(), message.bytes().end());
+            write(root / "session_packet",
+                  "envelope" + std::to_string(static_cast<int>(head.kind)) + "_" + name, packet);
         }
     }
     // Game kinds the demo game does not use.
@@ -115,6 +128,10 @@ int main(int argc, char** argv) {
         write(root / "ws_frame", std::string(name) + "_bytewise", std::string("\x00\x00", 2) + stream);
         write(root / "ws_frame", std::string(name) + "_whole", std::string("\xff\x55", 2) + stream);
     }
+
+    std::vector<std::byte> bare_ack(schemas::envelope::kMaxHeaderBytes);
+    bare_ack.resize(schemas::envelope::write_header({schemas::envelope::Kind::ack, 0, 123456}, bare_ack.data()));
+    write(root / "session_packet", "envelope_ack", bare_ack);
 
     // Text inputs.
     const char* urls[] = {"ws://127.0.0.1:7777/room/arena", "wss://example.com/room/auto?x=1",
