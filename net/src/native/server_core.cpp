@@ -286,6 +286,9 @@ void ServerCore::on_wake() {
         shared_->commands_popped.fetch_add(1, std::memory_order_relaxed);
         run_command(command);
     }
+    // The game flushed: owed acks join this turn's writes rather than
+    // making writes of their own when the ack timer fires.
+    send_owed_acks();
     if (shared_->abandoned.load()) stop(close_code::going_away, "server shutting down");
 }
 
@@ -498,6 +501,16 @@ void ServerCore::arm_ack_timer(SteadyTime deadline) {
         self->ack_armed_ = false;
         if (!ec) self->send_due_acks();
     });
+}
+
+void ServerCore::send_owed_acks() {
+    for (const ConnectionId id : ack_due_) {
+        if (Entry* entry = sessions_.find(id)) {
+            entry->ack_queued = false;
+            entry->session.send_owed_ack();
+        }
+    }
+    ack_due_.clear();  // keeps the capacity; a timer still armed finds nothing to do
 }
 
 void ServerCore::send_due_acks() {

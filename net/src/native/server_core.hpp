@@ -132,6 +132,7 @@ private:
     void queue_ack(Entry& entry);
     void arm_ack_timer(SteadyTime deadline);
     void send_due_acks();
+    void send_owed_acks();
     void arm_housekeeping();
     void housekeeping();
     void emit_connection_event(ServerEventType type, ConnectionId id, std::string_view remote,

@@ -63,23 +63,15 @@ void WsServerConnection::open(std::shared_ptr<NetSimLink> netsim) {
 
 // ---- sending -----------------------------------------------------------------
 
-void WsServerConnection::send(Message message) {
-    if (finished_ || local_close_ || phase_ != Phase::open) return;
-    if (sim_) {
-        if (!sim_->send(std::move(message), false)) sim_drop();
-        return;
-    }
-    queue_.push_message({}, std::move(message), false);
-    queued();
-}
-
-bool WsServerConnection::send_latest(Message message) {
+bool WsServerConnection::enqueue(std::span<const std::byte> head, Message body, bool latest) {
     if (finished_ || local_close_ || phase_ != Phase::open) return false;
     if (sim_) {
-        if (!sim_->send(std::move(message), true)) sim_drop();
+        // The simulator delays whole messages: the parts are joined.
+        if (!head.empty()) return Link::send_parts(head, std::move(body), latest);
+        if (!sim_->send(std::move(body), latest)) sim_drop();
         return false;
     }
-    const bool superseded = queue_.push_message({}, std::move(message), true);
+    const bool superseded = queue_.push_message(head, std::move(body), latest);
     queued();
     return superseded;
 }

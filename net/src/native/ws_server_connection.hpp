@@ -76,8 +76,12 @@ public:
     void open(std::shared_ptr<NetSimLink> netsim);
 
     // Link
-    void send(Message message) override;
-    bool send_latest(Message message) override;
+    void send(Message message) override { enqueue({}, std::move(message), false); }
+    bool send_latest(Message message) override { return enqueue({}, std::move(message), true); }
+    /// The envelope head beside the game's buffer in one frame: never copied.
+    bool send_parts(std::span<const std::byte> head, Message body, bool latest) override {
+        return enqueue(head, std::move(body), latest);
+    }
 
     // ServerConnection
     void close(std::uint16_t code, std::string_view reason) override;
@@ -136,6 +140,7 @@ private:
     void on_frame_close(std::uint16_t code, std::string_view reason) override;
     void on_frame_violation(std::uint16_t code, std::string_view why) override;
 
+    bool enqueue(std::span<const std::byte> head, Message body, bool latest);
     void feed(std::span<const std::byte> bytes);
     bool deliver(Message message);
     void queued();
