@@ -1,6 +1,7 @@
 // tickwire_fuzz_seeds DIR: writes the seed corpus of every fuzz target under
 // DIR/<target>/ from valid encodings (the committed fuzz/corpus was made with
 // it). The fuzzers mutate these, so every message kind starts reachable.
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -87,6 +88,28 @@ int main(int argc, char** argv) {
                   "envelope" + std::to_string(static_cast<int>(head.kind)) + "_" + name, packet);
         }
     }
+    // net's session mode (net/src/session), which the game's Codec does not
+    // write: a Hello that resumes and the Welcome that takes it back, with
+    // the proof and `received` set, and a latest-state payload. The
+    // deprecated resume_token fields are never written: nothing reads them.
+    std::array<std::byte, 48> proof{};  // the size of a resume token (net/src/session/resume_token.hpp)
+    for (std::size_t b = 0; b < proof.size(); ++b) proof[b] = static_cast<std::byte>(b * 37 + 11);
+    write(root / "session_packet", "hello_resume",
+          schemas::encode_hello(packet_fbb, {.client_name = "seed-player",
+                                             .session_id = 0x1122334455667788,
+                                             .resume_proof = proof,
+                                             .received = 41}));
+    write(root / "session_packet", "welcome_resumed",
+          schemas::encode_welcome(packet_fbb, {.session_id = 0x1122334455667788,
+                                               .server_tick = 99,
+                                               .resumed = true,
+                                               .resume_proof = proof,
+                                               .received = 17}));
+    write(root / "session_packet", "payload_latest_state",
+          schemas::encode_payload(packet_fbb,
+                                  {.sequence = 9, .ack = 8, .delivery = session::DeliveryClass::LatestState},
+                                  codec.snapshot({104, 102, 9}, entities, {}).bytes()));
+
     // Game kinds the demo game does not use.
     write(root / "game_message", "join_room", schemas::encode_join_room(game_fbb, 3, "bob"));
     write(root / "game_message", "leave_room", schemas::encode_leave_room(game_fbb, 3));

@@ -5,6 +5,7 @@
 //
 //   tickwire-echo --port 0          # first line: "listening on ws://127.0.0.1:PORT"
 //   tickwire-echo --port 9001 --address 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
+//   tickwire-echo --port 9001 --web-root build-web/web   # pages and WebSocket on one port
 //
 // Prints one line per connection opened ("open #3 127.0.0.1:5555 /path?q") and
 // closed ("close #3 1000 reason"). SIGINT/SIGTERM close every connection with
@@ -68,6 +69,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& config) {
     app.add_option("--address", config.server.address, "address to bind")->capture_default_str();
     app.add_option("--tls-cert", config.server.tls_certificate_file, "PEM certificate chain; with --tls-key serves wss://");
     app.add_option("--tls-key", config.server.tls_private_key_file, "PEM private key");
+    app.add_option("--web-root", config.server.web_root, "serve the files in DIR on the same port (GET/HEAD)")
+        ->check(CLI::ExistingDirectory);
     app.add_option("--max-message-size", config.server.max_message_size, "larger incoming messages close with 1009")
         ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 40))
         ->capture_default_str();
@@ -198,6 +201,7 @@ private:
                 break;
             case net::ServerEventType::resumed:  // session mode only; the echo server is plain
             case net::ServerEventType::log:      // log_events is off: net logs to stderr itself
+            case net::ServerEventType::http_request:  // no http_routes
                 break;
             }
         }

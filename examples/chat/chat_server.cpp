@@ -41,6 +41,7 @@ bool ChatServer::pump(Clock::time_point now) {
             break;
         case net::ServerEventType::resumed:  // session mode only; the chat is plain
         case net::ServerEventType::log:      // log_events is off: net logs to stderr
+        case net::ServerEventType::http_request:  // no http_routes
             break;
         }
     }

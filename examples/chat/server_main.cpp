@@ -1,7 +1,10 @@
 // tickwire-chat-server: the chat example's server (README.md).
 //
-//   tickwire-chat-server [--port 7780] [--address 127.0.0.1]
+//   tickwire-chat-server [--port 7780] [--address 127.0.0.1] [--web-root DIR]
 //                        [--lines-per-second 2] [--line-burst 10]
+//
+// --web-root serves the folder (e.g. build-web/web with chat.html) on the
+// chat's own port: http://ADDR:PORT/chat.html?url=ws://ADDR:PORT/lobby.
 //
 // Prints "listening on ws://ADDR:PORT" first, then a line per join, leave and
 // rejected client. SIGINT/SIGTERM closes every client with 1001 and exits.
@@ -34,6 +37,8 @@ int main(int argc, char** argv) {
     CLI::App app{"The chat example's server: a room per URL path (ws://HOST:PORT/lobby)."};
     app.add_option("--port", options.port, "port to listen on; 0 picks a free one")->capture_default_str();
     app.add_option("--address", options.address, "address to listen on")->capture_default_str();
+    app.add_option("--web-root", options.web_root, "serve the files in DIR (the web page) on the same port")
+        ->check(CLI::ExistingDirectory);
     chat::LineLimit limit;
     app.add_option("--lines-per-second", limit.per_second, "lines a client may say a second, on average")
         ->capture_default_str()->check(CLI::PositiveNumber);

@@ -142,10 +142,12 @@ struct ClientApp::Impl {
             last_status_text = v.status_text;
             if (v.status == ConnectionStatus::joined) {
                 std::printf("[client] joined room %s: %zu ships, %zu players, rtt %.2f ms (clock sync %.1f ms), "
-                            "snapshots %.0f/s, in %.0f B/s, out %.0f B/s, corrections %.1f/s\n",
+                            "snapshots %.0f/s, in %.0f B/s, out %.0f B/s, corrections %.1f/s, time scale %.3f "
+                            "(input lead %.1f ticks)\n",
                             v.room.c_str(), v.ships.size(), v.scoreboard.size(), static_cast<double>(v.net.rtt_ms),
                             static_cast<double>(v.net.clock_rtt_ms), static_cast<double>(v.net.snapshot_rate_hz), static_cast<double>(v.net.bytes_in_per_s),
-                            static_cast<double>(v.net.bytes_out_per_s), static_cast<double>(v.net.corrections_per_s));
+                            static_cast<double>(v.net.bytes_out_per_s), static_cast<double>(v.net.corrections_per_s),
+                            static_cast<double>(v.net.time_scale), static_cast<double>(v.net.input_lead_ticks));
             } else {
                 std::printf("[client] %s%s%s\n", status_name(v.status), v.status_text.empty() ? "" : ": ",
                             v.status_text.c_str());

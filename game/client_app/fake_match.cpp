@@ -204,6 +204,8 @@ const ClientView& FakeMatch::view(float alpha) {
     v.net.bytes_out_per_s = 1900 + 200 * std::sin(t * 2.1f);
     v.net.corrections_per_s = 0.2f;
     v.net.interpolation_delay_ms = 72 + v.net.jitter_ms;
+    v.net.time_scale = 1.0f + 0.01f * std::sin(t * 0.4f);
+    v.net.input_lead_ticks = 1.4f + 0.3f * std::sin(t * 0.4f);
     v.net.server_tick = tick_ + 12000;
     v.respawn_in_s = ships_[0].health <= 0 ? static_cast<float>(ships_[0].respawn) / kTickRate : 0;
     return v;

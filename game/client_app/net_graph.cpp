@@ -40,7 +40,7 @@ float NetGraph::draw(Renderer2D& r, float x, float y, const NetStats& stats) {
     constexpr float kLine = 18;
     constexpr float kGraphH = 56;
     constexpr float kBarsH = 26;
-    const float height = kPad * 2 + kLine * 5 + 8 + kGraphH + 6 + kBarsH + 4;
+    const float height = kPad * 2 + kLine * 6 + 8 + kGraphH + 6 + kBarsH + 4;
     panel(r, x, y, kWidth, height, theme::kPanel, theme::kPanelEdge);
 
     char line[96];
@@ -66,6 +66,17 @@ float NetGraph::draw(Renderer2D& r, float x, float y, const NetStats& stats) {
     std::snprintf(line, sizeof line, "corrections %.1f/s   tick %u", static_cast<double>(stats.corrections_per_s),
                   stats.server_tick);
     r.draw_text(x + kPad, ty, line, stats.corrections_per_s > 2 ? theme::kWarning : theme::kText, 14);
+    ty += kLine;
+    // Time dilation: how fast inputs are sampled (1.000 = the tick rate) to
+    // keep them arriving input_lead ticks early; off against an old server.
+    if (stats.input_lead_ticks != 0) {
+        std::snprintf(line, sizeof line, "time scale %.3f   input lead %.1f ticks", static_cast<double>(stats.time_scale),
+                      static_cast<double>(stats.input_lead_ticks));
+    } else {
+        std::snprintf(line, sizeof line, "time scale %.3f   input lead n/a", static_cast<double>(stats.time_scale));
+    }
+    const bool dilating = stats.time_scale < 0.995f || stats.time_scale > 1.005f;
+    r.draw_text(x + kPad, ty, line, dilating ? theme::kWarning : theme::kText, 14);
     ty += kLine + 8;
 
     // Round-trip graph: the transport's RTT (bright) under the clock-sync

@@ -88,6 +88,7 @@ ChannelStats Channel::stats() const noexcept {
     s.reconnects = c.reconnects.load(relaxed);
     s.resumes = c.resumes.load(relaxed);
     s.netsim_disconnects = c.netsim_disconnects.load(relaxed);
+    s.reads_paused = c.reads_paused.load(relaxed);
     s.send_queue_depth = detail::queue_depth(c.commands_pushed, c.commands_popped);
     s.receive_queue_depth = detail::queue_depth(c.events_pushed, c.events_popped);
     return s;

@@ -53,6 +53,7 @@ struct ChannelShared {
     std::atomic<std::uint64_t> messages_in{0}, bytes_in{0};    // network thread
     std::atomic<std::uint64_t> rtt_us{0};                      // network thread
     std::atomic<std::uint64_t> reconnects{0}, resumes{0}, netsim_disconnects{0};  // network thread
+    std::atomic<std::uint64_t> reads_paused{0};                // network thread
     std::atomic<std::uint64_t> dropped_out{0}, flushes{0};     // game thread (dropped_out: both)
     std::atomic<std::uint64_t> commands_pushed{0}, commands_popped{0};
     std::atomic<std::uint64_t> events_pushed{0}, events_popped{0};

@@ -47,6 +47,7 @@ std::string_view to_string(ServerEventType type) noexcept {
     case ServerEventType::disconnected: return "disconnected";
     case ServerEventType::resumed: return "resumed";
     case ServerEventType::log: return "log";
+    case ServerEventType::http_request: return "http_request";
     }
     return "unknown";
 }
@@ -67,7 +68,8 @@ std::string_view field(const Message& detail, int index) {
 
 namespace {
 bool has_address(ServerEventType type) {
-    return type == ServerEventType::connected || type == ServerEventType::resumed;
+    return type == ServerEventType::connected || type == ServerEventType::resumed ||
+           type == ServerEventType::http_request;
 }
 }  // namespace
 

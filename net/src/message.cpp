@@ -60,15 +60,21 @@ public:
             cached_.fetch_add(1, std::memory_order_relaxed);
             return;
         }
+        freed_.fetch_add(1, std::memory_order_relaxed);  // rare: unpooled or its class's cache is full
         block->~Block();
         ::operator delete(block, std::align_val_t{alignof(Block)});
     }
 
     BufferPoolStats stats() const noexcept {
         // size_t is 32 bits on wasm32: the counters are 64-bit, so narrow explicitly.
-        return {static_cast<std::size_t>(heap_allocations_.load(std::memory_order_relaxed)),
-                static_cast<std::size_t>(reused_.load(std::memory_order_relaxed)),
-                static_cast<std::size_t>(std::max<std::int64_t>(0, cached_.load(std::memory_order_relaxed)))};
+        const auto heap = heap_allocations_.load(std::memory_order_relaxed);
+        const auto freed = freed_.load(std::memory_order_relaxed);
+        const auto cached = static_cast<std::uint64_t>(std::max<std::int64_t>(0, cached_.load(std::memory_order_relaxed)));
+        // Every block from the heap is in use, idle in the pool, or freed: no
+        // counter on the per-message path beyond those the pool keeps anyway.
+        const std::uint64_t in_use = heap > cached + freed ? heap - cached - freed : 0;
+        return {static_cast<std::size_t>(heap), static_cast<std::size_t>(reused_.load(std::memory_order_relaxed)),
+                static_cast<std::size_t>(cached), static_cast<std::size_t>(in_use)};
     }
 
 private:
@@ -79,7 +85,7 @@ private:
     }
 
     std::array<BlockFreeList*, kClassCount> free_{};
-    std::atomic<std::uint64_t> heap_allocations_{0}, reused_{0};
+    std::atomic<std::uint64_t> heap_allocations_{0}, reused_{0}, freed_{0};
     std::atomic<std::int64_t> cached_{0};
 };
 

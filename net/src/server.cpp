@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "http/game_requests.hpp"
 #include "native/server_core.hpp"
 #include "server_shared.hpp"
 
@@ -125,6 +126,15 @@ bool Server::publish_http(std::string_view path, std::string_view body, std::str
     return push_command(*shared_, detail::Command::Kind::publish_http, 0, std::move(resource));
 }
 
+bool Server::respond(HttpRequestId request, unsigned status, std::string_view content_type, std::string_view body,
+                     std::span<const HttpHeader> headers) {
+    if (!shared_ || request == 0 || status < 200 || status > 599) return false;  // 1xx is not an answer
+    Message answer = http::encode_answer(content_type, headers, body);
+    if (!answer) return false;  // a header that would split the response
+    return push_command(*shared_, detail::Command::Kind::http_answer, request, std::move(answer),
+                        static_cast<std::uint16_t>(status));
+}
+
 void Server::flush() {
     if (!shared_ || shared_->unflushed == 0) return;
     shared_->unflushed = 0;
@@ -152,6 +162,10 @@ ServerStats Server::stats() const noexcept {
     s.sessions_expired = c.sessions_expired.load(relaxed);
     s.resumes_refused = c.resumes_refused.load(relaxed);
     s.sessions_held = c.sessions_held.load(relaxed);
+    s.reads_paused = c.reads_paused.load(relaxed);
+    s.http_requests = c.http_requests.load(relaxed);
+    s.http_requests_unanswered = c.http_requests_unanswered.load(relaxed);
+    s.static_files_served = c.static_files_served.load(relaxed);
     s.send_queue_depth = detail::queue_depth(c.commands_pushed, c.commands_popped);
     s.receive_queue_depth = detail::queue_depth(c.events_pushed, c.events_popped);
     return s;

@@ -39,6 +39,8 @@ struct ServerShared {
     std::atomic<std::uint64_t> messages_in{0}, bytes_in{0}, messages_out{0}, bytes_out{0};
     std::atomic<std::uint64_t> dropped_out{0}, superseded{0};
     std::atomic<std::uint64_t> sessions_resumed{0}, sessions_expired{0}, resumes_refused{0}, sessions_held{0};
+    std::atomic<std::uint64_t> reads_paused{0};
+    std::atomic<std::uint64_t> http_requests{0}, http_requests_unanswered{0}, static_files_served{0};
     std::atomic<std::uint64_t> commands_pushed{0}, commands_popped{0};
     std::atomic<std::uint64_t> events_pushed{0}, events_popped{0};
     std::atomic<std::uint64_t> event_bytes_popped{0};  ///< message bytes the game has polled (the outbox's byte budget)

@@ -22,11 +22,11 @@ using SpscQueue = boost::lockfree::spsc_queue<T>;
 
 /// Game → network command.
 struct Command {
-    enum class Kind : std::uint8_t { send, send_latest, broadcast, close, publish_http };
+    enum class Kind : std::uint8_t { send, send_latest, broadcast, close, publish_http, http_answer };
     Kind kind = Kind::send;
-    std::uint16_t code = 0;   ///< close code
-    ConnectionId id = 0;      ///< server: target connection
-    Block* payload = nullptr; ///< message bytes, close reason, or http resource
+    std::uint16_t code = 0;   ///< close code; http_answer: the HTTP status
+    ConnectionId id = 0;      ///< server: target connection; http_answer: the HttpRequestId
+    Block* payload = nullptr; ///< message bytes, close reason, http resource or answer
 };
 
 /// Network → game event, the raw form of Event / ServerEvent.

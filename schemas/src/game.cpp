@@ -152,16 +152,18 @@ Bytes encode_snapshot(FlatBufferBuilder& fbb, const SnapshotHeader& header,
     if (!packed.empty()) packed_vector = fbb.CreateVector(packed.data(), packed.size());
     const auto body = game::CreateSnapshot(fbb, header.server_tick, header.baseline_tick,
                                            header.last_input_sequence, entity_vector,
-                                           removed_vector, packed_vector);
+                                           removed_vector, packed_vector,
+                                           header.input_lead ? flatbuffers::Optional<std::int8_t>(*header.input_lead)
+                                                             : flatbuffers::nullopt);
     return finish(fbb, game::Body::Snapshot, body.Union());
 }
 
 Bytes encode_player_input(FlatBufferBuilder& fbb, std::span<const game::InputFrame> frames,
-                          std::uint32_t snapshot_ack) {
+                          std::uint32_t snapshot_ack, ViewTime view) {
     fbb.Clear();
     if (frames.size() > kMaxInputFrames) frames = frames.last(kMaxInputFrames);
     const auto vector = fbb.CreateVectorOfStructs(frames.data(), frames.size());
-    const auto body = game::CreatePlayerInput(fbb, vector, snapshot_ack);
+    const auto body = game::CreatePlayerInput(fbb, vector, snapshot_ack, view.tick, view.fraction);
     return finish(fbb, game::Body::PlayerInput, body.Union());
 }
 

@@ -3,15 +3,21 @@
 // answer (HTTP status or close code), the server's log line, that the server
 // keeps ticking and that the bots never notice: still joined, snapshots still
 // arriving, never dropped.
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "live_match.hpp"
 #include "tickwire/game/client_core.hpp"
 #include "tickwire/game/attacker/attacks.hpp"
+#include "tickwire/game/protocol/wire.hpp"
+#include "tickwire/net/channel.hpp"
 
 namespace tickwire::game::test {
 namespace {
@@ -317,6 +323,113 @@ TEST_F(Abuse, AServerStallDoesNotGetHonestClientsKicked) {
     ASSERT_TRUE(got_in);
     EXPECT_FALSE(dropped) << dump_log();
     EXPECT_EQ(match_->health().stats.bad_clients_closed, 0u) << dump_log();
+}
+
+// ---- time: a client must not speed itself up or rewind beyond the cap -------------
+// A hand-driven session-mode channel that joins the arena and sends forged
+// PlayerInputs, one message per tick, acking the snapshots it gets (so the
+// server has an estimate of its view time to clamp a claim to).
+
+class ForgedInputs {
+public:
+    explicit ForgedInputs(std::uint16_t port) {
+        net::ChannelOptions options;
+        options.session.enabled = true;
+        channel_ = std::make_unique<net::Channel>(
+            net::Channel::connect("ws://127.0.0.1:" + std::to_string(port) + "/room/arena", options));
+        channel_->sink().add(codec_.hello("forger"));
+        channel_->sink().flush();
+    }
+    // Reads what arrived; true while the connection is open.
+    bool poll() {
+        net::Event ev;
+        while (channel_->stream().poll(ev)) {
+            if (ev.type == net::EventType::closed) closed_ = true;
+            if (ev.type != net::EventType::message) continue;
+            const protocol::Incoming in = protocol::decode(ev.message.bytes());
+            if (in.game == nullptr) continue;
+            if (in.game->body_type() == Body::JoinRoomResult) player_ = in.game->body_as_JoinRoomResult()->player_id();
+            if (in.game->body_type() == Body::Snapshot) tick_ = std::max(tick_, in.game->body_as_Snapshot()->server_tick());
+        }
+        return !closed_;
+    }
+    // One message of `count` new frames (full thrust, firing), the first
+    // stamped `offset` ticks after the newest snapshot, claiming `view`.
+    void send(int count, std::int64_t offset, schemas::ViewTime view) {
+        std::vector<protocol::Frame> frames;
+        for (int i = 0; i < count; ++i) {
+            const std::uint32_t sequence = ++sequence_;
+            frames.emplace_back(static_cast<std::uint32_t>(tick_ + offset + i), sequence, Buttons::Fire,
+                                static_cast<std::uint16_t>(sequence * 4099), 127, 0);
+        }
+        channel_->sink().add(codec_.input(frames, tick_, view), net::Delivery::latest);
+        channel_->sink().flush();
+    }
+    // Paced at the tick rate for `duration`, calling `each` per tick.
+    bool play(std::chrono::milliseconds duration, const std::function<void()>& each) {
+        auto next = std::chrono::steady_clock::now();
+        const auto end = next + duration;
+        while (next < end) {
+            if (!poll()) return false;
+            if (player_ != 0 && tick_ != 0) each();
+            next += std::chrono::microseconds(16667);
+            std::this_thread::sleep_until(next);
+        }
+        return poll();
+    }
+    [[nodiscard]] std::uint32_t player() const { return player_; }
+    [[nodiscard]] std::uint32_t tick() const { return tick_; }
+
+private:
+    protocol::Codec codec_;
+    std::unique_ptr<net::Channel> channel_;
+    std::uint32_t player_ = 0, tick_ = 0, sequence_ = 0;
+    bool closed_ = false;
+};
+
+TEST_F(Abuse, AViewTimeClaimedFarInThePastOrFutureIsNeverRewoundBeyondTheCap) {
+    ForgedInputs forger(match_->port());
+    bool past = true;
+    const bool open = forger.play(2500ms, [&] {
+        // A shot "seen" at tick 1 (minutes ago) or at the end of time, every tick.
+        forger.send(1, 2, past ? schemas::ViewTime{1, 0} : schemas::ViewTime{0xFFFFFFFFu, 255});
+        past = !past;
+    });
+    EXPECT_TRUE(open) << "not a reason to close\n" << dump_log();
+    ASSERT_NE(forger.player(), 0u) << "never joined";
+    const server::MatchStats stats = match_->health().stats;
+    EXPECT_GT(stats.shots_fired, 10u) << "its shots were fired";
+    EXPECT_GT(stats.shot_rewind_max_ms, 0.0) << "a claim in the past is clamped, not ignored";
+    EXPECT_LE(stats.shot_rewind_max_ms, 250.0) << "never beyond the cap";
+    EXPECT_EQ(stats.bad_clients_closed, 0u);
+}
+
+TEST_F(Abuse, ABurstOfFutureStampedFramesIsRefusedAndBuysNoSpeed) {
+    ForgedInputs forger(match_->port());
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    std::uint64_t ticks0 = 0;
+    bool started = false;
+    const bool open = forger.play(2500ms, [&] {
+        if (!started) {
+            started = true;
+            match_->on_game_thread([&](server::MatchServer& s) { s.ship_position("arena", forger.player(), x0, y0); });
+            ticks0 = match_->health().server_ticks;
+        }
+        // Every tick 32 new frames at full thrust: the burst a speed hack
+        // would send, all stamped for now and the next 31 ticks, and once a
+        // second 8 more stamped a thousand ticks ahead.
+        forger.send(32, 1, {});
+        if (forger.tick() % 60 == 0) forger.send(8, 1000, {});
+    });
+    EXPECT_TRUE(open) << dump_log();
+    std::uint64_t ticks1 = 0;
+    match_->on_game_thread([&](server::MatchServer& s) { s.ship_position("arena", forger.player(), x1, y1); });
+    ticks1 = match_->health().server_ticks;
+    ASSERT_GT(ticks1, ticks0 + 60);
+    // Top speed is 5 units a tick (walls only slow it down).
+    const double moved = std::hypot(x1 - x0, y1 - y0);
+    EXPECT_LE(moved, 5.0 * static_cast<double>(ticks1 - ticks0 + 2)) << "moved faster than one frame a tick";
+    EXPECT_GT(match_->health().stats.inputs_dropped, 0u) << "the far-future frames were refused";
 }
 
 // ---- resume tokens ----------------------------------------------------------------

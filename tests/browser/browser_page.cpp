@@ -51,10 +51,13 @@ PageRun run_page(const std::string& page, const std::string& screenshot_name, co
     }
     const std::string screenshot = std::string(TICKWIRE_SCREENSHOT_DIR) + "/" + screenshot_name + ".png";
     const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
-    ChildProcess runner = ChildProcess::start(
-        {kNodePath, TICKWIRE_PAGE_RUNNER, "--root", TICKWIRE_WEB_PAGES_DIR, "--page", page, "--screenshot",
-         screenshot, "--timeout-ms", std::to_string(timeout_ms)},
-        {.merge_stderr = true});
+    std::vector<std::string> argv = {kNodePath, TICKWIRE_PAGE_RUNNER};
+    if (page.starts_with("http://") || page.starts_with("https://"))
+        argv.insert(argv.end(), {"--url", page});  // served by a native server the test started
+    else
+        argv.insert(argv.end(), {"--root", TICKWIRE_WEB_PAGES_DIR, "--page", page});
+    argv.insert(argv.end(), {"--screenshot", screenshot, "--timeout-ms", std::to_string(timeout_ms)});
+    ChildProcess runner = ChildProcess::start(argv, {.merge_stderr = true});
     // The runner gives up at `timeout` itself; the extra time covers starting
     // and closing the browser.
     const auto deadline = Clock::now() + timeout + 30s;

@@ -34,8 +34,9 @@ struct PageHooks {
     std::function<void()> on_tick;
 };
 
-/// Loads `page` (a path under the web build's web/ folder, with its query) and
-/// waits for its result, at most `timeout`. Saves a screenshot named
+/// Loads `page` and waits for its result, at most `timeout`. `page` is a path
+/// under the web build's web/ folder, with its query (run_page.js serves it),
+/// or an http:// URL of a server the test started (e.g. tickwire-echo --web-root). Saves a screenshot named
 /// `screenshot_name`.png in the test build's screenshots/ folder.
 PageRun run_page(const std::string& page, const std::string& screenshot_name, const PageHooks& hooks = {},
                  std::chrono::seconds timeout = std::chrono::seconds(60));

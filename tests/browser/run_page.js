@@ -4,9 +4,12 @@
 //
 //   node run_page.js --root build-web/web --page 'tests/websocket_spike.html?mode=echo&url=ws://...'
 //                    [--screenshot out.png] [--timeout-ms 30000]
+//   node run_page.js --url 'http://127.0.0.1:9001/tests/websocket_spike.html?mode=echo&url=ws://...'
 //
-// Serves --root over HTTP on 127.0.0.1 (a free port; .wasm as application/wasm,
-// so browsers compile it while it downloads), opens the page, forwards the
+// With --url, loads the page from a server the caller started (a native
+// tickwire server with --web-root: page and WebSocket on one port). Else
+// serves --root itself over HTTP on 127.0.0.1 (a free port; .wasm as
+// application/wasm, so browsers compile it while it downloads). Opens the page, forwards the
 // page's console to stdout ("[page] ..."), waits until the page sets
 // window.tickwireTest = {done: true, ok, ...}, saves a screenshot and prints
 // every field of the result as "RESULT key=value" (one line each), then "PASS"
@@ -47,17 +50,18 @@ const kChromiumArgs = [
 ];
 
 function parseArgs(argv) {
-  const options = { root: null, page: null, screenshot: null, timeoutMs: 30000 };
+  const options = { root: null, page: null, url: null, screenshot: null, timeoutMs: 30000 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--root') options.root = path.resolve(value);
     else if (flag === '--page') options.page = value;
+    else if (flag === '--url') options.url = value;
     else if (flag === '--screenshot') options.screenshot = path.resolve(value);
     else if (flag === '--timeout-ms') options.timeoutMs = Number(value);
     else throw new Error(`unknown option ${flag}`);
   }
-  if (!options.root || !options.page) throw new Error('--root and --page are required');
+  if (!options.url && (!options.root || !options.page)) throw new Error('--url, or --root and --page, are required');
   return options;
 }
 
@@ -83,8 +87,8 @@ function serve(root) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const server = await serve(options.root);
-  const url = `http://127.0.0.1:${server.address().port}/${options.page.replace(/^\//, '')}`;
+  const server = options.url ? null : await serve(options.root);
+  const url = options.url || `http://127.0.0.1:${server.address().port}/${options.page.replace(/^\//, '')}`;
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickwire-chromium-'));
   let context = null;
   let status = 2;
@@ -123,7 +127,7 @@ async function main() {
     }
   } finally {
     if (context) await context.close();
-    server.close();
+    if (server) server.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });
   }
   return status;

@@ -72,6 +72,21 @@ private:
 // detail), then close 1006, not clean, no reason.
 constexpr std::string_view kFailedConnectEvents = "error;close 1006 clean=0 reason=";
 
+// tickwire-echo --web-root serves the page, its .js and .wasm, and the
+// WebSocket on one port, as tickwire-server does for the web client.
+TEST(WebSocketSpike, ThePageAndItsWebSocketShareTheNativeServersPort) {
+    EchoServer echo({"--web-root", TICKWIRE_WEB_PAGES_DIR});
+    const std::string origin = "http://127.0.0.1:" + std::to_string(echo.port) + "/";
+    const PageRun run =
+        run_page(origin + spike_page("echo", loopback_ws_url(echo.port, "/spike")), "spike_same_port");
+    ASSERT_EQ(run.exit_status, 0) << run.transcript();
+    EXPECT_EQ(run.field("messages"), "200");
+    EXPECT_EQ(run.field("events"), "open;all 200 echoes;close 1000 clean=1 reason=");
+    // Served as application/wasm, Chromium compiles while downloading and says nothing.
+    EXPECT_EQ(run.transcript().find("MIME type"), std::string::npos) << run.transcript();
+    EXPECT_TRUE(echo.wait_for_line("open #1 127.0.0.1:"));
+}
+
 TEST(WebSocketSpike, EchoesEveryMessageFromZeroTo256KiBByteExact) {
     EchoServer echo;
     const PageRun run = run_page(spike_page("echo", loopback_ws_url(echo.port, "/spike")), "spike_echo");

@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 
 #include "admission.hpp"
+#include "input_figures.hpp"
 #include "input_queue.hpp"
+#include "lag_compensation.hpp"
 #include "rate_limits.hpp"
 #include "rooms.hpp"
 #include "snapshot_sender.hpp"
@@ -76,9 +78,15 @@ TEST(RateLimits, ClockSyncAnswersTenAtOnceThenFourASecond) {
 
 // ---- input queue -----------------------------------------------------------------
 
-std::vector<protocol::Frame> frames(std::uint32_t first, std::uint32_t last) {
+using Kind = InputQueue::Next::Kind;
+
+// Frames with sequences first..last, each for the tick of its sequence plus `offset`.
+std::vector<protocol::Frame> frames(std::uint32_t first, std::uint32_t last, std::int32_t offset = 0,
+                                    Buttons buttons = Buttons::NONE) {
     std::vector<protocol::Frame> out;
-    for (std::uint32_t s = first; s <= last; ++s) out.emplace_back(s, s, Buttons::NONE, 0, 0, 0);
+    for (std::uint32_t s = first; s <= last; ++s) {
+        out.emplace_back(static_cast<std::uint32_t>(static_cast<std::int32_t>(s) + offset), s, buttons, 0, 0, 0);
+    }
     return out;
 }
 std::vector<const protocol::Frame*> pointers(const std::vector<protocol::Frame>& f) {
@@ -87,35 +95,161 @@ std::vector<const protocol::Frame*> pointers(const std::vector<protocol::Frame>&
     return out;
 }
 
-TEST(InputQueue, QueuesOnlyNewFramesAndHandsOneAPerTick) {
+TEST(InputQueue, AppliesEachFrameInTheTickItNamesAndTellsHowEarlyItCame) {
     InputQueue q;
-    const auto a = frames(1, 3), b = frames(2, 5);  // b repeats 2 and 3 (redundancy)
-    EXPECT_EQ(q.push(pointers(a)), 0u);
-    EXPECT_EQ(q.push(pointers(b)), 0u);
-    EXPECT_EQ(q.size(), 5u);
-    for (std::uint32_t s = 1; s <= 5; ++s) {
-        const auto n = q.next();
-        ASSERT_EQ(n.kind, InputQueue::Next::Kind::frame);
-        EXPECT_EQ(n.frame.sequence(), s);
+    // Frames for ticks 11..13 arrive before tick 10: two, three and four early.
+    const auto a = frames(1, 3, 10), b = frames(2, 3, 10);  // b repeats 2 and 3 (redundancy)
+    EXPECT_EQ(q.push(pointers(a), 10, 0), 0u);
+    EXPECT_EQ(q.push(pointers(b), 10, 0), 0u);
+    EXPECT_EQ(q.size(), 3u);
+    EXPECT_FALSE(q.lead()) << "nothing applied yet";
+    EXPECT_EQ(q.next(10).kind, Kind::hold) << "early frames wait for their tick";
+    for (std::uint32_t s = 1; s <= 3; ++s) {
+        const auto n = q.next(10 + s);
+        ASSERT_EQ(n.kind, Kind::frame);
+        EXPECT_EQ(n.sequence, s);
+        EXPECT_EQ(n.wait, static_cast<int>(s)) << "waited from tick 10 to its own";
+        EXPECT_EQ(n.merged, 0u);
         EXPECT_EQ(q.applied_sequence(), s);
+        EXPECT_EQ(q.lead(), static_cast<std::int8_t>(s));
     }
 }
 
-TEST(InputQueue, CannotBeBankedBeyondItsBound) {
+TEST(InputQueue, DrainsTheBacklogAfterAStallAtOnceKeepingItsShots) {
     InputQueue q;
-    const auto many = frames(1, 20);
-    EXPECT_EQ(q.push(pointers(many)), 20u - InputQueue::kMaxQueuedFrames) << "the oldest are dropped";
-    EXPECT_EQ(q.next().frame.sequence(), 20u - InputQueue::kMaxQueuedFrames + 1);
+    q.push(pointers(frames(1, 1, 99)), 100, 0);  // for tick 100, on time
+    ASSERT_EQ(q.next(100).kind, Kind::frame);
+    for (std::uint32_t t = 101; t < 116; ++t) EXPECT_TRUE(q.next(t).counted_hold) << "a stall: held at " << t;
+    // The stall ends: the frames for ticks 101..115 arrive late, one of them
+    // firing, with those for 116..117 on time.
+    auto burst = frames(2, 18, 99);
+    burst[5] = protocol::Frame(106, 7, Buttons::Fire, 0, 0, 0);
+    EXPECT_EQ(q.push(pointers(burst), 116, 0), 0u) << "nothing dropped";
+    const auto n = q.next(116);
+    ASSERT_EQ(n.kind, Kind::frame);
+    EXPECT_EQ(n.sequence, 17u) << "the frame for this tick";
+    EXPECT_EQ(n.merged, 15u) << "the late ones merged into it";
+    EXPECT_TRUE(n.input.fire) << "the shot in a merged frame is fired";
+    EXPECT_EQ(q.size(), 1u) << "back to the client's lead at once";
+    EXPECT_EQ(q.next(117).sequence, 18u);
+}
+
+TEST(InputQueue, ALateFrameIsAppliedTheTickItArrivesAndSaysHowLate) {
+    InputQueue q;
+    q.push(pointers(frames(1, 1, 49)), 53, 0);  // for tick 50, arriving for 53
+    const auto n = q.next(53);
+    ASSERT_EQ(n.kind, Kind::frame);
+    EXPECT_EQ(n.wait, 0);
+    EXPECT_EQ(q.lead(), -3);
+}
+
+TEST(InputQueue, AppliesAtMostOneFrameATickHoweverManyAreSent) {
+    InputQueue q;
+    // A client that stamps every frame for "now" and sends 32 of them at once
+    // gets one applied (and the rest merged): no extra movement.
+    q.push(pointers(frames(1, 32, 0)), 40, 0);
+    EXPECT_EQ(q.next(40).kind, Kind::frame);
+    EXPECT_EQ(q.size(), 0u);
+    EXPECT_EQ(q.next(41).kind, Kind::hold);
+}
+
+TEST(InputQueue, RefusesFramesTooFarAheadAndBeyondItsRoom) {
+    InputQueue q;
+    const auto far = frames(1, 1, 10 + InputQueue::kMaxLeadTicks);
+    EXPECT_EQ(q.push(pointers(far), 10, 0), 1u) << "more than kMaxLeadTicks ahead";
+    const auto near = frames(2, 2 + InputQueue::kCapacity, 5);  // 33 frames within the lead
+    EXPECT_EQ(q.push(pointers(near), 10, 0), 1u) << "the one beyond kCapacity";
+    EXPECT_EQ(q.size(), InputQueue::kCapacity);
+}
+
+TEST(InputQueue, GivesOlderFramesOfAMessageTheirOwnViewTime) {
+    InputQueue q;
+    q.push(pointers(frames(1, 3, 10)), 12, 200 * 256 + 128);  // ticks 11..13, newest seen at 200.5
+    EXPECT_EQ(q.next(11).view_q8, 198u * 256 + 128);
+    EXPECT_EQ(q.next(12).view_q8, 199u * 256 + 128);
+    EXPECT_EQ(q.next(13).view_q8, 200u * 256 + 128);
 }
 
 TEST(InputQueue, HoldsTheLastInputThenGoesIdleOnce) {
     InputQueue q;
-    const auto one = frames(1, 1);
-    q.push(pointers(one));
-    EXPECT_EQ(q.next().kind, InputQueue::Next::Kind::frame);
-    for (int i = 1; i < InputQueue::kHoldTicks; ++i) EXPECT_EQ(q.next().kind, InputQueue::Next::Kind::hold) << i;
-    EXPECT_EQ(q.next().kind, InputQueue::Next::Kind::idle);
-    EXPECT_EQ(q.next().kind, InputQueue::Next::Kind::hold) << "idle is set once, then held";
+    EXPECT_FALSE(q.next(1).counted_hold) << "not a held input before the first frame";
+    q.push(pointers(frames(1, 1, 1)), 2, 0);
+    EXPECT_EQ(q.next(2).kind, Kind::frame);
+    for (int i = 1; i < InputQueue::kHoldTicks; ++i) {
+        const auto n = q.next(2 + static_cast<std::uint32_t>(i));
+        EXPECT_EQ(n.kind, Kind::hold) << i;
+        EXPECT_TRUE(n.counted_hold) << i;
+    }
+    EXPECT_EQ(q.next(100).kind, Kind::idle);
+    const auto after = q.next(101);
+    EXPECT_EQ(after.kind, Kind::hold) << "idle is set once, then held";
+    EXPECT_FALSE(after.counted_hold) << "a client gone quiet is not counted as held";
+}
+
+TEST(InputQueue, FifoModeIsTheOldFixedBuffer) {
+    InputQueue q(InputQueue::Mode::fifo);
+    const auto many = frames(1, 20, 1000);  // ticks ignored
+    EXPECT_EQ(q.push(pointers(many), 5, 0), 20u - InputQueue::kFifoFrames) << "the oldest are dropped";
+    const auto n = q.next(5);
+    EXPECT_EQ(n.sequence, 20u - InputQueue::kFifoFrames + 1);
+    EXPECT_EQ(q.size(), InputQueue::kFifoFrames - 1) << "one a tick: the standing queue stays";
+    EXPECT_FALSE(q.lead()) << "no lead reported: clients do not dilate";
+}
+
+// ---- lag compensation ------------------------------------------------------------
+
+constexpr std::uint64_t q8(double ticks) { return static_cast<std::uint64_t>(ticks * 256); }
+
+TEST(LagCompensation, BelievesAViewNearTheNewestAckedSnapshotAndRewindsAtMost250Ms) {
+    const LagCompensation lag({});
+    // Drawing 5.5 ticks behind the acked snapshot 1000, the shot fired in tick 1010.
+    const std::uint64_t view = lag.trusted_view({994, 128}, 1000);
+    EXPECT_EQ(view, q8(994.5));
+    EXPECT_EQ(lag.rewind(view, 1010), q8(15)) << "15.5 ticks back, capped at 15";
+    EXPECT_EQ(lag.rewind(lag.trusted_view({1000, 0}, 1000), 1010), q8(10));
+    EXPECT_EQ(lag.max_rewind_q8(), q8(15));
+}
+
+TEST(LagCompensation, AViewClaimedFarInThePastOrFutureIsClampedToTheEstimate) {
+    const LagCompensation lag({});
+    const std::uint64_t past = lag.trusted_view({1, 0}, 1000);
+    EXPECT_EQ(past, q8(1000 - 9)) << "150 ms before the acked snapshot at most";
+    EXPECT_EQ(lag.rewind(past, 1003), q8(12));
+    EXPECT_EQ(lag.rewind(lag.trusted_view({1, 0}, 1000), 2000), q8(15)) << "and never beyond the cap";
+    const std::uint64_t future = lag.trusted_view({0xFFFFFFFF, 255}, 1000);
+    EXPECT_EQ(future, q8(1001)) << "never ahead of what it was sent";
+    EXPECT_EQ(lag.rewind(future, 1001), 0u);
+    EXPECT_EQ(lag.rewind(future, 990), 0u) << "no rewind into the future";
+}
+
+TEST(LagCompensation, NothingIsRewoundWithoutAnAckAViewOrWhenOff) {
+    const LagCompensation lag({});
+    EXPECT_EQ(lag.trusted_view({994, 0}, 0), 0u);
+    EXPECT_EQ(lag.trusted_view({0, 0}, 1000), 0u);
+    EXPECT_EQ(lag.rewind(0, 1000), 0u);
+    const LagCompensation off({.enabled = false});
+    EXPECT_EQ(off.trusted_view({994, 0}, 1000), 0u);
+    EXPECT_EQ(off.rewind(q8(994), 1000), 0u);
+}
+
+// ---- input figures ---------------------------------------------------------------
+
+TEST(InputFigures, CountsTheLastTenSecondsWithWaitPercentiles) {
+    InputFigures f(60);
+    std::uint32_t tick = 1;
+    // 20 s: first 10 s of long waits, then 10 s of short ones.
+    for (; tick <= 1200; ++tick) {
+        f.start_tick(tick);
+        f.applied(tick <= 600 ? 8 : (tick % 10 == 0 ? 3 : 1), 0);
+        if (tick % 100 == 0) f.held();
+    }
+    const InputTiming w = f.window();
+    EXPECT_NEAR(static_cast<double>(w.applied), 600, 60) << "ten seconds' worth";
+    EXPECT_NEAR(static_cast<double>(w.held_ticks), 6, 1);
+    EXPECT_EQ(w.wait_p50_ticks, 1);
+    EXPECT_EQ(w.wait_p95_ticks, 3) << "the old long waits are out of the window";
+    f.dropped(5);
+    EXPECT_EQ(f.window().dropped, 5u);
 }
 
 // ---- rooms and admission -------------------------------------------------------------
@@ -289,7 +423,9 @@ TEST(StatusReport, RoomsAndStatusAreJsonWithTheDocumentedFields) {
     EXPECT_DOUBLE_EQ(status.at("work_max_ms").to_number<double>(), 3.0);
     EXPECT_EQ(status.at("bytes_out").to_number<std::uint64_t>(), 1ull << 40);
     for (const char* key : {"rooms", "tick_max_ms", "work_p99_ms", "snapshots_sent", "superseded", "replaced",
-                            "bytes_in", "closed"})
+                            "bytes_in", "closed", "inputs_applied", "inputs_merged", "inputs_dropped",
+                            "inputs_held_ticks", "input_wait_p50_ticks", "input_wait_p95_ticks", "shots_fired",
+                            "shots_hit", "shots_hit_rewound"})
         EXPECT_TRUE(status.contains(key)) << key;
 }
 

@@ -146,6 +146,7 @@ protected:
                     break;
                 case net::ServerEventType::resumed:  // session mode only
                 case net::ServerEventType::log:      // log_events is off
+                case net::ServerEventType::http_request:  // no http_routes
                     break;
                 }
             }

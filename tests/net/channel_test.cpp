@@ -4,6 +4,8 @@
 #include <cstring>
 #include <random>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "test_support.hpp"
 
 namespace tickwire::net::test {
@@ -68,10 +70,15 @@ TEST(Channel, SendsPrebuiltMessageWithoutCopy) {
 }
 
 TEST(Channel, ReportsFullSendQueueAndCountsTheDrop) {
-    Server server = listen_local();
+    // A listener that never accepts: the channel stays connecting, so nothing
+    // drains the queue while the test fills it (an open channel would send
+    // whatever was queued the moment it opened).
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor never_accepts(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
     ChannelOptions options;
     options.send_queue_capacity = 8;
-    Channel channel = Channel::connect(local_url(server), options);
+    Channel channel =
+        Channel::connect("ws://127.0.0.1:" + std::to_string(never_accepts.local_endpoint().port()) + "/", options);
     int accepted = 0;
     for (int i = 0; i < 20; ++i) accepted += channel.sink().add(bytes_of("x")) ? 1 : 0;
     EXPECT_EQ(accepted, 8);
@@ -115,8 +122,9 @@ TEST(Channel, StopsReadingWhenStreamIsFullAndLosesNothing) {
     constexpr int kCount = 2000;
     for (int i = 0; i < kCount; ++i) server.send(connected.id, bytes_of(std::to_string(i)));
     server.flush();
-    std::this_thread::sleep_for(50ms);  // the game is busy: the network thread must wait, not drop
-    EXPECT_LE(channel.stats().receive_queue_depth, 16u);
+    // The game is busy (polls nothing): the network thread must stop reading, not drop.
+    ASSERT_TRUE(pump_until([&] { return channel.stats().reads_paused > 0; }));
+    EXPECT_EQ(channel.stats().receive_queue_depth, 16u);
     int next = 0;
     Event event;
     ASSERT_TRUE(pump_until([&] {
@@ -127,6 +135,7 @@ TEST(Channel, StopsReadingWhenStreamIsFullAndLosesNothing) {
         }
         return next == kCount;
     }));
+    EXPECT_EQ(channel.stats().messages_in, static_cast<std::uint64_t>(kCount));
 }
 
 TEST(Channel, ManyChannelsShareOneNetworkThread) {
@@ -178,6 +187,8 @@ TEST(Channel, CoalescesFlushesIntoOneWakeUp) {
 
 TEST(Channel, DestroyedAtAnyMomentLeavesNothingBehind) {
     Server server = listen_local();
+    const std::size_t blocks_before = buffer_pool_stats().in_use;
+    const std::size_t descriptors_before = open_descriptors();
     std::mt19937 random(42);
     for (int round = 0; round < 40; ++round) {
         Channel channel = Channel::connect(local_url(server));
@@ -193,7 +204,14 @@ TEST(Channel, DestroyedAtAnyMomentLeavesNothingBehind) {
             echo_pending(server);
         }
     }  // each destructor joins its own network thread
-    echo_pending(server);
+    // Every channel's thread, sockets and buffers are gone, and so is the
+    // server's side of each connection once it has seen the close.
+    ASSERT_TRUE(pump_until([&] {
+        echo_pending(server);
+        return server.stats().connections_open == 0 && open_descriptors() == descriptors_before &&
+               buffer_pool_stats().in_use == blocks_before;
+    })) << "descriptors " << open_descriptors() << " (before " << descriptors_before << "), pooled blocks in use "
+        << buffer_pool_stats().in_use << " (before " << blocks_before << ")";
 }
 
 TEST(Channel, WorksOverTls) {

@@ -102,4 +102,10 @@ std::uint16_t unused_port() {
     return ntohs(address.sin_port);
 }
 
+std::size_t open_descriptors() {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++count;
+    return count;
+}
+
 }  // namespace tickwire::net::test

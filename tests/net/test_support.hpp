@@ -45,6 +45,9 @@ const TestCertificate& test_certificate();
 /// A port on 127.0.0.1 where nothing listens.
 std::uint16_t unused_port();
 
+/// File descriptors this process holds open right now (/proc/self/fd).
+std::size_t open_descriptors();
+
 using ::tickwire::test::TcpProxy;
 
 }  // namespace tickwire::net::test

@@ -332,5 +332,22 @@ TEST(GameSchema, FixedPointConversionsFollowTheDocumentedUnits) {
     EXPECT_NEAR(angle_radians(32768), kTwoPi / 2, 1e-6);
 }
 
+TEST(GameMessages, TheSnapshotSaysHowEarlyInputArrivesAndTheInputWhatWasSeen) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const auto with = read_snapshot(encode_snapshot(fbb, {.server_tick = 9, .input_lead = std::int8_t{-2}}, {}));
+    ASSERT_TRUE(with) << with.error;
+    ASSERT_TRUE(with->input_lead().has_value());
+    EXPECT_EQ(*with->input_lead(), -2);
+    const auto without = read_snapshot(encode_snapshot(fbb, {.server_tick = 9}, {}));
+    ASSERT_TRUE(without) << without.error;
+    EXPECT_FALSE(without->input_lead().has_value()) << "absent: a server applying frames first in, first out";
+
+    const game::InputFrame frames[] = {{100, 1, game::Buttons::Fire, 0, 0, 0}};
+    const auto input = read_player_input(encode_player_input(fbb, frames, 90, {.tick = 84, .fraction = 200}));
+    ASSERT_TRUE(input) << input.error;
+    EXPECT_EQ(input->view_tick(), 84u);
+    EXPECT_EQ(input->view_fraction(), 200);
+}
+
 }  // namespace
 }  // namespace tickwire::schemas

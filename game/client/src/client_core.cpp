@@ -3,6 +3,7 @@
 //
 //   clock_sync.*            the server's tick, estimated from round trips
 //   prediction.*            the own ship, predicted and reconciled
+//   time_dilation.*         input stamps, and the rate frames are sampled at
 //   interpolation_buffer.*  recent snapshots and the render clock
 //   world_view.*            ships and projectiles to draw
 //   roster.*                names and scores; chat_log.hpp the chat box
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <functional>
 
 #include "chat_log.hpp"
@@ -23,6 +25,7 @@
 #include "net_rates.hpp"
 #include "prediction.hpp"
 #include "roster.hpp"
+#include "time_dilation.hpp"
 #include "tickwire/game/protocol/room_code.hpp"
 #include "tickwire/game/protocol/wire.hpp"
 #include "tickwire/net/channel.hpp"
@@ -63,6 +66,7 @@ struct ClientCore::Impl {
           clock(tick_us),
           prediction(arena),
           interpolation(tick_us),
+          dilation(tick_us),
           chat(view.chat) {
         view.room = room_of(config.url);
         view.arena_w = units(arena.width);
@@ -94,6 +98,7 @@ struct ClientCore::Impl {
     ClockSync clock;
     Prediction prediction;
     InterpolationBuffer interpolation;
+    TimeDilation dilation;
     Roster roster;
     ChatLog chat;
     NetRates rates;
@@ -101,6 +106,7 @@ struct ClientCore::Impl {
     // Input and snapshots
     PlayerIntent intent;
     bool input_pending = false;
+    schemas::ViewTime view_time;  // what the player saw when the newest frame was sampled
     protocol::SnapshotRing ring;
     std::vector<Entity> decoded, extrapolated;
     std::uint32_t ack_to_send = 0;
@@ -133,6 +139,7 @@ struct ClientCore::Impl {
         roster.reset();  // the server re-sends the roster and scores on join
         prediction.reset();
         interpolation.reset();
+        dilation.reset();
         clock.reset();
         ack_to_send = 0;
         ring = protocol::SnapshotRing();
@@ -192,6 +199,8 @@ struct ClientCore::Impl {
             return e.id() == entity_id && e.kind() == EntityKind::Player;
         });
         prediction.reconcile(own != decoded.end() ? &*own : nullptr, s.last_input_sequence());
+        const auto lead = s.input_lead();
+        dilation.on_lead(lead ? std::optional<std::int8_t>(*lead) : std::nullopt, s.last_input_sequence());
     }
 
     void on_packet(const session::Packet& packet) {
@@ -272,6 +281,7 @@ struct ClientCore::Impl {
         status_text.clear();
         clock.on_resumed(now_us());
         interpolation.on_resumed();
+        dilation.reset();  // the outage ran the server's tick on: re-stamp from the clock
         if (was_joined) chat.notice("connection restored");
     }
 
@@ -317,11 +327,20 @@ struct ClientCore::Impl {
         prediction.decay();
         if (status != ConnectionStatus::joined) return;
         const sim::Input input = sim::sanitise_intent(intent.move_x, intent.move_y, intent.aim, intent.fire);
-        // Stamped with the server tick it should run at: now plus half a round trip.
-        const double arrive = clock.known() ? clock.server_tick(t) + clock.rtt_us() / 2 / tick_us : 0;
-        prediction.record(input, static_cast<std::uint32_t>(std::max(0.0, arrive)));
+        view_time = interpolation.view_time();
+        if (!clock.known()) {
+            prediction.record(input, 0);
+        } else {
+            // Stamped with the server tick each frame is for; sampled a little
+            // faster or slower than the loop ticks (time dilation).
+            const double arrival = clock.server_tick(t) + clock.rtt_us() / 2 / tick_us;
+            for (int n = dilation.frames_due(); n > 0; --n) {
+                prediction.record(input, dilation.stamp(prediction.next_sequence(), arrival, t));
+            }
+        }
         input_pending = true;
     }
+
 
     void network_out() {
         net::Sink& sink = channel->sink();
@@ -344,7 +363,7 @@ struct ClientCore::Impl {
             protocol::Frame frames[schemas::kMaxInputFrames];
             const std::size_t n = prediction.unconfirmed(frames);
             if (n > 0) {
-                sink.add(codec.input({frames, n}, interpolation.newest_tick()), net::Delivery::latest);
+                sink.add(codec.input({frames, n}, interpolation.newest_tick(), view_time), net::Delivery::latest);
                 ack_sent = true;
             }
             input_pending = false;
@@ -369,6 +388,8 @@ struct ClientCore::Impl {
         v.net.jitter_ms = static_cast<float>(interpolation.jitter_us() / 1000.0);
         v.net.interpolation_delay_ms = static_cast<float>(interpolation.delay_ticks() * tick_us / 1000.0);
         v.net.snapshot_tick = interpolation.newest_tick();
+        v.net.time_scale = static_cast<float>(dilation.scale());
+        v.net.input_lead_ticks = static_cast<float>(dilation.lead_ticks());
         v.net.server_tick = clock.known() ? static_cast<std::uint32_t>(std::max(0.0, clock.server_tick(t))) : 0;
         v.respawn_in_s = 0;
         if (prediction.known() && !prediction.alive() && clock.known()) {

@@ -51,6 +51,12 @@ void InterpolationBuffer::advance(std::int64_t now) noexcept {
     }
 }
 
+schemas::ViewTime InterpolationBuffer::view_time() const noexcept {
+    if (buffer_.empty() || render_tick_ < 1) return {};
+    const double whole = std::floor(render_tick_);
+    return {static_cast<std::uint32_t>(whole), static_cast<std::uint8_t>(std::min(255.0, (render_tick_ - whole) * 256))};
+}
+
 InterpolationBuffer::Span InterpolationBuffer::at(double alpha) const noexcept {
     const double t = render_tick_ + alpha;
     const Snapshot* a = nullptr;

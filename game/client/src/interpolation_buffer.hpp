@@ -52,6 +52,9 @@ public:
     [[nodiscard]] std::uint32_t newest_tick() const noexcept { return newest_tick_; }
 
     [[nodiscard]] double render_tick() const noexcept { return render_tick_; }
+    /// render_tick() as PlayerInput's view time (what a shot fired now was
+    /// aimed at); 0 while nothing is drawn.
+    [[nodiscard]] schemas::ViewTime view_time() const noexcept;
     [[nodiscard]] double delay_ticks() const noexcept { return delay_ticks_; }
     /// Smoothed variation of the gaps between snapshot arrivals.
     [[nodiscard]] double jitter_us() const noexcept { return jitter_.value; }

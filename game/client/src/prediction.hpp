@@ -29,6 +29,8 @@ public:
     /// One tick of the player's input, stamped with the server tick it should
     /// run at; moves the predicted ship. Returns the frame to send.
     protocol::Frame record(const sim::Input& input, std::uint32_t stamp_tick);
+    /// The sequence the next record() gives its frame.
+    [[nodiscard]] std::uint32_t next_sequence() const noexcept { return sequence_ + 1; }
     /// Copies the newest unconfirmed frames (at most out.size()), oldest
     /// first; returns how many.
     std::size_t unconfirmed(std::span<protocol::Frame> out) const noexcept;
@@ -44,6 +46,8 @@ public:
     /// Where to draw the own ship, world units (prediction plus the decaying error).
     [[nodiscard]] float x() const noexcept;
     [[nodiscard]] float y() const noexcept;
+    /// The predicted ship itself, without the decaying error shown.
+    [[nodiscard]] const sim::Body& body() const noexcept { return predicted_; }
     /// Snapshots that moved the prediction (a mismatch with the server).
     [[nodiscard]] std::uint32_t corrections() const noexcept { return corrections_; }
 

@@ -45,8 +45,8 @@ net::Message Codec::snapshot(const schemas::SnapshotHeader& header, std::span<co
 net::Message Codec::snapshot(const schemas::SnapshotHeader& header, std::span<const std::uint8_t> packed) {
     return to_message(schemas::encode_snapshot(game_, header, {}, {}, packed));
 }
-net::Message Codec::input(std::span<const Frame> frames, std::uint32_t snapshot_ack) {
-    return to_message(schemas::encode_player_input(game_, frames, snapshot_ack));
+net::Message Codec::input(std::span<const Frame> frames, std::uint32_t snapshot_ack, schemas::ViewTime view) {
+    return to_message(schemas::encode_player_input(game_, frames, snapshot_ack, view));
 }
 net::Message Codec::chat(std::uint32_t from_player, std::string_view from_name, std::string_view text) {
     return to_message(schemas::encode_chat_message(game_, from_player, from_name, text));

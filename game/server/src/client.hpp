@@ -17,7 +17,8 @@
 namespace tickwire::game::server {
 
 struct Client {
-    Client(net::ConnectionId connection, int tick_rate) : id(connection), limits(tick_rate) {}
+    Client(net::ConnectionId connection, int tick_rate, InputQueue::Mode inputs)
+        : id(connection), limits(tick_rate), input(inputs) {}
 
     net::ConnectionId id;
     std::string room;   // requested at connect, the actual one after Hello

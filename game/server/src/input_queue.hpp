@@ -1,19 +1,33 @@
 #pragma once
 // InputQueue: one player's input frames between the network and the sim.
-// Frames arrive redundantly (every PlayerInput repeats the ones not yet
-// acknowledged); only newer sequences are queued, at most kMaxQueuedFrames
-// (a client running ahead of the server, or lying, cannot bank input). The
-// sim takes exactly one per tick: no speed hack by sending more. Without a
-// new frame the last input is held; after kHoldTicks the player goes idle.
 //
-// Where the game-feel work plugs in: what next() hands the sim each tick
-// (time dilation would stretch or squeeze the queue here).
+// Inputs on time (the default): every frame names the server tick it is for
+// (InputFrame.tick), and the sim gets, each tick, the newest frame whose tick
+// has come. A frame that arrives early waits for its tick; one that arrives
+// late is applied in the first tick after it arrives; a backlog of late
+// frames (the burst after a stall) is drained at once: the newest is
+// applied and the older ones are merged into it (their fire presses are
+// kept), so the queue is back to the client's small lead the tick after and
+// the player's inputs are not delayed for the rest of the match. Never more
+// than one frame per tick reaches the sim, whatever the client sends: no
+// speed-up by sending more, or faster. Frames more than kMaxLeadTicks ahead
+// of their arrival are refused, and at most kCapacity wait.
+//
+// lead() tells the client how early its frames arrive (Snapshot.input_lead):
+// the client dilates its tick rate to keep it at 1-2 ticks (time_dilation.hpp).
+//
+// Mode::fifo is the queue before that (kept for the game-feel benchmark's
+// "before" row): ticks ignored, one frame per tick first in first out, the
+// oldest dropped beyond kFifoFrames, and no lead reported.
+//
+// Without a frame the last input is held; after kHoldTicks the player goes
+// idle.
 //
 // Thread: the game thread.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 
 #include "tickwire/game/protocol/wire.hpp"
@@ -22,39 +36,73 @@ namespace tickwire::game::server {
 
 class InputQueue {
 public:
-    static constexpr std::size_t kMaxQueuedFrames = 8;  // input buffered ahead of the sim, ~133 ms
-    static constexpr int kHoldTicks = 30;               // last input held this long (0.5 s), then idle
+    enum class Mode : std::uint8_t { on_time, fifo };
+
+    static constexpr std::size_t kCapacity = 32;     // frames waiting, either mode
+    static constexpr int kMaxLeadTicks = 30;         // 0.5 s: a frame further ahead is refused
+    static constexpr std::size_t kFifoFrames = 8;    // Mode::fifo's bound, ~133 ms
+    static constexpr int kHoldTicks = 30;            // last input held this long (0.5 s), then idle
 
     /// What the sim does with this player this tick.
     struct Next {
         enum class Kind : std::uint8_t { frame, hold, idle } kind = Kind::hold;
-        protocol::Frame frame{};  ///< for Kind::frame
+        sim::Input input{};           ///< for Kind::frame (fire includes merged frames')
+        std::uint64_t view_q8 = 0;    ///< when its shooter saw the shot (Q8 ticks; 0 = unknown)
+        std::uint32_t sequence = 0;   ///< of the frame applied
+        std::uint32_t fire_sequence = 0;  ///< of the frame whose shot input.fire is (0: none)
+        int wait = 0;                 ///< ticks it waited here past its arrival
+        std::size_t merged = 0;       ///< late frames merged into it
+        bool counted_hold = false;    ///< Kind::hold while the client is sending (not gone quiet)
     };
 
+    explicit InputQueue(Mode mode = Mode::on_time) : mode_(mode) {}
+
     /// Queues the frames newer than any seen (a range of `const Frame*`, as a
-    /// verified PlayerInput's frames() is); returns how many old ones were
-    /// dropped to keep the queue bounded.
+    /// verified PlayerInput's frames() is), read in the network drain before
+    /// `tick` is simulated. `view_q8` is the trusted view time of the newest
+    /// frame (Q8 server ticks, 0 = none); older frames get it minus the
+    /// difference of their ticks. Returns the frames refused (too far ahead,
+    /// or no room) or, in Mode::fifo, dropped to stay within its bound.
     template <class Frames>
-    std::size_t push(const Frames& frames) {
-        for (const protocol::Frame* f : frames) offer(*f);
-        return trim();
+    std::size_t push(const Frames& frames, std::uint32_t tick, std::uint64_t view_q8) {
+        std::uint32_t newest_tick = 0;
+        for (const protocol::Frame* f : frames) newest_tick = f->tick();
+        std::size_t refused = 0;
+        for (const protocol::Frame* f : frames) refused += offer(*f, tick, view_of(*f, newest_tick, view_q8));
+        return refused + trim();
     }
-    /// The frame for this tick, or hold the last input, or (once, after
+    /// The input for `tick`: a frame, or hold the last input, or (once, after
     /// kHoldTicks without input) go idle.
-    Next next();
+    Next next(std::uint32_t tick);
 
     /// Sequence of the newest frame the sim has applied (Snapshot.last_input_sequence).
     [[nodiscard]] std::uint32_t applied_sequence() const noexcept { return applied_sequence_; }
-    [[nodiscard]] std::size_t size() const noexcept { return frames_.size(); }
+    /// Snapshot.input_lead: how early the frame last applied arrived (its
+    /// tick minus its arrival tick, < 0 when late); empty in Mode::fifo.
+    [[nodiscard]] std::optional<std::int8_t> lead() const noexcept;
+    [[nodiscard]] std::size_t size() const noexcept { return count_; }
+    [[nodiscard]] Mode mode() const noexcept { return mode_; }
 
 private:
-    void offer(const protocol::Frame& frame);
+    struct Entry {
+        protocol::Frame frame{};
+        std::uint32_t arrival = 0;  // the first tick it could have been applied in
+        std::uint64_t view_q8 = 0;
+    };
+    static std::uint64_t view_of(const protocol::Frame& f, std::uint32_t newest_tick, std::uint64_t view_q8) noexcept;
+    std::size_t offer(const protocol::Frame& frame, std::uint32_t tick, std::uint64_t view_q8);
     std::size_t trim();
+    Entry& at(std::size_t i) noexcept { return ring_[(head_ + i) % kCapacity]; }
+    void pop(std::size_t n) noexcept;
 
-    std::deque<protocol::Frame> frames_;  // oldest first
-    std::uint32_t newest_sequence_ = 0;   // highest sequence received
-    std::uint32_t applied_sequence_ = 0;  // highest applied by the sim
+    Mode mode_;
+    std::array<Entry, kCapacity> ring_{};  // by sequence, oldest first; no allocation
+    std::size_t head_ = 0, count_ = 0;
+    std::uint32_t newest_sequence_ = 0;    // highest sequence received
+    std::uint32_t applied_sequence_ = 0;   // highest applied by the sim
+    int applied_lead_ = 0;
     int ticks_without_input_ = 0;
+    bool ever_applied_ = false;
 };
 
 }  // namespace tickwire::game::server

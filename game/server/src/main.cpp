@@ -4,7 +4,7 @@
 //                   [--max-players 32] [--max-rooms 64] [--no-create] [--room CODE]...
 //                   [--max-connections N] [--max-per-ip 256] [--handshake-timeout-ms 5000]
 //                   [--no-session] [--session-grace-ms 30000]
-//                   [--tls-cert cert.pem --tls-key key.pem] [--log-level info]
+//                   [--tls-cert cert.pem --tls-key key.pem] [--web-root DIR] [--log-level info]
 //                   [--status-interval 5] [--duration S]
 #include <chrono>
 #include <csignal>
@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     int status_interval = 5, duration = 0;
     int handshake_timeout_ms = static_cast<int>(config.handshake_timeout.count());
     int session_grace_ms = static_cast<int>(config.session_grace.count());
+    int max_rewind_ms = static_cast<int>(config.max_rewind.count());
     std::string log_level = to_string(config.log_level);
     CLI::App app{"The authoritative arena match server.", "tickwire-server"};
     app.add_option("--port", config.port, "TCP port (0 picks one)")->capture_default_str();
@@ -62,8 +63,18 @@ int main(int argc, char** argv) {
     app.add_option("--session-grace-ms", session_grace_ms, "how long a dropped client's player waits for it")
         ->check(CLI::Range(0, 3600000))
         ->capture_default_str();
+    app.add_flag_callback("--fifo-inputs", [&] { config.inputs_on_time = false; },
+                          "the old fixed input buffer: frames first in first out, one a tick, 8 at most, no "
+                          "lead reported to clients (for comparisons)");
+    app.add_flag_callback("--no-lag-compensation", [&] { config.lag_compensation = false; },
+                          "judge every shot in the present, not where its shooter saw the target");
+    app.add_option("--max-rewind-ms", max_rewind_ms, "lag compensation's cap: how far back a shot may be judged")
+        ->check(CLI::Range(0, 500))
+        ->capture_default_str();
     app.add_option("--tls-cert", config.tls_certificate_file, "PEM certificate; with --tls-key serves wss://");
     app.add_option("--tls-key", config.tls_private_key_file, "PEM private key");
+    app.add_option("--web-root", config.web_root, "serve the files in DIR (the web client) on the same port")
+        ->check(CLI::ExistingDirectory);
     app.add_option("--log-level", log_level, "error | warn | info | debug")
         ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
         ->capture_default_str();
@@ -84,6 +95,7 @@ int main(int argc, char** argv) {
     parse_log_level(log_level, config.log_level);
     config.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
     config.session_grace = std::chrono::milliseconds(session_grace_ms);
+    config.max_rewind = std::chrono::milliseconds(max_rewind_ms);
 
     std::error_code ec;
     auto server = MatchServer::start(config, ec);

@@ -5,7 +5,9 @@
 //   admission.*        who gets a seat (Hello: version, checks, room)
 //   rooms.*            rooms by code, their worlds and members
 //   rate_limits.*      per-client token buckets (input, chat, clock sync)
-//   input_queue.*      per-client input frames, one per tick into the sim
+//   input_queue.*      per-client input frames, each applied in its tick
+//   lag_compensation.* how far back a shot may be judged
+//   input_figures.*    how inputs reached the sim over the last 10 s
 //   snapshot_sender.*  per-client delta snapshots, the per-room delta cache
 //   event_batch.*      kills, scores and respawns, batched per room
 //   http_endpoints.*   plain GET documents; status_report.* renders them
@@ -26,7 +28,10 @@
 #include "clean_text.hpp"
 #include "client.hpp"
 #include "event_batch.hpp"
+#include "feed_input.hpp"
 #include "http_endpoints.hpp"
+#include "input_figures.hpp"
+#include "lag_compensation.hpp"
 #include "net_options.hpp"
 #include "refusal.hpp"
 #include "rooms.hpp"
@@ -57,7 +62,10 @@ struct MatchServer::Impl {
                      .max_unacked_snapshots = c.max_unacked_snapshots},
                     codec),
           endpoints(server),
-          status_line(now()) {}
+          status_line(now()),
+          lag({.enabled = c.lag_compensation, .tick_rate = c.tick_rate, .max_rewind = c.max_rewind}),
+          input_figures(c.tick_rate),
+          input_mode(c.inputs_on_time ? InputQueue::Mode::on_time : InputQueue::Mode::fifo) {}
 
     ServerConfig config;
     std::function<Clock::time_point()> now;
@@ -77,6 +85,9 @@ struct MatchServer::Impl {
     Clock::time_point last_publish;
     Clock::time_point last_drain;  // refill_limits()
     MatchStats stats;              // what the parts do not count themselves
+    LagCompensation lag;
+    InputFigures input_figures;
+    InputQueue::Mode input_mode;
     std::mt19937 rng{std::random_device{}()};
     std::vector<std::string> removed_rooms;         // reused
     std::vector<schemas::RoomMemberView> present;  // reused
@@ -117,6 +128,13 @@ struct MatchServer::Impl {
         s.snapshots_replaced = ns.superseded;
         s.sessions_resumed = ns.sessions_resumed;
         s.resumes_refused = ns.resumes_refused;
+        const InputTiming& inputs = input_figures.totals();
+        s.inputs_applied = inputs.applied;
+        s.inputs_merged = inputs.merged;
+        s.inputs_dropped = inputs.dropped;
+        s.inputs_held_ticks = inputs.held_ticks;
+        s.inputs_10s = input_figures.window();
+        s.shot_rewind_max_ms = input_figures.max_rewind_q8() * 1000.0 / (sim::kTickQ8 * config.tick_rate);
         return s;
     }
 
@@ -126,7 +144,7 @@ struct MatchServer::Impl {
         const std::string_view path = ev.path();
         const std::string_view code = protocol::room_code_from_path(path);
         const bool valid = protocol::valid_room_code(code);
-        Client& c = clients.try_emplace(ev.id, ev.id, config.tick_rate).first->second;
+        Client& c = clients.try_emplace(ev.id, ev.id, config.tick_rate, input_mode).first->second;
         if (valid) c.room = code;
         c.query = ev.query();
         c.remote = ev.remote_address();
@@ -227,12 +245,18 @@ struct MatchServer::Impl {
         switch (c.limits.input()) {
         case Verdict::accept: break;
         case Verdict::close:
-            ++stats.inputs_dropped;
+            count_dropped(1);
             return kick(c, net::close_code::policy_violation, session::ErrorCode::RateLimited, "input rate limit");
-        default: ++stats.inputs_dropped; return;
+        default: count_dropped(1); return;
         }
-        stats.inputs_dropped += c.input.push(*input.frames());
+        // What the player was looking at, as far as we believe it; the
+        // frames are for `tick + 1` at the earliest (this drain precedes it).
+        const std::uint64_t view =
+            lag.trusted_view({input.view_tick(), input.view_fraction()}, c.snapshots.acked_tick());
+        count_dropped(c.input.push(*input.frames(), tick + 1, view));
     }
+
+    void count_dropped(std::uint64_t frames) { input_figures.dropped(frames); }
 
     void on_chat(Client& c, const ChatMessage& chat) {
         switch (c.limits.chat()) {
@@ -305,6 +329,7 @@ struct MatchServer::Impl {
             case net::ServerEventType::connected: on_connected(ev); break;
             case net::ServerEventType::disconnected: on_disconnected(ev); break;
             case net::ServerEventType::resumed: on_resumed(ev); break;
+            case net::ServerEventType::http_request: break;  // no net http_routes: the game publishes
             case net::ServerEventType::log:
                 log(LogLevel::warn, "%.*s", static_cast<int>(ev.reason().size()), ev.reason().data());
                 break;
@@ -319,23 +344,14 @@ struct MatchServer::Impl {
 
     void step() {
         ++tick;
+        input_figures.start_tick(tick);
         const Clock::time_point t = now();
         for (auto& [id, c] : clients) {
             if (c.player_id == 0 && admission.hello_overdue(c.connected_at, t)) {
                 kick(c, kCloseHelloTimeout, session::ErrorCode::Timeout, "no hello");
             }
             if (c.player_id == 0) continue;
-            Room* room = rooms.find(c.room);
-            if (room == nullptr) continue;
-            const InputQueue::Next next = c.input.next();
-            if (next.kind == InputQueue::Next::Kind::frame) {
-                room->world.set_input(c.player_id, protocol::to_input(next.frame));
-                ++stats.inputs_applied;
-            } else if (next.kind == InputQueue::Next::Kind::idle) {
-                sim::Input idle;
-                if (const sim::Ship* ship = room->world.find_ship(c.player_id)) idle.aim = ship->aim;
-                room->world.set_input(c.player_id, idle);
-            }
+            if (Room* room = rooms.find(c.room)) feed_input(c.input, room->world, c.player_id, tick, lag, input_figures);
         }
         removed_rooms.clear();
         rooms.remove_idle(t, removed_rooms);
@@ -343,6 +359,11 @@ struct MatchServer::Impl {
         for (auto& [code, r] : rooms) {
             r.world.step();
             r.events.collect(r.world);
+            stats.shots_fired += r.world.shots_fired();
+            for (const sim::Hit& hit : r.world.hits()) {
+                ++stats.shots_hit;
+                if (hit.rewind_q8 != 0) ++stats.shots_hit_rewound;
+            }
         }
     }
 
@@ -350,7 +371,7 @@ struct MatchServer::Impl {
         snapshots.capture(room, tick);
         for (const net::ConnectionId id : room.members) {
             Client& c = clients.at(id);
-            net::Message snapshot = snapshots.for_client(room, c.snapshots, c.input.applied_sequence());
+            net::Message snapshot = snapshots.for_client(room, c.snapshots, c.input.applied_sequence(), c.input.lead());
             // send_latest: if the previous snapshot to this client has not
             // started writing, net drops it for this one (counted in
             // ServerStats::superseded); chat and events keep their order.

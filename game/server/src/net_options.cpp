@@ -10,6 +10,7 @@ net::ServerOptions net_options(const ServerConfig& config) {
     options.port = config.port;
     options.tls_certificate_file = config.tls_certificate_file;
     options.tls_private_key_file = config.tls_private_key_file;
+    options.web_root = config.web_root;
     options.max_connections =
         config.max_connections != 0
             ? config.max_connections

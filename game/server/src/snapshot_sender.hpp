@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "rooms.hpp"
@@ -69,9 +70,11 @@ public:
     /// The room's state at snapshot `tick`, kept in its ring as the baseline
     /// of later deltas. Call once per room per snapshot tick, before for_client().
     void capture(Room& room, std::uint32_t tick);
-    /// The snapshot for one member of the room last captured; an empty
-    /// Message when it is skipped (superseded). Send it with send_latest.
-    net::Message for_client(const Room& room, SnapshotAcks& acks, std::uint32_t last_input_sequence);
+    /// The snapshot for one member of the room last captured, with how its
+    /// inputs are doing (InputQueue::applied_sequence() and lead()); an
+    /// empty Message when it is skipped (superseded). Send it with send_latest.
+    net::Message for_client(const Room& room, SnapshotAcks& acks, std::uint32_t last_input_sequence,
+                            std::optional<std::int8_t> input_lead = std::nullopt);
 
     [[nodiscard]] const SnapshotCounts& counts() const noexcept { return counts_; }
 

@@ -13,6 +13,12 @@ namespace {
 // Milliseconds to the microsecond: more digits would be noise.
 double ms(std::chrono::nanoseconds d) { return std::round(static_cast<double>(d.count()) / 1e3) / 1e3; }
 
+// Ticks run on a held input per tick a player ran on any input.
+double held_percent(const InputTiming& t) {
+    const double ticks = static_cast<double>(t.applied + t.held_ticks);
+    return ticks > 0 ? 100.0 * static_cast<double>(t.held_ticks) / ticks : 0.0;
+}
+
 }  // namespace
 
 std::string rooms_json(const Rooms& rooms) {
@@ -40,6 +46,18 @@ std::string status_json(const MatchStats& s, const LoopFigures& loop) {
         {"bytes_out", s.bytes_out},
         {"bytes_in", s.bytes_in},
         {"closed", s.bad_clients_closed},
+        // How inputs reached the sim over the last 10 s (InputTiming).
+        {"inputs_applied", s.inputs_10s.applied},
+        {"inputs_merged", s.inputs_10s.merged},
+        {"inputs_dropped", s.inputs_10s.dropped},
+        {"inputs_held_ticks", s.inputs_10s.held_ticks},
+        {"input_wait_p50_ticks", s.inputs_10s.wait_p50_ticks},
+        {"input_wait_p95_ticks", s.inputs_10s.wait_p95_ticks},
+        // Totals: shots fired, hits, hits judged in the past.
+        {"shots_fired", s.shots_fired},
+        {"shots_hit", s.shots_hit},
+        {"shots_hit_rewound", s.shots_hit_rewound},
+        {"shot_rewind_max_ms", s.shot_rewind_max_ms},
     };
     return boost::json::serialize(status) + "\n";
 }
@@ -47,10 +65,11 @@ std::string status_json(const MatchStats& s, const LoopFigures& loop) {
 std::string StatusLine::next(const MatchStats& s, std::chrono::nanoseconds tick_p99, Clock::time_point now) {
     const double secs = std::max(1e-3, std::chrono::duration<double>(now - last_at_).count());
     const MatchStats& p = last_;
-    char buf[320];
+    char buf[384];
     std::snprintf(buf, sizeof(buf),
                   "rooms %llu players %llu tick p99 %.2f ms out %.1f kB/s in %.1f kB/s snapshots %.0f/s "
-                  "(%.1f B/entity) superseded %llu+%llu closed %llu resumed %llu",
+                  "(%.1f B/entity) superseded %llu+%llu closed %llu resumed %llu "
+                  "inputs held %.2f%% wait p95 %.0f ticks",
                   static_cast<unsigned long long>(s.rooms), static_cast<unsigned long long>(s.players),
                   std::chrono::duration<double, std::milli>(tick_p99).count(),
                   static_cast<double>(s.bytes_out - p.bytes_out) / secs / 1000.0,
@@ -63,7 +82,8 @@ std::string StatusLine::next(const MatchStats& s, std::chrono::nanoseconds tick_
                   static_cast<unsigned long long>(s.snapshots_superseded),
                   static_cast<unsigned long long>(s.snapshots_replaced),
                   static_cast<unsigned long long>(s.bad_clients_closed),
-                  static_cast<unsigned long long>(s.sessions_resumed));
+                  static_cast<unsigned long long>(s.sessions_resumed),
+                  held_percent(s.inputs_10s), s.inputs_10s.wait_p95_ticks);
     last_ = s;
     last_at_ = now;
     return buf;

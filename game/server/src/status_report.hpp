@@ -22,7 +22,10 @@ struct LoopFigures {
 [[nodiscard]] std::string rooms_json(const Rooms& rooms);
 /// {"rooms":..,"players":..,"tick_p99_ms":..,"tick_max_ms":..,"work_p99_ms":..,
 ///  "work_max_ms":..,"snapshots_sent":..,"superseded":..,"replaced":..,
-///  "bytes_out":..,"bytes_in":..,"closed":..}: totals, plus the loop's figures.
+///  "bytes_out":..,"bytes_in":..,"closed":..,"inputs_applied":..,"inputs_merged":..,
+///  "inputs_dropped":..,"inputs_held_ticks":..,"input_wait_p50_ticks":..,
+///  "input_wait_p95_ticks":..,"shots_fired":..,"shots_hit":..,"shots_hit_rewound":..,"shot_rewind_max_ms":..}:
+/// totals, the inputs of the last 10 s, plus the loop's figures.
 [[nodiscard]] std::string status_json(const MatchStats& stats, const LoopFigures& loop);
 
 /// "rooms 2 players 17 tick p99 0.31 ms out 123.4 kB/s ..." with rates since

@@ -181,6 +181,9 @@ void step_movement(Body& body, const Input& input, const Arena& arena) noexcept 
 World::World(Arena arena) : arena_(std::move(arena)) {
     ships_.reserve(kMaxPlayers);
     projectiles_.reserve(256);
+    hits_.reserve(256);
+    kills_.reserve(kMaxPlayers);
+    respawns_.reserve(kMaxPlayers);
 }
 
 Ship* World::ship_(std::uint32_t player_id) noexcept {
@@ -239,8 +242,11 @@ void World::remove_player(std::uint32_t player_id) {
     std::erase_if(ships_, [&](const Ship& s) { return s.player_id == player_id; });
 }
 
-void World::set_input(std::uint32_t player_id, const Input& input) noexcept {
-    if (Ship* s = ship_(player_id)) s->input = input;
+void World::set_input(std::uint32_t player_id, const Input& input, std::uint32_t shot_rewind_q8) noexcept {
+    if (Ship* s = ship_(player_id)) {
+        s->input = input;
+        s->shot_rewind_q8 = std::min(shot_rewind_q8, kMaxRewindQ8);
+    }
 }
 
 void World::place_ship(std::uint32_t player_id, std::int32_t x, std::int32_t y) {
@@ -248,7 +254,14 @@ void World::place_ship(std::uint32_t player_id, std::int32_t x, std::int32_t y) 
         s->body = Body{x, y, 0, 0};
         s->alive = true;
         s->health = kMaxHealth;
+        s->teleported = true;
+        s->spawned_tick = tick_ + 1;  // there from the next tick on
     }
+}
+
+void World::set_health(std::uint32_t player_id, int health) noexcept {
+    Ship* s = ship_(player_id);
+    if (s != nullptr && s->alive) s->health = std::clamp(health, 1, kMaxHealth);
 }
 
 void World::fire_(Ship& ship) {
@@ -261,8 +274,30 @@ void World::fire_(Ship& ship) {
     p.body.y = ship.body.y + static_cast<std::int32_t>(d.y * muzzle / 65536);
     p.body.vx = static_cast<std::int32_t>(std::int64_t{d.x} * kProjectileSpeed / 65536);
     p.body.vy = static_cast<std::int32_t>(std::int64_t{d.y} * kProjectileSpeed / 65536);
+    p.rewind_q8 = ship.shot_rewind_q8;
     ship.cooldown = kFireCooldown;
+    ++shots_fired_;
     projectiles_.push_back(p);
+}
+
+bool World::hits_ship_(const Projectile& p, const Ship& s) const noexcept {
+    // The rewind holds for the first kRewindFullFlight ticks, then shrinks by
+    // a tick per tick of flight.
+    std::uint32_t rewind = p.rewind_q8;
+    if (p.age >= kRewindFullFlight) {
+        const auto shrink = static_cast<std::uint32_t>(p.age - kRewindFullFlight + 1) * kTickQ8;
+        rewind = rewind > shrink ? rewind - shrink : 0;
+    }
+    Point at{s.body.x, s.body.y};
+    if (rewind != 0) {
+        const std::uint64_t then_q8 = std::uint64_t{tick_} * kTickQ8 - rewind;
+        // (Re)spawned or teleported since: the ship the shooter saw is gone.
+        if (s.spawned_tick > then_q8 / kTickQ8) return false;
+        const auto then = history_.position(s.player_id, then_q8);
+        if (!then) return false;  // dead, elsewhere or unknown at that time
+        at = *then;
+    }
+    return sq(at.x - p.body.x) + sq(at.y - p.body.y) < sq(kShipRadius + kProjectileRadius);
 }
 
 void World::step_projectiles_() {
@@ -276,8 +311,9 @@ void World::step_projectiles_() {
         if (!gone) {
             for (Ship& s : ships_) {
                 if (!s.alive || s.player_id == p.owner) continue;
-                if (sq(s.body.x - p.body.x) + sq(s.body.y - p.body.y) >= sq(kShipRadius + kProjectileRadius)) continue;
+                if (!hits_ship_(p, s)) continue;
                 gone = true;
+                hits_.push_back({tick_, p.owner, s.player_id, p.entity_id, p.rewind_q8});
                 s.health -= kDamage;
                 if (s.health <= 0) {
                     s.health = 0;
@@ -294,6 +330,7 @@ void World::step_projectiles_() {
                 break;
             }
         }
+        ++p.age;
         if (!gone) projectiles_[keep++] = p;
     }
     projectiles_.resize(keep);
@@ -303,6 +340,8 @@ void World::step() {
     ++tick_;
     kills_.clear();
     respawns_.clear();
+    hits_.clear();
+    shots_fired_ = 0;
     for (Ship& s : ships_) {
         s.teleported = false;
         if (s.cooldown > 0) --s.cooldown;
@@ -324,6 +363,8 @@ void World::step() {
         // The sim, not the client, enforces the rate of fire.
         if (s.input.fire && s.cooldown == 0) fire_(s);
     }
+    // Where everyone is now that they moved: what later shots rewind to.
+    history_.record(tick_, ships_);
     step_projectiles_();
 }
 
@@ -346,6 +387,7 @@ std::uint64_t World::state_hash() const noexcept {
         f.add(static_cast<std::uint32_t>(s.respawn_in));
         f.add(static_cast<std::uint32_t>(s.score));
         f.add(static_cast<std::uint32_t>(s.deaths));
+        f.add(s.shot_rewind_q8);
     }
     for (const Projectile& p : projectiles_) {
         f.add(p.entity_id);
@@ -355,6 +397,8 @@ std::uint64_t World::state_hash() const noexcept {
         f.add(static_cast<std::uint32_t>(p.body.vx));
         f.add(static_cast<std::uint32_t>(p.body.vy));
         f.add(static_cast<std::uint32_t>(p.ttl));
+        f.add(p.rewind_q8);
+        f.add(static_cast<std::uint32_t>(p.age));
     }
     return f.h;
 }

@@ -63,7 +63,11 @@ public:
     // TransportHandler
     void on_transport_open(std::string_view subprotocol) override {
         session_.attach(attempt_.get());
-        if (!options_.session.enabled) return became_open(EventType::opened, subprotocol);
+        if (!options_.session.enabled) {
+            // Plain mode: every reconnect is a fresh start, as a fresh session is.
+            if (reconnected_) drop_queued_commands();
+            return became_open(EventType::opened, subprotocol);
+        }
         phase_ = Phase::awaiting_welcome;
         subprotocol_ = std::string(subprotocol);
         attempt_->send(session_.hello());
@@ -126,6 +130,7 @@ public:
         event.detail = detail::take_block(Message::copy_of(end.reason));
         outbox_.emit(event);
         shared_->reconnects.fetch_add(1, std::memory_order_relaxed);
+        reconnected_ = true;
         ChannelState expected = ChannelState::open;
         shared_->state.compare_exchange_strong(expected, ChannelState::connecting);
         phase_ = Phase::waiting;
@@ -166,7 +171,7 @@ private:
         // A fresh session replacing a lost one: what the game queued while
         // reconnecting belongs to the old one and is dropped too (a game server
         // would see chat before the game's own hello). Before a first session,
-        // nothing is dropped.
+        // nothing is dropped. (Plain mode: on_transport_open.)
         if (welcome.replaced) drop_queued_commands();
         became_open(welcome.resumed ? EventType::resumed : EventType::opened, subprotocol_);
     }
@@ -300,7 +305,9 @@ private:
         RawEvent event;
         event.type = static_cast<std::uint8_t>(EventType::message);
         event.message = take_block(message);
-        return outbox_.emit(event);
+        if (outbox_.emit(event)) return true;
+        shared_->reads_paused.fetch_add(1, std::memory_order_relaxed);  // the transport pauses until on_drained
+        return false;
     }
 
     void emit_text_event(EventType type, std::string_view text, std::uint16_t code = 0,
@@ -332,6 +339,7 @@ private:
     std::mt19937_64 backoff_rng_;
     std::uint32_t failures_ = 0;  ///< consecutive attempts that did not open
     Phase phase_ = Phase::idle;
+    bool reconnected_ = false;  ///< an attempt after a lost connection (plain mode drops the queue on open)
     bool ended_ = false;     ///< no further attempts: the game closed, or a final failure
     bool finished_ = false;  ///< the closed event has been emitted
     bool detached_ = false;

@@ -25,6 +25,9 @@ using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 
 namespace {
+// Log budget: a burst of kLogBurst lines, then kLogPerSecond.
+constexpr double kLogBurst = 200, kLogPerSecond = 50;
+
 // The resume-token HMAC key: the configured one, or 32 random bytes (tokens
 // then die with the process).
 std::vector<std::byte> resume_secret(const SessionOptions& options) {
@@ -53,9 +56,12 @@ ServerCore::ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared
       shared_(std::move(shared)),
       acceptor_(thread.io),
       hub_(std::make_shared<WsHub>(thread.io, sweep_period(shared_->options))),
+      game_requests_(shared_->options.max_pending_http_requests),
       sessions_(shared_->options.session, resume_secret(shared_->options.session)),
       ack_timer_(thread.io),
       housekeeping_timer_(thread.io),
+      log_budget_(kLogPerSecond, kLogBurst),
+      log_refilled_(std::chrono::steady_clock::now()),
       outbox_(thread.scheduler, shared_->events, shared_->events_pushed, shared_->abandoned) {
     wake_requested = &shared_->wake_requested;
     outbox_.on_drained = [this] { resume_paused(); };
@@ -79,6 +85,7 @@ std::error_code ServerCore::bind() {
         if (ec) return ec;
         shared_->tls = true;
     }
+    if (const std::error_code web_error = open_web_root()) return web_error;
     const auto address = asio::ip::make_address(options.address, ec);
     if (ec) return ec;
     const tcp::endpoint endpoint(address, options.port);
@@ -153,6 +160,53 @@ bool ServerCore::accepting_upgrades() const noexcept {
 const HttpResource* ServerCore::http_resource(std::string_view path) const {
     const auto it = http_resources_.find(std::string(path));
     return it == http_resources_.end() ? nullptr : &it->second;
+}
+
+// ---- plain HTTP: static files and the game's answers ----------------------------
+
+std::error_code ServerCore::open_web_root() {
+    const ServerOptions& o = shared_->options;
+    if (o.web_root.empty()) return {};
+    std::error_code ec;
+    static_files_ = http::StaticFiles::open({.root = o.web_root, .max_file_bytes = o.web_max_file_bytes}, ec);
+    return ec;
+}
+
+const http::StaticFiles* ServerCore::static_files() const noexcept {
+    return static_files_ ? &*static_files_ : nullptr;
+}
+
+void ServerCore::note_static_file_served() noexcept {
+    shared_->static_files_served.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool ServerCore::routed_to_game(std::string_view path) const noexcept {
+    return std::ranges::any_of(shared_->options.http_routes,
+                               [&](const std::string& prefix) { return http::under_route(path, prefix); });
+}
+
+HttpRequestId ServerCore::ask_game(std::string_view remote, std::string_view target,
+                                   http::GameRequests::OnAnswer on_answer) {
+    const HttpRequestId id = stopped_ ? 0 : game_requests_.add(std::move(on_answer));
+    if (id == 0) {
+        shared_->http_requests_unanswered.fetch_add(1, std::memory_order_relaxed);
+        log("HTTP GET from " + std::string(remote) + ": " + std::to_string(game_requests_.waiting()) +
+            " requests already wait for the game (503)");
+        return 0;
+    }
+    shared_->http_requests.fetch_add(1, std::memory_order_relaxed);
+    emit_connection_event(ServerEventType::http_request, id, remote, target);
+    return id;
+}
+
+void ServerCore::forget_game_request(HttpRequestId id, bool timed_out) noexcept {
+    game_requests_.forget(id);
+    if (timed_out) shared_->http_requests_unanswered.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ServerCore::answer_game_request(HttpRequestId id, unsigned status, const Message& payload) {
+    auto answer = http::decode_answer(status, payload);
+    if (answer) game_requests_.answer(id, std::move(*answer));  // late (timed out, client gone): dropped
 }
 
 std::shared_ptr<NetSimLink> ServerCore::make_netsim_link() {
@@ -246,6 +300,7 @@ bool ServerCore::deliver(ConnectionId id, Message message) {
     event.message = detail::take_block(message);
     if (outbox_.emit(event)) return true;
     paused_.push_back(id);
+    shared_->reads_paused.fetch_add(1, std::memory_order_relaxed);
     return false;
 }
 
@@ -323,6 +378,7 @@ void ServerCore::run_command(Command& command) {
             HttpResource{std::string(text.substr(first + 1, second - first - 1)), std::string(text.substr(second + 1))};
         return;
     }
+    case Command::Kind::http_answer: return answer_game_request(command.id, command.code, payload);
     }
 }
 
@@ -375,6 +431,8 @@ void ServerCore::stop(std::uint16_t code, std::string_view reason) {
         if (const auto connection = waiting.lock()) connection->close(code, reason);
     awaiting_hello_.clear();
     sessions_.clear();  // held ones: nobody will resume them now
+    shared_->http_requests_unanswered.fetch_add(game_requests_.waiting(), std::memory_order_relaxed);
+    game_requests_.answer_all({.status = 503, .content_type = "text/plain", .headers = {}, .body = "server shutting down\n"});
     ack_timer_.cancel();
     housekeeping_timer_.cancel();
     // Attached until the last WebSocket has finished its closing handshake
@@ -395,15 +453,16 @@ void ServerCore::on_abandoned() noexcept {
 void ServerCore::log(const std::string& line) {
     const ServerOptions& o = shared_->options;
     if (!o.log) return;
-    constexpr double kLogBurst = 200, kLogPerSecond = 50;
+    // At most a second's credit per refill: TokenBucket grants all the time
+    // passed (fair to peers), but after a quiet hour a flood of bad clients
+    // must meet the burst (plus a second's lines), not an hour of saved ones.
     const auto now = std::chrono::steady_clock::now();
-    log_tokens_ = std::min(kLogBurst, log_tokens_ + kLogPerSecond * std::chrono::duration<double>(now - log_refilled_).count());
+    log_budget_.refill(std::min<std::chrono::duration<double>>(now - log_refilled_, std::chrono::seconds(1)));
     log_refilled_ = now;
-    if (log_tokens_ < 1) {
+    if (!log_budget_.try_take()) {
         ++log_suppressed_;
         return;
     }
-    log_tokens_ -= 1;
     std::string text = line;
     if (log_suppressed_ != 0) {
         text = "(" + std::to_string(log_suppressed_) + " lines suppressed) " + text;

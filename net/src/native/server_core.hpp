@@ -16,6 +16,7 @@ std::error_code start_server(NetworkLoop& thread, const std::shared_ptr<ServerSh
 }  // namespace tickwire::net::detail
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -27,8 +28,11 @@ std::error_code start_server(NetworkLoop& thread, const std::shared_ptr<ServerSh
 
 #include "close_info.hpp"
 #include "event_outbox.hpp"
+#include "http/game_requests.hpp"
+#include "http/static_files.hpp"
 #include "netsim_link.hpp"
 #include "session/session_table.hpp"
+#include "tickwire/net/token_bucket.hpp"
 
 namespace tickwire::net::detail {
 
@@ -98,6 +102,19 @@ public:
     [[nodiscard]] bool stopping() const noexcept { return stopped_; }
     [[nodiscard]] const HttpResource* http_resource(std::string_view path) const;
     void note_rejected_over_capacity(const std::string& remote);
+    // Plain HTTP beyond published paths (native/http_connection.cpp asks).
+    /// ServerOptions::web_root, opened at bind; null when none.
+    [[nodiscard]] const http::StaticFiles* static_files() const noexcept;
+    void note_static_file_served() noexcept;
+    /// True if the game answers GETs of `path` (ServerOptions::http_routes).
+    [[nodiscard]] bool routed_to_game(std::string_view path) const noexcept;
+    /// Hands a routed request to the game (an http_request event); `on_answer`
+    /// runs with its answer. 0 when too many wait already (answer 503).
+    HttpRequestId ask_game(std::string_view remote, std::string_view target,
+                           http::GameRequests::OnAnswer on_answer);
+    /// A routed request ended without the game's answer: it timed out
+    /// (counted) or its client left.
+    void forget_game_request(HttpRequestId id, bool timed_out) noexcept;
     void note_handshake_failed() noexcept;
     void http_connection_ended() noexcept { --pending_http_; }
     /// The simulator for the next accepted connection; null when disabled.
@@ -146,6 +163,8 @@ private:
     void send_to(Entry& entry, Message message, Delivery delivery);
     void stop(std::uint16_t code, std::string_view reason);
     void admit(boost::asio::ip::tcp::socket socket);
+    std::error_code open_web_root();
+    void answer_game_request(HttpRequestId id, unsigned status, const Message& payload);
 
     NetworkLoop& thread_;
     std::shared_ptr<ServerShared> shared_;
@@ -154,6 +173,8 @@ private:
     std::shared_ptr<WsHub> hub_;
     std::unordered_map<ConnectionId, std::shared_ptr<ServerConnection>> connections_;
     std::unordered_map<std::string, HttpResource> http_resources_;
+    std::optional<http::StaticFiles> static_files_;
+    http::GameRequests game_requests_;
     ConnectionId next_id_ = 1;
     std::size_t pending_http_ = 0;
     std::uint64_t netsim_links_ = 0;
@@ -169,10 +190,10 @@ private:
     bool housekeeping_armed_ = false;
     std::unordered_map<std::string, std::size_t> sockets_per_ip_;
 
-    // Log budget: kLogBurst lines, refilled at kLogPerSecond; the rest are
-    // counted and reported with the next line that gets through.
-    double log_tokens_ = 0;
-    std::chrono::steady_clock::time_point log_refilled_{};
+    // Log budget (see log()); the lines refused are counted and reported with
+    // the next line that gets through.
+    TokenBucket log_budget_;
+    std::chrono::steady_clock::time_point log_refilled_;
     std::uint64_t log_suppressed_ = 0;
 
     // Events waiting for room in the game's queue, and connections paused meanwhile.

@@ -24,13 +24,13 @@ int main() {
     };
 
     flatbuffers::FlatBufferBuilder fbb(1024);
-    const schemas::Bytes hello = schemas::encode_hello(fbb, {.client_name = "browser", .session_id = 7, .resume_token = 9});
+    const schemas::Bytes hello = schemas::encode_hello(fbb, {.client_name = "browser", .session_id = 7, .received = 9});
     const std::vector<std::byte> hello_copy(hello.begin(), hello.end());
     const auto read = schemas::read_hello(hello_copy);
     check(read.ok(), "read_hello refused what encode_hello made");
     if (read.ok()) {
         result.add("client_name", read->client_name() != nullptr ? read->client_name()->str() : std::string());
-        check(read->session_id() == 7 && read->resume_token() == 9, "hello fields differ");
+        check(read->session_id() == 7 && read->received() == 9, "hello fields differ");
     }
     result.add("hello_bytes", static_cast<double>(hello_copy.size()));
 

@@ -65,13 +65,19 @@ struct ChannelOptions {
 struct ChannelStats {
     std::uint64_t messages_out = 0, bytes_out = 0;  ///< written to the socket
     std::uint64_t messages_in = 0, bytes_in = 0;    ///< read from the socket
-    std::uint64_t dropped_out = 0;   ///< add() refused (send queue full), or dropped when a fresh session replaced a lost one
+    /// add() refused (send queue full), or dropped by a reconnect: what was queued for the
+    /// lost connection is not sent ahead of the game's own greeting on the new one
+    /// (a fresh session, or any reconnect in plain mode)
+    std::uint64_t dropped_out = 0;
     std::size_t send_queue_depth = 0, receive_queue_depth = 0;
     std::uint64_t rtt_us = 0;        ///< smoothed ping RTT, 0 until measured
     std::uint64_t flushes = 0;       ///< flush() calls that woke the network thread
     std::uint64_t reconnects = 0;    ///< connection attempts after a lost connection
     std::uint64_t resumes = 0;       ///< session mode: sessions taken back after a reconnect
     std::uint64_t netsim_disconnects = 0;  ///< connections the simulator dropped
+    /// Times the connection stopped reading because the stream (the game's
+    /// receive queue) was full: TCP back-pressure on the server until the game polls.
+    std::uint64_t reads_paused = 0;
 };
 
 struct ChannelShared;  // the state both threads see (net internals)
@@ -81,7 +87,9 @@ class Sink {
 public:
     /// Queue a binary message (copied into a pooled buffer). False if the send
     /// queue is full or the channel is closing/closed; the drop is counted.
-    /// Messages added while reconnecting wait in the queue for the next connection.
+    /// Messages added while connecting for the first time wait for the connection;
+    /// those added while reconnecting are dropped when it opens (not resumes),
+    /// as the game then greets the new connection afresh.
     bool add(std::span<const std::byte> bytes, Delivery delivery = Delivery::reliable);
     /// Queue a pre-built message without copying.
     bool add(Message message, Delivery delivery = Delivery::reliable);

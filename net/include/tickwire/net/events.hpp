@@ -13,6 +13,11 @@ namespace tickwire::net {
 using ConnectionId = std::uint32_t;
 inline constexpr ConnectionId kInvalidConnection = 0;
 
+/// Handle of one plain HTTP request the game answers (ServerEventType::http_request,
+/// then Server::respond); 0 is never a valid id. Not a ConnectionId: a request
+/// never becomes a connection.
+using HttpRequestId = std::uint32_t;
+
 /// WebSocket close codes (RFC 6455 §7.4) tickwire uses.
 namespace close_code {
 inline constexpr std::uint16_t normal = 1000;
@@ -84,6 +89,10 @@ enum class ServerEventType : std::uint8_t {
     resumed,
     /// ServerOptions::log_events: one line of the server's log, in reason().
     log,
+    /// A plain HTTP GET (or HEAD) under one of ServerOptions::http_routes: id is
+    /// the HttpRequestId to pass to Server::respond; remote_address(), path(),
+    /// query(). Unanswered within http_answer_timeout, net answers 503 itself.
+    http_request,
 };
 std::string_view to_string(ServerEventType type) noexcept;
 
@@ -93,7 +102,8 @@ struct ServerEvent {
     ConnectionId id = kInvalidConnection;
     std::uint16_t close_code = 0;
     Message message;  ///< payload of a message event
-    Message detail;   ///< connected/resumed: "address\0path\0query"; disconnected: reason; log: the line
+    /// connected/resumed/http_request: "address\0path\0query"; disconnected: reason; log: the line
+    Message detail;
 
     [[nodiscard]] std::string_view remote_address() const noexcept;
     [[nodiscard]] std::string_view path() const noexcept;   ///< e.g. "/room/ABCD"

@@ -63,6 +63,7 @@ struct BufferPoolStats {
     std::size_t heap_allocations = 0;  ///< blocks ever obtained from the heap
     std::size_t reused = 0;            ///< blocks served from the pool
     std::size_t cached = 0;            ///< blocks currently idle in the pool
+    std::size_t in_use = 0;            ///< blocks held by live Messages and queues right now
 };
 BufferPoolStats buffer_pool_stats() noexcept;
 

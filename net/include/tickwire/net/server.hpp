@@ -1,7 +1,9 @@
 #pragma once
 // Server: accepts WebSocket connections on a network thread and gives the game
 // thread one stream of events and a way to send, addressing peers by
-// ConnectionId. Also answers plain HTTP GETs for paths the game publishes.
+// ConnectionId. Also answers plain HTTP on the same port: paths the game
+// publishes, GETs the game answers one by one (http_routes + respond), and
+// static files from a folder (web_root).
 //
 // Thread: one game thread owns the Server and calls every member function; none
 // blocks except listen() (binding) and the destructor (bounded). stats() may be
@@ -66,7 +68,28 @@ struct ServerOptions {
     /// ids survive reconnects within the grace period (ServerEventType::resumed),
     /// send() is reliable and exactly-once, send_latest() latest-state.
     SessionOptions session;
+    /// A folder served as static files on the WebSocket's own port (GET and
+    /// HEAD; content types, caching and the traversal rules are in docs/web.md);
+    /// empty = none. listen() fails if it is not a readable folder.
+    std::string web_root;
+    std::uint64_t web_max_file_bytes = 64u << 20;  ///< larger files under web_root: 403
+    /// Path prefixes whose GETs (and HEADs) the game answers itself: each
+    /// arrives as a ServerEventType::http_request, answered with
+    /// Server::respond. "/match" covers "/match" and "/match/auto", not
+    /// "/matches". A published path (publish_http) and the WebSocket upgrade
+    /// come first; web_root after.
+    std::vector<std::string> http_routes;
+    /// A routed request the game has not answered by then gets 503 from net.
+    std::chrono::milliseconds http_answer_timeout{3000};
+    /// Routed requests waiting for the game at once; more get 503 at once.
+    std::size_t max_pending_http_requests = 64;
     std::shared_ptr<NetworkThread> network_thread;  ///< null = its own
+};
+
+/// One extra header of an answer to an http_request (Server::respond).
+struct HttpHeader {
+    std::string_view name;
+    std::string_view value;
 };
 
 struct ServerStats {
@@ -82,6 +105,13 @@ struct ServerStats {
     std::uint64_t sessions_expired = 0;   ///< held sessions whose grace period ran out
     std::uint64_t resumes_refused = 0;    ///< bad, expired, replayed or unknown tokens (a new session instead)
     std::uint64_t sessions_held = 0;      ///< sessions waiting for their client right now
+    /// Times a connection stopped reading because the game's event queue was
+    /// full (TCP back-pressure on its client; it resumes once the game catches up).
+    std::uint64_t reads_paused = 0;
+    // Plain HTTP
+    std::uint64_t http_requests = 0;             ///< routed requests handed to the game
+    std::uint64_t http_requests_unanswered = 0;  ///< answered 503 by net: too many pending, timeout, stopping
+    std::uint64_t static_files_served = 0;       ///< 200 and 304 answers from web_root
     std::size_t send_queue_depth = 0, receive_queue_depth = 0;
 };
 
@@ -126,6 +156,15 @@ public:
     /// Serve `body` with `content_type` for plain HTTP GET `path` (e.g. "/rooms").
     bool publish_http(std::string_view path, std::string_view body,
                       std::string_view content_type = "application/json");
+    /// Game thread, never blocks: answer the http_request event `request`
+    /// (at once or frames later; the game may ask another thread first).
+    /// `status` 200-599 (204 and 304
+    /// send no body); `headers` are added as given (no CR, LF or NUL, at most
+    /// 8 KiB each; Content-Length and Connection are net's). False if the
+    /// command queue is full or the answer is malformed. An answer after net
+    /// gave up on the request (timeout, the client left) is dropped.
+    bool respond(HttpRequestId request, unsigned status, std::string_view content_type, std::string_view body,
+                 std::span<const HttpHeader> headers = {});
     /// Wake the network thread once for everything queued since the last flush.
     void flush();
 

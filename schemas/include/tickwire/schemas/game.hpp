@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -72,6 +73,16 @@ struct SnapshotHeader {
     std::uint32_t server_tick = 0;
     std::uint32_t baseline_tick = 0;        ///< 0 = full snapshot
     std::uint32_t last_input_sequence = 0;
+    /// Snapshot.input_lead: ticks that frame waited (< 0: came late); empty
+    /// from a server that applies frames first in, first out.
+    std::optional<std::int8_t> input_lead{};
+};
+
+/// PlayerInput.view_tick / view_fraction: the interpolation time the player
+/// was looking at when its newest frame was sampled (0 = nothing drawn yet).
+struct ViewTime {
+    std::uint32_t tick = 0;
+    std::uint8_t fraction = 0;  ///< 1/256 of a tick
 };
 
 struct JoinRoomResultInfo {
@@ -103,7 +114,7 @@ Bytes encode_snapshot(flatbuffers::FlatBufferBuilder& fbb, const SnapshotHeader&
                       std::span<const std::uint8_t> packed = {});
 /// frames oldest first, newest last; only the newest kMaxInputFrames are kept.
 Bytes encode_player_input(flatbuffers::FlatBufferBuilder& fbb, std::span<const game::InputFrame> frames,
-                          std::uint32_t snapshot_ack = 0);
+                          std::uint32_t snapshot_ack = 0, ViewTime view = {});
 Bytes encode_join_room(flatbuffers::FlatBufferBuilder& fbb, std::uint32_t room_id, std::string_view player_name);
 Bytes encode_join_room_result(flatbuffers::FlatBufferBuilder& fbb, const JoinRoomResultInfo& result);
 Bytes encode_leave_room(flatbuffers::FlatBufferBuilder& fbb, std::uint32_t room_id);

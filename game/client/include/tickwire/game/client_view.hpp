@@ -85,6 +85,10 @@ struct NetStats {
     float interpolation_delay_ms = 0;
     std::uint32_t server_tick = 0;    ///< estimated from the synced clock
     std::uint32_t snapshot_tick = 0;  ///< of the newest snapshot decoded (0: none yet)
+    /// Time dilation: input frames sampled per tick (1 +- 0.05), to keep
+    /// them reaching the server input_lead_ticks (1-2) before their tick.
+    float time_scale = 1;
+    float input_lead_ticks = 0;  ///< 0 until the server reports (it may not)
 };
 
 struct ClientView {

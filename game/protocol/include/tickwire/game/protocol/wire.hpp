@@ -20,9 +20,11 @@
 //                                            reliable; at most 4/s answered)
 //   PlayerInput every tick (latest)     ->   newest frame last, plus every frame the
 //                                            server has not yet acknowledged (<= 32),
-//                                            and snapshot_ack = newest snapshot tick decoded
+//                                            snapshot_ack = newest snapshot tick decoded,
+//                                            and the view time (what the player saw)
 //                                       <-   Snapshot at the snapshot rate (latest),
-//                                            a delta against baseline_tick
+//                                            a delta against baseline_tick, with how
+//                                            early this player's frames arrive (input_lead)
 //   Ack(ack = newest snapshot tick)     ->   only when no input goes out that tick
 //   ChatMessage(text) (reliable)        ->
 //                                       <-   ChatMessage(from, name, text) to the whole
@@ -76,7 +78,10 @@ using Frame = ::tickwire::game::InputFrame;
 /// What the game's Hello carries in protocol_version; the server refuses
 /// others with close 4005. 2: bare game messages, snapshot_ack in PlayerInput,
 /// Snapshot.packed. 3: presence as Presence messages, not roster chat lines.
-inline constexpr std::uint16_t kGameProtocolVersion = 3;
+/// 4: InputFrame.tick is the server tick the frame is applied in (inputs on
+/// time, Snapshot.input_lead), and PlayerInput carries the view time that
+/// lag compensation judges shots by.
+inline constexpr std::uint16_t kGameProtocolVersion = 4;
 
 /// Microseconds on the steady clock, the clock every time stamp uses.
 [[nodiscard]] std::int64_t now_us() noexcept;
@@ -95,7 +100,7 @@ public:
                           std::span<const std::uint32_t> removed);
     /// A snapshot carrying Snapshot.packed (packed.hpp) instead of entities.
     net::Message snapshot(const schemas::SnapshotHeader& header, std::span<const std::uint8_t> packed);
-    net::Message input(std::span<const Frame> frames, std::uint32_t snapshot_ack = 0);
+    net::Message input(std::span<const Frame> frames, std::uint32_t snapshot_ack = 0, schemas::ViewTime view = {});
     net::Message chat(std::uint32_t from_player, std::string_view from_name, std::string_view text);
     net::Message events(std::span<const KillEvent> kills, std::span<const ScoreEvent> scores,
                         std::span<const RespawnEvent> respawns);

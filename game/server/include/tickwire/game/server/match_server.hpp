@@ -38,6 +38,8 @@ struct ServerConfig {
     /// allow_create = false, the only rooms there are).
     std::vector<std::string> rooms;
     std::string tls_certificate_file, tls_private_key_file;
+    /// A folder served as static files on the same port (net::ServerOptions::web_root); empty = none.
+    std::string web_root;
     LogLevel log_level = LogLevel::info;
     /// An empty room is removed this long after its last player left.
     std::chrono::milliseconds room_linger{10000};
@@ -71,6 +73,28 @@ struct ServerConfig {
     /// sync replies); empty = steady_clock. Tests drive it with the same fake
     /// clock as the engine::GameLoop that ticks the server. Game thread only.
     std::function<std::chrono::steady_clock::time_point()> clock;
+    /// Inputs on time: each input frame is applied in the tick it names
+    /// (held back while early, merged when a backlog of late ones arrives),
+    /// and every snapshot tells its client how early its frames arrive, so
+    /// the client dilates its tick rate to keep a lead of 1-2 ticks
+    /// (game/README.md). false: the fixed first-in first-out buffer of old
+    /// (one frame a tick, 8 at most), for comparisons.
+    bool inputs_on_time = true;
+    /// Lag compensation: a shot is judged against the ships as its shooter
+    /// saw them, at most max_rewind ago. false: judged in the present.
+    bool lag_compensation = true;
+    std::chrono::milliseconds max_rewind{250};
+};
+
+/// How players' inputs reached the sim over the last 10 s, across all
+/// clients (GET /status).
+struct InputTiming {
+    std::uint64_t applied = 0;     ///< frames the sim applied (at most one per player per tick)
+    std::uint64_t merged = 0;      ///< late frames folded into the frame applied with them
+    std::uint64_t dropped = 0;     ///< frames refused (too far ahead, no room) or messages rate limited
+    std::uint64_t held_ticks = 0;  ///< ticks a sending player's ship ran on a held input
+    double wait_p50_ticks = 0;     ///< how long applied frames waited past their arrival
+    double wait_p95_ticks = 0;
 };
 
 /// Counters for the status line, tests and benchmarks.
@@ -82,6 +106,11 @@ struct MatchStats {
     std::uint64_t entities_sent = 0;           ///< entity records in snapshots
     std::uint64_t snapshot_bytes = 0;          ///< bytes of snapshot packets
     std::uint64_t inputs_applied = 0, inputs_dropped = 0;
+    std::uint64_t inputs_merged = 0, inputs_held_ticks = 0;  ///< see InputTiming
+    InputTiming inputs_10s;                                  ///< the last 10 s
+    std::uint64_t shots_fired = 0, shots_hit = 0;
+    std::uint64_t shots_hit_rewound = 0;  ///< hits judged in the past (lag compensation)
+    double shot_rewind_max_ms = 0;        ///< the furthest back any shot was judged (<= max_rewind)
     std::uint64_t chat_messages = 0;
     std::uint64_t bad_clients_closed = 0;
     std::uint64_t bytes_out = 0, bytes_in = 0;  ///< from net::ServerStats

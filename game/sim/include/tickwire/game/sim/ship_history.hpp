@@ -1,0 +1,58 @@
+#pragma once
+// ShipHistory: where every ship was over the last kHistoryTicks ticks, so a
+// shot can be judged against the ships as the shooter saw them (lag
+// compensation). A fixed ring of fixed arrays: recording a tick copies at
+// most kMaxPlayers small records and never allocates.
+//
+// Times are Q8 ticks (256 = one tick) so the shooter's view between two
+// snapshots is honoured; positions between two recorded ticks are
+// interpolated with integer arithmetic, like everything in the sim.
+//
+// Thread: belongs to its World's thread.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "tickwire/game/sim/types.hpp"
+
+namespace tickwire::game::sim {
+
+/// Ticks of ship positions kept: more than any rewind the sim accepts.
+inline constexpr int kHistoryTicks = 32;
+
+class ShipHistory {
+public:
+    /// Call once per tick, after the ships moved: their state at `tick`.
+    void record(std::uint32_t tick, std::span<const Ship> ships) noexcept;
+
+    /// Where `player_id` was at `time_q8` (Q8 ticks), if it could be hit
+    /// then: alive at both recorded ticks around that time and not
+    /// (re)spawned or teleported since. Empty when it could not, or when that
+    /// time is older than the history or newer than its last record.
+    [[nodiscard]] std::optional<Point> position(std::uint32_t player_id, std::uint64_t time_q8) const noexcept;
+
+    /// Forget everything (a fresh world).
+    void clear() noexcept { newest_ = 0; count_ = 0; }
+
+private:
+    struct Record {
+        std::uint32_t player_id = 0;
+        std::int32_t x = 0, y = 0;
+        std::uint32_t spawned_tick = 0;
+        bool alive = false;
+    };
+    struct Tick {
+        std::uint32_t tick = 0;
+        std::uint8_t ships = 0;
+        std::array<Record, kMaxPlayers> records;
+    };
+    [[nodiscard]] const Record* find(std::uint32_t tick, std::uint32_t player_id) const noexcept;
+
+    std::array<Tick, kHistoryTicks> ring_{};
+    std::uint32_t newest_ = 0;  // tick of the last record
+    std::uint32_t count_ = 0;   // ticks recorded, up to kHistoryTicks
+};
+
+}  // namespace tickwire::game::sim
