@@ -5,6 +5,11 @@
 #
 # after `cmake --install build --prefix <prefix>` (and CMAKE_PREFIX_PATH=<prefix>).
 # Included last from the top-level CMakeLists.txt, when every target exists.
+#
+# The web build (Emscripten) installs the same way and gives the web package:
+# the same two lines in an Emscripten project, which links with no flag of its
+# own (tickwire::net carries -fexceptions and -lwebsocket.js). A package only
+# links for the platform it was built for; its config says so if misused.
 include(CMakePackageConfigHelpers)
 
 set(TICKWIRE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/tickwire)
@@ -20,6 +25,15 @@ set(_tw_modules schemas net)
 install(DIRECTORY ${TICKWIRE_SCHEMAS_GENERATED_DIR}/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   COMPONENT tickwire_dev)
+if(EMSCRIPTEN)
+  # FlatBuffers' header-only runtime the web build compiled with (schemas/CMakeLists.txt).
+  install(DIRECTORY ${TICKWIRE_WEB_INCLUDE_DIR}/flatbuffers
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+    COMPONENT tickwire_dev)
+  set(TICKWIRE_PACKAGE_WEB TRUE)
+else()
+  set(TICKWIRE_PACKAGE_WEB FALSE)
+endif()
 
 set(_tw_targets "")
 foreach(_tw_module IN LISTS _tw_modules)

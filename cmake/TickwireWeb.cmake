@@ -24,6 +24,22 @@ function(tickwire_web_copy_headers out_var probe folder)
   set(${out_var} ${TICKWIRE_WEB_INCLUDE_DIR} PARENT_SCOPE)
 endfunction()
 
+# The same for a header-only library too large to copy (Boost's headers are
+# 180 MB): a build-local folder holding nothing but a symbolic link to the
+# host's <folder>, so the include path still sees no glibc header.
+# tickwire_web_link_headers(<out-var> <header-under-include> <folder>)
+function(tickwire_web_link_headers out_var probe folder)
+  find_path(_tw_host_include ${probe} PATHS /usr/include /usr/local/include NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+  if(NOT _tw_host_include)
+    message(FATAL_ERROR "web build: ${probe} not found on the host (scripts/install-deps.sh installs it)")
+  endif()
+  set(dir ${CMAKE_BINARY_DIR}/web-include-${folder})
+  file(MAKE_DIRECTORY ${dir})
+  file(CREATE_LINK ${_tw_host_include}/${folder} ${dir}/${folder} SYMBOLIC)
+  unset(_tw_host_include CACHE)
+  set(${out_var} ${dir} PARENT_SCOPE)
+endfunction()
+
 # Where the pages land: everything in it is what a web server serves.
 set(TICKWIRE_WEB_OUTPUT_DIR ${CMAKE_BINARY_DIR}/web)
 

@@ -49,6 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The typed readers must agree with read_packet and never crash on the rest.
     g_sink = schemas::read_hello(bytes).ok() + schemas::read_welcome(bytes).ok() +
              schemas::read_clock_sync_request(bytes).ok() + schemas::read_clock_sync_response(bytes).ok() +
-             schemas::read_ack(bytes).ok() + schemas::read_error(bytes).ok() + schemas::read_payload(bytes).ok();
+             schemas::read_ack(bytes).ok() + schemas::read_error(bytes).ok() + schemas::read_payload(bytes).ok() +
+             schemas::read_ping(bytes).ok() + schemas::read_pong(bytes).ok();
     return 0;
 }

@@ -10,26 +10,15 @@ namespace chat {
 
 namespace net = tickwire::net;
 
-bool allow_line(LineBudget& budget, const LineLimit& limit, Clock::time_point now) {
-    const std::chrono::duration<double> elapsed = now - budget.last_refill;
-    budget.last_refill = now;
-    budget.tokens = std::min(limit.burst, budget.tokens + elapsed.count() * limit.per_second);
-    if (budget.tokens < 1) return false;
-    budget.tokens -= 1;
-    return true;
-}
-
 bool ChatServer::pump(Clock::time_point now) {
     bool worked = false;
     while (server_.poll(event_)) {
         worked = true;
         switch (event_.type) {
-        case net::ServerEventType::connected: {
-            Client& client = clients_[event_.id];
-            client.room = event_.path();
-            client.budget = {.tokens = limit_.burst, .last_refill = now};
+        case net::ServerEventType::connected:
+            clients_.try_emplace(event_.id, Client{std::string(event_.path()), {},
+                                                   net::TokenBucket(limit_.per_second, limit_.burst), now});
             break;
-        }
         case net::ServerEventType::message:
             if (auto found = clients_.find(event_.id); found != clients_.end()) on_message(event_.id, found->second, now);
             break;
@@ -74,7 +63,9 @@ void ChatServer::on_message(net::ConnectionId id, Client& client, Clock::time_po
     if (message->kind == Kind::say && joined) {
         if (const auto why = check_text(message->text, kMaxLineBytes); !why.empty())
             return reject(id, client, kCloseInvalidText, std::string("bad line: ").append(why));
-        if (!allow_line(client.budget, limit_, now)) return reject(id, client, net::close_code::policy_violation, "too many lines");
+        client.lines.refill(now - client.refilled);
+        client.refilled = now;
+        if (!client.lines.try_take()) return reject(id, client, net::close_code::policy_violation, "too many lines");
         return say(client, message->text);
     }
     reject(id, client, net::close_code::policy_violation, joined ? "joined already" : "join first");

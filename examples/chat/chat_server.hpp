@@ -30,14 +30,6 @@ struct LineLimit {
     double burst = 10;
 };
 
-/// A client's line budget (a token bucket). allow_line() is the only code
-/// that reads it, so tickwire::net::TokenBucket can replace both in one edit.
-struct LineBudget {
-    double tokens = 0;
-    Clock::time_point last_refill{};
-};
-bool allow_line(LineBudget& budget, const LineLimit& limit, Clock::time_point now);
-
 class ChatServer {
 public:
     ChatServer(tickwire::net::Server& server, LineLimit limit) : server_(server), limit_(limit) {}
@@ -51,7 +43,8 @@ private:
     struct Client {
         std::string room;  // the URL path
         std::string name;  // empty until joined
-        LineBudget budget;
+        tickwire::net::TokenBucket lines;  // what it may still say
+        Clock::time_point refilled;        // when `lines` last earned credit
         bool closing = false;  // closed by us: ignore what it still sends
     };
     struct Room {

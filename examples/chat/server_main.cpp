@@ -18,10 +18,9 @@
 #include <system_error>
 #include <thread>
 
-#include <CLI/CLI.hpp>
-
 #include "chat_protocol.hpp"
 #include "chat_server.hpp"
+#include "tickwire/cli.hpp"
 
 namespace {
 
@@ -34,7 +33,7 @@ int main(int argc, char** argv) {
     tickwire::net::ServerOptions options;
     options.address = "127.0.0.1";
     options.port = 7780;
-    CLI::App app{"The chat example's server: a room per URL path (ws://HOST:PORT/lobby)."};
+    CLI::App app{"The chat example's server: a room per URL path (ws://HOST:PORT/lobby).", "tickwire-chat-server"};
     app.add_option("--port", options.port, "port to listen on; 0 picks a free one")->capture_default_str();
     app.add_option("--address", options.address, "address to listen on")->capture_default_str();
     app.add_option("--web-root", options.web_root, "serve the files in DIR (the web page) on the same port")
@@ -44,7 +43,7 @@ int main(int argc, char** argv) {
         ->capture_default_str()->check(CLI::PositiveNumber);
     app.add_option("--line-burst", limit.burst, "lines a client may say at once; more closes it with 1008")
         ->capture_default_str()->check(CLI::Range(1.0, 1e6));
-    CLI11_PARSE(app, argc, argv);
+    if (const auto exit = tickwire::cli::parse(app, argc, argv)) return *exit;
     // Nothing a client may send is larger: net closes bigger ones with 1009.
     options.max_message_size = chat::kMaxMessageBytes;
 

@@ -17,12 +17,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "chat_client.hpp"
 #include "chat_protocol.hpp"
+#include "tickwire/cli.hpp"
 
 namespace {
 
@@ -85,14 +85,17 @@ extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 int main(int argc, char** argv) {
     std::string url = "ws://127.0.0.1:7780/lobby";
     std::string name;
-    CLI::App app{"The chat example's client: say each line you type in a room (ws://HOST:PORT/ROOM)."};
+    CLI::App app{"The chat example's client: say each line you type in a room (ws://HOST:PORT/ROOM).",
+                 "tickwire-chat"};
     app.add_option("url", url, "the room to join")->capture_default_str();
-    app.add_option("--name", name, "the name the room sees (1 to 32 bytes)")->required();
-    CLI11_PARSE(app, argc, argv);
-    if (const auto why = chat::check_text(name, chat::kMaxNameBytes); !why.empty()) {
-        std::fprintf(stderr, "tickwire-chat: --name: %.*s\n", static_cast<int>(why.size()), why.data());
-        return 2;
-    }
+    app.add_option("--name", name, "the name the room sees (1 to 32 bytes; required)");
+    // Checked after parsing, so a mistyped option is named before a missing name.
+    const auto check = [&] {
+        if (app.count("--name") == 0) throw std::invalid_argument("--name is required");
+        if (const auto why = chat::check_text(name, chat::kMaxNameBytes); !why.empty())
+            throw std::invalid_argument("--name: " + std::string(why));
+    };
+    if (const auto exit = tickwire::cli::parse(app, argc, argv, check)) return *exit;
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
 

@@ -14,6 +14,7 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::io: return "io";
     case ErrorKind::invalid_url: return "invalid_url";
     case ErrorKind::overflow: return "overflow";
+    case ErrorKind::unsupported: return "unsupported";
     }
     return "unknown";
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The seam between the game-thread side (Channel, Server) and the event loop
-// of a backend chosen at build time: native/ (Asio on a NetworkThread) today,
-// a browser backend (the page's own event loop) later. Each backend defines
+// of a backend chosen at build time: native/ (Asio on a NetworkThread) or
+// browser/ (the page's own event loop, in the Emscripten build). Each backend defines
 // NetworkLoop, the free functions below and NetworkThread's own members
 // (create, destructor, wakeups); its start_channel builds a Connector
 // (client/transport.hpp) and hands it to run_channel_driver

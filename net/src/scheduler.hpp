@@ -1,8 +1,8 @@
 #pragma once
 // Scheduler and Timer: time as the portable layers (the channel driver, the
 // event outbox) see it. Each backend implements them on its own loop: Asio
-// timers on the network thread (native/asio_scheduler.hpp), or
-// emscripten_set_timeout in a browser. No Boost here.
+// timers on the network thread (native/asio_scheduler.hpp), or setTimeout
+// in a browser (browser/browser_scheduler.hpp). No Boost here.
 //
 // Thread: the loop's thread only.
 

@@ -1,8 +1,8 @@
 // The session envelope (session protocol version 2).
 //
 // Wire format: in session mode every WebSocket binary message is either a
-// session.fbs Packet ("TWS1": Hello and Welcome, and the game's own control
-// packets inside a payload) or an envelope. A FlatBuffer starts with its
+// session.fbs Packet ("TWS1": net's Hello, Welcome, Ping and Pong; a game's
+// own control packets travel as messages inside envelopes) or an envelope. A FlatBuffer starts with its
 // 4-aligned root offset, so its first byte is a multiple of 4; an envelope's
 // first byte is its kind, never a multiple of 4:
 //

@@ -63,7 +63,9 @@ std::string_view check_body(const session::Packet& packet) noexcept {
     }
     case session::Body::ClockSyncRequest:
     case session::Body::ClockSyncResponse:
-    case session::Body::Ack: return {};
+    case session::Body::Ack:
+    case session::Body::Ping:
+    case session::Body::Pong: return {};
     }
     // A kind appended by a newer peer: the Verifier skips unknown union
     // members, so it must never be read.
@@ -98,7 +100,7 @@ Bytes encode_welcome(FlatBufferBuilder& fbb, const WelcomeInfo& welcome) {
     const auto proof = create_proof(fbb, welcome.resume_proof);
     const auto body = session::CreateWelcome(fbb, welcome.protocol_version, welcome.session_id,
                                              welcome.tick_rate_hz, welcome.server_tick, welcome.resumed, proof,
-                                             welcome.received);
+                                             welcome.received, welcome.answers_ping);
     return finish(fbb, session::Body::Welcome, body.Union());
 }
 
@@ -127,6 +129,18 @@ Bytes encode_error(FlatBufferBuilder& fbb, session::ErrorCode code, std::string_
     const auto message = detail::create_string(fbb, text, kMaxTextBytes);
     const auto body = session::CreateError(fbb, code, message);
     return finish(fbb, session::Body::Error, body.Union());
+}
+
+Bytes encode_ping(FlatBufferBuilder& fbb, std::uint64_t sent_us) {
+    fbb.Clear();
+    const auto body = session::CreatePing(fbb, sent_us);
+    return finish(fbb, session::Body::Ping, body.Union());
+}
+
+Bytes encode_pong(FlatBufferBuilder& fbb, std::uint64_t sent_us) {
+    fbb.Clear();
+    const auto body = session::CreatePong(fbb, sent_us);
+    return finish(fbb, session::Body::Pong, body.Union());
 }
 
 Bytes encode_payload(FlatBufferBuilder& fbb, const PayloadHeader& header, Bytes game_message) {
@@ -169,6 +183,8 @@ Decoded<session::ClockSyncResponse> read_clock_sync_response(Bytes bytes) noexce
 Decoded<session::Ack> read_ack(Bytes bytes) noexcept { return read_as<session::Ack>(bytes); }
 Decoded<session::Error> read_error(Bytes bytes) noexcept { return read_as<session::Error>(bytes); }
 Decoded<session::Payload> read_payload(Bytes bytes) noexcept { return read_as<session::Payload>(bytes); }
+Decoded<session::Ping> read_ping(Bytes bytes) noexcept { return read_as<session::Ping>(bytes); }
+Decoded<session::Pong> read_pong(Bytes bytes) noexcept { return read_as<session::Pong>(bytes); }
 
 Bytes payload_bytes(const session::Payload& payload) noexcept {
     const auto* data = payload.data();

@@ -57,7 +57,8 @@ PageRun run_page(const std::string& page, const std::string& screenshot_name, co
     else
         argv.insert(argv.end(), {"--root", TICKWIRE_WEB_PAGES_DIR, "--page", page});
     argv.insert(argv.end(), {"--screenshot", screenshot, "--timeout-ms", std::to_string(timeout_ms)});
-    ChildProcess runner = ChildProcess::start(argv, {.merge_stderr = true});
+    if (!hooks.driver_script.empty()) argv.insert(argv.end(), {"--script", hooks.driver_script});
+    ChildProcess runner = ChildProcess::start(std::move(argv), {.merge_stderr = true});
     // The runner gives up at `timeout` itself; the extra time covers starting
     // and closing the browser.
     const auto deadline = Clock::now() + timeout + 30s;

@@ -32,6 +32,9 @@ struct PageHooks {
     std::function<void(const std::string& line)> on_line;
     /// Called at least every 20 ms while the page runs (e.g. to poll a Server).
     std::function<void()> on_tick;
+    /// A script (path) added to the page once loaded, to drive a page that is
+    /// not a test page (it publishes window.tickwireTest itself).
+    std::string driver_script;
 };
 
 /// Loads `page` and waits for its result, at most `timeout`. `page` is a path

@@ -3,7 +3,7 @@
 // and report what it published.
 //
 //   node run_page.js --root build-web/web --page 'tests/websocket_spike.html?mode=echo&url=ws://...'
-//                    [--screenshot out.png] [--timeout-ms 30000]
+//                    [--screenshot out.png] [--timeout-ms 30000] [--script driver.js]
 //   node run_page.js --url 'http://127.0.0.1:9001/tests/websocket_spike.html?mode=echo&url=ws://...'
 //
 // With --url, loads the page from a server the caller started (a native
@@ -13,7 +13,9 @@
 // page's console to stdout ("[page] ..."), waits until the page sets
 // window.tickwireTest = {done: true, ok, ...}, saves a screenshot and prints
 // every field of the result as "RESULT key=value" (one line each), then "PASS"
-// or "FAIL why".
+// or "FAIL why". --script adds a JavaScript file to the page once it has
+// loaded: for a page that is not a test page (the chat example), the script
+// drives its UI as a person would and publishes the result itself.
 // Exit status: 0 if the page published ok: true, 1 if it published a failure,
 // 2 on timeout or if the browser or page could not be started.
 //
@@ -50,7 +52,7 @@ const kChromiumArgs = [
 ];
 
 function parseArgs(argv) {
-  const options = { root: null, page: null, url: null, screenshot: null, timeoutMs: 30000 };
+  const options = { root: null, page: null, url: null, screenshot: null, timeoutMs: 30000, script: null };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
@@ -59,6 +61,7 @@ function parseArgs(argv) {
     else if (flag === '--url') options.url = value;
     else if (flag === '--screenshot') options.screenshot = path.resolve(value);
     else if (flag === '--timeout-ms') options.timeoutMs = Number(value);
+    else if (flag === '--script') options.script = path.resolve(value);
     else throw new Error(`unknown option ${flag}`);
   }
   if (!options.url && (!options.root || !options.page)) throw new Error('--url, or --root and --page, are required');
@@ -106,6 +109,7 @@ async function main() {
     page.on('requestfailed', (request) => console.log(`[page] request failed: ${request.url()} ${request.failure().errorText}`));
     console.log(`browser started in ${Date.now() - launched} ms; loading ${url}`);
     await page.goto(url, { timeout: options.timeoutMs });
+    if (options.script) await page.addScriptTag({ path: options.script });
     let result = null;
     try {
       const handle = await page.waitForFunction(() => window.tickwireTest && window.tickwireTest.done,

@@ -3,9 +3,6 @@
 // publishes the callbacks it saw, and the native server says what it saw.
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <optional>
@@ -15,6 +12,7 @@
 #include "browser_page.hpp"
 #include "child_process.hpp"
 #include "interop_support.hpp"
+#include "native_servers.hpp"
 #include "tickwire/net.hpp"
 
 namespace tickwire::test {
@@ -23,50 +21,6 @@ namespace {
 std::string spike_page(std::string_view mode, const std::string& url) {
     return "tests/websocket_spike.html?mode=" + std::string(mode) + "&url=" + url;
 }
-
-// A native tickwire-echo on a free loopback port.
-struct EchoServer {
-    explicit EchoServer(std::vector<std::string> extra_args = {}) {
-        std::vector<std::string> argv = {TICKWIRE_ECHO_PATH, "--port", "0"};
-        argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-        process.emplace(ChildProcess::start(argv));
-        EXPECT_TRUE(read_listening_port(*process, port));
-    }
-    // The first line of the echo server's output that starts with `prefix`.
-    std::optional<std::string> wait_for_line(std::string_view prefix) {
-        const auto deadline = Clock::now() + 10s;
-        while (Clock::now() < deadline) {
-            const auto line = process->read_line(100ms);
-            if (line && line->starts_with(prefix)) return line;
-        }
-        return std::nullopt;
-    }
-    std::optional<ChildProcess> process;
-    std::uint16_t port = 0;
-};
-
-// A loopback port bound but never listening: connecting to it is refused.
-class RefusingPort {
-public:
-    RefusingPort() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-        EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length), 0);
-        port_ = ntohs(address.sin_port);
-    }
-    ~RefusingPort() { ::close(fd_); }
-    RefusingPort(const RefusingPort&) = delete;
-    RefusingPort& operator=(const RefusingPort&) = delete;
-    [[nodiscard]] std::uint16_t port() const { return port_; }
-
-private:
-    int fd_ = -1;
-    std::uint16_t port_ = 0;
-};
 
 // Every failed connect looks the same to a page: one error callback (no
 // detail), then close 1006, not clean, no reason.
@@ -126,33 +80,15 @@ TEST(WebSocketSpike, UpgradeRejectedWithHttp503LooksLikeAnyFailedConnect) {
 }
 
 TEST(WebSocketSpike, ServerCloseCodeAndReasonReachThePage) {
-    net::ServerOptions options;
-    options.address = "127.0.0.1";
-    std::error_code ec;
-    net::Server server = net::Server::listen(options, ec);
-    ASSERT_TRUE(server) << ec.message();
-    std::uint16_t seen_by_server = 0;
-    net::ServerEvent event;
-    const auto pump = [&] {
-        while (server.poll(event)) {
-            if (event.type == net::ServerEventType::message) server.close(event.id, 4000, "reason");
-            if (event.type == net::ServerEventType::disconnected) seen_by_server = event.close_code;
-        }
-        server.flush();
-    };
+    ClosingServer server(4000, "reason");
     PageHooks hooks;
-    hooks.on_tick = pump;
+    hooks.on_tick = [&] { server.pump(); };
     const PageRun run = run_page(spike_page("close", loopback_ws_url(server.port(), "/close")), "spike_close", hooks);
     ASSERT_EQ(run.exit_status, 0) << run.transcript();
     EXPECT_EQ(run.field("events"), "open;close 4000 clean=1 reason=reason");
     EXPECT_EQ(run.field("close_code"), "4000");
     EXPECT_EQ(run.field("close_reason"), "reason");
-    const auto deadline = Clock::now() + 5s;
-    while (seen_by_server == 0 && Clock::now() < deadline) {
-        pump();
-        std::this_thread::sleep_for(5ms);
-    }
-    EXPECT_EQ(seen_by_server, 4000);
+    EXPECT_EQ(server.await_close_code(), 4000);
 }
 
 TEST(WebSocketSpike, ConnectionCutUnderThePageIsClose1006) {

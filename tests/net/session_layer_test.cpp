@@ -11,6 +11,7 @@
 #include "session/session_table.hpp"
 #include "test_support.hpp"
 #include "tickwire/schemas/envelope.hpp"
+#include "tickwire/schemas/session.hpp"
 
 namespace tickwire::net::test {
 namespace {
@@ -48,6 +49,12 @@ SessionOptions session_mode() {
 std::vector<std::byte> secret() { return std::vector<std::byte>(32, std::byte{7}); }
 
 namespace envelope = schemas::envelope;
+
+/// The kind of a session.fbs Packet (Hello, Welcome, Ping, Pong), or NONE.
+session::Body body_of(const Message& packet) {
+    const auto decoded = schemas::read_packet(packet.bytes());
+    return decoded ? decoded->body_type() : session::Body::NONE;
+}
 
 /// The envelope kind of a packet (or nothing: a session.fbs Packet).
 std::optional<envelope::Kind> kind_of(const Message& packet) {
@@ -329,6 +336,47 @@ TEST(SessionLayer, AFreshSessionAfterALostOneStartsEmpty) {
     EXPECT_TRUE(welcome.replaced) << "the owner drops what the game queued for the old session";
     EXPECT_EQ(p.client.kept(), 0u);
     EXPECT_TRUE(p.to_server.sent.empty()) << "nothing of the old session is resent";
+}
+
+TEST(SessionLayer, APingComesBackAsAPongWithItsStampAndGivesTheRoundTrip) {
+    Pair p;
+    EXPECT_FALSE(p.client.ping(t0)) << "no ping before the Welcome says the peer answers";
+    p.connect();
+    ASSERT_TRUE(p.client.peer_answers_pings()) << "a Session's Welcome says it answers pings";
+    ASSERT_TRUE(p.client.ping(t0 + 5ms));
+    ASSERT_EQ(p.to_server.sent.size(), 1u);
+    EXPECT_EQ(body_of(p.to_server.sent.front()), session::Body::Ping);
+    EXPECT_EQ(p.server->session.receive(p.to_server.pop(), t0 + 6ms).kind, Kind::nothing);
+    ASSERT_EQ(p.to_client.sent.size(), 1u);
+    EXPECT_EQ(body_of(p.to_client.sent.front()), session::Body::Pong);
+    const auto pong = p.client.receive(p.to_client.pop(), t0 + 25ms);
+    EXPECT_EQ(pong.kind, Kind::nothing);
+    EXPECT_EQ(pong.rtt_us, 20'000u);
+}
+
+TEST(SessionLayer, OnlyThePongOfTheLatestPingCounts) {
+    Pair p;
+    p.connect();
+    p.client.ping(t0 + 1ms);
+    p.client.ping(t0 + 2ms);
+    p.to_server_all(t0 + 3ms);
+    ASSERT_EQ(p.to_client.sent.size(), 2u);
+    EXPECT_EQ(p.client.receive(p.to_client.pop(), t0 + 4ms).rtt_us, 0u) << "the first ping was superseded";
+    EXPECT_EQ(p.client.receive(p.to_client.pop(), t0 + 4ms).rtt_us, 2'000u);
+    detail::ReliableSession forger(p.options);
+    EXPECT_EQ(p.client.receive(forger.make_pong(4'000), t0 + 5ms).rtt_us, 0u) << "no ping is out now";
+}
+
+TEST(SessionLayer, PingsBeyondTheBudgetAreIgnoredNeverFatal) {
+    Pair p;
+    p.connect();
+    for (int i = 0; i < 20; ++i) p.client.ping(t0);
+    p.to_server_all(t0);  // no violation among them
+    EXPECT_EQ(p.to_client.sent.size(), static_cast<std::size_t>(detail::kPingsPerSecond)) << "a burst of pongs, no more";
+    p.to_client.sent.clear();
+    for (int i = 0; i < 20; ++i) p.client.ping(t0 + 1s);
+    p.to_server_all(t0 + 1s);
+    EXPECT_EQ(p.to_client.sent.size(), static_cast<std::size_t>(detail::kPingsPerSecond)) << "a second refills it";
 }
 
 TEST(SessionLayer, HeldSessionsExpireAtTheirDeadline) {

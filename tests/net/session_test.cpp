@@ -354,6 +354,26 @@ TEST(Session, ForgedExpiredAndForeignResumeTokensGetAFreshSessionNeverTheOldOne)
     EXPECT_EQ(refused, 3) << "one log line per refused resume";
 }
 
+TEST(Session, TheServerAnswersASessionPingWithItsStamp) {
+    Server server = listen_local(session_server());
+    Channel raw = Channel::connect(local_url(server));  // speaks the envelope by hand
+    ASSERT_TRUE(raw.sink().add(detail::ReliableSession::make_hello(0, {}, 0)));
+    raw.sink().flush();
+    Event event;
+    ASSERT_TRUE(next_event(raw, EventType::message, event));
+    const auto welcome = schemas::read_welcome(event.message.bytes());
+    ASSERT_TRUE(welcome) << welcome.error;
+    EXPECT_TRUE(welcome->answers_ping());
+    ASSERT_TRUE(raw.sink().add(detail::ReliableSession::make_ping(424242)));
+    raw.sink().flush();
+    ASSERT_TRUE(next_event(raw, EventType::message, event));
+    const auto packet = schemas::read_packet(event.message.bytes());
+    ASSERT_TRUE(packet) << packet.error;
+    ASSERT_EQ(packet->body_type(), session::Body::Pong);
+    EXPECT_EQ(packet->body_as_Pong()->sent_us(), 424242u);
+    EXPECT_EQ(raw.state(), ChannelState::open);
+}
+
 TEST(Session, SinkDeliveryClassesWorkWithoutSessionMode) {
     Server server = listen_local();
     Channel channel = Channel::connect(local_url(server));

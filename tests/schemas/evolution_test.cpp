@@ -155,9 +155,9 @@ TEST(SchemaEvolution, NewReaderSeesDefaultsInAnOldPayload) {
 
 TEST(SchemaEvolution, OldReaderRejectsANewPacketKindWithoutReadingIt) {
     flatbuffers::FlatBufferBuilder fbb;
-    auto ping = session_v2::CreatePing(fbb, 1);
+    auto emote = session_v2::CreateEmote(fbb, 1);
     fbb.TrackMinAlign(kBufferAlignment);
-    session_v2::FinishPacketBuffer(fbb, session_v2::CreatePacket(fbb, session_v2::Body::Ping, ping.Union()));
+    session_v2::FinishPacketBuffer(fbb, session_v2::CreatePacket(fbb, session_v2::Body::Emote, emote.Union()));
     EXPECT_EQ(read_packet(finished(fbb)).error, "unknown packet kind");
 }
 

@@ -43,7 +43,7 @@ int read_everything_session(const Buffer& bytes) {
     }
     accepted += read_hello(bytes).ok() + read_welcome(bytes).ok() + read_clock_sync_request(bytes).ok() +
                 read_clock_sync_response(bytes).ok() + read_ack(bytes).ok() + read_error(bytes).ok() +
-                read_payload(bytes).ok();
+                read_payload(bytes).ok() + read_ping(bytes).ok() + read_pong(bytes).ok();
     return accepted;
 }
 

@@ -47,6 +47,8 @@ inline std::vector<Sample> session_samples() {
                    copy(encode_clock_sync_response(fbb, {1, 2, 3, 4}))});
     out.push_back({"ack", copy(encode_ack(fbb, 100))});
     out.push_back({"error", copy(encode_error(fbb, session::ErrorCode::RoomFull, "room 3 is full"))});
+    out.push_back({"ping", copy(encode_ping(fbb, 1234567))});
+    out.push_back({"pong", copy(encode_pong(fbb, 1234567))});
     const auto chat = encode_chat_message(inner, 5, "ana", "gg");
     out.push_back({"payload", copy(encode_payload(fbb, {.sequence = 1, .ack = 2}, chat))});
     return out;
@@ -175,7 +177,7 @@ inline std::uint64_t walk(const session::Packet& p) {
     case session::Body::Welcome: {
         const auto* w = p.body_as_Welcome();
         sum += w->protocol_version() + w->session_id() + w->received() + w->tick_rate_hz() +
-               w->server_tick() + w->resumed();
+               w->server_tick() + w->resumed() + w->answers_ping();
         break;
     }
     case session::Body::ClockSyncRequest:
@@ -188,6 +190,8 @@ inline std::uint64_t walk(const session::Packet& p) {
         break;
     }
     case session::Body::Ack: sum += p.body_as_Ack()->ack(); break;
+    case session::Body::Ping: sum += p.body_as_Ping()->sent_us(); break;
+    case session::Body::Pong: sum += p.body_as_Pong()->sent_us(); break;
     case session::Body::Error:
         sum += static_cast<unsigned>(p.body_as_Error()->code()) + walk(p.body_as_Error()->text());
         break;

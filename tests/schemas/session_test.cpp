@@ -27,7 +27,7 @@ TEST(SessionSchema, HelloRoundTrips) {
 TEST(SessionSchema, WelcomeRoundTrips) {
     flatbuffers::FlatBufferBuilder fbb;
     const auto bytes = encode_welcome(fbb, {.session_id = 7, .tick_rate_hz = 30,
-                                            .server_tick = 1234, .resumed = true});
+                                            .server_tick = 1234, .resumed = true, .answers_ping = true});
     const auto welcome = read_welcome(bytes);
     ASSERT_TRUE(welcome) << welcome.error;
     EXPECT_EQ(welcome->protocol_version(), kProtocolVersion);
@@ -35,6 +35,8 @@ TEST(SessionSchema, WelcomeRoundTrips) {
     EXPECT_EQ(welcome->tick_rate_hz(), 30);
     EXPECT_EQ(welcome->server_tick(), 1234u);
     EXPECT_TRUE(welcome->resumed());
+    EXPECT_TRUE(welcome->answers_ping());
+    EXPECT_FALSE(read_welcome(encode_welcome(fbb, {}))->answers_ping()) << "an older server's Welcome";
 }
 
 TEST(SessionSchema, ResumeProofAndReceivedRoundTripInHelloAndWelcome) {
@@ -97,6 +99,17 @@ TEST(SessionSchema, AckRoundTrips) {
     const auto ack = read_ack(encode_ack(fbb, 0x80000001u));
     ASSERT_TRUE(ack) << ack.error;
     EXPECT_EQ(ack->ack(), 0x80000001u);
+}
+
+TEST(SessionSchema, PingAndPongRoundTripTheirStamp) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const auto ping = read_ping(encode_ping(fbb, 0x123456789abcull));
+    ASSERT_TRUE(ping) << ping.error;
+    EXPECT_EQ(ping->sent_us(), 0x123456789abcull);
+    const auto pong = read_pong(encode_pong(fbb, 7));
+    ASSERT_TRUE(pong) << pong.error;
+    EXPECT_EQ(pong->sent_us(), 7u);
+    EXPECT_FALSE(read_ping(encode_pong(fbb, 7))) << "a Pong is not a Ping";
 }
 
 TEST(SessionSchema, ErrorRoundTrips) {

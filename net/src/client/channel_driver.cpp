@@ -26,6 +26,7 @@ public:
           outbox_(scheduler_, shared_->events, shared_->events_pushed, shared_->abandoned),
           retry_timer_(scheduler_.make_timer([this] { on_retry_timer(); })),
           ack_timer_(scheduler_.make_timer([this] { session_.on_deadline(scheduler_.now()); })),
+          probe_timer_(scheduler_.make_timer([this] { on_probe_timer(); })),
           session_(options_.session, Session::Role::client),
           backoff_rng_(std::random_device{}()) {
         wake_requested = &shared_->wake_requested;
@@ -44,10 +45,13 @@ public:
 
     // Endpoint
     void on_wake() override {
-        if (phase_ == Phase::open) drain_commands();  // before open, messages wait in the queue
+        const bool closing = shared_->close_requested.load(std::memory_order_acquire);
+        // Before open, messages wait in the queue. A close goes after all the
+        // game added before it, so the transport then takes everything, full
+        // or not (close_timeout bounds the rest).
+        if (phase_ == Phase::open) drain_commands(closing);
         if (shared_->abandoned.load()) return go_away(close_code::going_away, "client going away");
-        if (shared_->close_requested.load(std::memory_order_acquire))
-            return go_away(shared_->close_code, shared_->close_reason.text());
+        if (closing) return go_away(shared_->close_code, shared_->close_reason.text());
     }
 
     void on_shutdown() override { go_away(close_code::going_away, "network thread shutting down"); }
@@ -56,6 +60,10 @@ public:
         // Handlers still queued in the stopped io_context hold the rest and
         // are destroyed with it.
         detached_ = true;
+        // Nothing may start again: a browser's event loop still runs tasks
+        // that an abandoned attempt had posted.
+        ended_ = true;
+        phase_ = Phase::finished;
         auto attempt = std::move(attempt_);
         auto self = std::move(self_);
     }
@@ -80,6 +88,7 @@ public:
         shared_->messages_in.fetch_add(1, std::memory_order_relaxed);
         auto in = session_.receive(std::move(message), scheduler_.now());
         if (in.ack_deadline_set) ack_timer_->start_at(*session_.ack_deadline());
+        if (in.rtt_us != 0) on_transport_rtt(in.rtt_us);
         using Kind = Session::Received::Kind;
         switch (in.kind) {
         case Kind::deliver: return emit_message(std::move(in.payload));
@@ -96,6 +105,7 @@ public:
 
     void on_transport_bytes_in(std::size_t bytes) noexcept override {
         shared_->bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+        last_heard_ = scheduler_.now();
     }
     void on_transport_sent(std::size_t bytes) noexcept override {
         shared_->messages_out.fetch_add(1, std::memory_order_relaxed);
@@ -108,11 +118,16 @@ public:
                               std::memory_order_relaxed);
     }
 
+    void on_transport_writable() override {
+        if (phase_ == Phase::open) on_wake();
+    }
+
     void on_transport_closed(const CloseInfo& info) override {
         session_.detach();
         // Released later: we may be deep inside one of the attempt's own calls.
         scheduler_.post([doomed = std::move(attempt_)] {});
         retry_timer_->cancel();
+        probe_timer_->cancel();
         shared_->netsim_disconnects.store(connector_->netsim_disconnects(), std::memory_order_relaxed);
         const CloseInfo end = failure_ ? *failure_ : info;
         failure_.reset();
@@ -164,7 +179,41 @@ private:
         shared_->state.compare_exchange_strong(expected, ChannelState::open);
         if (type == EventType::resumed) shared_->resumes.fetch_add(1, std::memory_order_relaxed);
         emit_text_event(type, subprotocol);
+        start_probing();
         drain_commands();  // serve anything the game queued while connecting
+    }
+
+    // Session round trips, for a transport that cannot measure them (a
+    // browser hides WebSocket pings): a Ping every ping_interval gives
+    // stats().rtt_us, and at a third of idle_timeout keeps the idle check
+    // honest, as the native transport's own pings do.
+    void start_probing() {
+        if (!attempt_ || attempt_->measures_rtt() || !session_.peer_answers_pings()) return;
+        last_heard_ = probe_sent_ = scheduler_.now();
+        session_.ping(probe_sent_);
+        probe_timer_->start_after(probe_interval());
+    }
+
+    std::chrono::milliseconds probe_interval() const {
+        using std::chrono::milliseconds;
+        const milliseconds keep_alive = options_.idle_timeout / 3;
+        if (options_.ping_interval.count() <= 0) return std::max(keep_alive, milliseconds(1));
+        if (keep_alive.count() <= 0) return options_.ping_interval;
+        return std::min(options_.ping_interval, keep_alive);
+    }
+
+    void on_probe_timer() {
+        if (phase_ != Phase::open || !attempt_) return;
+        const SteadyTime now = scheduler_.now();
+        // Idle only if our last probe went unanswered: a timer the page held
+        // back (a hidden tab fires them once a second, or a minute) is not the
+        // server's silence.
+        if (options_.idle_timeout.count() > 0 && last_heard_ < probe_sent_ && now - last_heard_ >= options_.idle_timeout)
+            return fail_attempt({close_code::abnormal, "idle timeout", ErrorKind::timeout,
+                                 "no data from the server within the idle timeout"});
+        probe_sent_ = now;
+        session_.ping(now);
+        probe_timer_->start_after(probe_interval());
     }
 
     void on_welcome(const Session::Received& welcome) {
@@ -185,10 +234,11 @@ private:
         }
     }
 
-    // Game → network
-    void drain_commands() {
+    // Game → network: while the transport takes more (or, for a close, all of it).
+    void drain_commands(bool everything = false) {
         Command command;
-        while (phase_ == Phase::open && !ended_ && shared_->commands.pop(command)) {
+        while (phase_ == Phase::open && !ended_ && attempt_ && (everything || attempt_->writable()) &&
+               shared_->commands.pop(command)) {
             shared_->commands_popped.fetch_add(1, std::memory_order_relaxed);
             const auto delivery = command.kind == Command::Kind::send_latest ? Delivery::latest : Delivery::reliable;
             send(adopt_block(command.payload), delivery);
@@ -261,7 +311,8 @@ private:
         case ErrorKind::tls:
         case ErrorKind::protocol:
         case ErrorKind::invalid_url:
-        case ErrorKind::overflow: return false;
+        case ErrorKind::overflow:
+        case ErrorKind::unsupported: return false;
         }
         return false;
     }
@@ -284,6 +335,7 @@ private:
         ended_ = true;
         retry_timer_->cancel();
         ack_timer_->cancel();
+        probe_timer_->cancel();
         if (info.error != ErrorKind::none)
             emit_text_event(EventType::error, info.error_text, 0, info.error, info.http_status);
         emit_text_event(EventType::closed, info.reason, info.code);
@@ -329,12 +381,16 @@ private:
     EventOutbox outbox_;
     std::unique_ptr<Timer> retry_timer_;  // backoff wait, or the welcome deadline
     std::unique_ptr<Timer> ack_timer_;
+    std::unique_ptr<Timer> probe_timer_;  ///< session pings, when the transport cannot measure RTT
     std::shared_ptr<Transport> attempt_;
     std::shared_ptr<ChannelDriver> self_;
     std::optional<CloseInfo> failure_;  ///< overrides the attempt's own account of its end
 
     Session session_;  // outlives attempts: a resume carries on where it stopped
     std::string subprotocol_;
+
+    SteadyTime last_heard_{};  ///< the last bytes from the server
+    SteadyTime probe_sent_{};  ///< the last session Ping
 
     std::mt19937_64 backoff_rng_;
     std::uint32_t failures_ = 0;  ///< consecutive attempts that did not open

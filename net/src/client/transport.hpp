@@ -33,6 +33,8 @@ public:
     virtual void on_transport_bytes_in(std::size_t bytes) noexcept = 0;
     virtual void on_transport_sent(std::size_t bytes) noexcept = 0;
     virtual void on_transport_rtt(std::uint64_t micros) noexcept = 0;
+    /// writable() turned true again: more may be sent.
+    virtual void on_transport_writable() {}
 };
 
 /// One attempt: connecting, then the open WebSocket. A Link for the session.
@@ -43,6 +45,16 @@ public:
     /// Drop unsent messages, then close.
     virtual void close_now(std::uint16_t code, std::string_view reason) = 0;
     virtual void resume_reading() = 0;
+    /// False while the attempt holds as much unsent data as it will take: the
+    /// driver then leaves the game's messages in their queue (which pushes
+    /// back on Sink::add) until on_transport_writable(), except before a
+    /// close, which goes after all of them. A transport whose socket pushes
+    /// back by itself (TCP under Beast) may always say true.
+    [[nodiscard]] virtual bool writable() const noexcept { return true; }
+    /// False when the transport cannot measure round trips itself (a browser
+    /// hides WebSocket pings): the driver then probes with the session
+    /// layer's Ping (session mode), which also keeps idle_timeout.
+    [[nodiscard]] virtual bool measures_rtt() const noexcept { return true; }
 };
 
 /// Starts the attempts of one channel (its URL and options are the backend's).

@@ -10,8 +10,13 @@
 //   server → client  Welcome   session.fbs Packet: protocol_version,
 //                              session_id, resume_proof (a new 48-byte token:
 //                              id | expiry | HMAC, resume_token.hpp),
-//                              received, resumed
-//   both ways        envelope  schemas/envelope.hpp: a kind byte, then
+//                              received, resumed, answers_ping (always true)
+//   both ways        Ping      session.fbs Packet: sent_us (the prober's
+//                              clock), after the Welcome said answers_ping;
+//                              answered by a Pong with the same stamp, at
+//                              most kPingsPerSecond (session.hpp). About one
+//                              a second: they stay Packets (~40 bytes)
+//                    envelope  schemas/envelope.hpp: a kind byte, then
 //                              reliable:    varint sequence (1, 2, 3… per
 //                                           direction), varint ack, message
 //                              latest:      the message (one byte of
@@ -127,10 +132,19 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool ac
         in.session_id = welcome->session_id();
         in.received = welcome->received();
         in.resumed = welcome->resumed();
+        in.answers_ping = welcome->answers_ping();
         if (const auto* proof = welcome->resume_proof())
             in.proof = {reinterpret_cast<const std::byte*>(proof->data()), proof->size()};
         return in;
     }
+    case session::Body::Ping:
+        in.kind = Incoming::Kind::ping;
+        in.sent_us = packet->body_as_Ping()->sent_us();
+        return in;
+    case session::Body::Pong:
+        in.kind = Incoming::Kind::pong;
+        in.sent_us = packet->body_as_Pong()->sent_us();
+        return in;
     default:
         in.kind = Incoming::Kind::other;  // clock sync, error: not net's business
         return in;
@@ -207,7 +221,16 @@ Message ReliableSession::make_welcome(std::uint64_t session_id, std::span<const 
     welcome.resume_proof = proof;
     welcome.received = received;
     welcome.resumed = resumed;
+    welcome.answers_ping = true;  // Session answers every Ping (rate-limited)
     return Message::copy_of(schemas::encode_welcome(builder(), welcome));
+}
+
+Message ReliableSession::make_ping(std::uint64_t sent_us) {
+    return Message::copy_of(schemas::encode_ping(builder(), sent_us));
+}
+
+Message ReliableSession::make_pong(std::uint64_t sent_us) {
+    return Message::copy_of(schemas::encode_pong(builder(), sent_us));
 }
 
 }  // namespace tickwire::net::detail

@@ -53,7 +53,7 @@ public:
 
     // Receiving
     struct Incoming {
-        enum class Kind : std::uint8_t { message, duplicate, ack, hello, welcome, other, invalid };
+        enum class Kind : std::uint8_t { message, duplicate, ack, hello, welcome, ping, pong, other, invalid };
         Kind kind = Kind::invalid;
         Message payload;             ///< message: the game's bytes (a copy)
         bool reliable = false;       ///< message: numbered, so it must be acknowledged
@@ -62,6 +62,8 @@ public:
         std::uint32_t received = 0;  ///< hello/welcome: the peer's newest reliable in-order sequence
         std::uint16_t protocol_version = 0;
         bool resumed = false;        ///< welcome
+        bool answers_ping = false;   ///< welcome: the peer answers Ping
+        std::uint64_t sent_us = 0;   ///< ping/pong: the prober's stamp
         std::string_view why;        ///< invalid: static text
     };
     /// Decodes one packet (every length checked before it is read; Hello and
@@ -84,6 +86,8 @@ public:
     static Message make_hello(std::uint64_t session_id, std::span<const std::byte> proof, std::uint32_t received);
     static Message make_welcome(std::uint64_t session_id, std::span<const std::byte> proof, std::uint32_t received,
                                 bool resumed);
+    static Message make_ping(std::uint64_t sent_us);
+    static Message make_pong(std::uint64_t sent_us);
 
 private:
     struct Kept {

@@ -2,9 +2,17 @@
 // browser channel.
 #include "session/session.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tickwire::net::detail {
+
+namespace {
+std::uint64_t micros_of(SteadyTime time) {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count());
+}
+}  // namespace
 
 bool Link::send_parts(std::span<const std::byte> head, Message body, bool latest) {
     Message joined = Message::allocate(head.size() + body.size());
@@ -74,6 +82,15 @@ Session::Received Session::receive(Message packet, SteadyTime now) {
             out.ack_deadline_set = true;
         }
         return out;
+    case Kind::ping:
+        answer_ping(in.sent_us, now);
+        return out;
+    case Kind::pong:
+        if (ping_out_ && in.sent_us == *ping_out_) {
+            out.rtt_us = std::max<std::uint64_t>(micros_of(now) - in.sent_us, 1);
+            ping_out_.reset();
+        }
+        return out;
     case Kind::duplicate:
     case Kind::ack:
     case Kind::other: return out;
@@ -104,6 +121,8 @@ Session::Received Session::on_welcome(const ReliableSession::Incoming& welcome) 
     id_ = welcome.session_id;
     token_.assign(welcome.proof.begin(), welcome.proof.end());
     established_ = true;
+    peer_answers_pings_ = welcome.answers_ping;
+    ping_out_.reset();
     if (out.resumed) {
         reliable_.on_ack(welcome.received);
         reliable_.resend([this](std::span<const std::byte> head, const Message& payload) {
@@ -127,6 +146,21 @@ void Session::send_owed_ack() {
 void Session::send_ack_now() {
     ack_deadline_.reset();
     if (link_ && established_) link_->send_parts(reliable_.make_ack().span(), Message(), false);
+}
+
+bool Session::ping(SteadyTime now) {
+    if (!options_.enabled || !peer_answers_pings_ || !link_ || !established_) return false;
+    ping_out_ = micros_of(now);
+    link_->send(ReliableSession::make_ping(*ping_out_));
+    return true;
+}
+
+void Session::answer_ping(std::uint64_t sent_us, SteadyTime now) {
+    if (!link_ || !established_) return;
+    if (pongs_refilled_) pongs_.refill(now - *pongs_refilled_);
+    pongs_refilled_ = now;
+    // Over the budget: ignored, not a violation (the prober just misses a sample).
+    if (pongs_.try_take()) link_->send(ReliableSession::make_pong(sent_us));
 }
 
 Message Session::hello() const { return ReliableSession::make_hello(id_, token_, reliable_.received()); }

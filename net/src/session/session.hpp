@@ -20,6 +20,10 @@
 //    when one is owed: otherwise its envelope is one byte). A bare ack goes when kAckEagerly
 //    reliable messages are unacknowledged, or at ack_deadline() — the owner
 //    calls on_deadline() then (its loop's timer).
+//  - Round trips: ping() sends a stamped Ping once the Welcome said the peer
+//    answers them; the Pong comes back as Received::rtt_us. Every session
+//    answers Pings, at most kPingsPerSecond (the rest are ignored). A browser
+//    cannot see WebSocket pings: this is how its channel measures RTT.
 // A Session outlives its connections: attach() a new one after a reconnect.
 //
 // Thread: one network thread (or the browser's event loop) only.
@@ -34,6 +38,7 @@
 #include "session/reliable_session.hpp"
 #include "tickwire/net/message.hpp"
 #include "tickwire/net/session.hpp"
+#include "tickwire/net/token_bucket.hpp"
 
 namespace tickwire::net::detail {
 
@@ -43,6 +48,11 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 /// waiting for SessionOptions::ack_delay: a busy sender is not held back by
 /// its unacknowledged bound, and resends after a resume stay short.
 inline constexpr std::uint32_t kAckEagerly = 32;
+
+/// Pings a session answers per second, and at once: a client probing every
+/// ChannelOptions::ping_interval (1 s) stays well inside, and a peer that
+/// floods gets no more than this many Pongs out of us.
+inline constexpr double kPingsPerSecond = 4;
 
 /// A connection as a session sees it: where its packets go. Implemented by
 /// each transport's connection. Same thread as the session.
@@ -101,6 +111,7 @@ public:
         bool resumed = false;           ///< welcome: the same session carries on
         bool replaced = false;          ///< welcome: a fresh session replaced an earlier one
         bool ack_deadline_set = false;  ///< a bare Ack is now due at ack_deadline()
+        std::uint64_t rtt_us = 0;       ///< the Pong of our last Ping: the round trip (≥ 1), else 0
         std::string_view why;           ///< violation: static text
     };
     /// One packet from the link (the session must be attached). `now` times the ack.
@@ -113,6 +124,13 @@ public:
     /// A bare ack now if one is owed, deadline or not (a server about to
     /// write to this connection anyway: it joins that write).
     void send_owed_ack();
+
+    // Round trips
+    /// Sends a Ping stamped `now` if the peer said it answers them; false if
+    /// not (or there is no established link). A Pong for an earlier Ping no
+    /// longer counts once a new one is out.
+    bool ping(SteadyTime now);
+    [[nodiscard]] bool peer_answers_pings() const noexcept { return peer_answers_pings_; }
 
     // Handshake
     /// Client: the Hello for the attached connection (a resume once there was a Welcome).
@@ -130,6 +148,7 @@ public:
 private:
     Received on_welcome(const ReliableSession::Incoming& welcome);
     void send_ack_now();
+    void answer_ping(std::uint64_t sent_us, SteadyTime now);
 
     SessionOptions options_;
     Role role_;
@@ -139,6 +158,10 @@ private:
     std::optional<SteadyTime> ack_deadline_;
     std::uint64_t id_ = 0;
     std::vector<std::byte> token_;  ///< client: the newest resume token
+    bool peer_answers_pings_ = false;
+    std::optional<std::uint64_t> ping_out_;  ///< the stamp of the Ping awaiting its Pong
+    TokenBucket pongs_{kPingsPerSecond, kPingsPerSecond};
+    std::optional<SteadyTime> pongs_refilled_;
 };
 
 }  // namespace tickwire::net::detail

@@ -2,6 +2,7 @@
 
 #include <emscripten/emscripten.h>
 
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 
@@ -54,6 +55,32 @@ std::string query_param(const char* name) {
 }
 
 double now_ms() { return emscripten_get_now(); }  // performance.now() in a page
+
+void fill_payload(std::size_t index, std::uint8_t* data, std::size_t size) {
+    std::uint64_t state = 0x9E3779B97F4A7C15ull * (index + 1);
+    for (std::size_t i = 0; i < size; ++i) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        data[i] = static_cast<std::uint8_t>(state >> 24);
+    }
+}
+
+std::vector<std::uint32_t> echo_sizes(std::size_t count, std::uint32_t max) {
+    std::vector<std::uint32_t> sizes;
+    for (const std::uint32_t boundary : {0u, 1u, 2u, 125u, 126u, 127u, 128u, 1023u, 1024u, 65535u, 65536u, 65537u,
+                                         131072u, 262143u, 262144u})
+        if (boundary <= max && sizes.size() < count) sizes.push_back(boundary);
+    const int max_bits = std::bit_width(max);
+    std::uint32_t state = 12345;
+    while (sizes.size() < count) {
+        state = state * 1664525u + 1013904223u;
+        const int bits = static_cast<int>(state >> 27) % max_bits;  // 2^0 .. 2^(max_bits-1)
+        state = state * 1664525u + 1013904223u;
+        sizes.push_back(((1u << bits) + state % (1u << bits)) % (max + 1));
+    }
+    return sizes;
+}
 
 void Result::add_raw(std::string_view key, std::string_view json_value) {
     json_ += json_.empty() ? "" : ",";

@@ -69,33 +69,6 @@ std::string try_call(Call call, int socket, const void* pointer, int number) {
     return copy;
 }
 
-// Message `index` of the echo run: its bytes come from a generator seeded by
-// the index, so the page checks an echo without keeping what it sent.
-void fill_payload(std::size_t index, std::uint8_t* data, std::size_t size) {
-    std::uint64_t state = 0x9E3779B97F4A7C15ull * (index + 1);
-    for (std::size_t i = 0; i < size; ++i) {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        data[i] = static_cast<std::uint8_t>(state >> 24);
-    }
-}
-
-// The frame-length boundaries first (7-bit, 16-bit and 64-bit lengths), then
-// log-uniform sizes up to kMaxEchoBytes.
-std::vector<std::uint32_t> echo_sizes() {
-    std::vector<std::uint32_t> sizes = {0,     1,     2,     125,    126,    127,    128,   1023,
-                                        1024,  65535, 65536, 65537,  131072, 262143, kMaxEchoBytes};
-    std::uint32_t state = 12345;
-    while (sizes.size() < kEchoMessages) {
-        state = state * 1664525u + 1013904223u;
-        const int bits = static_cast<int>(state >> 27) % 19;  // 2^0 .. 2^18
-        state = state * 1664525u + 1013904223u;
-        sizes.push_back(((1u << bits) + state % (1u << bits)) % (kMaxEchoBytes + 1));
-    }
-    return sizes;
-}
-
 struct Spike {
     std::string mode;
     std::string url;
@@ -127,7 +100,7 @@ void fail(const std::string& why) {
 void send_generated(std::size_t index, std::uint32_t size) {
     std::vector<std::uint8_t>& buffer = g_spike.expected;
     buffer.resize(size);
-    fill_payload(index, buffer.data(), size);
+    page::fill_payload(index, buffer.data(), size);
     // The browser copies the bytes before send() returns: the buffer is reused.
     const EMSCRIPTEN_RESULT sent = emscripten_websocket_send_binary(g_spike.socket, buffer.data(), size);
     if (sent != EMSCRIPTEN_RESULT_SUCCESS) fail("send_binary returned " + std::to_string(sent));
@@ -190,7 +163,7 @@ EM_BOOL on_message(int, const EmscriptenWebSocketMessageEvent* event, void*) {
     }
     std::vector<std::uint8_t>& expected = s.expected;
     expected.resize(s.sizes[index]);
-    fill_payload(index, expected.data(), expected.size());
+    page::fill_payload(index, expected.data(), expected.size());
     if (event->numBytes != expected.size()) {
         fail("message " + std::to_string(index) + ": " + std::to_string(event->numBytes) + " bytes, sent " +
              std::to_string(expected.size()));
@@ -259,7 +232,7 @@ int main() {
     s.mode = page::query_param("mode");
     s.url = page::query_param("url");
     s.result.add("mode", s.mode);
-    if (s.mode == "echo") s.sizes = echo_sizes();
+    if (s.mode == "echo") s.sizes = page::echo_sizes(kEchoMessages, kMaxEchoBytes);
 
     EmscriptenWebSocketCreateAttributes attributes;
     emscripten_websocket_init_create_attributes(&attributes);

@@ -2,7 +2,9 @@
 // Channel: a client WebSocket connection seen from the game thread as a sink
 // (what the game sends) and a stream (what it receives), like Dart's
 // web_socket_channel. All socket work happens on a NetworkThread; the two sides
-// share only bounded lock-free SPSC queues and atomics.
+// share only bounded lock-free SPSC queues and atomics. In a browser (the
+// Emscripten build) the page's event loop plays the network thread; what a
+// page cannot do is marked "browser:" below (docs/web.md).
 //
 // Thread: a Channel and its Sink/Stream belong to one game thread; every member
 // function below is non-blocking except the destructor (bounded, see
@@ -30,23 +32,27 @@
 
 namespace tickwire::net {
 
+/// Browser: only the defaults; anything else fails connect (ErrorKind::unsupported).
 struct TlsClientOptions {
     bool verify_peer = true;  ///< false only for local testing with self-signed certificates
     std::string ca_file;      ///< PEM file of trusted CAs; empty = system default paths
 };
 
 struct ChannelOptions {
-    std::chrono::milliseconds connect_timeout{5000};    ///< DNS + TCP connect
+    std::chrono::milliseconds connect_timeout{5000};    ///< DNS + TCP connect (browser: the two add up)
     std::chrono::milliseconds handshake_timeout{5000};  ///< TLS + WebSocket upgrade
     /// No frame from the peer for this long closes the connection (1006, timeout).
-    /// Pings go out at a third of it, so a live peer never trips it.
+    /// Pings go out at a third of it, so a live peer never trips it. Browser:
+    /// session mode only (its pings are session Pings; a page cannot ping).
     std::chrono::milliseconds idle_timeout{10000};
-    std::chrono::milliseconds ping_interval{1000};  ///< RTT probes (0 disables)
+    /// RTT probes (0 disables): WebSocket pings; browser: session Pings, session mode only.
+    std::chrono::milliseconds ping_interval{1000};
     std::chrono::milliseconds close_timeout{2000};  ///< bound on the closing handshake
     std::size_t max_message_size = 1u << 20;        ///< larger incoming messages: close 1009
     std::size_t send_queue_capacity = 4096;         ///< messages game → network
     std::size_t receive_queue_capacity = 4096;      ///< events network → game
-    std::vector<std::pair<std::string, std::string>> headers;  ///< extra upgrade headers
+    /// Extra upgrade headers. Browser: none allowed (ErrorKind::unsupported).
+    std::vector<std::pair<std::string, std::string>> headers;
     std::vector<std::string> subprotocols;  ///< offered in Sec-WebSocket-Protocol
     TlsClientOptions tls;
     /// Simulated network conditions for this channel (disabled by default).
@@ -70,7 +76,7 @@ struct ChannelStats {
     /// (a fresh session, or any reconnect in plain mode)
     std::uint64_t dropped_out = 0;
     std::size_t send_queue_depth = 0, receive_queue_depth = 0;
-    std::uint64_t rtt_us = 0;        ///< smoothed ping RTT, 0 until measured
+    std::uint64_t rtt_us = 0;        ///< smoothed ping RTT, 0 until measured (browser: session mode only)
     std::uint64_t flushes = 0;       ///< flush() calls that woke the network thread
     std::uint64_t reconnects = 0;    ///< connection attempts after a lost connection
     std::uint64_t resumes = 0;       ///< session mode: sessions taken back after a reconnect

@@ -47,6 +47,7 @@ enum class ErrorKind : std::uint8_t {
     io,                  ///< any other socket error
     invalid_url,
     overflow,            ///< session mode: the reliable send buffer hit its bound (close 1008)
+    unsupported,         ///< an option this platform cannot honour (e.g. custom headers in a browser)
 };
 std::string_view to_string(ErrorKind kind) noexcept;
 std::string_view to_string(ChannelState state) noexcept;

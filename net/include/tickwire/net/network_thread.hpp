@@ -5,7 +5,9 @@
 //
 // Thread: create and destroy from any thread except the network thread itself.
 // Destruction waits (bounded by `shutdown_timeout`) for attached connections to
-// close, then joins the thread.
+// close, then joins the thread. In a browser there is no thread: the page's
+// event loop runs the connections, and destruction returns at once while
+// they close on their own (still bounded by `shutdown_timeout`).
 
 #include <chrono>
 #include <cstdint>

@@ -2,8 +2,8 @@
 // The session envelope: the few bytes net's session mode puts before each game
 // message (sequence and ack for reliable ones, nothing but a kind byte for
 // latest-state ones), and the bare ack. The wire format is described atop
-// schemas/src/envelope.cpp and in session.fbs; Hello and Welcome stay
-// session.fbs Packets.
+// schemas/src/envelope.cpp and in session.fbs; Hello, Welcome, Ping and
+// Pong stay session.fbs Packets.
 //
 // Thread: free functions, any thread.
 

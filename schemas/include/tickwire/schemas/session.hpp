@@ -49,6 +49,7 @@ struct WelcomeInfo {
     bool resumed = false;
     Bytes resume_proof{};        ///< net session mode: signed token (≤ kMaxResumeProofBytes)
     std::uint32_t received = 0;  ///< net session mode: newest reliable sequence received
+    bool answers_ping = false;   ///< net session mode: Ping gets a Pong
 };
 
 struct ClockSyncInfo {
@@ -72,6 +73,8 @@ Bytes encode_clock_sync_request(flatbuffers::FlatBufferBuilder& fbb, std::int64_
 Bytes encode_clock_sync_response(flatbuffers::FlatBufferBuilder& fbb, const ClockSyncInfo& sync);
 Bytes encode_ack(flatbuffers::FlatBufferBuilder& fbb, std::uint32_t ack);
 Bytes encode_error(flatbuffers::FlatBufferBuilder& fbb, session::ErrorCode code, std::string_view text);
+Bytes encode_ping(flatbuffers::FlatBufferBuilder& fbb, std::uint64_t sent_us);
+Bytes encode_pong(flatbuffers::FlatBufferBuilder& fbb, std::uint64_t sent_us);
 /// Wraps a complete game message (e.g. from encode_snapshot with another
 /// builder) so that it starts 8-byte aligned inside the packet. A message
 /// larger than kMaxGameMessageBytes is a programming error: it is replaced by
@@ -92,6 +95,8 @@ Decoded<session::Error> read_error(Bytes bytes) noexcept;
 /// A verified Payload has data of kMaxGameMessageBytes or less, 8-byte aligned;
 /// its contents are not yet verified: pass payload_bytes() to read_message().
 Decoded<session::Payload> read_payload(Bytes bytes) noexcept;
+Decoded<session::Ping> read_ping(Bytes bytes) noexcept;
+Decoded<session::Pong> read_pong(Bytes bytes) noexcept;
 
 /// The nested game message of a verified Payload (empty if absent).
 Bytes payload_bytes(const session::Payload& payload) noexcept;
