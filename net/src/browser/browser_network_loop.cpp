@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "endpoint_list.hpp"
+
 namespace tickwire::net {
 namespace detail {
 
@@ -25,24 +27,15 @@ void NetworkLoop::on_wake_task(void* self) { static_cast<NetworkLoop*>(self)->vi
 void NetworkLoop::visit_woken() {
     wake_armed_ = false;
     ++wakeups;
-    // Endpoints may detach (or attach) themselves inside on_wake.
-    for (std::size_t i = 0; i < endpoints_.size(); ++i) {
-        Endpoint* endpoint = endpoints_[i];
-        if (endpoint->wake_requested->exchange(false)) {
-            endpoint->on_wake();
-            if (i < endpoints_.size() && endpoints_[i] != endpoint) --i;  // it detached itself
-        }
-    }
+    visit_woken_endpoints(endpoints_);
 }
 
 void NetworkLoop::attach(Endpoint* endpoint) {
-    endpoints_.push_back(endpoint);
-    // A flush may have happened before attaching; serve it.
-    if (endpoint->wake_requested->exchange(false)) endpoint->on_wake();
+    attach_endpoint(endpoints_, endpoint);
 }
 
 void NetworkLoop::detach(Endpoint* endpoint) {
-    endpoints_.erase(std::remove(endpoints_.begin(), endpoints_.end(), endpoint), endpoints_.end());
+    detach_endpoint(endpoints_, endpoint);
     if (retiring_ && endpoints_.empty()) free_soon();
 }
 

@@ -11,6 +11,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "endpoint_list.hpp"
+
 
 namespace tickwire::net {
 namespace detail {
@@ -52,25 +54,15 @@ void NetworkLoop::on_wake_fd() {
     wakeups.fetch_add(1, std::memory_order_relaxed);
     // Disarm before scanning: a flag set after this point re-arms and wakes again.
     wake_armed_.store(false);
-    // Endpoints may detach (or attach) themselves inside on_wake; iterate by index
-    // over a snapshot of the size and tolerate removal.
-    for (std::size_t i = 0; i < endpoints_.size(); ++i) {
-        Endpoint* endpoint = endpoints_[i];
-        if (endpoint->wake_requested->exchange(false)) {
-            endpoint->on_wake();
-            if (i < endpoints_.size() && endpoints_[i] != endpoint) --i;  // it detached itself
-        }
-    }
+    visit_woken_endpoints(endpoints_);
 }
 
 void NetworkLoop::attach(Endpoint* endpoint) {
-    endpoints_.push_back(endpoint);
-    // A flush may have happened before attaching; serve it.
-    if (endpoint->wake_requested->exchange(false)) endpoint->on_wake();
+    attach_endpoint(endpoints_, endpoint);
 }
 
 void NetworkLoop::detach(Endpoint* endpoint) {
-    endpoints_.erase(std::remove(endpoints_.begin(), endpoints_.end(), endpoint), endpoints_.end());
+    detach_endpoint(endpoints_, endpoint);
 }
 
 void NetworkLoop::shutdown() {
