@@ -154,7 +154,8 @@ Bytes encode_snapshot(FlatBufferBuilder& fbb, const SnapshotHeader& header,
                                            header.last_input_sequence, entity_vector,
                                            removed_vector, packed_vector,
                                            header.input_lead ? flatbuffers::Optional<std::int8_t>(*header.input_lead)
-                                                             : flatbuffers::nullopt);
+                                                             : flatbuffers::nullopt,
+                                           header.input_jitter_ms);
     return finish(fbb, game::Body::Snapshot, body.Union());
 }
 

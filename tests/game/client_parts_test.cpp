@@ -1,15 +1,20 @@
 // ClientCore's parts, each alone, without sockets and on made-up time: clock
-// sync, the interpolation buffer, prediction and the roster.
+// sync, the interpolation buffer, prediction, time dilation, input sampling
+// and the roster.
 #include <cmath>
+#include <deque>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "clock_sync.hpp"
+#include "input_sampler.hpp"
+#include "input_sender.hpp"
 #include "interpolation_buffer.hpp"
 #include "prediction.hpp"
 #include "roster.hpp"
+#include "time_dilation.hpp"
 
 namespace tickwire::game {
 namespace {
@@ -98,7 +103,7 @@ TEST(InterpolationBuffer, ASteadyStreamIsDrawnSmoothlyBehindTheNewestSnapshot) {
         ++checked;
     }
     EXPECT_EQ(checked, 301);
-    EXPECT_NEAR(buffer.delay_ticks(), 4.0, 0.01) << "two snapshot intervals, no jitter";
+    EXPECT_NEAR(buffer.delay_ticks(), 3.0, 0.01) << "a snapshot interval and a tick, no jitter";
     EXPECT_NEAR(buffer.jitter_us(), 0.0, 1.0);
 }
 
@@ -111,6 +116,32 @@ TEST(InterpolationBuffer, ArrivalJitterLengthensTheDelay) {
     }
     EXPECT_GT(jittery.jitter_us(), 10'000.0);
     EXPECT_GT(jittery.delay_ticks(), steady.delay_ticks() + 1.0);
+}
+
+TEST(InterpolationBuffer, DrawingPastTheNewestSnapshotLengthensTheDelayForAWhile) {
+    InterpolationBuffer buffer(kTickUs);
+    std::int64_t now = 1;
+    const auto run = [&](std::uint32_t from, std::uint32_t to, std::uint32_t held_until) {
+        for (std::uint32_t tick = from; tick <= to; ++tick) {
+            now += static_cast<std::int64_t>(kTickUs);
+            // Snapshots every 2 ticks; those before `held_until` come with it.
+            if (tick >= held_until && tick % 2 == 0) {
+                for (std::uint32_t s = std::max(from, tick - 8) & ~1u; s <= tick; s += 2) {
+                    if (s > buffer.newest_tick()) buffer.push(s, ship_at(0), now);
+                }
+            }
+            buffer.advance(now);
+        }
+    };
+    run(1, 300, 0);
+    ASSERT_EQ(buffer.starved_ticks(), 0u);
+    const double steady = buffer.delay_ticks();
+    run(301, 400, 310);  // nothing from 301 to 309, a late machine
+    ASSERT_GT(buffer.starved_ticks(), 0u) << "the view stood still";
+    const double from_jitter = (2 * kTickUs + kTickUs + 3 * buffer.jitter_us()) / kTickUs;
+    EXPECT_GT(buffer.delay_ticks(), from_jitter + 0.5) << "a margin on top of the jitter's share";
+    run(401, 4000, 0);
+    EXPECT_NEAR(buffer.delay_ticks(), steady, 0.2) << "and back once nothing starves for a minute";
 }
 
 TEST(InterpolationBuffer, KeepsABoundedNumberOfSnapshotsAndForgetsThemOnReset) {
@@ -154,8 +185,31 @@ TEST(Prediction, MovesAtOnceAndAgreesWithTheServerWhenItReplaysTheSameInputs) {
     EXPECT_FLOAT_EQ(p.x(), before);
     EXPECT_EQ(p.corrections(), 0u);
     protocol::Frame frames[32];
-    EXPECT_EQ(p.unconfirmed(frames), 4u) << "only the frames the server has not applied are sent again";
+    EXPECT_EQ(p.unconfirmed(frames), 4u) << "the frames the server has not applied are replayed";
     EXPECT_EQ(frames[0].sequence(), 7u);
+}
+
+// ---- input sender ------------------------------------------------------------------
+
+TEST(InputSender, SendsEachFrameOnceEveryInterval) {
+    const sim::Arena arena = sim::Arena::standard();
+    Prediction p(arena);
+    InputSender every_tick(1), every_third(3);
+    protocol::Frame frames[32];
+    const sim::Input move = sim::sanitise_intent(1, 0, 0, false), fire = sim::sanitise_intent(1, 0, 0, true);
+    std::vector<std::uint32_t> sent_each, sent_batched, batch_sizes;
+    for (std::uint32_t tick = 1; tick <= 12; ++tick) {
+        EXPECT_EQ(every_third.ticks_until_send(), 2 - static_cast<int>((tick - 1) % 3)) << "stamped for when it leaves";
+        p.record(tick == 8 ? fire : move, tick);
+        for (std::size_t i = 0, n = every_tick.due(p, frames); i < n; ++i) sent_each.push_back(frames[i].sequence());
+        const std::size_t n = every_third.due(p, frames);
+        if (n > 0) batch_sizes.push_back(static_cast<std::uint32_t>(n));
+        for (std::size_t i = 0; i < n; ++i) sent_batched.push_back(frames[i].sequence());
+    }
+    const std::vector<std::uint32_t> all = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    EXPECT_EQ(sent_each, all) << "each frame once, though none was confirmed";
+    EXPECT_EQ(sent_batched, all) << "each frame once, in order";
+    EXPECT_EQ(batch_sizes, (std::vector<std::uint32_t>{3, 3, 3, 3})) << "3 ticks a message, a shot (8) too";
 }
 
 TEST(Prediction, ASmallErrorBlendsOutALargeOneSnaps) {
@@ -173,6 +227,136 @@ TEST(Prediction, ASmallErrorBlendsOutALargeOneSnaps) {
     const auto far = own_ship({at.x + 500 * sim::kUnit, at.y, 0, 0});
     p.reconcile(&far, 0);
     EXPECT_NEAR(p.x(), 800.0f, 1e-3) << "a large error snaps";
+}
+
+// ---- time dilation and input sampling ----------------------------------------------
+
+// A client stamping frames with TimeDilation against a server that reads
+// them `latency` ticks after they are sent, one tick later every third frame,
+// and reports each frame's lead 10 ticks later (a round trip).
+struct DilatedLink {
+    TimeDilation dilation{kTickUs};
+    Prediction prediction{arena};
+    InputSampler sampler;
+    int latency = 5;
+    std::uint8_t jitter_ms = 0;
+    struct Report {
+        int due;
+        std::uint32_t sequence;
+        int lead;
+    };
+    std::deque<Report> reports;
+    int tick = 0;
+    std::vector<int> leads;         // of every frame, as the server saw it
+    std::vector<int> frames_per_tick;
+
+    // One loop tick; returns the sequences sampled.
+    std::vector<std::uint32_t> step() {
+        ++tick;
+        const auto now = static_cast<std::int64_t>(tick * kTickUs);
+        while (!reports.empty() && reports.front().due <= tick) {
+            const Report r = reports.front();
+            reports.pop_front();
+            dilation.on_lead(static_cast<std::int8_t>(r.lead), jitter_ms, r.sequence);
+        }
+        const auto sampled = sampler.step(dilation, prediction, tick + latency, now);
+        protocol::Frame frames[32];
+        const std::size_t n = prediction.unconfirmed(frames);
+        for (std::size_t i = n - sampled.size(); i < n; ++i) {
+            const int arrival = tick + latency + (tick % 3 == 0 ? 1 : 0);
+            leads.push_back(static_cast<int>(frames[i].tick()) - arrival);
+            reports.push_back({tick + 10, frames[i].sequence(), leads.back()});
+        }
+        frames_per_tick.push_back(static_cast<int>(sampled.size()));
+        return {sampled.begin(), sampled.end()};
+    }
+    static inline const sim::Arena arena = sim::Arena::standard();
+};
+
+TEST(TimeDilation, KeepsTheLeadJustAboveTheTargetWithoutDitheringFrames) {
+    DilatedLink link;
+    for (int i = 0; i < 900; ++i) link.step();
+    // After settling: one frame every tick (moving frames by a whole tick to
+    // chase a fraction made some frames late), every frame on time, and the
+    // lead within the dead band of the 1-tick target.
+    int dithered = 0, late = 0;
+    for (std::size_t t = 300; t < link.frames_per_tick.size(); ++t) dithered += link.frames_per_tick[t] != 1 ? 1 : 0;
+    for (std::size_t f = 300; f < link.leads.size(); ++f) late += link.leads[f] < 0 ? 1 : 0;
+    EXPECT_EQ(dithered, 0);
+    EXPECT_EQ(late, 0);
+    EXPECT_DOUBLE_EQ(link.dilation.target_ticks(), TimeDilation::kMinTarget);
+    EXPECT_GE(link.dilation.lead_ticks(), link.dilation.target_ticks() - TimeDilation::kSlackBelow);
+    EXPECT_LE(link.dilation.lead_ticks(), link.dilation.target_ticks() + TimeDilation::kSlackAbove);
+}
+
+TEST(TimeDilation, TheTargetFollowsTheReportedJitterUpAtOnceAndDownSlowly) {
+    DilatedLink link;
+    for (int i = 0; i < 120; ++i) link.step();
+    link.jitter_ms = 50;  // 3 ticks
+    for (int i = 0; i < 12; ++i) link.step();
+    EXPECT_DOUBLE_EQ(link.dilation.target_ticks(), 3.0) << "at the first report";
+    for (int i = 0; i < 240; ++i) link.step();
+    EXPECT_GE(link.dilation.lead_ticks(), 3.0 - TimeDilation::kSlackBelow) << "the lead followed";
+    link.jitter_ms = 0;
+    for (int i = 0; i < 60; ++i) link.step();
+    EXPECT_NEAR(link.dilation.target_ticks(), 3.0 - TimeDilation::kTargetFall, 0.1) << "a second later";
+    for (int i = 0; i < 300; ++i) link.step();
+    EXPECT_DOUBLE_EQ(link.dilation.target_ticks(), TimeDilation::kMinTarget);
+    link.jitter_ms = 250;
+    for (int i = 0; i < 12; ++i) link.step();
+    EXPECT_DOUBLE_EQ(link.dilation.target_ticks(), TimeDilation::kMaxTarget) << "bounded: 100 ms of input delay";
+}
+
+// Whether the newest `sampled.size()` frames fire.
+std::vector<bool> fires(const Prediction& p, std::size_t count) {
+    protocol::Frame frames[32];
+    const std::size_t n = p.unconfirmed(frames);
+    std::vector<bool> out;
+    for (std::size_t i = n - count; i < n; ++i) out.push_back(protocol::to_input(frames[i]).fire);
+    return out;
+}
+
+TEST(InputSampler, AClickShorterThanATickIsCarriedByTheNextFrame) {
+    const sim::Arena arena = sim::Arena::standard();
+    Prediction prediction(arena);
+    TimeDilation dilation(kTickUs);
+    InputSampler sampler;
+    sampler.set_intent({0, 0, 0, true});
+    sampler.set_intent({0, 0, 0, false});  // released before the step
+    ASSERT_EQ(sampler.step(dilation, prediction, std::nullopt, 0).size(), 1u) << "clock unknown: one frame a tick";
+    EXPECT_EQ(fires(prediction, 1), std::vector<bool>{true});
+    sampler.step(dilation, prediction, std::nullopt, 0);
+    EXPECT_EQ(fires(prediction, 1), std::vector<bool>{false}) << "once";
+    sampler.set_intent({0, 0, 0, true});  // held: every frame fires
+    sampler.step(dilation, prediction, std::nullopt, 0);
+    sampler.step(dilation, prediction, std::nullopt, 0);
+    EXPECT_EQ(fires(prediction, 2), (std::vector<bool>{true, true}));
+}
+
+TEST(InputSampler, AClickInATickWithoutAFrameIsNeverLost) {
+    // The link gets faster and faster: frames arrive earlier than the client
+    // wants, and it slows down, sampling no frame in one tick of twenty.
+    DilatedLink link;
+    int clicks = 0, fired = 0, across_empty_ticks = 0;
+    bool pending = false;
+    for (int i = 0; i < 600; ++i) {
+        if (i % 15 == 0) --link.latency;
+        if (!pending) {
+            link.sampler.set_intent({0, 0, 0, true});
+            link.sampler.set_intent({0, 0, 0, false});
+            ++clicks;
+            pending = true;
+        }
+        const auto sampled = link.step();
+        if (sampled.empty()) {
+            across_empty_ticks += pending ? 1 : 0;
+            continue;
+        }
+        for (const bool f : fires(link.prediction, sampled.size())) fired += f ? 1 : 0;
+        pending = false;
+    }
+    EXPECT_GT(across_empty_ticks, 5) << "clicks fell in ticks that sampled no frame";
+    EXPECT_EQ(fired, clicks - (pending ? 1 : 0)) << "each click fired exactly once";
 }
 
 // ---- roster ---------------------------------------------------------------------------------

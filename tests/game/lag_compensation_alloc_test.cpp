@@ -31,7 +31,7 @@ TEST(LagCompensationAllocation, ThirtyTwoPlayersFiringRewoundShotsAllocateNothin
                 frames[0] = protocol::Frame(tick + 1, sequence, Buttons::Fire,
                                             static_cast<std::uint16_t>(p * 2000 + tick * 300),
                                             static_cast<std::int8_t>((p * 37 + tick) % 255 - 127), 0);
-                queues[p - 1].push(pointers, tick, (std::uint64_t{tick} - 12) * 256);
+                queues[p - 1].push(pointers, tick, {(std::uint64_t{tick} - 12) * 256, lag.max_rewind_q8()});
                 feed_input(queues[p - 1], world, p, tick, lag, figures);
             }
             world.step();

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "admission.hpp"
+#include "arrival_jitter.hpp"
 #include "input_figures.hpp"
 #include "input_queue.hpp"
 #include "lag_compensation.hpp"
@@ -98,9 +99,9 @@ std::vector<const protocol::Frame*> pointers(const std::vector<protocol::Frame>&
 TEST(InputQueue, AppliesEachFrameInTheTickItNamesAndTellsHowEarlyItCame) {
     InputQueue q;
     // Frames for ticks 11..13 arrive before tick 10: two, three and four early.
-    const auto a = frames(1, 3, 10), b = frames(2, 3, 10);  // b repeats 2 and 3 (redundancy)
-    EXPECT_EQ(q.push(pointers(a), 10, 0), 0u);
-    EXPECT_EQ(q.push(pointers(b), 10, 0), 0u);
+    const auto a = frames(1, 3, 10), b = frames(2, 3, 10);  // b repeats 2 and 3 (an older client's redundancy)
+    EXPECT_EQ(q.push(pointers(a), 10, {}), InputQueue::Offered{});
+    EXPECT_EQ(q.push(pointers(b), 10, {}), InputQueue::Offered{.repeated = 2}) << "copies counted, never queued";
     EXPECT_EQ(q.size(), 3u);
     EXPECT_FALSE(q.lead()) << "nothing applied yet";
     EXPECT_EQ(q.next(10).kind, Kind::hold) << "early frames wait for their tick";
@@ -117,14 +118,14 @@ TEST(InputQueue, AppliesEachFrameInTheTickItNamesAndTellsHowEarlyItCame) {
 
 TEST(InputQueue, DrainsTheBacklogAfterAStallAtOnceKeepingItsShots) {
     InputQueue q;
-    q.push(pointers(frames(1, 1, 99)), 100, 0);  // for tick 100, on time
+    q.push(pointers(frames(1, 1, 99)), 100, {});  // for tick 100, on time
     ASSERT_EQ(q.next(100).kind, Kind::frame);
     for (std::uint32_t t = 101; t < 116; ++t) EXPECT_TRUE(q.next(t).counted_hold) << "a stall: held at " << t;
     // The stall ends: the frames for ticks 101..115 arrive late, one of them
     // firing, with those for 116..117 on time.
     auto burst = frames(2, 18, 99);
     burst[5] = protocol::Frame(106, 7, Buttons::Fire, 0, 0, 0);
-    EXPECT_EQ(q.push(pointers(burst), 116, 0), 0u) << "nothing dropped";
+    EXPECT_EQ(q.push(pointers(burst), 116, {}), InputQueue::Offered{}) << "nothing dropped";
     const auto n = q.next(116);
     ASSERT_EQ(n.kind, Kind::frame);
     EXPECT_EQ(n.sequence, 17u) << "the frame for this tick";
@@ -136,7 +137,7 @@ TEST(InputQueue, DrainsTheBacklogAfterAStallAtOnceKeepingItsShots) {
 
 TEST(InputQueue, ALateFrameIsAppliedTheTickItArrivesAndSaysHowLate) {
     InputQueue q;
-    q.push(pointers(frames(1, 1, 49)), 53, 0);  // for tick 50, arriving for 53
+    q.push(pointers(frames(1, 1, 49)), 53, {});  // for tick 50, arriving for 53
     const auto n = q.next(53);
     ASSERT_EQ(n.kind, Kind::frame);
     EXPECT_EQ(n.wait, 0);
@@ -147,7 +148,7 @@ TEST(InputQueue, AppliesAtMostOneFrameATickHoweverManyAreSent) {
     InputQueue q;
     // A client that stamps every frame for "now" and sends 32 of them at once
     // gets one applied (and the rest merged): no extra movement.
-    q.push(pointers(frames(1, 32, 0)), 40, 0);
+    q.push(pointers(frames(1, 32, 0)), 40, {});
     EXPECT_EQ(q.next(40).kind, Kind::frame);
     EXPECT_EQ(q.size(), 0u);
     EXPECT_EQ(q.next(41).kind, Kind::hold);
@@ -156,24 +157,36 @@ TEST(InputQueue, AppliesAtMostOneFrameATickHoweverManyAreSent) {
 TEST(InputQueue, RefusesFramesTooFarAheadAndBeyondItsRoom) {
     InputQueue q;
     const auto far = frames(1, 1, 10 + InputQueue::kMaxLeadTicks);
-    EXPECT_EQ(q.push(pointers(far), 10, 0), 1u) << "more than kMaxLeadTicks ahead";
+    EXPECT_EQ(q.push(pointers(far), 10, {}).refused, 1u) << "more than kMaxLeadTicks ahead";
     const auto near = frames(2, 2 + InputQueue::kCapacity, 5);  // 33 frames within the lead
-    EXPECT_EQ(q.push(pointers(near), 10, 0), 1u) << "the one beyond kCapacity";
+    EXPECT_EQ(q.push(pointers(near), 10, {}).refused, 1u) << "the one beyond kCapacity";
     EXPECT_EQ(q.size(), InputQueue::kCapacity);
+}
+
+TEST(InputQueue, CountsFramesThatNeverCameAndFramesThatCameTwice) {
+    InputQueue q;
+    // Sequences 40.. for ticks 10..: a first frame may start anywhere (a rejoin).
+    EXPECT_EQ(q.push(pointers(frames(40, 41, -30)), 10, {}), InputQueue::Offered{});
+    EXPECT_EQ(q.push(pointers(frames(45, 45, -30)), 10, {}), InputQueue::Offered{.skipped = 3}) << "42..44 never came";
+    EXPECT_EQ(q.push(pointers(frames(44, 46, -30)), 10, {}), InputQueue::Offered{.repeated = 2})
+        << "44 after 45, and 45 again";
+    EXPECT_EQ(q.size(), 4u) << "40, 41, 45 and 46 wait for their ticks";
 }
 
 TEST(InputQueue, GivesOlderFramesOfAMessageTheirOwnViewTime) {
     InputQueue q;
-    q.push(pointers(frames(1, 3, 10)), 12, 200 * 256 + 128);  // ticks 11..13, newest seen at 200.5
-    EXPECT_EQ(q.next(11).view_q8, 198u * 256 + 128);
-    EXPECT_EQ(q.next(12).view_q8, 199u * 256 + 128);
-    EXPECT_EQ(q.next(13).view_q8, 200u * 256 + 128);
+    q.push(pointers(frames(1, 3, 10)), 12, {200 * 256 + 128, 20 * 256});  // ticks 11..13, newest seen at 200.5
+    EXPECT_EQ(q.next(11).view.tick_q8, 198u * 256 + 128);
+    EXPECT_EQ(q.next(12).view.tick_q8, 199u * 256 + 128);
+    const auto newest = q.next(13).view;
+    EXPECT_EQ(newest.tick_q8, 200u * 256 + 128);
+    EXPECT_EQ(newest.max_rewind_q8, 20u * 256) << "the cap goes with the view";
 }
 
 TEST(InputQueue, HoldsTheLastInputThenGoesIdleOnce) {
     InputQueue q;
     EXPECT_FALSE(q.next(1).counted_hold) << "not a held input before the first frame";
-    q.push(pointers(frames(1, 1, 1)), 2, 0);
+    q.push(pointers(frames(1, 1, 1)), 2, {});
     EXPECT_EQ(q.next(2).kind, Kind::frame);
     for (int i = 1; i < InputQueue::kHoldTicks; ++i) {
         const auto n = q.next(2 + static_cast<std::uint32_t>(i));
@@ -189,47 +202,131 @@ TEST(InputQueue, HoldsTheLastInputThenGoesIdleOnce) {
 TEST(InputQueue, FifoModeIsTheOldFixedBuffer) {
     InputQueue q(InputQueue::Mode::fifo);
     const auto many = frames(1, 20, 1000);  // ticks ignored
-    EXPECT_EQ(q.push(pointers(many), 5, 0), 20u - InputQueue::kFifoFrames) << "the oldest are dropped";
+    EXPECT_EQ(q.push(pointers(many), 5, {}).refused, 20u - InputQueue::kFifoFrames) << "the oldest are dropped";
     const auto n = q.next(5);
     EXPECT_EQ(n.sequence, 20u - InputQueue::kFifoFrames + 1);
     EXPECT_EQ(q.size(), InputQueue::kFifoFrames - 1) << "one a tick: the standing queue stays";
     EXPECT_FALSE(q.lead()) << "no lead reported: clients do not dilate";
 }
 
+// ---- arrival jitter ------------------------------------------------------------
+
+// One frame a tick with these leads, from tick 1000 on; returns the figure.
+int jitter_of(const std::vector<int>& leads) {
+    ArrivalJitter j;
+    std::uint32_t tick = 1000;
+    for (const int lead : leads) j.arrived(++tick, lead);
+    j.arrived(++tick, 0);  // the last sample is taken when the next tick's arrivals start
+    return j.ticks();
+}
+
+TEST(ArrivalJitter, FramesArrivingWithASteadyLeadHaveNoJitter) {
+    EXPECT_EQ(ArrivalJitter().ticks(), 0) << "nothing measured yet";
+    EXPECT_EQ(jitter_of(std::vector<int>(300, 2)), 0);
+    std::vector<int> alternating;
+    for (int i = 0; i < 300; ++i) alternating.push_back(1 + i % 2);
+    EXPECT_EQ(jitter_of(alternating), 1) << "every other frame a tick behind the usual";
+}
+
+TEST(ArrivalJitter, IsTheLateTailThatKeepsComingBack) {
+    // One arrival in ten two ticks later than usual, one in twenty-five three.
+    std::vector<int> leads;
+    for (int i = 0; i < 300; ++i) leads.push_back(i % 25 == 7 ? -1 : i % 10 == 3 ? 0 : 2);
+    EXPECT_EQ(jitter_of(leads), 3) << "the 98th percentile: late by three";
+    // The same tail, rarer than one arrival in fifty, is not worth the delay.
+    for (int& l : leads) l = 2;
+    for (int i = 0; i < 300; i += 60) leads[static_cast<std::size_t>(i)] = -3;
+    EXPECT_EQ(jitter_of(leads), 0);
+}
+
+TEST(ArrivalJitter, AStallOrALatencyStepIsNotJitter) {
+    // A stall: nothing for 12 ticks, then the held frames in one burst.
+    ArrivalJitter j;
+    std::uint32_t tick = 1000;
+    for (int i = 0; i < 100; ++i) j.arrived(++tick, 2);
+    tick += 12;
+    for (int late = -10; late <= 2; ++late) j.arrived(tick, late);
+    for (int i = 0; i < 100; ++i) j.arrived(++tick, 2);
+    EXPECT_EQ(j.ticks(), 0) << "the burst is one late arrival";
+    // Latency up by 5 ticks: frames come 5 ticks later until the client
+    // catches up, a tick every 20.
+    std::vector<int> leads(100, 2);
+    for (int i = 0; i < 140; ++i) leads.push_back(-3 + i / 20);
+    EXPECT_EQ(jitter_of(leads), 0) << "the usual lead moves with the step within a few arrivals";
+}
+
+TEST(ArrivalJitter, FallsAsLateArrivalsAgeOut) {
+    std::vector<int> leads;
+    for (int i = 0; i < 300; ++i) leads.push_back(i % 10 == 3 ? -2 : 2);
+    EXPECT_EQ(jitter_of(leads), 4);
+    leads.insert(leads.end(), ArrivalJitter::kWindow, 2);
+    EXPECT_EQ(jitter_of(leads), 0) << "a window later";
+}
+
+TEST(InputQueue, ReportsTheArrivalJitterOnTimeAndNothingFirstInFirstOut) {
+    InputQueue on_time, fifo(InputQueue::Mode::fifo);
+    // Frames two ticks early, one message a tick, except that every ten ticks
+    // two messages are held and arrive with the third: its oldest frame two
+    // ticks later than usual.
+    std::vector<protocol::Frame> pending;
+    for (std::uint32_t t = 101; t <= 400; ++t) {
+        pending.emplace_back(t + 2, t - 100, Buttons::NONE, 0, 0, 0);
+        if (t % 10 == 3 || t % 10 == 4) continue;
+        for (InputQueue* q : {&on_time, &fifo}) {
+            q->push(pointers(pending), t, {});
+            q->next(t);
+        }
+        pending.clear();
+    }
+    const InputReport r = on_time.report();
+    EXPECT_EQ(r.applied_sequence, on_time.applied_sequence());
+    EXPECT_EQ(r.lead, on_time.lead());
+    EXPECT_EQ(r.jitter_ticks, 2);
+    EXPECT_FALSE(fifo.report().lead);
+    EXPECT_EQ(fifo.report().jitter_ticks, 0);
+}
+
 // ---- lag compensation ------------------------------------------------------------
 
 constexpr std::uint64_t q8(double ticks) { return static_cast<std::uint64_t>(ticks * 256); }
 
-TEST(LagCompensation, BelievesAViewNearTheNewestAckedSnapshotAndRewindsAtMost250Ms) {
+TEST(LagCompensation, BelievesAViewNearTheNewestAckedSnapshotAndCapsItsRoundTripAt250Ms) {
     const LagCompensation lag({});
-    // Drawing 5.5 ticks behind the acked snapshot 1000, the shot fired in tick 1010.
-    const std::uint64_t view = lag.trusted_view({994, 128}, 1000);
-    EXPECT_EQ(view, q8(994.5));
-    EXPECT_EQ(lag.rewind(view, 1010), q8(15)) << "15.5 ticks back, capped at 15";
-    EXPECT_EQ(lag.rewind(lag.trusted_view({1000, 0}, 1000), 1010), q8(10));
     EXPECT_EQ(lag.max_rewind_q8(), q8(15));
+    // Drawing 5.5 ticks behind the acked snapshot 1000: that much
+    // interpolation delay comes on top of the 250 ms (15 ticks) round trip.
+    const ShotView view = lag.trusted_view({994, 128}, 1000);
+    EXPECT_EQ(view.tick_q8, q8(994.5));
+    EXPECT_EQ(view.max_rewind_q8, q8(20.5));
+    EXPECT_EQ(lag.rewind(view, 1010), q8(15.5)) << "a 10-tick round trip: all of it";
+    EXPECT_EQ(lag.rewind(view, 1030), q8(20.5)) << "a 30-tick one: 15 of it";
+    EXPECT_EQ(lag.rewind(lag.trusted_view({1000, 0}, 1000), 1030), q8(15)) << "no interpolation delay, none added";
+    // The cap of old: the whole rewind, interpolation delay included.
+    const LagCompensation whole({.max_rewind_includes_interpolation = true});
+    EXPECT_EQ(whole.rewind(whole.trusted_view({994, 128}, 1000), 1010), q8(15));
 }
 
 TEST(LagCompensation, AViewClaimedFarInThePastOrFutureIsClampedToTheEstimate) {
     const LagCompensation lag({});
-    const std::uint64_t past = lag.trusted_view({1, 0}, 1000);
-    EXPECT_EQ(past, q8(1000 - 9)) << "150 ms before the acked snapshot at most";
-    EXPECT_EQ(lag.rewind(past, 1003), q8(12));
-    EXPECT_EQ(lag.rewind(lag.trusted_view({1, 0}, 1000), 2000), q8(15)) << "and never beyond the cap";
-    const std::uint64_t future = lag.trusted_view({0xFFFFFFFF, 255}, 1000);
-    EXPECT_EQ(future, q8(1001)) << "never ahead of what it was sent";
+    const ShotView past = lag.trusted_view({1, 0}, 1000);
+    EXPECT_EQ(past.tick_q8, q8(1000 - 6)) << "100 ms before the acked snapshot at most";
+    EXPECT_EQ(lag.rewind(past, 1003), q8(9));
+    EXPECT_EQ(lag.rewind(past, 2000), q8(21)) << "and never beyond the cap: 250 + 100 ms";
+    const ShotView future = lag.trusted_view({0xFFFFFFFF, 255}, 1000);
+    EXPECT_EQ(future.tick_q8, q8(1001)) << "never ahead of what it was sent";
+    EXPECT_EQ(future.max_rewind_q8, q8(15)) << "nothing added";
     EXPECT_EQ(lag.rewind(future, 1001), 0u);
     EXPECT_EQ(lag.rewind(future, 990), 0u) << "no rewind into the future";
 }
 
 TEST(LagCompensation, NothingIsRewoundWithoutAnAckAViewOrWhenOff) {
     const LagCompensation lag({});
-    EXPECT_EQ(lag.trusted_view({994, 0}, 0), 0u);
-    EXPECT_EQ(lag.trusted_view({0, 0}, 1000), 0u);
-    EXPECT_EQ(lag.rewind(0, 1000), 0u);
+    EXPECT_EQ(lag.trusted_view({994, 0}, 0).tick_q8, 0u);
+    EXPECT_EQ(lag.trusted_view({0, 0}, 1000).tick_q8, 0u);
+    EXPECT_EQ(lag.rewind({}, 1000), 0u);
     const LagCompensation off({.enabled = false});
-    EXPECT_EQ(off.trusted_view({994, 0}, 1000), 0u);
-    EXPECT_EQ(off.rewind(q8(994), 1000), 0u);
+    EXPECT_EQ(off.trusted_view({994, 0}, 1000).tick_q8, 0u);
+    EXPECT_EQ(off.rewind({q8(994), q8(15)}, 1000), 0u);
 }
 
 // ---- input figures ---------------------------------------------------------------
@@ -369,14 +466,14 @@ TEST(SnapshotSender, DeltasFollowTheAckAndALieCannotPickABaseline) {
         return in.game->body_as_Snapshot()->baseline_tick();
     };
     sender.capture(room, 1);
-    EXPECT_EQ(baseline_of(sender.for_client(room, acks, 0)), 0u) << "nothing acked: full";
+    EXPECT_EQ(baseline_of(sender.for_client(room, acks)), 0u) << "nothing acked: full";
     acks.on_ack(7);  // never sent
     EXPECT_EQ(acks.acked_tick(), 0u);
     acks.on_ack(1);
     EXPECT_EQ(acks.acked_tick(), 1u);
     room.world.step();
     sender.capture(room, 2);
-    EXPECT_EQ(baseline_of(sender.for_client(room, acks, 0)), 1u);
+    EXPECT_EQ(baseline_of(sender.for_client(room, acks)), 1u);
     EXPECT_EQ(sender.counts().sent, 2u);
     EXPECT_EQ(sender.counts().full, 1u);
 }
@@ -391,7 +488,7 @@ TEST(SnapshotSender, AClientThatStopsAckingIsSkippedAndProbedOnceASecond) {
     int sent = 0;
     for (std::uint32_t tick = 1; tick <= 120; ++tick) {
         sender.capture(room, tick);
-        if (sender.for_client(room, acks, 0)) ++sent;
+        if (sender.for_client(room, acks)) ++sent;
     }
     EXPECT_EQ(sent, 15 + 2) << "15 unacked, then one probe a second";
     EXPECT_EQ(sender.counts().superseded, 120u - 17u);

@@ -560,6 +560,47 @@ TEST(Netcode, AClientWhoseConnectionDropsResumesItsPlayerAndNothingIsLostOrRepea
     EXPECT_LE(joined, 1) << "no second join";
 }
 
+// Each input frame is sent once (reliable). Frames held in a dying
+// connection die with it; net's session resends exactly the messages the
+// server had not received, once, after the resume. The server counts every
+// sequence it receives twice (repeated) or never (skipped: a gap in a
+// player's +1 sequence, which the frames sent after the resume would show).
+TEST(Netcode, NoInputIsLostOrAppliedTwiceAcrossAResume) {
+    Harness h;
+    tickwire::test::TcpProxy proxy(h.server->port());
+    ClientConfig config;
+    config.url = proxy.url("/room/INPUTS");
+    config.name = "flaky";
+    ClientCore& flaky = h.add(std::move(config));
+    ASSERT_TRUE(h.pump_until([&] { return h.all_joined() && local_player(flaky) != 0; }, 300));
+    h.pump(60);
+    const server::MatchStats before = h.server->stats();
+    ASSERT_GT(before.inputs_applied, 30u) << "inputs flow";
+    EXPECT_EQ(before.inputs_repeated, 0u) << "no frame is sent twice within a connection";
+
+    // The proxy stops forwarding (frames pile up in its sockets), then resets
+    // both ends: what it held is lost on the wire.
+    proxy.freeze(true);
+    h.pump(20);
+    proxy.refuse(true);
+    proxy.drop_all();
+    ASSERT_TRUE(h.pump_until([&] { return flaky.status() == ConnectionStatus::reconnecting; }, 120));
+    const std::uint64_t applied_at_cut = h.server->stats().inputs_applied;
+    proxy.freeze(false);
+    proxy.refuse(false);
+    ASSERT_TRUE(h.pump_until([&] { return flaky.status() == ConnectionStatus::joined; }, 900));
+    h.pump(60);
+
+    const server::MatchStats s = h.server->stats();
+    EXPECT_EQ(s.sessions_resumed, 1u);
+    EXPECT_GT(s.inputs_applied, applied_at_cut + 30) << "inputs flow again after the resume";
+    EXPECT_GT(s.inputs_applied + s.inputs_merged, before.inputs_applied + before.inputs_merged + 70)
+        << "the frames held at the cut were resent and taken, late";
+    EXPECT_EQ(s.inputs_skipped, 0u) << "no frame lost: the ones held at the cut were resent";
+    EXPECT_EQ(s.inputs_repeated, 0u) << "none received twice (so none applied twice)";
+    EXPECT_EQ(s.inputs_dropped, 0u);
+}
+
 // Plain WebSocket on both ends (--no-session): the same reconnect mechanism as
 // session mode (net's ReconnectOptions, with backoff), and since nothing is
 // resumed the new connection joins afresh as a new player; the server sees the

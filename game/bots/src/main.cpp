@@ -4,7 +4,7 @@
 // totals per second. Used to fill a demo match and to load-test the server.
 //
 //   tickwire-bots [URL] [--count N] [--duration S] [--seed K] [--name PREFIX] [--quiet] [--netsim SPEC]
-//                [--no-session]
+//                [--no-session] [--input-interval TICKS]
 #include <algorithm>
 #include <cmath>
 #include <csignal>
@@ -38,7 +38,7 @@ extern "C" void on_signal(int) {
 
 int main(int argc, char** argv) {
     std::string url = "ws://127.0.0.1:7777/room/auto", prefix = "bot";
-    int count = 3, duration = 0, seed = 1, tick_rate = 60;
+    int count = 3, duration = 0, seed = 1, tick_rate = 60, input_interval = 1;
     bool quiet = false;
     bool session = true;
     tickwire::net::NetSimOptions netsim;
@@ -57,6 +57,10 @@ int main(int argc, char** argv) {
                    "(also bandwidth=64kB, stall_time=250ms, disconnect=0.1%, max_disconnects=N)");
     app.add_flag_callback("--no-session", [&] { session = false; },
                           "for a server run with --no-session (plain WebSocket, no resume)");
+    app.add_option("--input-interval", input_interval,
+                   "send input every this many ticks, the frames sampled since in one message")
+        ->check(CLI::Range(1, tickwire::game::ClientConfig::kMaxInputSendInterval))
+        ->capture_default_str();
     app.add_flag("--quiet", quiet, "no line of totals per second");
     const auto check = [&] {
         const auto parsed = tickwire::net::parse_netsim(netsim_spec);
@@ -74,6 +78,7 @@ int main(int argc, char** argv) {
         config.tick_rate = tick_rate;
         config.network_thread = thread;
         config.session = session;
+        config.input_send_interval = input_interval;
         config.netsim = netsim;
         config.netsim.seed = netsim.seed + static_cast<std::uint64_t>(i);  // each bot its own weather
         bots.push_back(std::make_unique<Bot>(std::move(config), static_cast<std::uint32_t>(seed * 7919 + i)));
@@ -91,7 +96,7 @@ int main(int argc, char** argv) {
         }
         if (tick % static_cast<std::uint64_t>(tick_rate) == 0) {
             int joined = 0, closed = 0;
-            double in = 0, out = 0, snaps = 0, rtt = 0, corr = 0;
+            double in = 0, out = 0, snaps = 0, rtt = 0, corr = 0, lead = 0;
             for (auto& b : bots) {
                 const ClientView& v = b->core().view(0);
                 if (v.status == ConnectionStatus::joined) ++joined;
@@ -101,12 +106,13 @@ int main(int argc, char** argv) {
                 snaps += v.net.snapshot_rate_hz;
                 rtt += v.net.rtt_ms;
                 corr += v.net.corrections_per_s;
+                lead += v.net.input_lead_ticks;
             }
             if (!quiet) {
                 std::printf("t=%llus bots %d joined %d closed %d in %.1f kB/s out %.1f kB/s snapshots %.0f/s "
-                            "rtt avg %.1f ms corrections %.1f/s\n",
+                            "rtt avg %.1f ms corrections %.1f/s lead %.2f\n",
                             static_cast<unsigned long long>(tick / static_cast<std::uint64_t>(tick_rate)), count, joined,
-                            closed, in / 1000, out / 1000, snaps, rtt / count, corr);
+                            closed, in / 1000, out / 1000, snaps, rtt / count, corr, lead / count);
                 std::fflush(stdout);
             }
             if (closed == count) loop_ptr->request_stop();

@@ -4,6 +4,8 @@
 //   clock_sync.*            the server's tick, estimated from round trips
 //   prediction.*            the own ship, predicted and reconciled
 //   time_dilation.*         input stamps, and the rate frames are sampled at
+//   input_sampler.*         the intent into frames (fire presses latched)
+//   input_sender.*          which frames go in this tick's message (each once)
 //   interpolation_buffer.*  recent snapshots and the render clock
 //   world_view.*            ships and projectiles to draw
 //   roster.*                names and scores; chat_log.hpp the chat box
@@ -21,6 +23,8 @@
 
 #include "chat_log.hpp"
 #include "clock_sync.hpp"
+#include "input_sampler.hpp"
+#include "input_sender.hpp"
 #include "interpolation_buffer.hpp"
 #include "net_rates.hpp"
 #include "prediction.hpp"
@@ -72,6 +76,7 @@ struct ClientCore::Impl {
         view.arena_w = units(arena.width);
         view.arena_h = units(arena.height);
         for (const sim::Rect& r : arena.obstacles) view.obstacles.push_back({units(r.x), units(r.y), units(r.w), units(r.h)});
+        dilation.set_send_interval(sender.interval());
         connect();
     }
 
@@ -104,7 +109,8 @@ struct ClientCore::Impl {
     NetRates rates;
 
     // Input and snapshots
-    PlayerIntent intent;
+    InputSampler sampler;
+    InputSender sender{config.input_send_interval};
     bool input_pending = false;
     schemas::ViewTime view_time;  // what the player saw when the newest frame was sampled
     protocol::SnapshotRing ring;
@@ -140,6 +146,8 @@ struct ClientCore::Impl {
         prediction.reset();
         interpolation.reset();
         dilation.reset();
+        sampler.reset();
+        sender.reset();
         clock.reset();
         ack_to_send = 0;
         ring = protocol::SnapshotRing();
@@ -200,7 +208,7 @@ struct ClientCore::Impl {
         });
         prediction.reconcile(own != decoded.end() ? &*own : nullptr, s.last_input_sequence());
         const auto lead = s.input_lead();
-        dilation.on_lead(lead ? std::optional<std::int8_t>(*lead) : std::nullopt, s.last_input_sequence());
+        dilation.on_lead(lead ? std::optional<std::int8_t>(*lead) : std::nullopt, s.input_jitter_ms(), s.last_input_sequence());
     }
 
     void on_packet(const session::Packet& packet) {
@@ -326,18 +334,14 @@ struct ClientCore::Impl {
         rates.update(t, channel->stats(), prediction.corrections(), view.net);
         prediction.decay();
         if (status != ConnectionStatus::joined) return;
-        const sim::Input input = sim::sanitise_intent(intent.move_x, intent.move_y, intent.aim, intent.fire);
         view_time = interpolation.view_time();
-        if (!clock.known()) {
-            prediction.record(input, 0);
-        } else {
-            // Stamped with the server tick each frame is for; sampled a little
-            // faster or slower than the loop ticks (time dilation).
-            const double arrival = clock.server_tick(t) + clock.rtt_us() / 2 / tick_us;
-            for (int n = dilation.frames_due(); n > 0; --n) {
-                prediction.record(input, dilation.stamp(prediction.next_sequence(), arrival, t));
-            }
-        }
+        // Stamped with the server tick each frame is for; sampled a little
+        // faster or slower than the loop ticks (time dilation); it leaves
+        // in this tick's message or a few ticks later (input_send_interval).
+        const std::optional<double> arrival =
+            clock.known() ? std::optional(clock.server_tick(t) + clock.rtt_us() / 2 / tick_us) : std::nullopt;
+        dilation.set_send_wait(sender.ticks_until_send());
+        sampler.step(dilation, prediction, arrival, t);
         input_pending = true;
     }
 
@@ -351,25 +355,28 @@ struct ClientCore::Impl {
         // message before Hello with 4000), so add nothing then.
         if (!opened || (!config.session && channel->state() != net::ChannelState::open)) return sink.flush();
         if (clock.request_due(now_us())) sink.add(codec.clock_request(now_us()));
-        // Input and the snapshot ack are latest-state: never resent, and an
-        // unsent one is replaced by the next. So every input carries the
-        // newest decoded tick (repeating an ack is harmless; a replaced input
-        // must not take the only copy of one with it). A bare Ack goes only
-        // for a new snapshot in a tick without input.
-        bool ack_sent = false;
-        if (input_pending && status == ConnectionStatus::joined) {
-            // Every frame the server has not confirmed, newest last (redundancy
-            // instead of resends: a lost message costs nothing).
+        // Each input frame goes once, reliable (input_sender.hpp). While
+        // joined the snapshot ack rides on the next input (within
+        // input_send_interval ticks); a bare Ack (latest-state: an unsent one
+        // is replaced by the next) only otherwise. What a message does not
+        // need stays out (FlatBuffers omits zero fields, ~10 B): the ack when
+        // no newer snapshot came, the view time when no frame fires (lag
+        // compensation judges shots only).
+        if (status == ConnectionStatus::joined) {
             protocol::Frame frames[schemas::kMaxInputFrames];
-            const std::size_t n = prediction.unconfirmed(frames);
-            if (n > 0) {
-                sink.add(codec.input({frames, n}, interpolation.newest_tick(), view_time), net::Delivery::latest);
-                ack_sent = true;
-            }
+            const std::size_t n = input_pending ? sender.due(prediction, frames) : 0;
             input_pending = false;
+            if (n > 0) {
+                const bool fires = std::any_of(frames, frames + n, [](const protocol::Frame& f) {
+                    return protocol::to_input(f).fire;
+                });
+                sink.add(codec.input({frames, n}, ack_to_send, fires ? view_time : schemas::ViewTime{}));
+                ack_to_send = 0;
+            }
+        } else if (ack_to_send != 0) {
+            sink.add(codec.ack(ack_to_send), net::Delivery::latest);
+            ack_to_send = 0;
         }
-        if (ack_to_send != 0 && !ack_sent) sink.add(codec.ack(ack_to_send), net::Delivery::latest);
-        ack_to_send = 0;
         sink.flush();
     }
 
@@ -379,7 +386,7 @@ struct ClientCore::Impl {
         ClientView& v = view;
         v.status = status;
         v.status_text = status_text;
-        fill_world_view(interpolation, alpha, roster, {entity_id, &prediction, intent.aim}, v);
+        fill_world_view(interpolation, alpha, roster, {entity_id, &prediction, sampler.intent().aim}, v);
         roster.scoreboard(v.scoreboard);
 
         const std::int64_t t = now_us();
@@ -405,7 +412,7 @@ ClientCore::~ClientCore() {
 }
 
 void ClientCore::network_in() { impl_->network_in(); }
-void ClientCore::set_intent(const PlayerIntent& intent) { impl_->intent = intent; }
+void ClientCore::set_intent(const PlayerIntent& intent) { impl_->sampler.set_intent(intent); }
 void ClientCore::step() { impl_->step(); }
 void ClientCore::network_out() { impl_->network_out(); }
 

@@ -33,9 +33,14 @@ void InterpolationBuffer::push(std::uint32_t tick, std::span<const protocol::Ent
 }
 
 void InterpolationBuffer::adapt_delay() noexcept {
-    // About two snapshot intervals plus twice the jitter, in ticks.
+    // One snapshot interval (the next snapshot must be in before the render
+    // clock reaches the newest), one tick (the view is drawn up to a tick
+    // ahead of the render clock), and the late side of the arrival jitter
+    // (three mean deviations of the gaps: uniform jitter's whole range), and
+    // what the world standing still on screen has shown that misses (a
+    // loaded machine's late wake-ups are a longer tail than the network's).
     const double interval = interval_.primed ? interval_.value : 2 * tick_us_;
-    const double target = (2 * interval + 2 * jitter_.value) / tick_us_;
+    const double target = (interval + tick_us_ + 3 * jitter_.value) / tick_us_ + late_margin_;
     delay_ticks_ += (std::clamp(target, 1.0, 30.0) - delay_ticks_) * 0.1;
 }
 
@@ -48,6 +53,12 @@ void InterpolationBuffer::advance(std::int64_t now) noexcept {
         render_tick_ = target;
     } else {
         render_tick_ += std::clamp(1.0 + error * 0.05, 0.8, 1.2);
+    }
+    if (render_tick_ > newest_tick_) {
+        ++starved_ticks_;
+        late_margin_ = std::min(late_margin_ + kStarvedStep, kMaxLateMargin);
+    } else {
+        late_margin_ = std::max(0.0, late_margin_ - kLateMarginFall);
     }
 }
 

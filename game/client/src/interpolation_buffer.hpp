@@ -2,8 +2,9 @@
 // InterpolationBuffer: the last snapshots, kept to draw the world a little in
 // the past, between two of them. Its render clock advances one tick per tick,
 // nudged towards "newest snapshot's tick minus the delay" so it neither
-// starves nor lags; the delay adapts to about two snapshot intervals plus
-// twice their arrival jitter.
+// starves nor lags; the delay adapts to a snapshot interval, a tick and
+// three mean deviations of the arrival gaps, plus a margin that each tick
+// drawn past the newest snapshot raises (kStarvedStep) and time lowers.
 //
 // Times are microseconds on the client's clock (ClientConfig::clock).
 //
@@ -58,8 +59,14 @@ public:
     [[nodiscard]] double delay_ticks() const noexcept { return delay_ticks_; }
     /// Smoothed variation of the gaps between snapshot arrivals.
     [[nodiscard]] double jitter_us() const noexcept { return jitter_.value; }
+    /// Ticks the render clock ran past the newest snapshot (the world stood
+    /// still on screen: the delay was too short for the jitter).
+    [[nodiscard]] std::uint64_t starved_ticks() const noexcept { return starved_ticks_; }
 
     static constexpr std::size_t kCapacity = 32;
+    static constexpr double kStarvedStep = 0.25;          // ticks of margin per starved tick
+    static constexpr double kLateMarginFall = 1.0 / 600;  // a tick of margin per 10 s (60 Hz)
+    static constexpr double kMaxLateMargin = 4;           // ticks
 
 private:
     void adapt_delay() noexcept;
@@ -72,6 +79,8 @@ private:
     Ewma interval_, jitter_;
     double render_tick_ = 0;
     double delay_ticks_ = 4;
+    std::uint64_t starved_ticks_ = 0;
+    double late_margin_ = 0;  // ticks added to the delay after starving
 };
 
 }  // namespace tickwire::game

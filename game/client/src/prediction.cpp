@@ -1,5 +1,6 @@
 #include "prediction.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "units.hpp"
@@ -21,10 +22,13 @@ protocol::Frame Prediction::record(const sim::Input& input, std::uint32_t stamp_
     return frame;
 }
 
-std::size_t Prediction::unconfirmed(std::span<protocol::Frame> out) const noexcept {
-    const std::size_t skip = history_.size() > out.size() ? history_.size() - out.size() : 0;
+std::size_t Prediction::unconfirmed_after(std::uint32_t sequence, std::span<protocol::Frame> out) const noexcept {
+    // Sequences rise by one per frame: the newer ones are the last.
+    std::size_t newer = 0;
+    while (newer < history_.size() && history_[history_.size() - 1 - newer].first.sequence() > sequence) ++newer;
+    const std::size_t take = std::min(newer, out.size());
     std::size_t n = 0;
-    for (std::size_t i = skip; i < history_.size(); ++i) out[n++] = history_[i].first;
+    for (std::size_t i = history_.size() - take; i < history_.size(); ++i) out[n++] = history_[i].first;
     return n;
 }
 

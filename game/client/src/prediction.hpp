@@ -33,7 +33,9 @@ public:
     [[nodiscard]] std::uint32_t next_sequence() const noexcept { return sequence_ + 1; }
     /// Copies the newest unconfirmed frames (at most out.size()), oldest
     /// first; returns how many.
-    std::size_t unconfirmed(std::span<protocol::Frame> out) const noexcept;
+    std::size_t unconfirmed(std::span<protocol::Frame> out) const noexcept { return unconfirmed_after(0, out); }
+    /// The same, of those newer than `sequence` (the ones not yet sent).
+    std::size_t unconfirmed_after(std::uint32_t sequence, std::span<protocol::Frame> out) const noexcept;
 
     /// A snapshot arrived: `own` is the own ship in it (null if absent),
     /// `last_input_sequence` the newest input the server applied.

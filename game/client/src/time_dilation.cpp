@@ -11,20 +11,17 @@ void TimeDilation::reset() noexcept {
     accumulator_ = 0;
     scale_ = 1;
     base_ = {};
-    spread_ = {};
-}
-
-double TimeDilation::target_ticks() const noexcept {
-    // Enough lead that the reports' scatter (jitter, both ends reading the
-    // network once a tick) seldom makes a frame late, and no more: every
-    // tick of lead is a tick of input delay.
-    return std::clamp(0.3 + 2 * spread_.value, kMinTarget, kMaxTarget);
+    wanted_ = target_ = kMinTarget;
 }
 
 int TimeDilation::frames_due() noexcept {
+    // Enough lead that the late tail of arrivals seldom makes a frame late,
+    // and no more: every tick of lead is a tick of input delay.
+    target_ = std::max(wanted_, target_ - kTargetFall * tick_us_ / 1e6);
     if (reported_) {
-        const double error = target_ticks() - lead_ticks();
-        scale_ = 1 + std::clamp(error * kGain, -kMaxDilation, kMaxDilation);
+        const double error = target_ + batch_lead_ - lead_ticks();
+        const bool near = error <= kSlackBelow && error >= -kSlackAbove;
+        scale_ = near ? 1 : 1 + std::clamp(error * kGain, -kMaxDilation, kMaxDilation);
     } else {
         scale_ = 1;
     }
@@ -35,9 +32,10 @@ int TimeDilation::frames_due() noexcept {
 }
 
 std::uint32_t TimeDilation::stamp(std::uint32_t sequence, double arrival_tick, std::int64_t now) noexcept {
-    const double clock_ticks = static_cast<double>(now) / tick_us_;
+    // The client's clock when the frame leaves.
+    const double clock_ticks = static_cast<double>(now) / tick_us_ + send_wait_;
     // Without reports: the clock's estimate (frames arrive for it, plus a tick).
-    const double wanted = arrival_tick + 1 + (reported_ ? target_ticks() : 0);
+    const double wanted = arrival_tick + send_wait_ + 1 + (reported_ ? target_ + batch_lead_ : 0);
     std::uint32_t s = last_stamp_ + 1;
     if (!reported_ || !anchored_ || std::abs(static_cast<double>(s) - wanted) > kReanchorTicks) {
         s = static_cast<std::uint32_t>(std::max(0.0, std::round(wanted)));
@@ -49,12 +47,14 @@ std::uint32_t TimeDilation::stamp(std::uint32_t sequence, double arrival_tick, s
     return s;
 }
 
-void TimeDilation::on_lead(std::optional<std::int8_t> lead, std::uint32_t sequence) noexcept {
+void TimeDilation::on_lead(std::optional<std::int8_t> lead, std::uint8_t jitter_ms, std::uint32_t sequence) noexcept {
     if (!lead) {
         reported_ = false;
         return;
     }
     reported_ = true;
+    wanted_ = std::clamp(jitter_ms * 1000.0 / tick_us_, kMinTarget, kMaxTarget);
+    target_ = std::max(target_, wanted_);
     // While no new frame is applied (our uplink stalls) every snapshot
     // repeats the last report: one sample per frame.
     if (sequence <= reported_sequence_) return;
@@ -68,12 +68,13 @@ void TimeDilation::on_lead(std::optional<std::int8_t> lead, std::uint32_t sequen
         base_.add(sample, 1);
         return;
     }
-    // One wild report (a frame late after a stall) moves the estimate by
-    // at most a few ticks; a real latency step keeps reporting and gets
-    // through within a few samples.
+    // Jitter (reports a tick or so apart) is averaged slowly: a noisy
+    // estimate would cross the dead band and move frames back and forth. One
+    // wild report (a frame late after a stall) moves it by at most a few
+    // ticks; a real latency step keeps reporting and gets through within a
+    // few samples.
     const double deviation = sample - base_.value;
-    spread_.add(std::min(std::abs(deviation), 1.0), 0.02);
-    base_.add(base_.value + std::clamp(deviation, -3.0, 3.0), 0.2);
+    base_.add(base_.value + std::clamp(deviation, -3.0, 3.0), std::abs(deviation) > 1.5 ? 0.2 : 0.05);
 }
 
 }  // namespace tickwire::game

@@ -7,7 +7,7 @@ InputQueue::Next feed_input(InputQueue& queue, sim::World& world, std::uint32_t 
     const InputQueue::Next next = queue.next(tick);
     switch (next.kind) {
     case InputQueue::Next::Kind::frame: {
-        const std::uint32_t rewind = lag.rewind(next.view_q8, tick);
+        const std::uint32_t rewind = lag.rewind(next.view, tick);
         world.set_input(player_id, next.input, rewind);
         figures.applied(next.wait, next.merged);
         if (next.input.fire) figures.shot(rewind);

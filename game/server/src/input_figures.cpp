@@ -32,6 +32,8 @@ InputTiming InputFigures::window() const noexcept {
         w.merged += b.merged;
         w.dropped += b.dropped;
         w.held_ticks += b.held_ticks;
+        w.repeated += b.repeated;
+        w.skipped += b.skipped;
         for (int i = 0; i < kWaitBins; ++i) waits[static_cast<std::size_t>(i)] += b.waits[static_cast<std::size_t>(i)];
     }
     // Percentiles of whole ticks: the smallest wait that many frames did not exceed.

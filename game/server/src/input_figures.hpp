@@ -3,7 +3,8 @@
 // 10 seconds, across all clients (GET /status): frames applied, merged
 // (late ones folded into the frame applied with them) and dropped (refused
 // or rate limited), ticks a connected player's ship ran on a held input,
-// and percentiles of how long applied frames waited past the tick they
+// frames received twice or never (each is sent once, and sequences run
+// +1), and percentiles of how long applied frames waited past the tick they
 // could first have been applied in.
 //
 // Ten one-second buckets of counters and a small histogram, rolled by the
@@ -15,6 +16,7 @@
 #include <array>
 #include <cstdint>
 
+#include "input_queue.hpp"
 #include "tickwire/game/server/match_server.hpp"
 
 namespace tickwire::game::server {
@@ -41,6 +43,14 @@ public:
         current().dropped += frames;
         totals_.dropped += frames;
     }
+    /// The frames of one message, as the player's queue took them.
+    void offered(const InputQueue::Offered& o) noexcept {
+        dropped(o.refused);
+        current().repeated += o.repeated;
+        current().skipped += o.skipped;
+        totals_.repeated += o.repeated;
+        totals_.skipped += o.skipped;
+    }
 
     /// The last kSeconds (the current second included).
     [[nodiscard]] InputTiming window() const noexcept;
@@ -50,7 +60,7 @@ public:
 private:
     struct Bucket {
         std::uint32_t second = 0;
-        std::uint64_t applied = 0, merged = 0, dropped = 0, held_ticks = 0;
+        std::uint64_t applied = 0, merged = 0, dropped = 0, held_ticks = 0, repeated = 0, skipped = 0;
         std::array<std::uint32_t, kWaitBins> waits{};
     };
     Bucket& current() noexcept { return buckets_[second_ % kSeconds]; }

@@ -11,30 +11,39 @@ std::int32_t ticks_between(std::uint32_t from, std::uint32_t to) noexcept {
 }
 }  // namespace
 
-std::uint64_t InputQueue::view_of(const protocol::Frame& f, std::uint32_t newest_tick, std::uint64_t view_q8) noexcept {
+ShotView InputQueue::view_of(const protocol::Frame& f, std::uint32_t newest_tick, const ShotView& view) noexcept {
     // Sampled that many ticks before the newest frame; a frame claiming to
     // be newer than the newest (a lie) wraps to "long ago": no view.
     const std::uint64_t back = std::uint64_t{newest_tick - f.tick()} * sim::kTickQ8;
-    return back < view_q8 ? view_q8 - back : 0;
+    return back < view.tick_q8 ? ShotView{view.tick_q8 - back, view.max_rewind_q8} : ShotView{};
 }
 
-std::size_t InputQueue::offer(const protocol::Frame& frame, std::uint32_t tick, std::uint64_t view_q8) {
-    // Redundant copies of frames already received are expected; only newer ones count.
-    if (frame.sequence() <= newest_sequence_) return 0;
+void InputQueue::offer(const protocol::Frame& frame, std::uint32_t tick, const ShotView& view, Offered& offered) {
+    // Each frame is sent once (an older client repeats the unacknowledged
+    // ones): a copy is never applied twice, and is counted.
+    if (frame.sequence() <= newest_sequence_) {
+        ++offered.repeated;
+        return;
+    }
+    // Sequences run +1 per frame from a player's first: a gap is frames lost
+    // on the way (the first frame seen may start anywhere: a rejoin).
+    if (newest_sequence_ != 0) offered.skipped += frame.sequence() - newest_sequence_ - 1;
     newest_sequence_ = frame.sequence();
     // Far ahead of its time: an honest client keeps a lead of 1-2 ticks (a
     // few more right after its latency dropped); waiting frames are banked
     // input, so they are bounded in time as well as in number.
-    if (mode_ == Mode::on_time && ticks_between(tick, frame.tick()) > kMaxLeadTicks) return 1;
-    std::size_t dropped = 0;
-    if (count_ == kCapacity) {
-        if (mode_ == Mode::on_time) return 1;
-        pop(1);
-        dropped = 1;
+    if (mode_ == Mode::on_time && ticks_between(tick, frame.tick()) > kMaxLeadTicks) {
+        ++offered.refused;
+        return;
     }
-    ring_[(head_ + count_) % kCapacity] = {frame, tick, view_q8};
+    if (count_ == kCapacity) {
+        ++offered.refused;
+        if (mode_ == Mode::on_time) return;
+        pop(1);
+    }
+    if (mode_ == Mode::on_time) jitter_.arrived(tick, ticks_between(tick, frame.tick()));
+    ring_[(head_ + count_) % kCapacity] = {frame, tick, view};
     ++count_;
-    return dropped;
 }
 
 std::size_t InputQueue::trim() {
@@ -66,7 +75,7 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
         n.kind = Next::Kind::frame;
         n.input = protocol::to_input(e.frame);
         n.sequence = e.frame.sequence();
-        n.view_q8 = e.view_q8;
+        n.view = e.view;
         n.wait = std::max(0, ticks_between(e.arrival, tick));
         n.merged = take - 1;
         if (n.input.fire) n.fire_sequence = n.sequence;
@@ -75,7 +84,7 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
         for (std::size_t i = take - 1; i-- > 0 && !n.input.fire;) {
             if (protocol::to_input(at(i).frame).fire) {
                 n.input.fire = true;
-                n.view_q8 = at(i).view_q8;
+                n.view = at(i).view;
                 n.fire_sequence = at(i).frame.sequence();
             }
         }
@@ -90,7 +99,10 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
     // connection dropped and the session is held for a resume): its ship
     // stops thrusting and firing meanwhile.
     if (ticks_without_input_ <= kHoldTicks) ++ticks_without_input_;
-    if (ticks_without_input_ == kHoldTicks) return {Next::Kind::idle};
+    if (ticks_without_input_ == kHoldTicks) {
+        n.kind = Next::Kind::idle;
+        return n;
+    }
     n.counted_hold = ever_applied_ && ticks_without_input_ < kHoldTicks;
     return n;
 }
@@ -98,6 +110,10 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
 std::optional<std::int8_t> InputQueue::lead() const noexcept {
     if (mode_ == Mode::fifo || !ever_applied_) return std::nullopt;
     return static_cast<std::int8_t>(std::clamp(applied_lead_, -128, 127));
+}
+
+InputReport InputQueue::report() const noexcept {
+    return {applied_sequence_, lead(), mode_ == Mode::on_time ? jitter_.ticks() : 0};
 }
 
 }  // namespace tickwire::game::server

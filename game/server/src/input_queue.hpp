@@ -13,8 +13,10 @@
 // speed-up by sending more, or faster. Frames more than kMaxLeadTicks ahead
 // of their arrival are refused, and at most kCapacity wait.
 //
-// lead() tells the client how early its frames arrive (Snapshot.input_lead):
-// the client dilates its tick rate to keep it at 1-2 ticks (time_dilation.hpp).
+// report() tells the client how early its frames arrive (Snapshot.input_lead)
+// and how much later than usual the late ones come (input_jitter_ms,
+// arrival_jitter.hpp): the client dilates its tick rate to keep the lead just
+// above that jitter, at least a tick (time_dilation.hpp).
 //
 // Mode::fifo is the queue before that (kept for the game-feel benchmark's
 // "before" row): ticks ignored, one frame per tick first in first out, the
@@ -30,9 +32,18 @@
 #include <cstdint>
 #include <optional>
 
+#include "arrival_jitter.hpp"
+#include "lag_compensation.hpp"
 #include "tickwire/game/protocol/wire.hpp"
 
 namespace tickwire::game::server {
+
+/// What a snapshot tells its player about the player's inputs.
+struct InputReport {
+    std::uint32_t applied_sequence = 0;   ///< Snapshot.last_input_sequence
+    std::optional<std::int8_t> lead;      ///< Snapshot.input_lead (empty: frames taken first in, first out)
+    int jitter_ticks = 0;                 ///< Snapshot.input_jitter_ms, in ticks
+};
 
 class InputQueue {
 public:
@@ -47,7 +58,7 @@ public:
     struct Next {
         enum class Kind : std::uint8_t { frame, hold, idle } kind = Kind::hold;
         sim::Input input{};           ///< for Kind::frame (fire includes merged frames')
-        std::uint64_t view_q8 = 0;    ///< when its shooter saw the shot (Q8 ticks; 0 = unknown)
+        ShotView view;                ///< when its shooter saw the shot (none: unknown)
         std::uint32_t sequence = 0;   ///< of the frame applied
         std::uint32_t fire_sequence = 0;  ///< of the frame whose shot input.fire is (0: none)
         int wait = 0;                 ///< ticks it waited here past its arrival
@@ -57,19 +68,26 @@ public:
 
     explicit InputQueue(Mode mode = Mode::on_time) : mode_(mode) {}
 
+    /// What became of the frames of one message.
+    struct Offered {
+        std::size_t refused = 0;   ///< too far ahead, no room, or (Mode::fifo) dropped to stay within its bound
+        std::size_t repeated = 0;  ///< sequences already received: sent twice (none, since each frame goes once)
+        std::size_t skipped = 0;   ///< sequences jumped over: frames sent for this player that never came
+        friend bool operator==(const Offered&, const Offered&) = default;
+    };
+
     /// Queues the frames newer than any seen (a range of `const Frame*`, as a
     /// verified PlayerInput's frames() is), read in the network drain before
-    /// `tick` is simulated. `view_q8` is the trusted view time of the newest
-    /// frame (Q8 server ticks, 0 = none); older frames get it minus the
-    /// difference of their ticks. Returns the frames refused (too far ahead,
-    /// or no room) or, in Mode::fifo, dropped to stay within its bound.
+    /// `tick` is simulated. `view` is the trusted view of the newest frame;
+    /// older frames get it minus the difference of their ticks.
     template <class Frames>
-    std::size_t push(const Frames& frames, std::uint32_t tick, std::uint64_t view_q8) {
+    Offered push(const Frames& frames, std::uint32_t tick, const ShotView& view) {
         std::uint32_t newest_tick = 0;
         for (const protocol::Frame* f : frames) newest_tick = f->tick();
-        std::size_t refused = 0;
-        for (const protocol::Frame* f : frames) refused += offer(*f, tick, view_of(*f, newest_tick, view_q8));
-        return refused + trim();
+        Offered offered;
+        for (const protocol::Frame* f : frames) offer(*f, tick, view_of(*f, newest_tick, view), offered);
+        offered.refused += trim();
+        return offered;
     }
     /// The input for `tick`: a frame, or hold the last input, or (once, after
     /// kHoldTicks without input) go idle.
@@ -80,6 +98,8 @@ public:
     /// Snapshot.input_lead: how early the frame last applied arrived (its
     /// tick minus its arrival tick, < 0 when late); empty in Mode::fifo.
     [[nodiscard]] std::optional<std::int8_t> lead() const noexcept;
+    /// The sequence, lead and arrival jitter for the next snapshot (no jitter in Mode::fifo).
+    [[nodiscard]] InputReport report() const noexcept;
     [[nodiscard]] std::size_t size() const noexcept { return count_; }
     [[nodiscard]] Mode mode() const noexcept { return mode_; }
 
@@ -87,10 +107,10 @@ private:
     struct Entry {
         protocol::Frame frame{};
         std::uint32_t arrival = 0;  // the first tick it could have been applied in
-        std::uint64_t view_q8 = 0;
+        ShotView view;
     };
-    static std::uint64_t view_of(const protocol::Frame& f, std::uint32_t newest_tick, std::uint64_t view_q8) noexcept;
-    std::size_t offer(const protocol::Frame& frame, std::uint32_t tick, std::uint64_t view_q8);
+    static ShotView view_of(const protocol::Frame& f, std::uint32_t newest_tick, const ShotView& view) noexcept;
+    void offer(const protocol::Frame& frame, std::uint32_t tick, const ShotView& view, Offered& offered);
     std::size_t trim();
     Entry& at(std::size_t i) noexcept { return ring_[(head_ + i) % kCapacity]; }
     void pop(std::size_t n) noexcept;
@@ -101,6 +121,7 @@ private:
     std::uint32_t newest_sequence_ = 0;    // highest sequence received
     std::uint32_t applied_sequence_ = 0;   // highest applied by the sim
     int applied_lead_ = 0;
+    ArrivalJitter jitter_;
     int ticks_without_input_ = 0;
     bool ever_applied_ = false;
 };

@@ -68,9 +68,13 @@ int main(int argc, char** argv) {
                           "lead reported to clients (for comparisons)");
     app.add_flag_callback("--no-lag-compensation", [&] { config.lag_compensation = false; },
                           "judge every shot in the present, not where its shooter saw the target");
-    app.add_option("--max-rewind-ms", max_rewind_ms, "lag compensation's cap: how far back a shot may be judged")
+    app.add_option("--max-rewind-ms", max_rewind_ms,
+                   "lag compensation's cap on the round trip a shot is compensated for (the shooter's "
+                   "interpolation delay, up to 100 ms, comes on top)")
         ->check(CLI::Range(0, 500))
         ->capture_default_str();
+    app.add_flag("--max-rewind-includes-interpolation", config.max_rewind_includes_interpolation,
+                 "make --max-rewind-ms the bound of the whole rewind, interpolation delay included");
     app.add_option("--tls-cert", config.tls_certificate_file, "PEM certificate; with --tls-key serves wss://");
     app.add_option("--tls-key", config.tls_private_key_file, "PEM private key");
     app.add_option("--web-root", config.web_root, "serve the files in DIR (the web client) on the same port")

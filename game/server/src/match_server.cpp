@@ -63,7 +63,10 @@ struct MatchServer::Impl {
                     codec),
           endpoints(server),
           status_line(now()),
-          lag({.enabled = c.lag_compensation, .tick_rate = c.tick_rate, .max_rewind = c.max_rewind}),
+          lag({.enabled = c.lag_compensation,
+               .tick_rate = c.tick_rate,
+               .max_rewind = c.max_rewind,
+               .max_rewind_includes_interpolation = c.max_rewind_includes_interpolation}),
           input_figures(c.tick_rate),
           input_mode(c.inputs_on_time ? InputQueue::Mode::on_time : InputQueue::Mode::fifo) {}
 
@@ -133,6 +136,8 @@ struct MatchServer::Impl {
         s.inputs_merged = inputs.merged;
         s.inputs_dropped = inputs.dropped;
         s.inputs_held_ticks = inputs.held_ticks;
+        s.inputs_repeated = inputs.repeated;
+        s.inputs_skipped = inputs.skipped;
         s.inputs_10s = input_figures.window();
         s.shot_rewind_max_ms = input_figures.max_rewind_q8() * 1000.0 / (sim::kTickQ8 * config.tick_rate);
         return s;
@@ -251,9 +256,9 @@ struct MatchServer::Impl {
         }
         // What the player was looking at, as far as we believe it; the
         // frames are for `tick + 1` at the earliest (this drain precedes it).
-        const std::uint64_t view =
+        const ShotView view =
             lag.trusted_view({input.view_tick(), input.view_fraction()}, c.snapshots.acked_tick());
-        count_dropped(c.input.push(*input.frames(), tick + 1, view));
+        input_figures.offered(c.input.push(*input.frames(), tick + 1, view));
     }
 
     void count_dropped(std::uint64_t frames) { input_figures.dropped(frames); }
@@ -371,7 +376,7 @@ struct MatchServer::Impl {
         snapshots.capture(room, tick);
         for (const net::ConnectionId id : room.members) {
             Client& c = clients.at(id);
-            net::Message snapshot = snapshots.for_client(room, c.snapshots, c.input.applied_sequence(), c.input.lead());
+            net::Message snapshot = snapshots.for_client(room, c.snapshots, c.input.report());
             // send_latest: if the previous snapshot to this client has not
             // started writing, net drops it for this one (counted in
             // ServerStats::superseded); chat and events keep their order.

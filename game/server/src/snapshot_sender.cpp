@@ -1,6 +1,7 @@
 #include "snapshot_sender.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace tickwire::game::server {
 
@@ -25,8 +26,7 @@ void SnapshotSender::capture(Room& room, std::uint32_t tick) {
     deltas_used_ = 0;
 }
 
-net::Message SnapshotSender::for_client(const Room& room, SnapshotAcks& acks, std::uint32_t last_input_sequence,
-                                        std::optional<std::int8_t> input_lead) {
+net::Message SnapshotSender::for_client(const Room& room, SnapshotAcks& acks, const InputReport& input) {
     const bool behind = static_cast<int>(acks.unacked_.size()) >= config_.max_unacked_snapshots;
     if (behind && tick_ - acks.last_probe_tick_ < static_cast<std::uint32_t>(config_.tick_rate)) {
         ++counts_.superseded;
@@ -38,7 +38,9 @@ net::Message SnapshotSender::for_client(const Room& room, SnapshotAcks& acks, st
         ++counts_.full;
     }
     const Delta& d = delta_against(room, acks.acked_tick_);
-    const schemas::SnapshotHeader header{tick_, d.baseline_tick, last_input_sequence, input_lead};
+    const double jitter_ms = input.jitter_ticks * 1000.0 / config_.tick_rate;
+    const schemas::SnapshotHeader header{tick_, d.baseline_tick, input.applied_sequence, input.lead,
+                                         static_cast<std::uint8_t>(std::clamp(std::lround(jitter_ms), 0L, 255L))};
     net::Message msg = d.structs ? codec_.snapshot(header, d.changed, d.removed) : codec_.snapshot(header, d.packed);
     counts_.entities += d.counts.entities;
     counts_.bytes += msg.size();

@@ -20,6 +20,7 @@
 #include <optional>
 #include <vector>
 
+#include "input_queue.hpp"
 #include "rooms.hpp"
 #include "tickwire/game/protocol/packed.hpp"
 #include "tickwire/game/protocol/wire.hpp"
@@ -71,10 +72,9 @@ public:
     /// of later deltas. Call once per room per snapshot tick, before for_client().
     void capture(Room& room, std::uint32_t tick);
     /// The snapshot for one member of the room last captured, with how its
-    /// inputs are doing (InputQueue::applied_sequence() and lead()); an
-    /// empty Message when it is skipped (superseded). Send it with send_latest.
-    net::Message for_client(const Room& room, SnapshotAcks& acks, std::uint32_t last_input_sequence,
-                            std::optional<std::int8_t> input_lead = std::nullopt);
+    /// inputs are doing (InputQueue::report()); an empty Message when it is
+    /// skipped (superseded). Send it with send_latest.
+    net::Message for_client(const Room& room, SnapshotAcks& acks, const InputReport& input = {});
 
     [[nodiscard]] const SnapshotCounts& counts() const noexcept { return counts_; }
 

@@ -51,6 +51,8 @@ std::string status_json(const MatchStats& s, const LoopFigures& loop) {
         {"inputs_merged", s.inputs_10s.merged},
         {"inputs_dropped", s.inputs_10s.dropped},
         {"inputs_held_ticks", s.inputs_10s.held_ticks},
+        {"inputs_repeated", s.inputs_10s.repeated},
+        {"inputs_skipped", s.inputs_10s.skipped},
         {"input_wait_p50_ticks", s.inputs_10s.wait_p50_ticks},
         {"input_wait_p95_ticks", s.inputs_10s.wait_p95_ticks},
         // Totals: shots fired, hits, hits judged in the past.

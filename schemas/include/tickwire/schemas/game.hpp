@@ -76,6 +76,8 @@ struct SnapshotHeader {
     /// Snapshot.input_lead: ticks that frame waited (< 0: came late); empty
     /// from a server that applies frames first in, first out.
     std::optional<std::int8_t> input_lead{};
+    /// Snapshot.input_jitter_ms: how much later than usual late frames arrive.
+    std::uint8_t input_jitter_ms = 0;
 };
 
 /// PlayerInput.view_tick / view_fraction: the interpolation time the player

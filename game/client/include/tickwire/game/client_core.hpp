@@ -38,6 +38,12 @@ struct ClientConfig {
     /// false: plain WebSocket (net reconnects the same way, and the new
     /// connection joins afresh as a new player).
     bool session = true;
+    /// Input frames are sampled every tick and sent every this many ticks,
+    /// together in one message (1..6). Higher sends fewer bytes upstream,
+    /// and delays each input by (interval - 1) / 2 ticks more on average
+    /// (game/README.md, "Uplink").
+    int input_send_interval = 1;
+    static constexpr int kMaxInputSendInterval = 6;  ///< 100 ms at 60 Hz: beyond it the delay is felt
     /// Simulated network conditions (tickwire-client/-bots --netsim); off by default.
     net::NetSimOptions netsim;
     /// The game's time (clock sync, interpolation, rates); empty = steady_clock.
@@ -54,9 +60,11 @@ public:
     ClientCore& operator=(const ClientCore&) = delete;
 
     void network_in();                          ///< drain the channel's stream
-    void set_intent(const PlayerIntent& intent);  ///< input for the next step
+    /// Input for the next step; may be called every frame. A fire press is
+    /// kept until a sampled frame carries it, however short.
+    void set_intent(const PlayerIntent& intent);
     void step();                                ///< one fixed tick: sample input, predict
-    void network_out();                         ///< send input (+ redundancy), acks; flush
+    void network_out();                         ///< send input (each frame once), acks; flush
     void send_chat(std::string_view text);      ///< reliable, ordered
     void close();                               ///< leave cleanly (1000)
 

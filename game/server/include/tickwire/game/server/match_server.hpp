@@ -81,9 +81,13 @@ struct ServerConfig {
     /// (one frame a tick, 8 at most), for comparisons.
     bool inputs_on_time = true;
     /// Lag compensation: a shot is judged against the ships as its shooter
-    /// saw them, at most max_rewind ago. false: judged in the present.
+    /// saw them, its round trip compensated up to max_rewind and its
+    /// interpolation delay (up to 100 ms) on top (game/README.md, "Lag
+    /// compensation"). false: judged in the present.
     bool lag_compensation = true;
     std::chrono::milliseconds max_rewind{250};
+    /// true: max_rewind bounds the whole rewind, interpolation delay included.
+    bool max_rewind_includes_interpolation = false;
 };
 
 /// How players' inputs reached the sim over the last 10 s, across all
@@ -93,6 +97,8 @@ struct InputTiming {
     std::uint64_t merged = 0;      ///< late frames folded into the frame applied with them
     std::uint64_t dropped = 0;     ///< frames refused (too far ahead, no room) or messages rate limited
     std::uint64_t held_ticks = 0;  ///< ticks a sending player's ship ran on a held input
+    std::uint64_t repeated = 0;    ///< frames received again (each is sent once: 0 from current clients)
+    std::uint64_t skipped = 0;     ///< frames never received (a gap in a player's sequences)
     double wait_p50_ticks = 0;     ///< how long applied frames waited past their arrival
     double wait_p95_ticks = 0;
 };
@@ -107,6 +113,7 @@ struct MatchStats {
     std::uint64_t snapshot_bytes = 0;          ///< bytes of snapshot packets
     std::uint64_t inputs_applied = 0, inputs_dropped = 0;
     std::uint64_t inputs_merged = 0, inputs_held_ticks = 0;  ///< see InputTiming
+    std::uint64_t inputs_repeated = 0, inputs_skipped = 0;   ///< see InputTiming
     InputTiming inputs_10s;                                  ///< the last 10 s
     std::uint64_t shots_fired = 0, shots_hit = 0;
     std::uint64_t shots_hit_rewound = 0;  ///< hits judged in the past (lag compensation)
