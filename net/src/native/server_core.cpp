@@ -314,9 +314,11 @@ void ServerCore::on_disconnected(ConnectionId id, const CloseInfo& info, const S
     Entry* entry = sessions_.find(id);
     if (entry == nullptr || entry->session.link() != connection) return;  // superseded, or already ended
     entry->session.detach();
-    // No close frame (a vanished network, an idle timeout): a session-mode
+    // No close frame (a vanished network, an idle timeout), or the 1002 of a
+    // client that gave up on a dead connection (it resumes next): a session-mode
     // session is held for its client to resume. Anything deliberate ends it now.
-    const bool hold = sessions_.session_mode() && !stopped_ && !entry->closing && info.code == close_code::abnormal &&
+    const bool broken = info.code == close_code::abnormal || info.code == close_code::protocol_error;
+    const bool hold = sessions_.session_mode() && !stopped_ && !entry->closing && broken &&
                       shared_->options.session.grace_period.count() > 0;
     if (!hold) return end_session(id, info.code, info.reason);
     sessions_.hold(*entry, std::chrono::steady_clock::now());

@@ -242,6 +242,7 @@ void WsServerConnection::queue_close_frame(std::uint16_t code, std::string_view 
 
 void WsServerConnection::on_frame_close(std::uint16_t code, std::string_view reason) {
     peer_closed_ = true;
+    code = standard_close_code(code);  // a page's 3002 is a 1002
     if (phase_ == Phase::closing && local_close_) {  // the answer to ours
         finish(*local_close_);
         return teardown_when_written();
