@@ -88,7 +88,6 @@ int main() {
     AppOptions options;
     options.name = client_app::page_param("name");
     if (options.name.empty()) options.name = "player";
-    if (options.name.size() > 32) options.name.resize(32);  // the server's limit (join.js cuts at a character)
     options.url = client_app::page_websocket_url(room, server);
     options.autopilot = client_app::page_param("autopilot") == "1";
     options.net_graph = client_app::page_param("netgraph") == "1";

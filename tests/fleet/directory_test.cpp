@@ -79,8 +79,10 @@ struct Probe {
         }
     }
 
+    // Up as the game thread hears it: the state change delivered through the
+    // queue (state() turns up a moment before its change is delivered).
     bool up(std::chrono::milliseconds timeout = 5s) {
-        return eventually([&] { return directory->state() == DirectoryState::up; }, timeout);
+        return eventually([&] { return !changes.empty() && changes.back().state == DirectoryState::up; }, timeout);
     }
 };
 

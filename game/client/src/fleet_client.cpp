@@ -69,9 +69,7 @@ void FleetClient::network_in() {
     request_ = 0;
     if (!reply->ok) {
         waiting_view_.status_text = reply->error + " (asking again)";
-        next_ask_ = now() + backoff_;
-        backoff_ = std::min(backoff_ * 2, kMaxBackoff);
-        return;
+        return ask_later();
     }
     ClientConfig config = config_;
     config.url = reply->ws_url;
@@ -105,8 +103,12 @@ void FleetClient::lose_server(std::string why) {
     waiting_view_ = ClientView{};
     waiting_view_.status = ConnectionStatus::connecting;
     waiting_view_.status_text = std::move(why) + ": asking matchmaking again…";
-    // Backed off: a server that keeps refusing is not asked in a loop.
     request_ = 0;
+    ask_later();
+}
+
+// Backed off: a matchmaker or server that keeps refusing is not asked in a loop.
+void FleetClient::ask_later() {
     next_ask_ = now() + backoff_;
     backoff_ = std::min(backoff_ * 2, kMaxBackoff);
 }

@@ -252,4 +252,10 @@ std::string match_error_json(std::string_view reason) {
     return boost::json::serialize(boost::json::object{{"error", reason}});
 }
 
+std::string public_ws_url(std::string_view host, std::uint16_t port, bool tls) {
+    const bool ipv6 = host.find(':') != std::string_view::npos;
+    return std::string(tls ? "wss://" : "ws://") + (ipv6 ? "[" : "") + std::string(host) + (ipv6 ? "]" : "") + ":" +
+           std::to_string(port);
+}
+
 }  // namespace tickwire::game::fleet

@@ -20,7 +20,7 @@ net::Message to_message(schemas::Bytes bytes) { return net::Message::copy_of(byt
 
 net::Message Codec::hello(std::string_view name) {
     schemas::HelloInfo info;
-    info.client_name = name.substr(0, schemas::kMaxNameBytes);
+    info.client_name = name;  // encode_hello cuts it to kMaxNameBytes at a character boundary
     info.protocol_version = kGameProtocolVersion;
     return to_message(schemas::encode_hello(packet_, info));
 }

@@ -33,8 +33,7 @@ FleetLinkConfig fleet_link_config(const ServerConfig& config, std::uint16_t port
     if (out.public_url.empty()) {
         const bool any = config.address == "0.0.0.0" || config.address == "::" || config.address.empty();
         const std::string host = any ? "127.0.0.1" : config.address;
-        out.public_url = std::string(config.tls_certificate_file.empty() ? "ws://" : "wss://") +
-                         (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+        out.public_url = fleet::public_ws_url(host, port, !config.tls_certificate_file.empty());
     }
     out.process_id = config.process_id;
     out.fleet_secret = config.fleet_secret;
@@ -245,7 +244,7 @@ void FleetLink::on_claim(fleet::ClaimResult& result, std::span<const fleet::Room
         respond(request, matchmaker_.answer_decision(std::move(decision), config_.room_capacity, now_ms));
     }
     if (!claim.joins.empty()) {
-        settled.push_back({result.code, won, unavailable, result.owner_url, std::move(claim.joins)});
+        settled.push_back({won, unavailable, std::move(claim.joins)});
     }
 }
 

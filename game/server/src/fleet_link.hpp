@@ -56,10 +56,8 @@ enum class JoinClaim : std::uint8_t { ready, waiting, unavailable };
 
 /// A claim for a join settled: admit the connections waiting on it, or refuse them.
 struct JoinClaimSettled {
-    std::string code;
     bool won = false;
     bool unavailable = false;  ///< no answer from the directory (else: another process owns it)
-    std::string owner_url;     ///< when lost
     std::vector<net::ConnectionId> waiting;
 };
 

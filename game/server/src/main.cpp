@@ -25,6 +25,7 @@
 #include "tickwire/engine/rolling_stats.hpp"
 #include "tickwire/game/fleet/agones_client.hpp"
 #include "tickwire/game/fleet/fleet_secret.hpp"
+#include "tickwire/game/fleet/matchmaking.hpp"
 #include "tickwire/game/server/match_server.hpp"
 
 namespace {
@@ -151,7 +152,9 @@ int main(int argc, char** argv) {
             tickwire::game::fleet::AgonesResult where;
             for (int i = 0; i < 500 && !agones_sdk->poll(where); ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            if (where.ok) config.public_url = "ws://" + where.address + ":" + std::to_string(where.port);
+            if (where.ok)
+                config.public_url = tickwire::game::fleet::public_ws_url(where.address, where.port,
+                                                                         !config.tls_certificate_file.empty());
             else std::fprintf(stderr, "agones: GET /gameserver failed (%s); advertising the bound address\n",
                               where.error.c_str());
         }

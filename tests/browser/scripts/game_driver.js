@@ -100,10 +100,10 @@
     const canvas = document.getElementById('canvas');
     const point = (x, y) => canvas.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true }));
     point(2, 2);
-    await sleep(600);
+    await sleep(1500);
     console.log('GAME aimed top-left');
     point(canvas.clientWidth - 2, canvas.clientHeight - 2);
-    await sleep(600);
+    await sleep(1500);
     console.log('GAME aimed bottom-right');
 
     const said = 'hello from the browser';

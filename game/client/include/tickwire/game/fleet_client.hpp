@@ -72,6 +72,7 @@ private:
     [[nodiscard]] bool matchmaking() const noexcept { return desk_ != nullptr; }
     [[nodiscard]] Clock::time_point now() const;
     void ask();
+    void ask_later();
     void watch_core();
     void lose_server(std::string why);
 

@@ -138,4 +138,8 @@ private:
 /// "{\"error\":\"...\"}" for an error answer built elsewhere (a 404 for another path).
 [[nodiscard]] std::string match_error_json(std::string_view reason);
 
+/// ws://HOST:PORT (wss:// with `tls`), an IPv6 HOST in brackets: the URL
+/// players reach a process at, as /match answers name it.
+[[nodiscard]] std::string public_ws_url(std::string_view host, std::uint16_t port, bool tls);
+
 }  // namespace tickwire::game::fleet
