@@ -16,7 +16,9 @@
 #   idle   5,000 idle WebSocket connections: server RSS growth per connection.
 #   match  16, 64, 200, 500 bots, 60 Hz tick, 30 Hz snapshots/patches:
 #          tickwire-server + tickwire-load match vs the Colyseus 0.16 room +
-#          its thin bots (bench/peers), both measured by tickwire-load.
+#          its thin bots (bench/peers), both measured by tickwire-load; bytes
+#          each way and user/system CPU per client. Then tickwire-bots at a
+#          200 ms round trip (--netsim, issue 14): the uplink must not grow.
 #   micro  Google Benchmark: SPSC queues vs boost::lockfree / moodycamel /
 #          mutex+deque; snapshot encode/verify/decode; allocations per echo.
 #
@@ -58,10 +60,11 @@ want() { [[ ",$only," == *",$1,"* ]]; }
 
 if [ "$quick" = 1 ]; then
   [ "$rounds" = 3 ] && rounds=1
-  echo_secs=2; echo_warm=0.5; rate_secs=4; idle_conns=1000; match_bots="16 64"; match_secs=4; micro_time=0.05
+  echo_secs=2; echo_warm=0.5; rate_secs=4; idle_conns=1000; match_bots="16 64"; match_secs=4; micro_time=0.05; netsim_bots=16
 else
-  echo_secs=4; echo_warm=1; rate_secs=8; idle_conns=5000; match_bots="16 64 200 500"; match_secs=8; micro_time=0.2
+  echo_secs=4; echo_warm=1; rate_secs=8; idle_conns=5000; match_bots="16 64 200 500"; match_secs=8; micro_time=0.2; netsim_bots=64
 fi
+netsim_spec="latency=75ms,jitter=20ms,stall=1%"  # issue 14's 200 ms round trip
 out="${out:-$build/results-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
 results="$out/results.jsonl"
@@ -88,7 +91,7 @@ if [ "$do_build" = 1 ]; then
   log "building (Release) in $build"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTICKWIRE_BUILD_TESTS=OFF >"$out/cmake.log"
   cmake --build "$build" -j2 --target tickwire-echo tickwire-server tickwire-load tcp_echo beast_echo \
-      tickwire-bench-queue tickwire-bench-echo tickwire_snapshot_bench >"$out/build.log"
+      tickwire-bots tickwire-bench-queue tickwire-bench-echo tickwire_snapshot_bench >"$out/build.log"
 fi
 if { want echo || want rate || want idle || want match; } && [ ! -d "$peers/node_modules/@colyseus/core" ] ; then
   log "installing the Node peers (npm ci in bench/peers)"
@@ -251,6 +254,22 @@ if want match; then
     fi
     stop_server "$cpid"; server_pid=""
   done
+
+  # At a simulated 200 ms round trip with jitter and stalls (the bots' own
+  # simulator, as a player on a bad link): uplink bytes must not grow with
+  # latency. tickwire-bots, not tickwire-load: the bots are the demo client.
+  n=$netsim_bots
+  next_port
+  start_server match "$port"
+  on_load_core "$bin/tickwire-bots" --count "$n" --quiet --duration $((match_secs + 8)) --netsim "$netsim_spec" \
+      "ws://127.0.0.1:$port/room/auto" >"$out/netsim-bots-$n.log" 2>&1 &
+  bots=$!
+  json=$(load_gen monitor "ws://127.0.0.1:$port/" --server-pid "$server_pid" --clients "$n" -w 4 -d "$match_secs" \
+           --label "netsim-$n") || true
+  kill "$bots" 2>/dev/null || true
+  wait "$bots" 2>/dev/null || true
+  [ -n "$json" ] && record "netsim-$n" tickwire 1 "$json"
+  stop_server "$server_pid"; server_pid=""
 fi
 
 # ---- 5. micro ------------------------------------------------------------------------

@@ -167,7 +167,7 @@ def main():
     match = sorted([s for s in scen if s.startswith("match-")], key=lambda x: int(x.split("-")[1]))
     if match:
         t = Table("match: 60 Hz tick, 30 Hz snapshots/patches (server on its own core)",
-                  ["bots", "server", "joined", "CPU/client %", "user/client %", "sys/client %", "B/client/s",
+                  ["bots", "server", "joined", "CPU/client %", "user/client %", "sys/client %", "B out/client/s", "B in/client/s",
                    "segs/client/s", "snap Hz", "gap p99 ms", "tick p99 ms", "work p99 ms", "superseded/late", "gen CPU %"], md)
         sustained = {}
         ratios = []
@@ -185,7 +185,7 @@ def main():
                 bad = (x.get("superseded") or 0) + (x.get("replaced") or 0) + (x.get("late_patches") or 0)
                 t.add(n, server, fmt(joined), fmt(x.get("cpu_per_client_pct"), 3), fmt(x.get("user_per_client_pct"), 3),
                       fmt(x.get("sys_per_client_pct"), 3), fmt(x.get("bytes_out_per_client_s")),
-                      fmt(x.get("segments_out_per_client_s"), 1), fmt(snap, 1), fmt(gap, 1),
+                      fmt(x.get("bytes_in_per_client_s")), fmt(x.get("segments_out_per_client_s"), 1), fmt(snap, 1), fmt(gap, 1),
                       fmt(x.get("tick_p99_ms"), 3), fmt(x.get("work_p99_ms"), 3), fmt(bad),
                       fmt(x.get("self_cpu_pct"), 1) if "self_cpu_pct" in x else "-")
                 ok = (x.get("work_p99_ms") or 1e9) <= 16.7 and bad == 0 and (joined or 0) >= n and (snap or 0) >= 27
@@ -197,9 +197,10 @@ def main():
                     a, b = tw.get(key), cy.get(key)
                     return a / b if a is not None and b else None
                 ratios.append((n, r("user_per_client_pct"), r("cpu_per_client_pct"), r("bytes_out_per_client_s"),
-                               tw.get("work_p99_ms")))
+                               tw.get("work_p99_ms"), r("sys_per_client_pct"), r("bytes_in_per_client_s"),
+                               tw.get("bytes_in_per_client_s")))
         t.print()
-        for n, user, total, byts, work in ratios:
+        for n, user, total, byts, work, sys_, up, up_bytes in ratios:
             goals = ""
             if n in (64, 200):
                 goals = (f"  (goals: user <= 0.1: {'met' if user is not None and user <= 0.1 else 'MISSED'}, "
@@ -209,8 +210,29 @@ def main():
                 goals = f"  (goal tick p99 <= 2 ms at 500: {'met' if work is not None and work <= 2 else 'MISSED'})"
             print(f"  {n} bots tickwire/colyseus: user CPU per client {fmt(user, 2)}x, total CPU per client "
                   f"{fmt(total, 2)}x, bytes per client {fmt(byts, 2)}x{goals}")
+            if n in (64, 200, 500):
+                def met(ok):
+                    return "met" if ok else "MISSED"
+                print(f"    issue 14: total CPU {fmt(total, 2)}x (<= 0.5: {met(total is not None and total <= 0.5)}), "
+                      f"sys {fmt(sys_, 2)}x (<= 0.8: {met(sys_ is not None and sys_ <= 0.8)}), "
+                      f"uplink {fmt(up_bytes)} B/s = {fmt(up, 2)}x (<= 1800 B/s and 0.8x: "
+                      f"{met(up is not None and up <= 0.8 and (up_bytes or 1e9) <= 1800)})")
         print("  largest bot count sustained (work p99 <= 16.7 ms, nothing superseded/late, >= 27 snapshots/s): "
               + ", ".join(f"{k} {v}" for k, v in sorted(sustained.items())) if sustained else "  none sustained")
+
+    # 4b. the match at a simulated 200 ms round trip (tickwire-bots --netsim)
+    netsim = [s for s in scen if s.startswith("netsim-")]
+    if netsim:
+        t = Table("match at a 200 ms round trip (bots' --netsim latency=75ms,jitter=20ms,stall=1%)",
+                  ["bots", "server", "CPU/client %", "user/client %", "sys/client %", "B out/client/s",
+                   "B in/client/s"], md)
+        for s in netsim:
+            for r in scen[s]:
+                for server, x in scen[s][r].items():
+                    t.add(s.split("-")[1], server, fmt(x.get("cpu_per_client_pct"), 3),
+                          fmt(x.get("user_per_client_pct"), 3), fmt(x.get("sys_per_client_pct"), 3),
+                          fmt(x.get("bytes_out_per_client_s")), fmt(x.get("bytes_in_per_client_s")))
+        t.print()
 
     # 5. micro
     qpath = os.path.join(out, "queue.json")

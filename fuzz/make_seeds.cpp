@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tickwire/game/protocol/wire.hpp"
+#include "tickwire/schemas/envelope.hpp"
 
 using namespace tickwire;
 using namespace tickwire::game;
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
     const std::uint32_t left[] = {4};
     packets.emplace_back("presence", codec.presence(present, joined, left));
     // As they travel: control packets ("TWS1") and bare game messages
-    // ("TWG1"); in session mode each inside net's Payload envelope.
+    // ("TWG1"); in session mode each behind net's envelope (protocol 1: in a Payload packet).
     for (const auto& [name, message] : packets) {
         write(root / "protocol_decode", name, message.bytes());
         if (schemas::read_packet(message.bytes())) {
@@ -73,6 +74,18 @@ int main(int argc, char** argv) {
             write(root / "game_message", name, message.bytes());
             write(root / "session_packet", "payload_" + name,
                   schemas::encode_payload(packet_fbb, {.sequence = 1, .ack = 1}, message.bytes()));
+        }
+        // Session protocol 2: the envelope before the message (every kind).
+        namespace envelope = schemas::envelope;
+        const envelope::Header heads[] = {{envelope::Kind::reliable, 300, 7},
+                                          {envelope::Kind::latest, 0, 0},
+                                          {envelope::Kind::latest_ack, 0, 1u << 30}};
+        for (const envelope::Header& head : heads) {
+            std::vector<std::byte> packet(envelope::kMaxHeaderBytes);
+            packet.resize(envelope::write_header(head, packet.data()));
+            packet.insert(packet.end(), message.bytes().begin(), message.bytes().end());
+            write(root / "session_packet",
+                  "envelope" + std::to_string(static_cast<int>(head.kind)) + "_" + name, packet);
         }
     }
     // net's session mode (net/src/session), which the game's Codec does not
@@ -103,6 +116,45 @@ int main(int argc, char** argv) {
     write(root / "game_message", "list_rooms", schemas::encode_list_rooms(game_fbb));
     const schemas::RoomInfoView rooms[] = {{1, "arena", 3, 32, true}, {2, "demo", 0, 8, false}};
     write(root / "game_message", "room_list", schemas::encode_room_list(game_fbb, rooms));
+
+    // WebSocket frames as a client sends them (ws_frame: first byte = read
+    // size, second = pause pattern, then the stream).
+    const auto ws_frame = [](std::uint8_t first, std::string_view payload, int length_form = 0) {
+        std::string out{static_cast<char>(first)};
+        const std::uint64_t n = payload.size();
+        if (length_form == 0 && n < 126) {
+            out += static_cast<char>(0x80 | n);
+        } else if (length_form == 126 || (length_form == 0 && n <= 0xffff)) {
+            out += static_cast<char>(0x80 | 126);
+            for (int b = 1; b >= 0; --b) out += static_cast<char>(n >> (8 * b));
+        } else {
+            out += static_cast<char>(0x80 | 127);
+            for (int b = 7; b >= 0; --b) out += static_cast<char>(n >> (8 * b));
+        }
+        const char key[4] = {0x12, 0x34, 0x56, 0x78};
+        out.append(key, 4);
+        for (std::size_t k = 0; k < payload.size(); ++k) out += static_cast<char>(payload[k] ^ key[k % 4]);
+        return out;
+    };
+    const std::string close_1000 = std::string("\x03\xe8", 2) + "done";
+    const std::pair<const char*, std::string> streams[] = {
+        {"binary", ws_frame(0x82, "hello")},
+        {"binary_16bit", ws_frame(0x82, std::string(300, 'x'))},
+        {"binary_64bit", ws_frame(0x82, std::string(70000, 'y'))},
+        {"fragments_with_ping", ws_frame(0x02, "frag") + ws_frame(0x89, "ping") + ws_frame(0x80, "mented")},
+        {"ping_pong_close", ws_frame(0x89, "p") + ws_frame(0x8a, "q") + ws_frame(0x88, close_1000)},
+        {"many_small", ws_frame(0x82, "a") + ws_frame(0x82, "") + ws_frame(0x82, "bc") + ws_frame(0x82, "def")},
+        {"text", ws_frame(0x81, "text")},
+        {"non_minimal_length", ws_frame(0x82, "short", 127)},
+    };
+    for (const auto& [name, stream] : streams) {
+        write(root / "ws_frame", std::string(name) + "_bytewise", std::string("\x00\x00", 2) + stream);
+        write(root / "ws_frame", std::string(name) + "_whole", std::string("\xff\x55", 2) + stream);
+    }
+
+    std::vector<std::byte> bare_ack(schemas::envelope::kMaxHeaderBytes);
+    bare_ack.resize(schemas::envelope::write_header({schemas::envelope::Kind::ack, 0, 123456}, bare_ack.data()));
+    write(root / "session_packet", "envelope_ack", bare_ack);
 
     // Text inputs.
     const char* urls[] = {"ws://127.0.0.1:7777/room/arena", "wss://example.com/room/auto?x=1",

@@ -1,9 +1,11 @@
-// Fuzz target: the session envelope readers (schemas/session.hpp) — what a
-// server and a client run on every WebSocket message before anything else.
-// Every accepted packet is read field by field, as the game would.
+// Fuzz target: the session readers — the envelope (schemas/envelope.hpp) and
+// the session.fbs packets (schemas/session.hpp) — what a server and a client
+// run on every WebSocket message before anything else. Every accepted packet
+// is read field by field, as the game would.
 #include <cstdint>
 
 #include "aligned_input.hpp"
+#include "tickwire/schemas/envelope.hpp"
 #include "tickwire/schemas/game.hpp"
 #include "tickwire/schemas/session.hpp"
 
@@ -36,6 +38,13 @@ void touch(const session::Packet& p) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const fuzz::AlignedInput input(data, size);
     const auto bytes = input.bytes();
+    if (const auto envelope = schemas::envelope::read(bytes)) {
+        if (envelope.body.size() > bytes.size()) __builtin_trap();
+        // The game's message is read from its own (aligned) copy, as net delivers it.
+        const fuzz::AlignedInput body(reinterpret_cast<const std::uint8_t*>(envelope.body.data()), envelope.body.size());
+        const auto game = schemas::read_message(body.bytes());
+        g_sink = envelope.header.sequence + envelope.header.ack + (game ? 1u : 0u);
+    }
     if (const auto packet = schemas::read_packet(bytes)) touch(*packet);
     // The typed readers must agree with read_packet and never crash on the rest.
     g_sink = schemas::read_hello(bytes).ok() + schemas::read_welcome(bytes).ok() +

@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 done
 "$root/scripts/install-deps.sh" --fuzz >/dev/null
 
-targets=(session_packet game_message protocol_decode url room_code resume_token)
+targets=(session_packet game_message protocol_decode url room_code resume_token ws_frame)
 [ -n "$only" ] && targets=("$only")
 
 start=$(date +%s)

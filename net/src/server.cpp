@@ -78,6 +78,7 @@ bool Server::poll(ServerEvent& event) {
     event.detail = detail::adopt_block(raw.detail);
     shared_->events.pop();
     shared_->events_popped.fetch_add(1, std::memory_order_relaxed);
+    if (event.message) shared_->event_bytes_popped.fetch_add(event.message.size(), std::memory_order_relaxed);
     return true;
 }
 

@@ -43,6 +43,7 @@ struct ServerShared {
     std::atomic<std::uint64_t> http_requests{0}, http_requests_unanswered{0}, static_files_served{0};
     std::atomic<std::uint64_t> commands_pushed{0}, commands_popped{0};
     std::atomic<std::uint64_t> events_pushed{0}, events_popped{0};
+    std::atomic<std::uint64_t> event_bytes_popped{0};  ///< message bytes the game has polled (the outbox's byte budget)
 };
 
 }  // namespace tickwire::net

@@ -230,6 +230,32 @@ TEST_P(PeerInterop, PeerClientClosingNormallyIsSeenByOurServerAsDisconnected1000
     EXPECT_EQ(exit_status, 0);
 }
 
+// Issue 15's "a peer that pipelines gets killed": the peer's client sends
+// 2,000 messages of up to 256 KiB back to back to tickwire-echo (the game
+// thread's path) while reading the echoes as they come, as Node's own ws echo
+// server serves it. tickwire-echo stops reading from it while echoes back up
+// (read back-pressure) instead of closing it as a slow consumer (1008).
+TEST_P(PeerInterop, PeerClientPipeliningTwoThousandLargeMessagesToTickwireEchoGetsEveryEcho) {
+    std::vector<std::string> echo_argv{TICKWIRE_ECHO_PATH, "--port", "0"};
+    if (tls()) {
+        echo_argv.insert(echo_argv.end(), {"--tls-cert", test_certificate().certificate_file, "--tls-key",
+                                           test_certificate().key_file});
+    }
+    ChildProcess echo = ChildProcess::start(std::move(echo_argv));
+    std::uint16_t port = 0;
+    ASSERT_TRUE(read_listening_port(echo, port));
+    std::vector<std::string> args{scheme() + "://127.0.0.1:" + std::to_string(port) + "/", "--count", "2000",
+                                  "--seed", "15", "--close", "client", "--timeout", "90"};
+    if (tls()) args.insert(args.end(), {"--ca", test_certificate().certificate_file});
+    ChildProcess client = ChildProcess::start(peer_command("ws_client.js", "py_client.py", args));
+    const std::vector<std::string> output = client.read_remaining_lines(100s);
+    const std::optional<int> status = client.wait(10s);
+    ASSERT_EQ(output.size(), 3u) << lines_of(output);
+    EXPECT_EQ(output[1], "verified 2000") << lines_of(output);
+    EXPECT_TRUE(output[2].starts_with("closed 1000")) << lines_of(output);
+    EXPECT_EQ(status, 0);
+}
+
 // The opened event's text is the sub-protocol the peer chose, and the peer
 // saw our extra header; it reports its view of the upgrade on /info.
 TEST_P(PeerInterop, ChannelNegotiatesASubprotocolAndSendsExtraHeaders) {

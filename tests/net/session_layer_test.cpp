@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <optional>
 #include <string>
 
 #include "session/session.hpp"
 #include "session/session_table.hpp"
 #include "test_support.hpp"
+#include "tickwire/schemas/envelope.hpp"
 #include "tickwire/schemas/session.hpp"
 
 namespace tickwire::net::test {
@@ -46,9 +48,26 @@ SessionOptions session_mode() {
 
 std::vector<std::byte> secret() { return std::vector<std::byte>(32, std::byte{7}); }
 
+namespace envelope = schemas::envelope;
+
+/// The kind of a session.fbs Packet (Hello, Welcome, Ping, Pong), or NONE.
 session::Body body_of(const Message& packet) {
     const auto decoded = schemas::read_packet(packet.bytes());
     return decoded ? decoded->body_type() : session::Body::NONE;
+}
+
+/// The envelope kind of a packet (or nothing: a session.fbs Packet).
+std::optional<envelope::Kind> kind_of(const Message& packet) {
+    const auto read = envelope::read(packet.bytes());
+    return read ? std::optional(read.header.kind) : std::nullopt;
+}
+
+/// A reliable envelope as a peer's ReliableSession would send it.
+Message reliable_envelope(detail::ReliableSession& peer, std::string_view text) {
+    const Message payload = Message::copy_of(text);
+    bool full = false;
+    const auto head = peer.wrap_reliable(payload, full);
+    return Message::copy_of(std::string(reinterpret_cast<const char*>(head.bytes.data()), head.size) + std::string(text));
 }
 
 /// A client session and a server table joined by two memory links.
@@ -132,8 +151,7 @@ TEST(SessionLayer, NoPayloadCountsBeforeTheWelcome) {
     Pair p;
     p.client.attach(&p.to_server);
     detail::ReliableSession peer(p.options);
-    bool full = false, invalid = false;
-    const auto early = p.client.receive(peer.wrap_reliable(Message::copy_of("early"), full, invalid), t0);
+    const auto early = p.client.receive(reliable_envelope(peer, "early"), t0);
     EXPECT_EQ(early.kind, Kind::violation);
     EXPECT_EQ(early.why, "payload before the handshake");
     EXPECT_EQ(p.client.send(Message::copy_of("queued"), Delivery::reliable), Sent::kept)
@@ -154,7 +172,7 @@ TEST(SessionLayer, AckWaitsForTheDelayThenGoesBare) {
     EXPECT_TRUE(p.to_client.sent.empty()) << "not due yet";
     p.server->session.on_deadline(t0 + 10ms);
     ASSERT_EQ(p.to_client.sent.size(), 1u);
-    EXPECT_EQ(body_of(p.to_client.sent.front()), session::Body::Ack);
+    EXPECT_EQ(kind_of(p.to_client.sent.front()), envelope::Kind::ack);
     EXPECT_FALSE(p.server->session.ack_deadline());
     EXPECT_EQ(p.client.kept(), 1u);
     p.to_client_all();
@@ -179,7 +197,7 @@ TEST(SessionLayer, ManyUnacknowledgedMessagesAreAckedAtOnce) {
         p.client.send(Message::copy_of("c" + std::to_string(i)), Delivery::reliable);
     p.to_server_all();
     ASSERT_EQ(p.to_client.sent.size(), 1u) << "one bare ack at the threshold, before any timer";
-    EXPECT_EQ(body_of(p.to_client.sent.front()), session::Body::Ack);
+    EXPECT_EQ(kind_of(p.to_client.sent.front()), envelope::Kind::ack);
     EXPECT_FALSE(p.server->session.ack_deadline());
 }
 
@@ -194,6 +212,62 @@ TEST(SessionLayer, LatestStateIsNeverAcknowledgedNorKept) {
     EXPECT_FALSE(p.server->session.ack_deadline());
     p.server->session.detach();
     EXPECT_EQ(p.server->session.send(Message::copy_of("snapshot"), Delivery::latest), Sent::skipped);
+}
+
+// Latest-state messages pay one byte of envelope; an owed ack rides on the
+// next one (then the bare ack is not needed), and a reliable message's header
+// is a few bytes, not a FlatBuffer.
+TEST(SessionLayer, EnvelopesAreAFewBytesAndAnOwedAckRidesOnLatestState) {
+    Pair p;
+    p.connect();
+    const std::string input(40, 'i');
+    p.client.send(Message::copy_of(input), Delivery::latest);
+    ASSERT_EQ(p.to_server.sent.size(), 1u);
+    EXPECT_EQ(p.to_server.sent.front().size(), input.size() + 1);
+    EXPECT_EQ(kind_of(p.to_server.sent.front()), envelope::Kind::latest);
+    p.to_server_all();
+
+    p.server->session.send(Message::copy_of("event"), Delivery::reliable);
+    ASSERT_EQ(p.to_client.sent.front().size(), 5u + 3u) << "kind, sequence 1, ack 0";
+    p.to_client_all();
+    ASSERT_TRUE(p.client.ack_deadline()) << "the client owes an ack";
+    p.client.send(Message::copy_of(input), Delivery::latest);
+    EXPECT_EQ(p.to_server.sent.front().size(), input.size() + 2);
+    EXPECT_EQ(kind_of(p.to_server.sent.front()), envelope::Kind::latest_ack);
+    p.to_server_all();
+    EXPECT_EQ(p.server->session.kept(), 0u) << "the ack on the input freed the event";
+    p.client.on_deadline(t0 + 1h);
+    EXPECT_TRUE(p.to_server.sent.empty()) << "nothing owed: no bare ack";
+    p.client.send(Message::copy_of(input), Delivery::latest);
+    EXPECT_EQ(kind_of(p.to_server.sent.front()), envelope::Kind::latest) << "told once, not again";
+}
+
+// What a broadcast costs in session mode: every recipient's packet is its own
+// few header bytes beside the one shared buffer, never a copy of it.
+TEST(SessionLayer, ABroadcastsBufferIsSharedByEveryRecipientsEnvelope) {
+    struct PartsLink final : Link {
+        std::vector<const std::byte*> bodies;
+        void send(Message) override {}
+        bool send_latest(Message) override { return false; }
+        bool send_parts(std::span<const std::byte> head, Message body, bool) override {
+            EXPECT_FALSE(head.empty());
+            bodies.push_back(body.data());
+            return false;
+        }
+    };
+    SessionTable table(session_mode(), secret());
+    PartsLink a, b;
+    auto* first = table.open(1, &a, 1000);
+    auto* second = table.open(2, &b, 1000);
+    const Message shared = Message::copy_of("chat for the whole room");
+    EXPECT_EQ(first->session.send(shared, Delivery::reliable), Sent::written);
+    EXPECT_EQ(second->session.send(shared, Delivery::reliable), Sent::written);
+    EXPECT_EQ(second->session.send(shared, Delivery::latest), Sent::written);
+    ASSERT_EQ(a.bodies.size(), 1u);
+    ASSERT_EQ(b.bodies.size(), 2u);
+    EXPECT_EQ(a.bodies[0], shared.data());
+    EXPECT_EQ(b.bodies[0], shared.data());
+    EXPECT_EQ(b.bodies[1], shared.data());
 }
 
 TEST(SessionLayer, AResumeResendsExactlyWhatThePeerLacksOnceInOrder) {

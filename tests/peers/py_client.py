@@ -4,7 +4,7 @@
 tests/interop points it at an in-process tickwire Server that echoes.
 
     py_client.py URL [--count N] [--seed S] [--ca C] [--subprotocol P]
-                     [--close server|client]
+                     [--close server|client] [--timeout SECONDS]
 
 Sends N binary messages of varied sizes (0, the frame-length boundaries
 125/126/127 and 65535/65536/65537, then log-uniform up to 256 KiB), all at
@@ -86,9 +86,10 @@ def main():
     parser.add_argument("--ca", default="")
     parser.add_argument("--subprotocol", default="")
     parser.add_argument("--close", choices=["server", "client"], default="server")
+    parser.add_argument("--timeout", type=float, default=20)
     args = parser.parse_args()
     try:
-        status = asyncio.run(asyncio.wait_for(exchange(args), timeout=20))
+        status = asyncio.run(asyncio.wait_for(exchange(args), timeout=args.timeout))
     except asyncio.TimeoutError:
         say("error timeout")
         status = 5

@@ -3,7 +3,7 @@
 // tests/interop points it at an in-process tickwire Server that echoes.
 //
 //   node ws_client.js URL --count N [--seed S] [--ca C] [--subprotocol P]
-//                     [--close server|client]
+//                     [--close server|client] [--timeout SECONDS]
 //
 // Sends N binary messages of varied sizes (0, the frame-length boundaries
 // 125/126/127 and 65535/65536/65537, then log-uniform up to 256 KiB), all at
@@ -18,7 +18,7 @@ const fs = require('fs');
 const WebSocket = require('ws');
 
 function parse_args(argv) {
-    const args = { url: argv[0], count: 200, seed: 1, ca: '', subprotocol: '', close: 'server' };
+    const args = { url: argv[0], count: 200, seed: 1, ca: '', subprotocol: '', close: 'server', timeout: 20 };
     for (let i = 1; i < argv.length; i += 2) {
         const [flag, value] = [argv[i], argv[i + 1]];
         if (value === undefined) throw new Error(`${flag} needs a value`);
@@ -27,6 +27,7 @@ function parse_args(argv) {
         else if (flag === '--ca') args.ca = value;
         else if (flag === '--subprotocol') args.subprotocol = value;
         else if (flag === '--close') args.close = value;
+        else if (flag === '--timeout') args.timeout = Number(value);
         else throw new Error(`unknown option ${flag}`);
     }
     return args;
@@ -74,7 +75,7 @@ function finish(status, line) {
     process.stdout.write(`${line}\n`, () => process.exit(status));
 }
 
-const timer = setTimeout(() => finish(5, `error timeout after ${received} echoes`), 20000);
+const timer = setTimeout(() => finish(5, `error timeout after ${received} echoes`), args.timeout * 1000);
 
 ws.on('open', () => {
     process.stdout.write(`open ${ws.protocol || '-'}\n`);

@@ -6,6 +6,7 @@
 
 #include "raw_socket.hpp"
 #include "tickwire/game/protocol/wire.hpp"
+#include "tickwire/schemas/envelope.hpp"
 #include "tickwire/schemas/session.hpp"
 
 namespace tickwire::game::attacker {
@@ -146,11 +147,12 @@ struct Attempt {
     /// (reliable: numbered; latest: not).
     std::string message_frame(std::string_view game_bytes, bool latest = false) {
         if (!target.session) return frame(kFin | kBinary, game_bytes);
-        flatbuffers::FlatBufferBuilder fbb(game_bytes.size() + 128);
-        schemas::PayloadHeader header;
-        header.sequence = latest ? 0 : ++sequence;
-        header.delivery = latest ? session::DeliveryClass::LatestState : session::DeliveryClass::ReliableOrdered;
-        return frame(kFin | kBinary, text_of(schemas::encode_payload(fbb, header, bytes_of(game_bytes))));
+        namespace envelope = schemas::envelope;
+        std::byte head[envelope::kMaxHeaderBytes];
+        const envelope::Header header{latest ? envelope::Kind::latest : envelope::Kind::reliable,
+                                      latest ? 0 : ++sequence, 0};
+        const std::size_t head_size = envelope::write_header(header, head);
+        return frame(kFin | kBinary, std::string(reinterpret_cast<const char*>(head), head_size) + std::string(game_bytes));
     }
     void send_message(std::string_view game_bytes) { send(message_frame(game_bytes)); }
 
@@ -170,10 +172,9 @@ struct Attempt {
         const auto deadline = Clock::now() + target.answer_timeout;
         std::string bytes;
         while (next_binary(bytes, deadline)) {
-            const net::Message envelope = net::Message::copy_of(bytes_of(bytes));  // aligned for the verifier
-            const auto payload = schemas::read_payload(envelope.bytes());
-            if (!payload) continue;
-            const net::Message inner = net::Message::copy_of(schemas::payload_bytes(*payload));
+            const auto envelope = schemas::envelope::read(bytes_of(bytes));
+            if (!envelope || envelope.body.empty()) continue;
+            const net::Message inner = net::Message::copy_of(envelope.body);  // aligned for the verifier
             const protocol::Incoming in = protocol::decode(inner.bytes());
             if (in.packet != nullptr && in.packet->body_type() == session::Body::ClockSyncResponse) return true;
         }

@@ -48,9 +48,11 @@ constexpr std::size_t kMaxCloseReasonBytes = 123;  // RFC 6455: 125 bytes of pay
 }  // namespace
 
 WireClose browser_close_frame(std::uint16_t code, std::string_view reason) {
-    // A page may send 1000 or 3000-4999 (the browser throws for anything else).
-    if (code == close_code::normal || (code >= 3000 && code <= 4999))
-        return {code, utf8_within(reason, kMaxCloseReasonBytes)};
+    // A page may send 1000 or 3000-4999 (the browser throws for anything else);
+    // 1001-1015 go in the library range, which tickwire's server reads back.
+    const std::uint16_t sendable = page_sendable_close_code(code);
+    if (sendable == close_code::normal || (sendable >= 3000 && sendable <= 4999))
+        return {sendable, utf8_within(reason, kMaxCloseReasonBytes)};
     std::string said = std::to_string(code);
     if (!reason.empty()) said += ' ';
     said += reason;

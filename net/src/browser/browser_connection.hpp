@@ -19,9 +19,10 @@
 //    ErrorKind::refused whose text says so. connect_timeout +
 //    handshake_timeout bound the whole connect.
 //  - Closing: a page may send only 1000 and 3000-4999, with a reason of at
-//    most 123 bytes. Any other code goes as 1000 with the real code at the
-//    front of its reason ("1001 client going away"); the game's closed event
-//    still shows the code it asked for, as natively.
+//    most 123 bytes. 1001-1015 go as 3001-3015, which tickwire's server reads
+//    back as 1001-1015 (close_info.hpp); any other code goes as 1000 with the
+//    real code at the front of its reason. The game's closed event still shows
+//    the code it asked for, as natively.
 //  - Round trips: a browser hides WebSocket pings, so measures_rtt() is false
 //    and the driver probes with session pings (session mode).
 //  - The network simulator (ChannelOptions::netsim) runs in NetSimPipe as

@@ -13,6 +13,7 @@
 #include <boost/asio/ssl.hpp>
 
 #include "native/http_connection.hpp"
+#include "native/ws_hub.hpp"
 #include "tickwire/schemas/protocol.hpp"
 #include "tickwire/net/url.hpp"
 
@@ -40,12 +41,21 @@ std::vector<std::byte> resume_secret(const SessionOptions& options) {
         throw std::runtime_error("tickwire server: no randomness for the resume-token secret");
     return secret;
 }
+
+// How often the hub checks deadlines and pings: a fraction of the shortest
+// one, so each is kept to within that much.
+std::chrono::milliseconds sweep_period(const ServerOptions& o) {
+    auto period = std::min(o.idle_timeout, o.close_timeout) / 4;
+    if (o.ping_interval.count() > 0) period = std::min(period, o.ping_interval / 2);
+    return std::clamp<std::chrono::milliseconds>(period, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
+}
 }  // namespace
 
 ServerCore::ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared)
     : thread_(thread),
       shared_(std::move(shared)),
       acceptor_(thread.io),
+      hub_(std::make_shared<WsHub>(thread.io, sweep_period(shared_->options))),
       game_requests_(shared_->options.max_pending_http_requests),
       sessions_(shared_->options.session, resume_secret(shared_->options.session)),
       ack_timer_(thread.io),
@@ -55,6 +65,12 @@ ServerCore::ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared
       outbox_(thread.scheduler, shared_->events, shared_->events_pushed, shared_->abandoned) {
     wake_requested = &shared_->wake_requested;
     outbox_.on_drained = [this] { resume_paused(); };
+    // Messages waiting for the game count against the same budget as what
+    // waits to be written (a quarter of the slow-consumer limit): a client
+    // pipelining large messages at a game that answers each one is held by
+    // TCP, and the answers in flight still fit under the limit.
+    outbox_.limit_bytes(std::max<std::size_t>(shared_->options.write_queue_limit_bytes / 4, 1),
+                        &shared_->event_bytes_popped);
 }
 
 std::error_code ServerCore::bind() {
@@ -298,9 +314,11 @@ void ServerCore::on_disconnected(ConnectionId id, const CloseInfo& info, const S
     Entry* entry = sessions_.find(id);
     if (entry == nullptr || entry->session.link() != connection) return;  // superseded, or already ended
     entry->session.detach();
-    // No close frame (a vanished network, an idle timeout): a session-mode
+    // No close frame (a vanished network, an idle timeout), or the 1002 of a
+    // client that gave up on a dead connection (it resumes next): a session-mode
     // session is held for its client to resume. Anything deliberate ends it now.
-    const bool hold = sessions_.session_mode() && !stopped_ && !entry->closing && info.code == close_code::abnormal &&
+    const bool broken = info.code == close_code::abnormal || info.code == close_code::protocol_error;
+    const bool hold = sessions_.session_mode() && !stopped_ && !entry->closing && broken &&
                       shared_->options.session.grace_period.count() > 0;
     if (!hold) return end_session(id, info.code, info.reason);
     sessions_.hold(*entry, std::chrono::steady_clock::now());
@@ -325,6 +343,9 @@ void ServerCore::on_wake() {
         shared_->commands_popped.fetch_add(1, std::memory_order_relaxed);
         run_command(command);
     }
+    // The game flushed: owed acks join this turn's writes rather than
+    // making writes of their own when the ack timer fires.
+    send_owed_acks();
     if (shared_->abandoned.load()) stop(close_code::going_away, "server shutting down");
 }
 
@@ -386,8 +407,10 @@ void ServerCore::send_to(Entry& entry, Message message, Delivery delivery) {
 }
 
 void ServerCore::check_slow_consumer(ConnectionId id, ServerConnection& connection) {
-    if (connection.queued_bytes() > shared_->options.write_queue_limit_bytes) {
-        // A consumer that cannot keep up is closed rather than buffered without bound.
+    // A consumer that cannot keep up is closed rather than buffered without
+    // bound — but only once its own reading is paused: until then what we
+    // queue may be the answers to what it sent, and pausing it holds it back.
+    if (connection.queued_bytes() > shared_->options.write_queue_limit_bytes && connection.backpressured()) {
         shared_->slow_consumers_closed.fetch_add(1, std::memory_order_relaxed);
         log("closing #" + std::to_string(id) + ": slow consumer (" + std::to_string(connection.queued_bytes()) +
             " bytes queued)");
@@ -414,8 +437,19 @@ void ServerCore::stop(std::uint16_t code, std::string_view reason) {
     game_requests_.answer_all({.status = 503, .content_type = "text/plain", .headers = {}, .body = "server shutting down\n"});
     ack_timer_.cancel();
     housekeeping_timer_.cancel();
-    thread_.detach(this);
-    asio::post(thread_.io, [doomed = std::move(self_)] {});
+    // Attached until the last WebSocket has finished its closing handshake
+    // (or timed out): if the loop stops first, on_abandoned breaks the cycle.
+    hub_->stop([this] {
+        thread_.detach(this);
+        asio::post(thread_.io, [doomed = std::move(self_)] {});
+    });
+}
+
+void ServerCore::on_abandoned() noexcept {
+    // Connections hold the core and the core's hub holds them.
+    const auto keep = std::move(self_);
+    const auto hub = hub_;
+    hub->abandon();
 }
 
 void ServerCore::log(const std::string& line) {
@@ -528,6 +562,16 @@ void ServerCore::arm_ack_timer(SteadyTime deadline) {
         self->ack_armed_ = false;
         if (!ec) self->send_due_acks();
     });
+}
+
+void ServerCore::send_owed_acks() {
+    for (const ConnectionId id : ack_due_) {
+        if (Entry* entry = sessions_.find(id)) {
+            entry->ack_queued = false;
+            entry->session.send_owed_ack();
+        }
+    }
+    ack_due_.clear();  // keeps the capacity; a timer still armed finds nothing to do
 }
 
 void ServerCore::send_due_acks() {

@@ -44,6 +44,8 @@ public:
     virtual void close_now(std::uint16_t code, std::string_view reason) = 0;
     virtual void resume_reading() = 0;
     [[nodiscard]] virtual std::size_t queued_bytes() const noexcept = 0;
+    /// Reading is paused because too much is queued to write to it.
+    [[nodiscard]] virtual bool backpressured() const noexcept = 0;
     // Session mode: the id is known only after the Hello.
     virtual void set_id(ConnectionId id) = 0;
     [[nodiscard]] virtual ConnectionId id() const noexcept = 0;
@@ -59,6 +61,7 @@ struct HttpResource {
 };
 
 class ServerCore;
+class WsHub;
 
 /// One accepted socket counted against its IP address's limit for as long as
 /// the slot lives; moved from the HTTP connection into the WebSocket connection, so
@@ -89,6 +92,7 @@ public:
     // Endpoint
     void on_wake() override;
     void on_shutdown() override;
+    void on_abandoned() noexcept override;
 
     // Used by the per-socket connections.
     [[nodiscard]] const ServerOptions& options() const noexcept { return shared_->options; }
@@ -130,6 +134,8 @@ public:
     void on_disconnected(ConnectionId id, const CloseInfo& info, const ServerConnection* connection);
 
     boost::asio::io_context& io() noexcept { return thread_.io; }
+    /// The open WebSockets' poller, sweep and flushes.
+    WsHub& hub() noexcept { return *hub_; }
     Scheduler& scheduler() noexcept { return thread_.scheduler; }
 
 private:
@@ -143,6 +149,7 @@ private:
     void queue_ack(Entry& entry);
     void arm_ack_timer(SteadyTime deadline);
     void send_due_acks();
+    void send_owed_acks();
     void arm_housekeeping();
     void housekeeping();
     void emit_connection_event(ServerEventType type, ConnectionId id, std::string_view remote,
@@ -163,6 +170,7 @@ private:
     std::shared_ptr<ServerShared> shared_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::shared_ptr<boost::asio::ssl::context> ssl_;
+    std::shared_ptr<WsHub> hub_;
     std::unordered_map<ConnectionId, std::shared_ptr<ServerConnection>> connections_;
     std::unordered_map<std::string, HttpResource> http_resources_;
     std::optional<http::StaticFiles> static_files_;

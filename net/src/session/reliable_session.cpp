@@ -1,30 +1,44 @@
-// The session envelope (schemas/session.fbs) and exactly-once bookkeeping.
+// The session envelope and exactly-once bookkeeping.
 //
-// Wire format (session mode): every WebSocket binary message is one verified
-// session.fbs Packet ("TWS1"). What net sends:
+// Wire format (session mode, session protocol version 2): every WebSocket
+// binary message is one of
 //
-//   client → server  Hello   protocol_version, session_id (0 = new session),
-//                            resume_proof (the last token, empty when new),
-//                            received (newest reliable sequence received)
-//   server → client  Welcome protocol_version, session_id, resume_proof (a new
-//                            48-byte token: id | expiry | HMAC, resume_token.hpp),
-//                            received, resumed, answers_ping (always true)
-//   both ways        Payload sequence (reliable: 1, 2, 3… per direction;
-//                            latest-state: 0), ack (cumulative: the newest
-//                            reliable sequence received in order), delivery,
-//                            data (the game's message, 8-byte aligned, ≤ 64 KiB)
-//                    Ack     ack, when no Payload carried it in time
-//                            (session.hpp: kAckEagerly and ack_delay)
-//                    Ping    sent_us (the prober's clock), after the Welcome
-//                            said answers_ping; answered by a Pong with the
-//                            same stamp, at most kPingsPerSecond (session.hpp)
+//   client → server  Hello     session.fbs Packet ("TWS1"): protocol_version,
+//                              session_id (0 = new session), resume_proof (the
+//                              last token, empty when new), received (newest
+//                              reliable sequence received)
+//   server → client  Welcome   session.fbs Packet: protocol_version,
+//                              session_id, resume_proof (a new 48-byte token:
+//                              id | expiry | HMAC, resume_token.hpp),
+//                              received, resumed, answers_ping (always true)
+//   both ways        Ping      session.fbs Packet: sent_us (the prober's
+//                              clock), after the Welcome said answers_ping;
+//                              answered by a Pong with the same stamp, at
+//                              most kPingsPerSecond (session.hpp). About one
+//                              a second: they stay Packets (~40 bytes)
+//                    envelope  schemas/envelope.hpp: a kind byte, then
+//                              reliable:    varint sequence (1, 2, 3… per
+//                                           direction), varint ack, message
+//                              latest:      the message (one byte of
+//                                           envelope), or with an owed ack:
+//                                           varint ack, message
+//                              ack:         varint ack, when nothing carried
+//                                           it in time (session.hpp:
+//                                           kAckEagerly and ack_delay)
 //
-// Nothing may precede the Hello, and no Payload the Welcome. A reliable
+// `ack` is cumulative: the newest reliable sequence received in order. The
+// message (the game's, at most 64 KiB, never empty) is the rest of the
+// WebSocket message; the sender writes it from the game's own buffer (one
+// buffer for every recipient of a broadcast) behind a header of 1-11 bytes.
+// The first byte tells the two apart: a FlatBuffer's is a multiple of 4, an
+// envelope kind never is (the full table is atop schemas/src/envelope.cpp).
+//
+// Nothing may precede the Hello, and no message the Welcome. A reliable
 // sequence must be exactly one more than the last (an older one is a resend
-// after a resume and is dropped; a gap is a protocol error, close 1002). The
-// deprecated fields (Hello/Welcome.resume_token, ack_bits) are never written
-// (they read as 0), nor read; client_name, tick_rate_hz, server_tick and the
-// clock-sync and Error kinds belong to the game's own protocol, not to net's.
+// after a resume and is dropped; a gap is a protocol error, close 1002). A
+// session.fbs Payload or Ack (protocol version 1) is a protocol error too;
+// client_name, tick_rate_hz, server_tick and the clock-sync and Error kinds
+// belong to the game's own protocol, not to net's.
 #include "session/reliable_session.hpp"
 
 #include "tickwire/schemas/session.hpp"
@@ -41,40 +55,38 @@ flatbuffers::FlatBufferBuilder& builder() {
     return fbb;
 }
 
-bool can_travel(const Message& payload) noexcept {
-    return !payload.empty() && payload.size() <= schemas::kMaxGameMessageBytes;
+namespace envelope = schemas::envelope;
+
+EnvelopeHead write(const envelope::Header& header) {
+    EnvelopeHead head;
+    head.size = static_cast<std::uint8_t>(envelope::write_header(header, head.bytes.data()));
+    return head;
 }
 
 }  // namespace
 
-Message ReliableSession::envelope(const Message& payload, std::uint32_t sequence, bool reliable) {
-    schemas::PayloadHeader header;
-    header.sequence = sequence;
-    header.ack = received_;
-    header.delivery = reliable ? session::DeliveryClass::ReliableOrdered : session::DeliveryClass::LatestState;
-    ack_sent_ = received_;  // the ack rides on this envelope
-    return Message::copy_of(schemas::encode_payload(builder(), header, payload.bytes()));
+bool ReliableSession::can_travel(const Message& payload) noexcept {
+    return !payload.empty() && payload.size() <= schemas::kMaxGameMessageBytes;
 }
 
-Message ReliableSession::wrap_reliable(const Message& payload, bool& full, bool& invalid) {
-    full = invalid = false;
-    if (!can_travel(payload)) {
-        invalid = true;
-        return {};
-    }
-    if (kept() >= options_.max_unacked_messages || kept_bytes_ + payload.size() > options_.max_unacked_bytes) {
-        full = true;
-        return {};
-    }
+EnvelopeHead ReliableSession::head(std::uint32_t sequence) {
+    ack_sent_ = received_;  // the ack rides on this envelope
+    return write({envelope::Kind::reliable, sequence, received_});
+}
+
+EnvelopeHead ReliableSession::wrap_reliable(const Message& payload, bool& full) {
+    full = kept() >= options_.max_unacked_messages || kept_bytes_ + payload.size() > options_.max_unacked_bytes;
+    if (full) return {};
     const std::uint32_t sequence = next_sequence_++;
     kept_.push_back({sequence, payload});
     kept_bytes_ += payload.size();
-    return envelope(payload, sequence, true);
+    return head(sequence);
 }
 
-Message ReliableSession::wrap_latest(const Message& payload) {
-    if (!can_travel(payload)) return {};
-    return envelope(payload, 0, false);
+EnvelopeHead ReliableSession::wrap_latest() {
+    if (unacknowledged_received() == 0) return write({envelope::Kind::latest, 0, 0});
+    ack_sent_ = received_;
+    return write({envelope::Kind::latest_ack, 0, received_});
 }
 
 void ReliableSession::on_ack(std::uint32_t ack) noexcept {
@@ -93,6 +105,7 @@ void ReliableSession::on_ack(std::uint32_t ack) noexcept {
 }
 
 ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool accept_payloads) {
+    if (envelope::is_envelope(bytes.bytes())) return receive_envelope(bytes, accept_payloads);
     Incoming in;
     const auto packet = schemas::read_packet(bytes.bytes());
     if (!packet) {
@@ -100,41 +113,8 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool ac
         return in;
     }
     switch (packet->body_type()) {
-    case session::Body::Payload: {
-        if (!accept_payloads) {
-            in.why = "payload before the handshake";
-            return in;
-        }
-        const auto* payload = packet->body_as_Payload();
-        on_ack(payload->ack());
-        if (payload->delivery() == session::DeliveryClass::LatestState) {
-            in.kind = Incoming::Kind::message;
-            in.payload = Message::copy_of(schemas::payload_bytes(*payload));
-            return in;
-        }
-        if (payload->delivery() != session::DeliveryClass::ReliableOrdered) {
-            in.why = "unknown delivery class";
-            return in;
-        }
-        const std::uint32_t sequence = payload->sequence();
-        if (sequence <= received_) {
-            in.kind = Incoming::Kind::duplicate;  // resent after a resume, already delivered
-            return in;
-        }
-        if (sequence != received_ + 1) {
-            in.why = "reliable sequence skipped a message";
-            return in;
-        }
-        received_ = sequence;
-        in.kind = Incoming::Kind::message;
-        in.reliable = true;
-        in.payload = Message::copy_of(schemas::payload_bytes(*payload));
-        return in;
-    }
-    case session::Body::Ack:
-        on_ack(packet->body_as_Ack()->ack());
-        in.kind = Incoming::Kind::ack;
-        return in;
+    case session::Body::Payload:
+    case session::Body::Ack: in.why = "a session protocol 1 envelope"; return in;
     case session::Body::Hello: {
         const auto* hello = packet->body_as_Hello();
         in.kind = Incoming::Kind::hello;
@@ -171,9 +151,50 @@ ReliableSession::Incoming ReliableSession::receive(const Message& bytes, bool ac
     }
 }
 
-Message ReliableSession::make_ack() {
+ReliableSession::Incoming ReliableSession::receive_envelope(const Message& bytes, bool accept_payloads) {
+    Incoming in;
+    const auto read = envelope::read(bytes.bytes());
+    if (!read) {
+        in.why = read.error;
+        return in;
+    }
+    const envelope::Header& header = read.header;
+    if (header.kind == envelope::Kind::ack) {
+        on_ack(header.ack);
+        in.kind = Incoming::Kind::ack;
+        return in;
+    }
+    if (!accept_payloads) {
+        in.why = "payload before the handshake";
+        return in;
+    }
+    if (read.body.empty() || read.body.size() > schemas::kMaxGameMessageBytes) {
+        in.why = "empty or oversize message";
+        return in;
+    }
+    if (header.kind != envelope::Kind::latest) on_ack(header.ack);
+    if (header.kind == envelope::Kind::reliable) {
+        if (header.sequence <= received_) {
+            in.kind = Incoming::Kind::duplicate;  // resent after a resume, already delivered
+            return in;
+        }
+        if (header.sequence != received_ + 1) {
+            in.why = "reliable sequence skipped a message";
+            return in;
+        }
+        received_ = header.sequence;
+        in.reliable = true;
+    }
+    in.kind = Incoming::Kind::message;
+    // A copy: the game gets its message in a buffer of its own (aligned for
+    // its reader), not at an odd offset inside ours.
+    in.payload = Message::copy_of(read.body);
+    return in;
+}
+
+EnvelopeHead ReliableSession::make_ack() {
     ack_sent_ = received_;
-    return Message::copy_of(schemas::encode_ack(builder(), received_));
+    return write({envelope::Kind::ack, 0, received_});
 }
 
 void ReliableSession::reset() {

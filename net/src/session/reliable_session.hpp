@@ -1,13 +1,16 @@
 #pragma once
 // ReliableSession: one end of a session-mode connection's envelope layer —
 // numbering and keeping reliable messages until acknowledged, dropping
-// duplicates, and encoding/decoding the session.fbs packets (Hello, Welcome,
-// Payload, Ack). Knows nothing of sockets: the channel driver and the server
-// core feed it bytes and write what it returns. It outlives connections; that
-// is how a resumed session resends exactly what the peer has not received.
+// duplicates, and encoding/decoding what travels: the envelope headers
+// (schemas/envelope.hpp: a few bytes before each game message, which itself
+// is never copied on the way out) and the session.fbs Hello and Welcome.
+// Knows nothing of sockets: the channel driver and the server core feed it
+// bytes and write what it returns. It outlives connections; that is how a
+// resumed session resends exactly what the peer has not received.
 //
 // Thread: network thread only (the encoder is one builder per thread).
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -15,26 +18,37 @@
 
 #include "tickwire/net/message.hpp"
 #include "tickwire/net/session.hpp"
+#include "tickwire/schemas/envelope.hpp"
 
 namespace tickwire::net::detail {
+
+/// An envelope header, written before a game message (or alone: a bare ack).
+struct EnvelopeHead {
+    std::array<std::byte, schemas::envelope::kMaxHeaderBytes> bytes{};
+    std::uint8_t size = 0;
+    [[nodiscard]] std::span<const std::byte> span() const noexcept { return {bytes.data(), size}; }
+};
 
 class ReliableSession {
 public:
     explicit ReliableSession(const SessionOptions& options) : options_(options) {}
 
     // Sending
-    /// Numbers and keeps `payload`; returns the envelope to write now. Empty
-    /// when the payload cannot travel (empty, over 64 KiB: `invalid`) or the
-    /// kept bound is hit (`full`).
-    Message wrap_reliable(const Message& payload, bool& full, bool& invalid);
-    /// A latest-state envelope (not numbered, not kept); empty if invalid.
-    Message wrap_latest(const Message& payload);
+    /// Whether a game message can travel in an envelope (not empty, at most 64 KiB).
+    static bool can_travel(const Message& payload) noexcept;
+    /// Numbers and keeps `payload` (which must be able to travel); returns
+    /// the header to write before it. Nothing is kept, and `full` is set, when
+    /// the kept bound is hit.
+    EnvelopeHead wrap_reliable(const Message& payload, bool& full);
+    /// The header of a latest-state message (not numbered, not kept): one
+    /// byte, or the ack as well when one is owed.
+    EnvelopeHead wrap_latest();
     /// The peer has everything up to `ack`: forget it.
     void on_ack(std::uint32_t ack) noexcept;
-    /// Envelopes of every kept message, in order, for a resumed connection.
+    /// Every kept message, in order, for a resumed connection: write(head, payload).
     template <class Write>
     void resend(Write&& write) {
-        for (std::size_t i = head_; i < kept_.size(); ++i) write(envelope(kept_[i].payload, kept_[i].sequence, true));
+        for (std::size_t i = head_; i < kept_.size(); ++i) write(head(kept_[i].sequence).span(), kept_[i].payload);
     }
 
     // Receiving
@@ -52,16 +66,17 @@ public:
         std::uint64_t sent_us = 0;   ///< ping/pong: the prober's stamp
         std::string_view why;        ///< invalid: static text
     };
-    /// Decodes one packet (verified before anything is read). Hello/Welcome
-    /// fields point into `packet`, which must outlive their use. Unless
-    /// `accept_payloads`, a Payload is invalid and changes nothing (before the
-    /// handshake, no sequence number may be consumed).
+    /// Decodes one packet (every length checked before it is read; Hello and
+    /// Welcome verified). Hello/Welcome fields point into `packet`, which must
+    /// outlive their use. Unless `accept_payloads`, a game message is invalid
+    /// and changes nothing (before the handshake, no sequence number may be
+    /// consumed).
     Incoming receive(const Message& packet, bool accept_payloads = true);
 
     /// Received reliable messages the peer has not been told about yet.
     [[nodiscard]] std::uint32_t unacknowledged_received() const noexcept { return received_ - ack_sent_; }
-    /// A bare Ack for everything received so far.
-    Message make_ack();
+    /// A bare ack for everything received so far.
+    EnvelopeHead make_ack();
     [[nodiscard]] std::uint32_t received() const noexcept { return received_; }
     [[nodiscard]] std::size_t kept() const noexcept { return kept_.size() - head_; }
 
@@ -80,7 +95,9 @@ private:
         Message payload;
     };
 
-    Message envelope(const Message& payload, std::uint32_t sequence, bool reliable);
+    /// A reliable message's header; the ack rides on it.
+    EnvelopeHead head(std::uint32_t sequence);
+    Incoming receive_envelope(const Message& packet, bool accept_payloads);
 
     SessionOptions options_;
     std::vector<Kept> kept_;  // [head_, end) unacknowledged, oldest first; storage reused

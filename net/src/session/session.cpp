@@ -3,6 +3,7 @@
 #include "session/session.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace tickwire::net::detail {
 
@@ -12,6 +13,15 @@ std::uint64_t micros_of(SteadyTime time) {
         std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count());
 }
 }  // namespace
+
+bool Link::send_parts(std::span<const std::byte> head, Message body, bool latest) {
+    Message joined = Message::allocate(head.size() + body.size());
+    std::memcpy(joined.writable().data(), head.data(), head.size());
+    if (!body.empty()) std::memcpy(joined.writable().data() + head.size(), body.data(), body.size());
+    if (latest) return send_latest(std::move(joined));
+    send(std::move(joined));
+    return false;
+}
 
 Session::Session(const SessionOptions& options, Role role)
     : options_(options), role_(role), reliable_(options) {}
@@ -35,16 +45,16 @@ Session::Sent Session::send(Message payload, Delivery delivery) {
     }
     if (latest) {
         if (!link_ || !established_) return Sent::skipped;  // never resent: the next state replaces it
-        Message envelope = reliable_.wrap_latest(payload);
-        if (!envelope) return Sent::invalid;
-        return link_->send_latest(std::move(envelope)) ? Sent::superseded : Sent::written;
+        if (!ReliableSession::can_travel(payload)) return Sent::invalid;
+        const EnvelopeHead head = reliable_.wrap_latest();
+        return link_->send_parts(head.span(), std::move(payload), true) ? Sent::superseded : Sent::written;
     }
-    bool full = false, invalid = false;
-    Message envelope = reliable_.wrap_reliable(payload, full, invalid);
-    if (invalid) return Sent::invalid;
+    if (!ReliableSession::can_travel(payload)) return Sent::invalid;
+    bool full = false;
+    const EnvelopeHead head = reliable_.wrap_reliable(payload, full);
     if (full) return Sent::overflow;  // no silent gap: the owner ends the session and says why
     if (!link_ || !established_) return Sent::kept;
-    link_->send(std::move(envelope));
+    link_->send_parts(head.span(), std::move(payload), false);
     return Sent::written;
 }
 
@@ -115,7 +125,9 @@ Session::Received Session::on_welcome(const ReliableSession::Incoming& welcome) 
     ping_out_.reset();
     if (out.resumed) {
         reliable_.on_ack(welcome.received);
-        reliable_.resend([this](Message envelope) { link_->send(std::move(envelope)); });
+        reliable_.resend([this](std::span<const std::byte> head, const Message& payload) {
+            link_->send_parts(head, payload, false);
+        });
     }
     return out;
 }
@@ -126,9 +138,14 @@ void Session::on_deadline(SteadyTime now) {
     if (reliable_.unacknowledged_received() > 0) send_ack_now();
 }
 
+void Session::send_owed_ack() {
+    if (reliable_.unacknowledged_received() > 0) send_ack_now();
+    ack_deadline_.reset();
+}
+
 void Session::send_ack_now() {
     ack_deadline_.reset();
-    if (link_ && established_) link_->send(reliable_.make_ack());
+    if (link_ && established_) link_->send_parts(reliable_.make_ack().span(), Message(), false);
 }
 
 bool Session::ping(SteadyTime now) {
@@ -153,7 +170,11 @@ void Session::welcome(std::uint64_t session_id, std::span<const std::byte> resum
     id_ = session_id;
     if (resumed) reliable_.on_ack(peer_received);
     link_->send(ReliableSession::make_welcome(session_id, resume_token, reliable_.received(), resumed));
-    if (resumed) reliable_.resend([this](Message envelope) { link_->send(std::move(envelope)); });
+    if (resumed) {
+        reliable_.resend([this](std::span<const std::byte> head, const Message& payload) {
+            link_->send_parts(head, payload, false);
+        });
+    }
 }
 
 ReliableSession::Incoming Session::read_hello(const Message& packet) {

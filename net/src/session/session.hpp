@@ -9,13 +9,15 @@
 //
 // Plain mode (SessionOptions::enabled false) passes messages through as they
 // are, so a server or channel has one code path for both modes. Session mode
-// speaks the envelope of schemas/session.fbs (see reliable_session.cpp):
+// speaks the Hello/Welcome of schemas/session.fbs and the envelope of
+// schemas/envelope.hpp (see reliable_session.cpp):
 //  - Hello/Welcome: the client's hello() and the Welcome it receives; the
 //    server's welcome() (SessionTable decides fresh or resumed).
 //  - Reliable messages are numbered, kept until acknowledged (bounded: a full
 //    buffer is Sent::overflow, which the owner turns into close 1008) and
 //    resent after a resume; latest-state ones are never kept.
-//  - Acks ride on outgoing envelopes. A bare Ack goes when kAckEagerly
+//  - Acks ride on outgoing envelopes (a latest-state one carries it only
+//    when one is owed: otherwise its envelope is one byte). A bare ack goes when kAckEagerly
 //    reliable messages are unacknowledged, or at ack_deadline() — the owner
 //    calls on_deadline() then (its loop's timer).
 //  - Round trips: ping() sends a stamped Ping once the Welcome said the peer
@@ -60,6 +62,12 @@ public:
     virtual void send(Message packet) = 0;
     /// Latest-state: an earlier one not yet written is dropped. True if one was.
     virtual bool send_latest(Message packet) = 0;
+    /// Session mode: one packet in two parts, the envelope `head` and the
+    /// game's `body`. A transport that gathers writes sends them as one
+    /// message without copying `body`, so every recipient of a broadcast
+    /// shares its buffer; this default joins them into a new one.
+    /// `latest`: as send_latest (returns whether one was superseded).
+    virtual bool send_parts(std::span<const std::byte> head, Message body, bool latest);
 };
 
 class Session {
@@ -113,6 +121,9 @@ public:
     [[nodiscard]] std::optional<SteadyTime> ack_deadline() const noexcept { return ack_deadline_; }
     /// The loop's timer reached ack_deadline(): a bare Ack goes if one is still owed.
     void on_deadline(SteadyTime now);
+    /// A bare ack now if one is owed, deadline or not (a server about to
+    /// write to this connection anyway: it joins that write).
+    void send_owed_ack();
 
     // Round trips
     /// Sends a Ping stamped `now` if the peer said it answers them; false if

@@ -26,6 +26,7 @@ inline constexpr std::uint16_t protocol_error = 1002;
 inline constexpr std::uint16_t unsupported_data = 1003;  ///< e.g. a text frame
 inline constexpr std::uint16_t no_status = 1005;
 inline constexpr std::uint16_t abnormal = 1006;  ///< no close frame: peer vanished, never opened, timed out
+inline constexpr std::uint16_t invalid_payload = 1007;  ///< e.g. a close reason that is not UTF-8
 inline constexpr std::uint16_t policy_violation = 1008;  ///< slow consumer, rate limits
 inline constexpr std::uint16_t message_too_big = 1009;
 inline constexpr std::uint16_t internal_error = 1011;

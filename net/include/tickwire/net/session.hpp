@@ -3,10 +3,11 @@
 // Channel and a Server share.
 //
 // Session mode (opt-in on both ends; plain WebSocket peers such as
-// tickwire-echo or npm `ws` keep working without it) wraps every message in
-// the session envelope of schemas/session.fbs: a Hello/Welcome handshake that
-// issues a session id and a signed resume token, and a Payload header with a
-// sequence number, a cumulative ack and the delivery class.
+// tickwire-echo or npm `ws` keep working without it) adds a Hello/Welcome
+// handshake (schemas/session.fbs) that issues a session id and a signed
+// resume token, and puts a few bytes before every message
+// (schemas/envelope.hpp): a sequence number and a cumulative ack for reliable
+// ones, one byte for latest-state ones.
 //
 //  - Delivery::reliable messages are numbered, acknowledged, kept until
 //    acknowledged (bounded) and resent after a resume; the receiver drops
@@ -43,8 +44,10 @@ struct SessionOptions {
     std::size_t max_unacked_messages = 8192;
     std::size_t max_unacked_bytes = 8u << 20;
     /// How long received reliable messages may wait for an ack to ride on
-    /// outgoing data before a bare Ack is sent.
-    std::chrono::milliseconds ack_delay{10};
+    /// outgoing data before a bare Ack is sent. Longer than a tick at 30 Hz,
+    /// so a game that sends every tick never sends a bare ack (a server
+    /// sends owed acks with each flush() anyway).
+    std::chrono::milliseconds ack_delay{50};
 
     // Server only
     /// A session whose connection drops without a close frame is held this long

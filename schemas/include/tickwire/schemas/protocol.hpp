@@ -8,8 +8,10 @@
 
 namespace tickwire::schemas {
 
-/// Bumped only for a change that cannot be made by adding fields.
-inline constexpr std::uint16_t kProtocolVersion = 1;
+/// Bumped only for a change that cannot be made by adding fields. 2: game
+/// messages travel in the compact envelope (envelope.hpp), no longer in
+/// session.fbs Payload packets; acks likewise.
+inline constexpr std::uint16_t kProtocolVersion = 2;
 
 /// Every buffer handed to a reader must start on this boundary (any heap or
 /// pool allocation does). FlatBuffers reads scalars in place, and the

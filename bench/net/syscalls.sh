@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# bench/net/syscalls.sh — system calls of the match server per client per
+# second (issue 14): strace -c -f on tickwire-server while tickwire-bots play.
+# Syscall counts do not depend on how loaded the machine is, so this is the
+# figure to develop against on a shared box.
+#
+#   bench/net/syscalls.sh [--bin DIR] [--bots N] [--seconds S] [--warmup S] [--no-session]
+#
+# Defaults: build/bin, 64 bots (rooms of 32), 10 s counted after 4 s of play.
+# Server on core 0, bots on core 1 (taskset). Prints strace's table, then one
+# line per syscall that matters: calls (errors) per client per second.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+bin="$root/build/bin"; bots=64; seconds=10; warmup=4; session=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bin) bin="$2"; shift 2 ;;
+    --bots) bots="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --no-session) session=(--no-session); shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "syscalls.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v strace >/dev/null || { echo "syscalls.sh: needs strace (Debian package strace)" >&2; exit 1; }
+
+out="$(mktemp -d)"
+port=$((20000 + RANDOM % 10000))
+cleanup() {
+  [ -n "${bots_pid:-}" ] && kill "$bots_pid" 2>/dev/null
+  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null
+  wait 2>/dev/null || true
+  rm -rf "$out"
+}
+trap cleanup EXIT
+
+taskset -c 0 "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 --log-level warn \
+  --max-per-ip 4096 "${session[@]}" >"$out/server.log" 2>&1 &
+server_pid=$!
+sleep 0.5
+taskset -c 1 "$bin/tickwire-bots" --count "$bots" --quiet "${session[@]}" "ws://127.0.0.1:$port/room/auto" \
+  >"$out/bots.log" 2>&1 &
+bots_pid=$!
+sleep "$warmup"
+timeout -s INT "$seconds" strace -c -f -q -o "$out/strace.txt" -p "$server_pid" >/dev/null 2>&1 || true
+cat "$out/strace.txt"
+echo
+awk -v clients="$bots" -v secs="$seconds" '
+  # strace -c rows: % time, seconds, usecs/call, calls, [errors], syscall
+  NF >= 5 && $1 ~ /^[0-9.]+$/ {
+    errs = (NF == 6) ? $5 : 0
+    printf "%-16s %8.1f calls/client/s  (%6.1f errors)\n", $NF, $4 / clients / secs, errs / clients / secs
+  }' "$out/strace.txt"

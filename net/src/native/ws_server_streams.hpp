@@ -1,0 +1,78 @@
+#pragma once
+// The sockets under a WsServerConnection:
+//  - PlainWsConnection: the bare socket, read through the hub's SocketPoller
+//    into the hub's shared buffer when epoll says it has bytes, written with
+//    one sendmsg of gathered frames per flush (EPOLLOUT only while blocked);
+//  - TlsWsConnection: Asio's TLS stream, one read and one write in flight,
+//    the frames of a flush copied into one buffer and encrypted together.
+//
+// Thread: network thread only.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "native/socket_poller.hpp"
+#include "native/ws_server_connection.hpp"
+
+namespace tickwire::net::detail {
+
+class PlainWsConnection final : public WsServerConnection, private SocketPoller::Target {
+public:
+    /// Takes ownership of `fd`, a connected TCP socket.
+    PlainWsConnection(std::shared_ptr<ServerCore> core, const WsServerSettings& settings, SocketSlot slot,
+                      std::string remote, std::string target, int fd);
+    ~PlainWsConnection() override;
+
+private:
+    void io_start_reading() override;
+    void io_pause_reading() override;
+    void io_write() override;
+    void io_shutdown_send() override;
+    void io_close() noexcept override;
+
+    void on_ready(std::uint32_t events) override;
+    void read_now();
+    void write_now();
+    void watch();
+
+    int fd_;
+    std::uint32_t watched_ = 0;   ///< events registered with the poller
+    bool registered_ = false;     ///< in the poller's set
+    bool want_read_ = false;
+    bool blocked_ = false;        ///< the socket's send buffer is full: EPOLLOUT
+    bool hung_up_ = false;        ///< HUP/ERR seen while not reading: out of the set until reading resumes
+};
+
+class TlsWsConnection final : public WsServerConnection {
+public:
+    using Stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+    TlsWsConnection(std::shared_ptr<ServerCore> core, const WsServerSettings& settings, SocketSlot slot,
+                    std::string remote, std::string target, Stream&& stream);
+
+private:
+    void io_start_reading() override;
+    void io_pause_reading() override { want_read_ = false; }
+    void io_write() override;
+    void io_shutdown_send() override;
+    void io_close() noexcept override;
+
+    void do_read();
+    void shutdown_when_idle();
+    std::shared_ptr<TlsWsConnection> self_tls();
+
+    Stream stream_;
+    std::vector<std::byte> read_buffer_;
+    std::vector<std::byte> write_buffer_;  ///< one flush's frames, encrypted in one go
+    bool want_read_ = false;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool shutting_down_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace tickwire::net::detail
