@@ -25,42 +25,15 @@
 // envelope with bytes after it, and a reliable sequence of 0.
 #include "tickwire/schemas/envelope.hpp"
 
+#include "tickwire/schemas/varint.hpp"
+
 namespace tickwire::schemas::envelope {
-namespace {
-
-std::size_t write_varint(std::uint32_t value, std::byte* out) noexcept {
-    std::size_t n = 0;
-    while (value >= 0x80) {
-        out[n++] = std::byte{static_cast<std::uint8_t>(value | 0x80)};
-        value >>= 7;
-    }
-    out[n++] = std::byte{static_cast<std::uint8_t>(value)};
-    return n;
-}
-
-// Reads a varint at `at`; false if it runs past the end, over 5 bytes or 32 bits.
-bool read_varint(std::span<const std::byte> bytes, std::size_t& at, std::uint32_t& value) noexcept {
-    std::uint64_t result = 0;
-    for (unsigned shift = 0; shift < 35; shift += 7) {
-        if (at >= bytes.size()) return false;
-        const auto b = std::to_integer<std::uint8_t>(bytes[at++]);
-        result |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-        if ((b & 0x80) == 0) {
-            if (result > 0xffffffffu) return false;
-            value = static_cast<std::uint32_t>(result);
-            return true;
-        }
-    }
-    return false;
-}
-
-}  // namespace
 
 std::size_t write_header(const Header& header, std::byte* out) noexcept {
     out[0] = std::byte{static_cast<std::uint8_t>(header.kind)};
     std::size_t n = 1;
-    if (header.kind == Kind::reliable) n += write_varint(header.sequence, out + n);
-    if (header.kind != Kind::latest) n += write_varint(header.ack, out + n);
+    if (header.kind == Kind::reliable) n += varint::write(header.sequence, out + n);
+    if (header.kind != Kind::latest) n += varint::write(header.ack, out + n);
     return n;
 }
 
@@ -75,7 +48,7 @@ Read read(std::span<const std::byte> message) noexcept {
     out.header.kind = kind;
     switch (kind) {
     case Kind::reliable:
-        if (!read_varint(message, at, out.header.sequence) || !read_varint(message, at, out.header.ack)) {
+        if (!varint::read(message, at, out.header.sequence) || !varint::read(message, at, out.header.ack)) {
             out.error = "truncated or over-long varint";
             return out;
         }
@@ -87,7 +60,7 @@ Read read(std::span<const std::byte> message) noexcept {
     case Kind::latest: break;
     case Kind::ack:
     case Kind::latest_ack:
-        if (!read_varint(message, at, out.header.ack)) {
+        if (!varint::read(message, at, out.header.ack)) {
             out.error = "truncated or over-long varint";
             return out;
         }
