@@ -54,7 +54,10 @@ int main(int argc, char** argv) {
     packets.emplace_back("snapshot_delta", codec.snapshot({102, 100, 9}, entities, removed));
     const protocol::Frame frames[] = {protocol::Frame(10, 1, Buttons::Fire, 16384, 127, -127),
                                       protocol::Frame(11, 2, Buttons::NONE, 0, 0, 64)};
-    packets.emplace_back("input", codec.input(frames));
+    packets.emplace_back("input", codec.input(frames));  // an input packet ('I')
+    packets.emplace_back("input_view", codec.input(frames, 9, {8, 200}));
+    flatbuffers::FlatBufferBuilder fbb;  // the schema's form, which the server still reads
+    packets.emplace_back("input_flatbuffer", net::Message::copy_of(schemas::encode_player_input(fbb, frames, 9, {8, 200})));
     packets.emplace_back("chat", codec.chat(3, "ann", "hello, arena"));
     const KillEvent kills[] = {KillEvent(5, 1, 2, 0)};
     const ScoreEvent scores[] = {ScoreEvent(5, 1, 3, 1)};

@@ -31,7 +31,6 @@ Figures run(int players, int ticks, bool compensate) {
     const server::LagCompensation lag({.enabled = compensate});
     server::InputFigures input_figures(60);
     std::vector<protocol::Frame> frame(1);
-    const std::vector<const protocol::Frame*> pointers{frame.data()};
     std::vector<double> took;
     took.reserve(static_cast<std::size_t>(ticks));
     Figures f;
@@ -42,7 +41,7 @@ Figures run(int players, int ticks, bool compensate) {
             frame[0] = protocol::Frame(tick, tick, Buttons::Fire, static_cast<std::uint16_t>(id * 2039 + tick * 97),
                                        static_cast<std::int8_t>((id * 37 + tick) % 255 - 127),
                                        static_cast<std::int8_t>((id * 91 + tick / 7) % 255 - 127));
-            queues[id - 1].push(pointers, tick, {std::uint64_t{tick > 20 ? tick - 20 : 1} * 256, lag.max_rewind_q8()});
+            queues[id - 1].push(frame, tick, {std::uint64_t{tick > 20 ? tick - 20 : 1} * 256, lag.max_rewind_q8()});
         }
         const auto start = Clock::now();
         input_figures.start_tick(tick);

@@ -222,12 +222,12 @@ public:
 private:
     void on_message(Player& p, const net::Message& m, std::int64_t now) {
         const protocol::Incoming in = protocol::decode(m.bytes());
-        ASSERT_TRUE(in.game != nullptr || in.packet != nullptr) << in.error;
-        if (in.game != nullptr && in.game->body_type() == Body::PlayerInput) {
-            const PlayerInput& input = *in.game->body_as_PlayerInput();
-            if (input.snapshot_ack() != 0) p.acks.on_ack(input.snapshot_ack());
-            const server::ShotView view = lag_.trusted_view({input.view_tick(), input.view_fraction()}, p.acks.acked_tick());
-            figures_.offered(p.input.push(*input.frames(), tick_ + 1, view));
+        ASSERT_TRUE(in.input || in.game != nullptr || in.packet != nullptr) << in.error;
+        if (in.input) {
+            const protocol::InputPacket& input = *in.input;
+            if (input.snapshot_ack != 0) p.acks.on_ack(input.snapshot_ack);
+            const server::ShotView view = lag_.trusted_view(input.view, p.acks.acked_tick());
+            figures_.offered(p.input.push(input.frames(), tick_ + 1, view));
         } else if (in.packet != nullptr && in.packet->body_type() == session::Body::ClockSyncRequest) {
             schemas::ClockSyncInfo sync;
             sync.client_send_time_us = in.packet->body_as_ClockSyncRequest()->client_send_time_us();

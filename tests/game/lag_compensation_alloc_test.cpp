@@ -19,7 +19,6 @@ TEST(LagCompensationAllocation, ThirtyTwoPlayersFiringRewoundShotsAllocateNothin
     const LagCompensation lag({});
     InputFigures figures(60);
     std::vector<protocol::Frame> frames(1);
-    std::vector<const protocol::Frame*> pointers{frames.data()};
     std::uint32_t tick = 0, sequence = 0;
     const auto play = [&](int ticks) {
         for (int t = 0; t < ticks; ++t) {
@@ -31,7 +30,7 @@ TEST(LagCompensationAllocation, ThirtyTwoPlayersFiringRewoundShotsAllocateNothin
                 frames[0] = protocol::Frame(tick + 1, sequence, Buttons::Fire,
                                             static_cast<std::uint16_t>(p * 2000 + tick * 300),
                                             static_cast<std::int8_t>((p * 37 + tick) % 255 - 127), 0);
-                queues[p - 1].push(pointers, tick, {(std::uint64_t{tick} - 12) * 256, lag.max_rewind_q8()});
+                queues[p - 1].push(frames, tick, {(std::uint64_t{tick} - 12) * 256, lag.max_rewind_q8()});
                 feed_input(queues[p - 1], world, p, tick, lag, figures);
             }
             world.step();

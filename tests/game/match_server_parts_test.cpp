@@ -90,18 +90,13 @@ std::vector<protocol::Frame> frames(std::uint32_t first, std::uint32_t last, std
     }
     return out;
 }
-std::vector<const protocol::Frame*> pointers(const std::vector<protocol::Frame>& f) {
-    std::vector<const protocol::Frame*> out;
-    for (const auto& x : f) out.push_back(&x);
-    return out;
-}
 
 TEST(InputQueue, AppliesEachFrameInTheTickItNamesAndTellsHowEarlyItCame) {
     InputQueue q;
     // Frames for ticks 11..13 arrive before tick 10: two, three and four early.
     const auto a = frames(1, 3, 10), b = frames(2, 3, 10);  // b repeats 2 and 3 (an older client's redundancy)
-    EXPECT_EQ(q.push(pointers(a), 10, {}), InputQueue::Offered{});
-    EXPECT_EQ(q.push(pointers(b), 10, {}), InputQueue::Offered{.repeated = 2}) << "copies counted, never queued";
+    EXPECT_EQ(q.push(a, 10, {}), InputQueue::Offered{});
+    EXPECT_EQ(q.push(b, 10, {}), InputQueue::Offered{.repeated = 2}) << "copies counted, never queued";
     EXPECT_EQ(q.size(), 3u);
     EXPECT_FALSE(q.lead()) << "nothing applied yet";
     EXPECT_EQ(q.next(10).kind, Kind::hold) << "early frames wait for their tick";
@@ -118,14 +113,14 @@ TEST(InputQueue, AppliesEachFrameInTheTickItNamesAndTellsHowEarlyItCame) {
 
 TEST(InputQueue, DrainsTheBacklogAfterAStallAtOnceKeepingItsShots) {
     InputQueue q;
-    q.push(pointers(frames(1, 1, 99)), 100, {});  // for tick 100, on time
+    q.push(frames(1, 1, 99), 100, {});  // for tick 100, on time
     ASSERT_EQ(q.next(100).kind, Kind::frame);
     for (std::uint32_t t = 101; t < 116; ++t) EXPECT_TRUE(q.next(t).counted_hold) << "a stall: held at " << t;
     // The stall ends: the frames for ticks 101..115 arrive late, one of them
     // firing, with those for 116..117 on time.
     auto burst = frames(2, 18, 99);
     burst[5] = protocol::Frame(106, 7, Buttons::Fire, 0, 0, 0);
-    EXPECT_EQ(q.push(pointers(burst), 116, {}), InputQueue::Offered{}) << "nothing dropped";
+    EXPECT_EQ(q.push(burst, 116, {}), InputQueue::Offered{}) << "nothing dropped";
     const auto n = q.next(116);
     ASSERT_EQ(n.kind, Kind::frame);
     EXPECT_EQ(n.sequence, 17u) << "the frame for this tick";
@@ -137,7 +132,7 @@ TEST(InputQueue, DrainsTheBacklogAfterAStallAtOnceKeepingItsShots) {
 
 TEST(InputQueue, ALateFrameIsAppliedTheTickItArrivesAndSaysHowLate) {
     InputQueue q;
-    q.push(pointers(frames(1, 1, 49)), 53, {});  // for tick 50, arriving for 53
+    q.push(frames(1, 1, 49), 53, {});  // for tick 50, arriving for 53
     const auto n = q.next(53);
     ASSERT_EQ(n.kind, Kind::frame);
     EXPECT_EQ(n.wait, 0);
@@ -148,7 +143,7 @@ TEST(InputQueue, AppliesAtMostOneFrameATickHoweverManyAreSent) {
     InputQueue q;
     // A client that stamps every frame for "now" and sends 32 of them at once
     // gets one applied (and the rest merged): no extra movement.
-    q.push(pointers(frames(1, 32, 0)), 40, {});
+    q.push(frames(1, 32, 0), 40, {});
     EXPECT_EQ(q.next(40).kind, Kind::frame);
     EXPECT_EQ(q.size(), 0u);
     EXPECT_EQ(q.next(41).kind, Kind::hold);
@@ -157,25 +152,25 @@ TEST(InputQueue, AppliesAtMostOneFrameATickHoweverManyAreSent) {
 TEST(InputQueue, RefusesFramesTooFarAheadAndBeyondItsRoom) {
     InputQueue q;
     const auto far = frames(1, 1, 10 + InputQueue::kMaxLeadTicks);
-    EXPECT_EQ(q.push(pointers(far), 10, {}).refused, 1u) << "more than kMaxLeadTicks ahead";
+    EXPECT_EQ(q.push(far, 10, {}).refused, 1u) << "more than kMaxLeadTicks ahead";
     const auto near = frames(2, 2 + InputQueue::kCapacity, 5);  // 33 frames within the lead
-    EXPECT_EQ(q.push(pointers(near), 10, {}).refused, 1u) << "the one beyond kCapacity";
+    EXPECT_EQ(q.push(near, 10, {}).refused, 1u) << "the one beyond kCapacity";
     EXPECT_EQ(q.size(), InputQueue::kCapacity);
 }
 
 TEST(InputQueue, CountsFramesThatNeverCameAndFramesThatCameTwice) {
     InputQueue q;
     // Sequences 40.. for ticks 10..: a first frame may start anywhere (a rejoin).
-    EXPECT_EQ(q.push(pointers(frames(40, 41, -30)), 10, {}), InputQueue::Offered{});
-    EXPECT_EQ(q.push(pointers(frames(45, 45, -30)), 10, {}), InputQueue::Offered{.skipped = 3}) << "42..44 never came";
-    EXPECT_EQ(q.push(pointers(frames(44, 46, -30)), 10, {}), InputQueue::Offered{.repeated = 2})
+    EXPECT_EQ(q.push(frames(40, 41, -30), 10, {}), InputQueue::Offered{});
+    EXPECT_EQ(q.push(frames(45, 45, -30), 10, {}), InputQueue::Offered{.skipped = 3}) << "42..44 never came";
+    EXPECT_EQ(q.push(frames(44, 46, -30), 10, {}), InputQueue::Offered{.repeated = 2})
         << "44 after 45, and 45 again";
     EXPECT_EQ(q.size(), 4u) << "40, 41, 45 and 46 wait for their ticks";
 }
 
 TEST(InputQueue, GivesOlderFramesOfAMessageTheirOwnViewTime) {
     InputQueue q;
-    q.push(pointers(frames(1, 3, 10)), 12, {200 * 256 + 128, 20 * 256});  // ticks 11..13, newest seen at 200.5
+    q.push(frames(1, 3, 10), 12, {200 * 256 + 128, 20 * 256});  // ticks 11..13, newest seen at 200.5
     EXPECT_EQ(q.next(11).view.tick_q8, 198u * 256 + 128);
     EXPECT_EQ(q.next(12).view.tick_q8, 199u * 256 + 128);
     const auto newest = q.next(13).view;
@@ -186,7 +181,7 @@ TEST(InputQueue, GivesOlderFramesOfAMessageTheirOwnViewTime) {
 TEST(InputQueue, HoldsTheLastInputThenGoesIdleOnce) {
     InputQueue q;
     EXPECT_FALSE(q.next(1).counted_hold) << "not a held input before the first frame";
-    q.push(pointers(frames(1, 1, 1)), 2, {});
+    q.push(frames(1, 1, 1), 2, {});
     EXPECT_EQ(q.next(2).kind, Kind::frame);
     for (int i = 1; i < InputQueue::kHoldTicks; ++i) {
         const auto n = q.next(2 + static_cast<std::uint32_t>(i));
@@ -202,7 +197,7 @@ TEST(InputQueue, HoldsTheLastInputThenGoesIdleOnce) {
 TEST(InputQueue, FifoModeIsTheOldFixedBuffer) {
     InputQueue q(InputQueue::Mode::fifo);
     const auto many = frames(1, 20, 1000);  // ticks ignored
-    EXPECT_EQ(q.push(pointers(many), 5, {}).refused, 20u - InputQueue::kFifoFrames) << "the oldest are dropped";
+    EXPECT_EQ(q.push(many, 5, {}).refused, 20u - InputQueue::kFifoFrames) << "the oldest are dropped";
     const auto n = q.next(5);
     EXPECT_EQ(n.sequence, 20u - InputQueue::kFifoFrames + 1);
     EXPECT_EQ(q.size(), InputQueue::kFifoFrames - 1) << "one a tick: the standing queue stays";
@@ -273,7 +268,7 @@ TEST(InputQueue, ReportsTheArrivalJitterOnTimeAndNothingFirstInFirstOut) {
         pending.emplace_back(t + 2, t - 100, Buttons::NONE, 0, 0, 0);
         if (t % 10 == 3 || t % 10 == 4) continue;
         for (InputQueue* q : {&on_time, &fifo}) {
-            q->push(pointers(pending), t, {});
+            q->push(pending, t, {});
             q->next(t);
         }
         pending.clear();

@@ -1,5 +1,5 @@
 #pragma once
-// InputSender: which input frames leave in this tick's PlayerInput.
+// InputSender: which input frames leave in this tick's input packet.
 //
 // Each frame is sent once. Over TCP nothing is lost inside a connection, and
 // in session mode net resends, exactly once and in order, the reliable

@@ -53,7 +53,7 @@ public:
     [[nodiscard]] std::uint32_t newest_tick() const noexcept { return newest_tick_; }
 
     [[nodiscard]] double render_tick() const noexcept { return render_tick_; }
-    /// render_tick() as PlayerInput's view time (what a shot fired now was
+    /// render_tick() as the input packet's view time (what a shot fired now was
     /// aimed at); 0 while nothing is drawn.
     [[nodiscard]] schemas::ViewTime view_time() const noexcept;
     [[nodiscard]] double delay_ticks() const noexcept { return delay_ticks_; }

@@ -1,6 +1,7 @@
 #include "tickwire/game/protocol/wire.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 
@@ -46,7 +47,9 @@ net::Message Codec::snapshot(const schemas::SnapshotHeader& header, std::span<co
     return to_message(schemas::encode_snapshot(game_, header, {}, {}, packed));
 }
 net::Message Codec::input(std::span<const Frame> frames, std::uint32_t snapshot_ack, schemas::ViewTime view) {
-    return to_message(schemas::encode_player_input(game_, frames, snapshot_ack, view));
+    std::array<std::byte, kMaxInputPacketBytes> packet;
+    const std::size_t size = write_input_packet(frames, snapshot_ack, view, packet);
+    return net::Message::copy_of(std::span<const std::byte>(packet.data(), size));
 }
 net::Message Codec::chat(std::uint32_t from_player, std::string_view from_name, std::string_view text) {
     return to_message(schemas::encode_chat_message(game_, from_player, from_name, text));
@@ -62,6 +65,12 @@ net::Message Codec::presence(std::span<const schemas::RoomMemberView> present,
 
 Incoming decode(std::span<const std::byte> bytes) noexcept {
     Incoming in;
+    if (is_input_packet(bytes)) {
+        in.input.emplace();
+        in.error = read_input_packet(bytes, *in.input);
+        if (!in.error.empty()) in.input.reset();
+        return in;
+    }
     // Game messages travel bare ("TWG1"); everything else is a session
     // control packet ("TWS1"). The identifier picks the verifier; each
     // verifier checks it again, so a lie fails verification.
@@ -72,6 +81,7 @@ Incoming decode(std::span<const std::byte> bytes) noexcept {
             return in;
         }
         in.game = message.message;
+        if (const PlayerInput* input = in.game->body_as_PlayerInput()) in.input = to_input_packet(*input);
         return in;
     }
     const auto packet = schemas::read_packet(bytes);

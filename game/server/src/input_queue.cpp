@@ -4,6 +4,15 @@
 
 namespace tickwire::game::server {
 
+InputQueue::Offered InputQueue::push(std::span<const protocol::Frame> frames, std::uint32_t tick,
+                                     const ShotView& view) {
+    const std::uint32_t newest_tick = frames.empty() ? 0 : frames.back().tick();
+    Offered offered;
+    for (const protocol::Frame& f : frames) offer(f, tick, view_of(f, newest_tick, view), offered);
+    offered.refused += trim();
+    return offered;
+}
+
 namespace {
 // Wrap-safe signed distance between two ticks.
 std::int32_t ticks_between(std::uint32_t from, std::uint32_t to) noexcept {

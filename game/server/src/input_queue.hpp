@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "arrival_jitter.hpp"
 #include "lag_compensation.hpp"
@@ -76,19 +77,11 @@ public:
         friend bool operator==(const Offered&, const Offered&) = default;
     };
 
-    /// Queues the frames newer than any seen (a range of `const Frame*`, as a
-    /// verified PlayerInput's frames() is), read in the network drain before
-    /// `tick` is simulated. `view` is the trusted view of the newest frame;
-    /// older frames get it minus the difference of their ticks.
-    template <class Frames>
-    Offered push(const Frames& frames, std::uint32_t tick, const ShotView& view) {
-        std::uint32_t newest_tick = 0;
-        for (const protocol::Frame* f : frames) newest_tick = f->tick();
-        Offered offered;
-        for (const protocol::Frame* f : frames) offer(*f, tick, view_of(*f, newest_tick, view), offered);
-        offered.refused += trim();
-        return offered;
-    }
+    /// Queues the frames newer than any seen (oldest first, as an input
+    /// packet holds them), read in the network drain before `tick` is
+    /// simulated. `view` is the trusted view of the newest frame; older
+    /// frames get it minus the difference of their ticks.
+    Offered push(std::span<const protocol::Frame> frames, std::uint32_t tick, const ShotView& view);
     /// The input for `tick`: a frame, or hold the last input, or (once, after
     /// kHoldTicks without input) go idle.
     Next next(std::uint32_t tick);

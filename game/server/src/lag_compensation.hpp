@@ -3,7 +3,7 @@
 // The sim does the judging (sim::World, ShipHistory); this decides what of
 // the client's claim to believe.
 //
-// A PlayerInput says what its player was looking at (view time: an
+// An input packet says what its player was looking at (view time: an
 // interpolation tick and fraction). The server's own estimate of it is the
 // newest snapshot the client has acknowledged: an honest client draws a
 // little behind that (its interpolation delay), never ahead of it. A claim is

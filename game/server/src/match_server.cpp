@@ -320,10 +320,11 @@ struct MatchServer::Impl {
             room.code.c_str(), c.player_id, room.members.size());
     }
 
-    void on_input(Client& c, const PlayerInput& input) {
+    void on_input(Client& c, const protocol::InputPacket& input) {
+        if (c.player_id == 0) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "input before hello");
         // The ack first: an input dropped by the limit still tells us which
         // snapshot the client holds (cheap, and only a tick we sent counts).
-        if (input.snapshot_ack() != 0) c.snapshots.on_ack(input.snapshot_ack());
+        if (input.snapshot_ack != 0) c.snapshots.on_ack(input.snapshot_ack);
         switch (c.limits.input()) {
         case Verdict::accept: break;
         case Verdict::close:
@@ -334,8 +335,8 @@ struct MatchServer::Impl {
         // What the player was looking at, as far as we believe it; the
         // frames are for `tick + 1` at the earliest (this drain precedes it).
         const ShotView view =
-            lag.trusted_view({input.view_tick(), input.view_fraction()}, c.snapshots.acked_tick());
-        input_figures.offered(c.input.push(*input.frames(), tick + 1, view));
+            lag.trusted_view(input.view, c.snapshots.acked_tick());
+        input_figures.offered(c.input.push(input.frames(), tick + 1, view));
     }
 
     void count_dropped(std::uint64_t frames) { input_figures.dropped(frames); }
@@ -373,7 +374,6 @@ struct MatchServer::Impl {
     void on_game_message(Client& c, const Message& game) {
         if (c.player_id == 0) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "game message before hello");
         switch (game.body_type()) {
-        case Body::PlayerInput: return on_input(c, *game.body_as_PlayerInput());
         case Body::ChatMessage: return on_chat(c, *game.body_as_ChatMessage());
         case Body::LeaveRoom: server.close(c.id, net::close_code::normal, "left"); return;
         default: return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, "unexpected game message");
@@ -382,6 +382,7 @@ struct MatchServer::Impl {
 
     void on_message(Client& c, const net::Message& message) {
         const protocol::Incoming in = protocol::decode(message.bytes());
+        if (in.input) return on_input(c, *in.input);  // either form: a packet or a PlayerInput
         if (in.game != nullptr) return on_game_message(c, *in.game);
         if (in.packet == nullptr) return kick(c, kCloseBadMessage, session::ErrorCode::Malformed, in.error);
         switch (in.packet->body_type()) {

@@ -18,10 +18,11 @@
 //                                            latest slot that input and snapshots use)
 //                                       <-   ClockSyncResponse(4 stamps, server tick;
 //                                            reliable; at most 4/s answered)
-//   PlayerInput every tick (latest)     ->   newest frame last, plus every frame the
-//                                            server has not yet acknowledged (<= 32),
-//                                            snapshot_ack = newest snapshot tick decoded,
-//                                            and the view time (what the player saw)
+//   input packet every tick (latest)    ->   the frames sampled since the last one
+//                                            (each frame once; input_packet.hpp, or a
+//                                            game.fbs PlayerInput), snapshot_ack =
+//                                            newest snapshot tick decoded, and the
+//                                            view time (what the player saw)
 //                                       <-   Snapshot at the snapshot rate (latest),
 //                                            a delta against baseline_tick, with how
 //                                            early this player's frames arrive (input_lead)
@@ -59,12 +60,14 @@
 // Thread: Codec belongs to one thread; the free functions are pure.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include <flatbuffers/flatbuffers.h>
 
+#include "tickwire/game/protocol/input_packet.hpp"
 #include "tickwire/game/sim/world.hpp"
 #include "tickwire/net/message.hpp"
 #include "tickwire/schemas/game.hpp"
@@ -80,8 +83,9 @@ using Frame = ::tickwire::game::InputFrame;
 /// Snapshot.packed. 3: presence as Presence messages, not roster chat lines.
 /// 4: InputFrame.tick is the server tick the frame is applied in (inputs on
 /// time, Snapshot.input_lead), and PlayerInput carries the view time that
-/// lag compensation judges shots by.
-inline constexpr std::uint16_t kGameProtocolVersion = 4;
+/// lag compensation judges shots by. 5: clients send input packets
+/// (input_packet.hpp; the server still reads a PlayerInput).
+inline constexpr std::uint16_t kGameProtocolVersion = 5;
 
 /// Microseconds on the steady clock, the clock every time stamp uses.
 [[nodiscard]] std::int64_t now_us() noexcept;
@@ -113,14 +117,17 @@ private:
     flatbuffers::FlatBufferBuilder packet_{512};
 };
 
-/// A received message, verified: a game message or a control packet.
+/// A received message, verified: a game message, a control packet or input.
 struct Incoming {
     const session::Packet* packet = nullptr;           ///< control packets
     const ::tickwire::game::Message* game = nullptr;  ///< game messages
-    std::string_view error;  ///< why it was rejected (then both are null)
+    /// Input, in either form: an input packet (input_packet.hpp; then `game`
+    /// is null) or a game message holding a PlayerInput.
+    std::optional<InputPacket> input;
+    std::string_view error;  ///< why it was rejected (then all are empty)
 };
 /// Verify everything, then give typed pointers into `bytes` (which must be
-/// 8-byte aligned, as every net::Message is).
+/// 8-byte aligned, as every net::Message is) and the input read out of it.
 [[nodiscard]] Incoming decode(std::span<const std::byte> bytes) noexcept;
 
 // ---- snapshots ----------------------------------------------------------
