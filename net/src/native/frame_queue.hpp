@@ -40,7 +40,7 @@ public:
             superseded = true;
         }
         Frame& frame = append(ws::kBinary, head.size() + body.size());
-        std::memcpy(frame.prefix.data() + frame.prefix_size, head.data(), head.size());
+        if (!head.empty()) std::memcpy(frame.prefix.data() + frame.prefix_size, head.data(), head.size());
         frame.prefix_size = static_cast<std::uint8_t>(frame.prefix_size + head.size());
         frame.size = static_cast<std::uint32_t>(frame.prefix_size + body.size());
         frame.payload = static_cast<std::uint32_t>(head.size() + body.size());
@@ -55,7 +55,7 @@ public:
     void push_control(std::uint8_t opcode, std::span<const std::byte> payload) {
         Frame& frame = append(opcode, payload.size());
         if (payload.size() <= kMaxInline) {
-            std::memcpy(frame.prefix.data() + frame.prefix_size, payload.data(), payload.size());
+            if (!payload.empty()) std::memcpy(frame.prefix.data() + frame.prefix_size, payload.data(), payload.size());
             frame.prefix_size = static_cast<std::uint8_t>(frame.prefix_size + payload.size());
         } else {
             frame.body = Message::copy_of(payload);

@@ -232,7 +232,7 @@ void WsServerConnection::queue_close_frame(std::uint16_t code, std::string_view 
         payload[0] = std::byte{static_cast<std::uint8_t>(code >> 8)};
         payload[1] = std::byte{static_cast<std::uint8_t>(code)};
         size = 2 + std::min<std::size_t>(reason.size(), ws::kMaxControlPayload - 2);
-        std::memcpy(payload + 2, reason.data(), size - 2);
+        if (size > 2) std::memcpy(payload + 2, reason.data(), size - 2);  // an empty reason's data() may be null
     }
     queue_.push_control(ws::kClose, std::span(payload, size));
     phase_ = Phase::closing;

@@ -185,7 +185,7 @@ void TlsWsConnection::io_write() {
     write_buffer_.resize(total_of(buffers, count));
     std::byte* out = write_buffer_.data();
     for (std::size_t i = 0; i < count; ++i) {
-        std::memcpy(out, buffers[i].iov_base, buffers[i].iov_len);
+        if (buffers[i].iov_len != 0) std::memcpy(out, buffers[i].iov_base, buffers[i].iov_len);
         out += buffers[i].iov_len;
     }
     writing_ = true;
