@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "tickwire/cli.hpp"
 #include "tickwire/engine/game_loop.hpp"
 
 namespace {
@@ -67,19 +68,13 @@ int main(int argc, char** argv) {
     std::uint64_t ticks = 600;
     int rate = 60;
     bool json = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--ticks" && i + 1 < argc) {
-            ticks = std::strtoull(argv[++i], nullptr, 10);
-        } else if (arg == "--rate" && i + 1 < argc) {
-            rate = std::atoi(argv[++i]);
-        } else if (arg == "--json") {
-            json = true;
-        } else {
-            std::fprintf(stderr, "usage: %s [--ticks N] [--rate HZ] [--json]\n", argv[0]);
-            return 2;
-        }
-    }
+    CLI::App app{"How closely each sleep mode holds a fixed tick: late ticks, jitter and CPU per mode.",
+                 "tickwire_loop_jitter_bench"};
+    app.add_option("--ticks", ticks, "ticks per mode")->check(CLI::Range(std::uint64_t{10}, std::uint64_t{10'000'000}))
+        ->capture_default_str();
+    app.add_option("--rate", rate, "tick rate, Hz")->check(CLI::Range(1, 1000))->capture_default_str();
+    app.add_flag("--json", json, "print JSON instead of a table");
+    if (const auto exit = tickwire::cli::parse(app, argc, argv)) return *exit;
 
     const std::vector<std::pair<std::string, SleepConfig>> modes = {
         {"sleep_until", {SleepMode::kSleepUntil, 0ns}},
