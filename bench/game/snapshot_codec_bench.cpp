@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
                  "Snapshot.packed, and pack/unpack CPU time.",
                  "tickwire-snapshot-codec-bench"};
     app.add_option("--players", players, "bots in the match")->check(CLI::Range(1, 64))->capture_default_str();
-    app.add_option("--seconds", seconds, "of simulated play")->check(CLI::Range(1, 3600))->capture_default_str();
+    app.add_option("--seconds", seconds, "of simulated play, the first 10 of them a warm-up")->check(CLI::Range(11, 3600))->capture_default_str();
     app.add_option("--baseline-lag", lag, "snapshots between a delta and its baseline")
         ->check(CLI::Range(1, 60))->capture_default_str();
     app.add_option("--seed", seed, "bot behaviour")->capture_default_str();
