@@ -84,4 +84,15 @@ std::pair<std::string_view, std::string_view> split_target(std::string_view targ
     return {target.substr(0, q), target.substr(q + 1)};
 }
 
+std::string_view query_value(std::string_view query, std::string_view key) noexcept {
+    while (!query.empty()) {
+        const auto end = query.find('&');
+        const std::string_view pair = query.substr(0, end);
+        if (pair.size() > key.size() && pair.starts_with(key) && pair[key.size()] == '=') return pair.substr(key.size() + 1);
+        if (end == std::string_view::npos) break;
+        query.remove_prefix(end + 1);
+    }
+    return {};
+}
+
 }  // namespace tickwire::net

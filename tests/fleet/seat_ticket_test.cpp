@@ -259,16 +259,3 @@ TEST(FleetSecret, RefusesMissingShortAndHugeKeys) {
 }  // namespace
 }  // namespace tickwire::game::fleet
 
-namespace tickwire::game::fleet {
-namespace {
-
-TEST(SeatTicket, IsFoundInARequestQuery) {
-    EXPECT_EQ(ticket_in_query("ticket=abc"), "abc");
-    EXPECT_EQ(ticket_in_query("name=x&ticket=a-b_c&z=1"), "a-b_c");
-    EXPECT_EQ(ticket_in_query("xticket=no&ticket="), "");
-    EXPECT_EQ(ticket_in_query("name=ticket=no"), "");
-    EXPECT_EQ(ticket_in_query(""), "");
-}
-
-}  // namespace
-}  // namespace tickwire::game::fleet

@@ -68,5 +68,15 @@ TEST(Url, SplitsATargetIntoPathAndQuery) {
     EXPECT_EQ(split_target("/rooms"), std::make_pair(std::string_view("/rooms"), std::string_view()));
 }
 
+TEST(Url, FindsAValueInAQueryByItsWholeKey) {
+    EXPECT_EQ(query_value("ticket=abc", "ticket"), "abc");
+    EXPECT_EQ(query_value("name=x&ticket=a-b_c&z=1", "ticket"), "a-b_c");
+    EXPECT_EQ(query_value("xticket=no&ticket=", "ticket"), "") << "a longer key is another key";
+    EXPECT_EQ(query_value("name=ticket=no", "ticket"), "");
+    EXPECT_EQ(query_value("all=1&all=0", "all"), "1") << "the first of a repeated key";
+    EXPECT_EQ(query_value("all", "all"), "") << "a key without '=' has no value";
+    EXPECT_EQ(query_value("", "ticket"), "");
+}
+
 }  // namespace
 }  // namespace tickwire::net

@@ -169,18 +169,6 @@ TicketCheck decode_seat_ticket(std::string_view secret, std::string_view encoded
     return check;
 }
 
-std::string_view ticket_in_query(std::string_view query) noexcept {
-    constexpr std::string_view kKey = "ticket=";
-    while (!query.empty()) {
-        const auto end = query.find('&');
-        const std::string_view pair = query.substr(0, end);
-        if (pair.starts_with(kKey)) return pair.substr(kKey.size());
-        if (end == std::string_view::npos) break;
-        query.remove_prefix(end + 1);
-    }
-    return {};
-}
-
 std::uint64_t unix_now_ms() noexcept {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                           std::chrono::system_clock::now().time_since_epoch())

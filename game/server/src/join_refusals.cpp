@@ -2,6 +2,7 @@
 
 #include "tickwire/game/fleet/seat_ticket.hpp"
 #include "tickwire/net/events.hpp"
+#include "tickwire/net/url.hpp"
 
 namespace tickwire::game::server {
 
@@ -29,7 +30,7 @@ JoinRefusals::JoinRefusals(std::string fleet_secret, std::string process_id, boo
                {"handshake_failed"}}} {}
 
 std::optional<Refusal> JoinRefusals::check_ticket(const JoinRequest& request) {
-    const std::string_view ticket = fleet::ticket_in_query(request.query);
+    const std::string_view ticket = net::query_value(request.query, "ticket");
     if (ticket.empty()) {
         if (!require_ticket_) return std::nullopt;
         ++counts_[kTicketMissing].total;

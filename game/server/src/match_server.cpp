@@ -47,6 +47,7 @@
 #include "tickwire/game/protocol/room_code.hpp"
 #include "tickwire/game/protocol/wire.hpp"
 #include "tickwire/net/server.hpp"
+#include "tickwire/net/url.hpp"
 
 namespace tickwire::game::server {
 
@@ -283,7 +284,7 @@ struct MatchServer::Impl {
             log(LogLevel::info, "room %s created", room.code.c_str());
             fleet->room_created(room.code);
         }
-        if (!fleet::ticket_in_query(c.query).empty()) fleet->seat_taken(room.code);
+        if (!net::query_value(c.query, "ticket").empty()) fleet->seat_taken(room.code);
         c.room = room.code;
         c.name = std::move(seat->name);
         c.player_id = seat->player_id;
@@ -448,7 +449,7 @@ struct MatchServer::Impl {
         const std::string_view path = ev.path();
         if (path.starts_with("/match")) return fleet->answer_match(ev.id, path, room_loads());
         if (path == "/rooms") {
-            if (ev.query() == "all=1") return fleet->answer_fleet_rooms(ev.id, room_loads());
+            if (net::query_value(ev.query(), "all") == "1") return fleet->answer_fleet_rooms(ev.id, room_loads());
             server.respond(ev.id, 200, "application/json", rooms_json(rooms, [this](net::ConnectionId id) {
                                const auto found = clients.find(id);
                                return found != clients.end() ? std::string_view(found->second.name) : std::string_view();

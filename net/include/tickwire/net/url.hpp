@@ -34,4 +34,8 @@ struct Url {
 /// Splits a request target into path and query (without the '?').
 [[nodiscard]] std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept;
 
+/// The value of `key` in a query ("a=1&ticket=T", "ticket" -> "T"), as sent
+/// (not percent-decoded); the first one when repeated; empty when absent.
+[[nodiscard]] std::string_view query_value(std::string_view query, std::string_view key) noexcept;
+
 }  // namespace tickwire::net

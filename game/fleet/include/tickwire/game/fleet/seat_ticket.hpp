@@ -82,10 +82,6 @@ struct TicketCheck {
 [[nodiscard]] TicketCheck decode_seat_ticket(std::string_view secret, std::string_view encoded,
                                              std::uint64_t now_ms);
 
-/// The value of `ticket=` in a request query ("a=1&ticket=T" -> "T"), as
-/// sent (a ticket is base64url: nothing to decode); empty when absent.
-[[nodiscard]] std::string_view ticket_in_query(std::string_view query) noexcept;
-
 /// Milliseconds since the Unix epoch (system clock): tickets cross machines.
 [[nodiscard]] std::uint64_t unix_now_ms() noexcept;
 
