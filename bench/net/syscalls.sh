@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # bench/net/syscalls.sh — system calls of the match server per client per
-# second (issue 14): strace -c -f on tickwire-server while tickwire-bots play.
-# Syscall counts do not depend on how loaded the machine is, so this is the
-# figure to develop against on a shared box.
+# second (issue 14): strace -c -f on tickwire-server while tickwire-bots play,
+# or on the Colyseus 0.16 room of bench/peers while its bots play
+# (--server colyseus: the same game shape, what compare.sh's match runs).
+# Syscall counts depend little on how loaded the machine is, so this is the
+# figure to develop against on a shared box (a loaded server finds more
+# bytes per read, so it reads a little less often).
 #
-#   bench/net/syscalls.sh [--bin DIR] [--bots N] [--seconds S] [--warmup S] [--no-session]
+#   bench/net/syscalls.sh [--server tickwire|colyseus] [--bin DIR] [--bots N]
+#                         [--seconds S] [--warmup S] [--no-session]
 #
-# Defaults: build/bin, 64 bots (rooms of 32), 10 s counted after 4 s of play.
-# Server on core 0, bots on core 1 (taskset). Prints strace's table, then one
-# line per syscall that matters: calls (errors) per client per second.
+# Defaults: tickwire, build/bin, 64 bots (rooms of 32), 10 s counted after 4 s
+# of play. Server on core 0, bots on core 1 (taskset). Prints strace's table,
+# then one line per syscall: calls (errors) per client per second; then, with
+# Debian's linux-perf, the server's context switches per client per second
+# over another S seconds without strace (perf stat).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-bin="$root/build/bin"; bots=64; seconds=10; warmup=4; session=()
+bin="$root/build/bin"; bots=64; seconds=10; warmup=4; session=(); server=tickwire
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin="$2"; shift 2 ;;
@@ -20,7 +26,8 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --no-session) session=(--no-session); shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --server) server="$2"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "syscalls.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -36,13 +43,26 @@ cleanup() {
 }
 trap cleanup EXIT
 
-taskset -c 0 "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 --log-level warn \
-  --max-per-ip 4096 "${session[@]}" >"$out/server.log" 2>&1 &
-server_pid=$!
-sleep 0.5
-taskset -c 1 "$bin/tickwire-bots" --count "$bots" --quiet "${session[@]}" "ws://127.0.0.1:$port/room/auto" \
-  >"$out/bots.log" 2>&1 &
-bots_pid=$!
+peers="$root/bench/peers"
+case "$server" in
+  tickwire)
+    taskset -c 0 "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 --log-level warn \
+      --max-per-ip 4096 "${session[@]}" >"$out/server.log" 2>&1 &
+    server_pid=$!
+    sleep 0.5
+    taskset -c 1 "$bin/tickwire-bots" --count "$bots" --quiet "${session[@]}" "ws://127.0.0.1:$port/room/auto" \
+      >"$out/bots.log" 2>&1 &
+    bots_pid=$! ;;
+  colyseus)
+    [ -d "$peers/node_modules/@colyseus/core" ] || { echo "syscalls.sh: run npm ci in bench/peers first" >&2; exit 1; }
+    taskset -c 0 node "$peers/colyseus_server.js" "$port" >"$out/server.log" 2>&1 &
+    server_pid=$!
+    sleep 1
+    taskset -c 1 node "$peers/colyseus_bots.js" "ws://127.0.0.1:$port" "$bots" $((warmup + 2 * seconds + 4)) 3 \
+      >"$out/bots.log" 2>&1 &
+    bots_pid=$! ;;
+  *) echo "syscalls.sh: --server is tickwire or colyseus" >&2; exit 2 ;;
+esac
 sleep "$warmup"
 timeout -s INT "$seconds" strace -c -f -q -o "$out/strace.txt" -p "$server_pid" >/dev/null 2>&1 || true
 cat "$out/strace.txt"
@@ -53,3 +73,10 @@ awk -v clients="$bots" -v secs="$seconds" '
     errs = (NF == 6) ? $5 : 0
     printf "%-16s %8.1f calls/client/s  (%6.1f errors)\n", $NF, $4 / clients / secs, errs / clients / secs
   }' "$out/strace.txt"
+if command -v perf >/dev/null; then
+  perf stat -e task-clock,context-switches,cpu-migrations -x, -o "$out/perf.txt" -p "$server_pid" -- sleep "$seconds" \
+    >/dev/null 2>&1 || true
+  awk -F, -v clients="$bots" -v secs="$seconds" '
+    $3 == "context-switches" { printf "%-16s %8.1f per client per second (perf stat, no strace)\n", $3, $1 / clients / secs }
+    $3 == "task-clock" { printf "%-16s %8.3f ms per client per second\n", $3, $1 / clients / secs }' "$out/perf.txt"
+fi
