@@ -33,6 +33,7 @@
 
 #include "tickwire/cli.hpp"
 #include "tickwire/net.hpp"
+#include "tickwire/schemas/utf8.hpp"
 
 namespace {
 
@@ -116,43 +117,12 @@ void install_signal_handlers() {
     sigaction(SIGTERM, &action, nullptr);
 }
 
-// Valid UTF-8 with no control characters except tab: safe to print as a line.
+// Valid UTF-8 with no control characters except tab (C0, DEL, C1): safe to print as a line.
 bool is_printable_text(std::span<const std::byte> bytes) {
-    std::size_t i = 0;
-    while (i < bytes.size()) {
-        const auto c = static_cast<unsigned char>(bytes[i]);
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
-            ++i;
-            continue;
-        }
-        // Lead byte: sequence length and the smallest code point it may encode
-        // (rejects overlong forms).
-        std::size_t length = 0;
-        char32_t code_point = 0, minimum = 0;
-        if ((c & 0xe0) == 0xc0) {
-            length = 2, code_point = c & 0x1f, minimum = 0x80;
-        } else if ((c & 0xf0) == 0xe0) {
-            length = 3, code_point = c & 0x0f, minimum = 0x800;
-        } else if ((c & 0xf8) == 0xf0) {
-            length = 4, code_point = c & 0x07, minimum = 0x10000;
-        } else {
-            return false;
-        }
-        if (i + length > bytes.size()) return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto continuation = static_cast<unsigned char>(bytes[i + k]);
-            if ((continuation & 0xc0) != 0x80) return false;
-            code_point = (code_point << 6) | (continuation & 0x3f);
-        }
-        if (code_point < minimum || code_point > 0x10ffff ||
-            (code_point >= 0xd800 && code_point <= 0xdfff) ||
-            (code_point >= 0x80 && code_point < 0xa0)) {  // C1 controls
-            return false;
-        }
-        i += length;
-    }
-    return true;
+    const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return tickwire::schemas::utf8::each_code_point(text, [](char32_t c) {
+        return (c >= 0x20 || c == '\t') && !(c >= 0x7f && c < 0xa0);
+    });
 }
 
 void print_message(const net::Message& message, bool hex) {

@@ -9,6 +9,8 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include "tickwire/schemas/utf8.hpp"
+
 namespace tickwire::schemas::detail {
 
 /// Reason a buffer cannot even be handed to the Verifier, or empty.
@@ -19,11 +21,6 @@ std::string_view precheck(std::span<const std::byte> bytes, std::size_t max_size
 /// The Verifier options every reader uses.
 flatbuffers::Verifier::Options verifier_options() noexcept;
 
-[[nodiscard]] bool valid_utf8(std::string_view text) noexcept;
-
-/// The longest prefix of `text` of at most `max_bytes` that does not cut a
-/// UTF-8 sequence in half.
-[[nodiscard]] std::string_view clamp_utf8(std::string_view text, std::size_t max_bytes) noexcept;
 
 /// Empty if `s` is null (when allowed) or within `max_bytes` and valid UTF-8.
 std::string_view check_string(const flatbuffers::String* s, std::size_t max_bytes, bool required,
@@ -46,7 +43,7 @@ inline const std::uint8_t* u8(std::span<const std::byte> bytes) noexcept {
 inline flatbuffers::Offset<flatbuffers::String> create_string(flatbuffers::FlatBufferBuilder& fbb,
                                                               std::string_view text,
                                                               std::size_t max_bytes) {
-    const std::string_view clamped = clamp_utf8(text, max_bytes);
+    const std::string_view clamped = utf8::clamp(text, max_bytes);
     return fbb.CreateString(clamped.data(), clamped.size());
 }
 

@@ -9,39 +9,11 @@
 #include <cstring>
 #include <utility>
 
+#include "tickwire/schemas/utf8.hpp"
+
 namespace tickwire::net::detail {
 
 namespace {
-
-// The longest a well-formed UTF-8 prefix of `text` can be within `limit`
-// bytes, with every ill-formed byte replaced by '?': the browser encodes the
-// reason again, and one bad byte would come out as three (U+FFFD).
-std::string utf8_within(std::string_view text, std::size_t limit) {
-    std::string out;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
-                                          : lead >= 0xF0 && lead <= 0xF4   ? 4
-                                                                            : 0;
-        bool valid = length != 0 && i + length <= text.size();
-        for (std::size_t k = 1; valid && k < length; ++k)
-            valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-        if (valid && length >= 3) {  // no overlong forms, surrogates or code points past U+10FFFF
-            const auto second = static_cast<unsigned char>(text[i + 1]);
-            valid = !(lead == 0xE0 && second < 0xA0) && !(lead == 0xED && second > 0x9F) &&
-                    !(lead == 0xF0 && second < 0x90) && !(lead == 0xF4 && second > 0x8F);
-        }
-        if (!valid) length = 1;
-        if (out.size() + length > limit) break;
-        if (valid)
-            out.append(text.substr(i, length));
-        else
-            out += '?';
-        i += length;
-    }
-    return out;
-}
 
 constexpr std::size_t kMaxCloseReasonBytes = 123;  // RFC 6455: 125 bytes of payload, 2 for the code
 
@@ -52,11 +24,11 @@ WireClose browser_close_frame(std::uint16_t code, std::string_view reason) {
     // 1001-1015 go in the library range, which tickwire's server reads back.
     const std::uint16_t sendable = page_sendable_close_code(code);
     if (sendable == close_code::normal || (sendable >= 3000 && sendable <= 4999))
-        return {sendable, utf8_within(reason, kMaxCloseReasonBytes)};
+        return {sendable, schemas::utf8::sanitized(reason, kMaxCloseReasonBytes)};
     std::string said = std::to_string(code);
     if (!reason.empty()) said += ' ';
     said += reason;
-    return {close_code::normal, utf8_within(said, kMaxCloseReasonBytes)};
+    return {close_code::normal, schemas::utf8::sanitized(said, kMaxCloseReasonBytes)};
 }
 
 BrowserConnection::BrowserConnection(Scheduler& scheduler, const ChannelOptions& options,

@@ -28,6 +28,7 @@
 #include <cstring>
 
 #include "tickwire/net/events.hpp"
+#include "tickwire/schemas/utf8.hpp"
 #include "websocket/frame.hpp"
 
 namespace tickwire::net::detail {
@@ -47,38 +48,6 @@ std::uint64_t big_endian(const std::byte* bytes, std::size_t size) noexcept {
 // registered since). 1004-1006 and 1015 are never sent on the wire.
 bool valid_close_code(std::uint16_t code) noexcept {
     return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
-}
-
-bool valid_utf8(std::span<const std::byte> text) noexcept {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto b = std::to_integer<std::uint8_t>(text[i]);
-        std::size_t extra = 0;
-        std::uint32_t cp = 0;
-        if (b < 0x80) {
-            ++i;
-            continue;
-        } else if ((b & 0xe0) == 0xc0) {
-            extra = 1, cp = b & 0x1f;
-        } else if ((b & 0xf0) == 0xe0) {
-            extra = 2, cp = b & 0x0f;
-        } else if ((b & 0xf8) == 0xf0) {
-            extra = 3, cp = b & 0x07;
-        } else {
-            return false;
-        }
-        if (i + extra >= text.size()) return false;  // truncated sequence
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto c = std::to_integer<std::uint8_t>(text[i + k]);
-            if ((c & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (c & 0x3f);
-        }
-        // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
-        constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-        if (cp < kMin[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-        i += extra + 1;
-    }
-    return true;
 }
 
 // dst[i] = src[i] ^ key[(offset + i) % 4], eight bytes at a time.
@@ -240,7 +209,7 @@ bool FrameReader::finish_frame(FrameSink& sink) {
         if (control.size() >= 2) {
             code = static_cast<std::uint16_t>(big_endian(control.data(), 2));
             if (!valid_close_code(code)) return violation(sink, close_code::protocol_error, "invalid close code"), false;
-            if (!valid_utf8(control.subspan(2)))
+            if (!schemas::utf8::valid(control.subspan(2)))
                 return violation(sink, close_code::invalid_payload, "close reason is not UTF-8"), false;
         }
         state_ = State::stopped;
