@@ -166,7 +166,10 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
         } else if (line.find("GAME moving") != std::string::npos) {
             phase = Phase::moving;
         } else if (line.find("GAME moved") != std::string::npos) {
+            phase = Phase::idle;
+        } else if (line.find("GAME aiming") != std::string::npos) {  // each attempt starts afresh
             phase = Phase::aiming_top_left;
+            aim_top_left = aim_bottom_right = std::nanf("");
         } else if (line.find("GAME aimed top-left") != std::string::npos) {
             phase = Phase::aiming_bottom_right;
         } else if (line.find("GAME aimed bottom-right") != std::string::npos) {
