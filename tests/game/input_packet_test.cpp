@@ -62,6 +62,17 @@ TEST(InputPacket, EveryFieldRoundTripsThroughDecodeIncludingTheExtremes) {
     }
 }
 
+TEST(InputPacket, AnAckOrViewExactly2To31TicksAwayTravelsAsNone) {
+    const InputFrame frame(0x8000'0005u, 1, Buttons::Fire, 0, 0, 0);
+    InputPacket out;
+    ASSERT_EQ(read_input_packet(packet_of({&frame, 1}, 5, {5, 7}), out), "");
+    EXPECT_EQ(out.snapshot_ack, 0u);
+    EXPECT_EQ(out.view.tick, 0u);
+    ASSERT_EQ(read_input_packet(packet_of({&frame, 1}, 6, {4, 7}), out), "");
+    EXPECT_EQ(out.snapshot_ack, 6u) << "one tick nearer: a gap like any other";
+    EXPECT_EQ(out.view.tick, 4u);
+}
+
 TEST(InputPacket, AFullPacketKeepsTheNewest32Frames) {
     std::vector<InputFrame> frames;
     for (std::uint32_t s = 1; s <= 40; ++s) frames.emplace_back(1000 + s, s, Buttons::Fire, s, 1, -1);

@@ -36,6 +36,15 @@ std::uint32_t signed_gap(std::uint32_t from, std::uint32_t to) noexcept {
 std::uint32_t back_by(std::uint32_t from, std::uint32_t zigzagged) noexcept {
     return from - static_cast<std::uint32_t>(schemas::varint::unzigzag(zigzagged));
 }
+// The ack and view fields: 0 for none, else 1 + the zigzagged gap. The one gap
+// that cannot take the +1 (exactly 2^31 ticks, over a year at 60 Hz: never an
+// honest client's) travels as none: no ack costs a full snapshot, no view time
+// a shot judged in the present.
+std::uint32_t optional_gap(std::uint32_t from, std::uint32_t to) noexcept {
+    if (to == 0) return 0;
+    const std::uint32_t gap = signed_gap(from, to);
+    return gap == 0xffffffffu ? 0 : gap + 1;
+}
 
 }  // namespace
 
@@ -49,9 +58,10 @@ std::size_t write_input_packet(std::span<const InputFrame> frames, std::uint32_t
     p += schemas::varint::write(static_cast<std::uint32_t>(frames.size()), p);
     p += schemas::varint::write(newest.tick(), p);
     p += schemas::varint::write(newest.sequence(), p);
-    p += schemas::varint::write(snapshot_ack == 0 ? 0 : 1 + signed_gap(newest.tick(), snapshot_ack), p);
-    p += schemas::varint::write(view.tick == 0 ? 0 : 1 + signed_gap(newest.tick(), view.tick), p);
-    if (view.tick != 0) *p++ = std::byte{view.fraction};
+    p += schemas::varint::write(optional_gap(newest.tick(), snapshot_ack), p);
+    const std::uint32_t view_gap = optional_gap(newest.tick(), view.tick);
+    p += schemas::varint::write(view_gap, p);
+    if (view_gap != 0) *p++ = std::byte{view.fraction};
     for (std::size_t i = 0; i < frames.size(); ++i) {
         const InputFrame& f = frames[i];
         if (i + 1 < frames.size()) {
