@@ -5,13 +5,18 @@
 // optional body that is the game's Message itself — shared, never copied, so a
 // broadcast's bytes exist once whoever receives them.
 //
-// A latest-state frame that has not started writing is superseded by the next
-// one. Storage is reused: no allocation per frame once warm.
+// A latest-state frame that no write has touched yet is superseded by the next
+// one. A write touches frames when it starts sending them (writev, which may
+// send part of one) or, over TLS, when it copies them into its buffer for an
+// asynchronous write (hand_over): from then on they are never superseded or
+// dropped, whatever comes before the write completes. Storage is reused: no
+// allocation per frame once warm.
 //
 // Thread: the connection's (network thread).
 
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -30,11 +35,11 @@ public:
     static constexpr std::size_t kMaxInline = 22;
 
     /// Queue a binary message: `head` (at most kMaxInline bytes) then `body`.
-    /// With `latest`, an earlier latest-state frame not yet started is dropped;
-    /// returns true if one was.
+    /// With `latest`, an earlier latest-state frame no write has touched is
+    /// dropped; returns true if one was.
     bool push_message(std::span<const std::byte> head, Message body, bool latest) {
         bool superseded = false;
-        if (latest && latest_ != kNone && (latest_ > head_ || offset_ == 0)) {
+        if (latest && latest_ != kNone && latest_ >= first_untouched()) {
             queued_ -= frames_[latest_].size;
             frames_[latest_] = Frame{};  // a hole gather() skips
             superseded = true;
@@ -67,8 +72,9 @@ public:
     [[nodiscard]] bool empty() const noexcept { return head_ == frames_.size(); }
     /// Bytes not yet written (headers included).
     [[nodiscard]] std::size_t queued_bytes() const noexcept { return queued_; }
-    /// Part of the first frame is on the wire: it must be finished before anything else.
-    [[nodiscard]] bool started() const noexcept { return offset_ != 0; }
+    /// The first `bytes` that gather() covered were copied into a write that
+    /// completes later (TLS): they stay as they are until consume() says so.
+    void hand_over(std::size_t bytes) noexcept { in_flight_ = bytes; }
 
     /// Up to `max` buffers covering the unwritten bytes, in order; returns how many.
     std::size_t gather(iovec* out, std::size_t max) const {
@@ -93,6 +99,7 @@ public:
     Written consume(std::size_t bytes) {
         Written written;
         queued_ -= bytes;
+        in_flight_ -= std::min(in_flight_, bytes);
         while (bytes > 0 || (head_ < frames_.size() && frames_[head_].size == 0)) {
             Frame& f = frames_[head_];
             const std::size_t left = f.size - offset_;
@@ -107,10 +114,10 @@ public:
         return written;
     }
 
-    /// Drop every frame not yet started (a started one must still be finished).
+    /// Drop every frame no write has touched (a touched one must still be finished).
     void clear_unstarted() {
         if (empty()) return;
-        const std::size_t keep = started() ? head_ + 1 : head_;
+        const std::size_t keep = first_untouched();
         for (std::size_t i = keep; i < frames_.size(); ++i) queued_ -= frames_[i].size;
         frames_.resize(keep);
         if (latest_ != kNone && latest_ >= keep) latest_ = kNone;
@@ -130,6 +137,15 @@ private:
 
     static iovec buffer(const std::byte* data, std::size_t size) noexcept {
         return {const_cast<std::byte*>(data), size};  // writev only reads them
+    }
+
+    // Frames [head_, first_untouched()) are partly written or handed over.
+    [[nodiscard]] std::size_t first_untouched() const noexcept {
+        std::size_t i = head_;
+        for (std::size_t touched = offset_ + in_flight_; i < frames_.size() && touched > 0; ++i) {
+            touched -= std::min<std::size_t>(touched, frames_[i].size);
+        }
+        return i;
     }
 
     Frame& append(std::uint8_t opcode, std::size_t payload) {
@@ -157,6 +173,7 @@ private:
         head_ = 0;
         offset_ = 0;
         latest_ = kNone;
+        in_flight_ = 0;
     }
 
     std::vector<Frame> frames_;  // [head_, end) unwritten
@@ -164,6 +181,7 @@ private:
     std::size_t offset_ = 0;     ///< bytes of frames_[head_] already written
     std::size_t latest_ = kNone; ///< the unsent latest-state frame, if any
     std::size_t queued_ = 0;
+    std::size_t in_flight_ = 0;  ///< bytes handed to a write that has not completed (TLS)
 };
 
 }  // namespace tickwire::net::detail

@@ -115,6 +115,9 @@ protected:
 
     /// Bytes read from the socket (any amount: frames may span reads).
     void on_bytes(std::span<const std::byte> bytes);
+    /// The first `bytes` queue() gathered were copied into a write that
+    /// completes later (TLS): those frames are no longer superseded or dropped.
+    void on_handed_over(std::size_t bytes) noexcept { queue_.hand_over(bytes); }
     /// `bytes` of what queue() gathered reached the socket.
     void on_written(std::size_t bytes);
     /// The peer ended the connection (EOF) or it failed.

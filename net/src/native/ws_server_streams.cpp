@@ -188,6 +188,7 @@ void TlsWsConnection::io_write() {
         if (buffers[i].iov_len != 0) std::memcpy(out, buffers[i].iov_base, buffers[i].iov_len);
         out += buffers[i].iov_len;
     }
+    on_handed_over(write_buffer_.size());
     writing_ = true;
     boost::asio::async_write(stream_, boost::asio::buffer(write_buffer_),
                              [self = self_tls()](boost::system::error_code ec, std::size_t n) {
