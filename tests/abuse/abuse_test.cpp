@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -266,6 +267,30 @@ TEST_F(Abuse, OversizeChatCloses4000) {
     const Outcome o = attack(Attack::oversize_chat);
     EXPECT_EQ(o.close_code, 4000);
     expect_log({"closing #", o.local, "4000 chat text too long"});
+}
+
+// Every ping must be answered, so a peer that pings and never reads makes the
+// server queue pongs. They count against its write queue like any message:
+// past the mark it stops reading that socket, and TCP stalls the peer. Before,
+// pongs bypassed that mark: the server kept reading, and this process (the
+// server runs in it) grew by ~70 MB of queued pongs for 8 MB of pings.
+std::size_t resident_kb() {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.starts_with("VmRSS:")) return std::stoul(line.substr(6));
+    }
+    return 0;
+}
+
+TEST_F(Abuse, APingFloodThatNeverReadsIsStalledByTcpNotQueuedInMemory) {
+    const std::size_t before_kb = resident_kb();
+    const Outcome o = attack(Attack::ping_flood);
+    const std::size_t after_kb = resident_kb();
+    ASSERT_TRUE(o.error.empty()) << o.error;
+    std::printf("[ping flood] %zu bytes of pings before the stall; process grew %zu kB\n", o.bytes_sent,
+                after_kb > before_kb ? after_kb - before_kb : 0);
+    EXPECT_TRUE(o.stalled) << o.bytes_sent << " bytes of pings went in without a stall";
+    EXPECT_LT(after_kb, before_kb + 24 * 1024) << "pongs queued without bound";
 }
 
 // The wire carries no floats (fixed point and integers only), so NaN and

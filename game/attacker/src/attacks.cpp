@@ -21,7 +21,7 @@ constexpr std::array kNames = {
     "trickled_handshake", "silent_tcp",        "silent_after_upgrade", "huge_frame",     "endless_continuation",
     "text_frame",       "unmasked_frame",      "reserved_bits", "unknown_opcode",       "orphan_continuation",
     "invalid_flatbuffers", "wrong_version",    "unknown_room",  "malformed_room",       "input_flood",
-    "chat_flood",       "oversize_chat",       "nan_inputs",
+    "chat_flood",       "oversize_chat",       "nan_inputs",    "ping_flood",
     "invalid_envelope", "forged_resume_token", "replayed_resume_token", "foreign_resume_token",
     "expired_resume_token",
     "per_ip_flood",     "global_flood",
@@ -271,6 +271,23 @@ void endless_continuation(Attempt& a) {
     a.await_close(a.target.answer_timeout);
 }
 
+// Pings the server must answer, sent as fast as TCP takes them, and nothing
+// read: its pongs back up. A server that kept reading would queue pongs
+// without bound; one that stops reading stalls us on TCP.
+void ping_flood(Attempt& a) {
+    if (!a.open_room(a.target.room)) return;
+    std::string batch;
+    while (batch.size() < (64u << 10)) batch += frame(kFin | kPing, std::string(125, 'p'));
+    while (a.out.bytes_sent < a.target.ping_flood_bytes) {
+        const std::size_t n = a.socket.send_within(batch, 1000ms);
+        a.out.bytes_sent += n;
+        if (n < batch.size()) {
+            a.out.stalled = true;
+            return;
+        }
+    }
+}
+
 // Built by hand: the game's encoder clamps text to kMaxTextBytes.
 net::Message oversize_chat_message() {
     flatbuffers::FlatBufferBuilder game(2048);
@@ -501,6 +518,7 @@ Outcome run_attack(Attack attack, const Target& target) {
     case Attack::unknown_opcode:
         a.probe(frame(kFin | 0x3, "?"));
         break;
+    case Attack::ping_flood: ping_flood(a); break;
     case Attack::orphan_continuation:
         a.probe(frame(kFin | kContinuation, "tail"));
         break;

@@ -78,6 +78,21 @@ bool RawSocket::send_all(std::string_view bytes) {
     return fd_ >= 0;
 }
 
+std::size_t RawSocket::send_within(std::string_view bytes, std::chrono::milliseconds timeout) {
+    std::size_t sent = 0;
+    while (fd_ >= 0 && sent < bytes.size()) {
+        pollfd p{fd_, POLLOUT, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) break;  // no room for a whole timeout: the peer is not reading
+        const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+    }
+    return sent;
+}
+
 RawSocket::Read RawSocket::read_some(std::string& into, std::chrono::milliseconds timeout) {
     if (fd_ < 0) return Read::closed;
     pollfd p{fd_, POLLIN, 0};

@@ -28,6 +28,9 @@ public:
     bool connect(const std::string& source, const std::string& address, std::uint16_t port, std::string& error);
     /// False once the peer is gone (no SIGPIPE).
     bool send_all(std::string_view bytes);
+    /// Sends what the socket takes within `timeout`; returns how many bytes
+    /// (fewer than asked: the peer stopped reading, or is gone).
+    std::size_t send_within(std::string_view bytes, std::chrono::milliseconds timeout);
     /// Appends what arrives within `timeout`.
     Read read_some(std::string& into, std::chrono::milliseconds timeout);
     void close();

@@ -185,9 +185,11 @@ void WsServerConnection::resume_reading() {
 
 void WsServerConnection::on_frame_ping(std::span<const std::byte> payload) {
     if (phase_ != Phase::open || local_close_) return;
-    // Answered in this turn's write: the peer is timing us.
+    // Answered in this turn's write: the peer is timing us. Pongs count
+    // against the queue like anything else: a peer that pings and never
+    // reads meets back-pressure, not a growing queue.
     queue_.push_control(ws::kPong, payload);
-    hub_.want_flush(*this);
+    queued();
 }
 
 void WsServerConnection::on_frame_pong(std::span<const std::byte> payload) {
@@ -257,9 +259,11 @@ void WsServerConnection::on_frame_close(std::uint16_t code, std::string_view rea
 
 void WsServerConnection::on_frame_violation(std::uint16_t code, std::string_view why) {
     violated_ = true;
-    queue_.clear_unstarted();
-    if (sim_) sim_->clear_outbound();
-    if (phase_ == Phase::open) queue_close_frame(code, why);
+    if (phase_ == Phase::open) {  // once closing, what is queued ends in our close frame: keep it
+        queue_.clear_unstarted();
+        if (sim_) sim_->clear_outbound();
+        queue_close_frame(code, why);
+    }
     if (code == close_code::message_too_big)
         finish({code, "message too big", ErrorKind::protocol, "peer sent a message larger than the maximum"});
     else if (code == close_code::unsupported_data)

@@ -96,7 +96,7 @@ std::size_t FrameReader::feed(std::span<const std::byte> bytes, FrameSink& sink)
 // Copies header bytes until header_ holds `need`; false if `bytes` ran out first.
 bool FrameReader::take_header(std::span<const std::byte> bytes, std::size_t& used, std::size_t need) {
     const std::size_t take = std::min(need - header_size_, bytes.size() - used);
-    std::memcpy(header_ + header_size_, bytes.data() + used, take);
+    if (take != 0) std::memcpy(header_ + header_size_, bytes.data() + used, take);
     header_size_ = static_cast<std::uint8_t>(header_size_ + take);
     used += take;
     return header_size_ == need;

@@ -40,6 +40,8 @@ enum class Attack : std::uint8_t {
     chat_flood,            ///< 60 chat messages at once                  -> close 1008
     oversize_chat,         ///< chat text of 1000 bytes                   -> close 4000
     nan_inputs,            ///< inputs and clock stamps carrying NaN/inf bit patterns -> clamped, stays open
+    ping_flood,            ///< 125-byte pings as fast as TCP takes them, never reading -> the server stops
+                           ///< reading (its pongs wait): the sends stall well before ping_flood_bytes
     // Session mode (net/session.hpp): the envelope and its resume tokens.
     invalid_envelope,      ///< a first message that is not the session Hello -> close 1002
     forged_resume_token,   ///< our own session's token with a signature byte flipped -> a fresh session
@@ -74,6 +76,8 @@ struct Target {
     std::chrono::milliseconds answer_timeout{8000};
     /// nan_inputs: how long to keep sending after the Hello.
     std::chrono::milliseconds nan_duration{500};
+    /// ping_flood: give up after this many bytes of pings without a stall.
+    std::size_t ping_flood_bytes = 64u << 20;
     /// The server runs tickwire session mode (tickwire-server's default): open
     /// with the net Hello/Welcome and wrap every game message in its envelope.
     bool session = true;
@@ -90,6 +94,7 @@ struct Outcome {
     std::string close_reason;  ///< from the close frame
     std::string local;         ///< "address:port" of the (first) attacking socket, as the server logs it
     std::size_t bytes_sent = 0;
+    bool stalled = false;           ///< ping_flood: a send made no progress for a second (TCP back-pressure)
     std::size_t request_bytes = 0;  ///< trickled_handshake: the whole request's size
     int accepted = 0, refused = 0;  ///< floods: sockets kept / refused (closed at once or 503)
     int welcomes = 0, resumes = 0;  ///< session Welcomes received, and how many said resumed
