@@ -359,9 +359,9 @@ struct ClientCore::Impl {
         // joined the snapshot ack rides on the next input (within
         // input_send_interval ticks); a bare Ack (latest-state: an unsent one
         // is replaced by the next) only otherwise. What a message does not
-        // need stays out (FlatBuffers omits zero fields, ~10 B): the ack when
-        // no newer snapshot came, the view time when no frame fires (lag
-        // compensation judges shots only).
+        // need stays out (the input packet writes a 0 byte for each, where the
+        // value would cost 2-3): the ack when no newer snapshot came, the view
+        // time when no frame fires (lag compensation judges shots only).
         if (status == ConnectionStatus::joined) {
             protocol::Frame frames[schemas::kMaxInputFrames];
             const std::size_t n = input_pending ? sender.due(prediction, frames) : 0;

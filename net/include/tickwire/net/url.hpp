@@ -35,7 +35,8 @@ struct Url {
 [[nodiscard]] std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept;
 
 /// The value of `key` in a query ("a=1&ticket=T", "ticket" -> "T"), as sent
-/// (not percent-decoded); the first one when repeated; empty when absent.
+/// (not percent-decoded); the first non-empty one when repeated; empty when
+/// absent or empty.
 [[nodiscard]] std::string_view query_value(std::string_view query, std::string_view key) noexcept;
 
 }  // namespace tickwire::net

@@ -32,7 +32,10 @@ namespace tickwire::game::protocol {
 /// the low byte of its 4-aligned root offset, so the two never mix up.
 inline constexpr std::byte kInputPacketTag{0x49};
 /// The largest packet write_input_packet can produce (kMaxInputFrames frames).
-inline constexpr std::size_t kMaxInputPacketBytes = 1 + 5 * 4 + 1 + schemas::kMaxInputFrames * (5 + 5 + 3 + 4);
+/// Tag; count (1 byte: at most 32); tick, sequence, ack and view (5 bytes each
+/// at most); the view fraction; per frame two gaps (5 each; the newest has none),
+/// buttons (3) and aim and movement (4).
+inline constexpr std::size_t kMaxInputPacketBytes = 1 + 1 + 4 * 5 + 1 + schemas::kMaxInputFrames * (5 + 5 + 3 + 4);
 
 /// One input message, read: what a PlayerInput carries.
 struct InputPacket {
@@ -55,8 +58,8 @@ std::size_t write_input_packet(std::span<const InputFrame> frames, std::uint32_t
 
 /// Decodes untrusted `bytes` into `out`. Empty on success; otherwise the
 /// reason (static text), and `out` is not to be used. Every read is
-/// bounds-checked; a truncated or over-long varint, a frame count outside
-/// 1..kMaxInputFrames, a tick or sequence before 0, sequences not ascending, a
+/// bounds-checked; a truncated varint or one over 5 bytes or 32 bits, a frame
+/// count outside 1..kMaxInputFrames, a sequence before 1, sequences not ascending, a
 /// field wider than its type and trailing bytes are refused.
 [[nodiscard]] std::string_view read_input_packet(std::span<const std::byte> bytes, InputPacket& out) noexcept;
 
