@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --no-session) session=(--no-session); shift ;;
     --server) server="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "syscalls.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
