@@ -36,7 +36,6 @@ std::optional<fleet::MatchReply> MatchmakingDesk::take(std::uint64_t request) {
 FleetClient::FleetClient(ClientConfig config, std::shared_ptr<MatchmakingDesk> desk)
     : config_(std::move(config)), backoff_(kFirstBackoff) {
     if (!fleet::is_matchmaking_url(config_.url)) {
-        server_url_ = config_.url;
         core_ = std::make_unique<ClientCore>(config_);
         return;
     }
@@ -72,8 +71,7 @@ void FleetClient::network_in() {
         return ask_later();
     }
     ClientConfig config = config_;
-    config.url = reply->ws_url;
-    server_url_ = std::move(reply->ws_url);
+    config.url = std::move(reply->ws_url);
     core_ = std::make_unique<ClientCore>(std::move(config));
 }
 
@@ -97,7 +95,6 @@ void FleetClient::watch_core() {
 void FleetClient::lose_server(std::string why) {
     snapshots_before_ += core_->snapshots_received();
     core_.reset();  // closes the channel (1001) if it is still trying
-    server_url_.clear();
     reconnecting_since_ = {};
     ++rematches_;
     waiting_view_ = ClientView{};

@@ -50,6 +50,7 @@
 
 #include "tickwire/game/protocol/wire.hpp"
 #include "tickwire/schemas/protocol.hpp"
+#include "tickwire/schemas/varint.hpp"
 
 namespace tickwire::game::protocol {
 
@@ -104,11 +105,9 @@ std::uint32_t unzigzag(std::uint32_t z, unsigned bits) noexcept {
 }
 
 void put_varint(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    while (v >= 0x80u) {
-        out.push_back(static_cast<std::uint8_t>(v | 0x80u));
-        v >>= 7;
-    }
-    out.push_back(static_cast<std::uint8_t>(v));
+    std::byte bytes[schemas::varint::kMaxBytes];
+    const std::size_t n = schemas::varint::write(v, bytes);
+    for (std::size_t i = 0; i < n; ++i) out.push_back(std::to_integer<std::uint8_t>(bytes[i]));
 }
 
 // Reference positions of an entity whose velocity changed. Dead reckoning
@@ -157,18 +156,15 @@ public:
 
     /// False when truncated or longer than 5 bytes / 32 bits; error() says which.
     bool varint(std::uint32_t& v) noexcept {
-        std::uint32_t result = 0;
-        for (unsigned shift = 0; shift < 35; shift += 7) {
-            if (p_ == end_) return fail("packed snapshot truncated");
-            const std::uint8_t byte = *p_++;
-            if (shift == 28 && byte > 0x0Fu) return fail("varint too long");  // bits beyond 32, or a sixth byte
-            result |= static_cast<std::uint32_t>(byte & 0x7Fu) << shift;
-            if ((byte & 0x80u) == 0) {
-                v = result;
-                return true;
-            }
-        }
-        return fail("varint too long");  // unreachable: the fifth byte ends it or fails
+        const std::span<const std::byte> rest(reinterpret_cast<const std::byte*>(p_), remaining());
+        std::size_t at = 0;
+        const bool ok = schemas::varint::read(rest, at, v);
+        p_ += at;
+        if (ok) return true;
+        // Ran out inside its first four bytes: cut short. Otherwise bits beyond 32, or a sixth byte.
+        const bool cut_short = at == rest.size() && at < schemas::varint::kMaxBytes &&
+                               (rest.empty() || (std::to_integer<std::uint8_t>(rest.back()) & 0x80u) != 0);
+        return fail(cut_short ? "packed snapshot truncated" : "varint too long");
     }
     [[nodiscard]] std::string_view error() const noexcept { return error_; }
     [[nodiscard]] std::size_t remaining() const noexcept { return static_cast<std::size_t>(end_ - p_); }

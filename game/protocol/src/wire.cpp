@@ -1,7 +1,6 @@
 #include "tickwire/game/protocol/wire.hpp"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstring>
 
@@ -47,9 +46,10 @@ net::Message Codec::snapshot(const schemas::SnapshotHeader& header, std::span<co
     return to_message(schemas::encode_snapshot(game_, header, {}, {}, packed));
 }
 net::Message Codec::input(std::span<const Frame> frames, std::uint32_t snapshot_ack, schemas::ViewTime view) {
-    std::array<std::byte, kMaxInputPacketBytes> packet;
-    const std::size_t size = write_input_packet(frames, snapshot_ack, view, packet);
-    return net::Message::copy_of(std::span<const std::byte>(packet.data(), size));
+    net::Message message = net::Message::allocate(kMaxInputPacketBytes);
+    message.resize(write_input_packet(frames, snapshot_ack, view,
+                                      message.writable().first<kMaxInputPacketBytes>()));
+    return message;
 }
 net::Message Codec::chat(std::uint32_t from_player, std::string_view from_name, std::string_view text) {
     return to_message(schemas::encode_chat_message(game_, from_player, from_name, text));

@@ -101,7 +101,6 @@ public:
     [[nodiscard]] bool directory_up() const noexcept;
     [[nodiscard]] std::uint64_t directory_errors() const noexcept;
     [[nodiscard]] const std::string& process_id() const noexcept { return config_.process_id; }
-    [[nodiscard]] const std::string& public_url() const noexcept { return config_.public_url; }
     [[nodiscard]] const std::string& fleet_secret() const noexcept { return config_.fleet_secret; }
 
 private:

@@ -58,8 +58,6 @@ public:
     /// Shared by every plain socket's reads (the bytes are parsed at once).
     std::span<std::byte> read_buffer();
     SocketPoller& poller() noexcept { return poller_; }
-    [[nodiscard]] std::chrono::milliseconds sweep_period() const noexcept { return sweep_period_; }
-    [[nodiscard]] bool empty() const noexcept { return members_.empty(); }
 
     /// The server stopped: once the last member is gone, stop the poller and
     /// the sweep (so the loop can run out of work) and call `on_empty`.

@@ -9,14 +9,12 @@
 //
 // Thread: free functions, safe on any thread; a builder belongs to one thread.
 //
-//   // server, once per tick, builder reused: no heap allocation after warm-up
+//   // server, once per tick, builder reused: no heap allocation after warm-up;
+//   // game messages travel bare (net's session envelope goes around them)
 //   auto game_bytes = encode_snapshot(snapshot_fbb, {.server_tick = tick}, entities);
-//   auto packet = encode_payload(packet_fbb, header, game_bytes);
 //
-//   // client
-//   auto payload = read_payload(packet_bytes);
-//   if (!payload) return drop(payload.error);
-//   auto snap = read_snapshot(payload_bytes(*payload.message));
+//   // client, on the message net delivered
+//   auto snap = read_snapshot(message_bytes);
 //   if (!snap) return drop(snap.error);
 //   for (const game::EntityState* e : *snap->entities()) ...
 

@@ -60,7 +60,6 @@ public:
     [[nodiscard]] std::uint64_t snapshots_received() const noexcept;
 
     /// The server it is connected to (ws://..., ticket included), empty while asking.
-    [[nodiscard]] const std::string& server_url() const noexcept { return server_url_; }
     /// Times it asked matchmaking again after losing a server.
     [[nodiscard]] std::uint32_t rematches() const noexcept { return rematches_; }
 
@@ -79,7 +78,6 @@ private:
     ClientConfig config_;  // url: what the player gave (ws:// or a matchmaking URL)
     std::shared_ptr<MatchmakingDesk> desk_;  // null: config_.url is a ws:// URL
     std::unique_ptr<ClientCore> core_;
-    std::string server_url_;
     ClientView waiting_view_;  // while there is no core
     std::uint64_t request_ = 0;
     Clock::time_point next_ask_{};
