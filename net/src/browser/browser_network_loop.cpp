@@ -86,4 +86,9 @@ NetworkThread::~NetworkThread() { detail::NetworkLoop::retire(std::move(loop_));
 
 std::uint64_t NetworkThread::wakeups() const noexcept { return loop_->wakeups; }
 
+// The page's event loop runs the sockets between frames: nothing to run here.
+bool NetworkThread::run_until(std::chrono::steady_clock::time_point) { return false; }
+
+bool NetworkThread::run_once(std::chrono::steady_clock::time_point) { return false; }
+
 }  // namespace tickwire::net

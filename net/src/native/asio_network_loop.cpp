@@ -25,7 +25,8 @@ NetworkLoop::NetworkLoop(NetworkThreadOptions opts)
     if (event_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
     wake_fd_.assign(::dup(event_fd_));
     wait_for_wake();
-    thread_ = std::thread([this] { io.run(); });
+    if (options.run_on_caller) caller_ = std::this_thread::get_id();
+    else thread_ = std::thread([this] { io.run(); });
 }
 
 NetworkLoop::~NetworkLoop() {
@@ -33,7 +34,15 @@ NetworkLoop::~NetworkLoop() {
     ::close(event_fd_);
 }
 
+bool NetworkLoop::runs_here() const noexcept {
+    return options.run_on_caller && caller_ == std::this_thread::get_id();
+}
+
 void NetworkLoop::wake() noexcept {
+    if (runs_here()) {  // the next run serves it: no system call
+        local_wake_ = true;
+        return;
+    }
     if (wake_armed_.exchange(true)) return;  // a wake-up is already on its way
     const std::uint64_t one = 1;
     // Non-blocking; EAGAIN only if the counter would overflow, which still wakes.
@@ -57,6 +66,43 @@ void NetworkLoop::on_wake_fd() {
     visit_woken_endpoints(endpoints_);
 }
 
+void NetworkLoop::serve_local_wake() {
+    if (!local_wake_) return;
+    local_wake_ = false;
+    wakeups.fetch_add(1, std::memory_order_relaxed);
+    visit_woken_endpoints(endpoints_);
+}
+
+bool NetworkLoop::run_until(std::chrono::steady_clock::time_point deadline) {
+    if (!runs_here() || io.stopped()) return false;
+    serve_local_wake();
+    io.poll();  // what is ready first: a frame that overran its tick still reads
+    if (std::chrono::steady_clock::now() >= deadline) return true;
+    // A timer (timerfd: precise to the timer slack) ends the wait; io's own
+    // run_until would round its epoll timeout up to whole milliseconds.
+    const std::uint64_t generation = ++deadline_armed_;
+    deadline_timer_.expires_at(deadline);
+    deadline_timer_.async_wait([this, generation](boost::system::error_code ec) {
+        if (!ec) deadline_fired_ = generation;
+    });
+    while (deadline_fired_ != generation && !io.stopped()) {
+        io.run_one();
+        serve_local_wake();  // an endpoint woke another (a close answered at once)
+    }
+    return true;
+}
+
+bool NetworkLoop::run_once(std::chrono::steady_clock::time_point deadline) {
+    if (!runs_here() || io.stopped()) return false;
+    serve_local_wake();
+    if (io.poll() == 0) {
+        io.run_one_until(deadline);
+        io.poll();
+    }
+    serve_local_wake();
+    return true;
+}
+
 void NetworkLoop::attach(Endpoint* endpoint) {
     attach_endpoint(endpoints_, endpoint);
 }
@@ -77,6 +123,13 @@ void NetworkLoop::shutdown() {
         work_.reset();
     });
     const auto deadline = std::chrono::steady_clock::now() + options.shutdown_timeout;
+    if (options.run_on_caller) {
+        deadline_timer_.cancel();
+        while (!io.stopped() && std::chrono::steady_clock::now() < deadline) {
+            io.run_one_until(deadline);
+            serve_local_wake();
+        }
+    }
     while (!io.stopped() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     io.stop();
@@ -104,5 +157,9 @@ NetworkThread::NetworkThread(std::unique_ptr<detail::NetworkLoop> loop) : loop_(
 NetworkThread::~NetworkThread() = default;
 
 std::uint64_t NetworkThread::wakeups() const noexcept { return loop_->wakeups.load(std::memory_order_relaxed); }
+
+bool NetworkThread::run_until(std::chrono::steady_clock::time_point deadline) { return loop_->run_until(deadline); }
+
+bool NetworkThread::run_once(std::chrono::steady_clock::time_point deadline) { return loop_->run_once(deadline); }
 
 }  // namespace tickwire::net

@@ -7,8 +7,14 @@
 // number of flushes from any number of channels before the network thread runs
 // cost one eventfd write and one wake-up. The network thread then visits every
 // attached endpoint whose flag is set. No mutex is taken on this path.
+//
+// Run on the caller (options.run_on_caller): no thread; the creating thread
+// runs `io` in run_until()/run_once(). Its own flushes then only set a flag that
+// the next run serves (no eventfd round trip); other threads still write the
+// eventfd.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <thread>
 #include <vector>
@@ -16,6 +22,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "native/asio_scheduler.hpp"
 #include "network_loop.hpp"
@@ -36,6 +43,9 @@ public:
     void detach(Endpoint* endpoint);
     /// Creating thread: bounded graceful stop, then join.
     void shutdown();
+    /// run_on_caller only, creating thread; false otherwise.
+    bool run_until(std::chrono::steady_clock::time_point deadline);
+    bool run_once(std::chrono::steady_clock::time_point deadline);
 
     NetworkThreadOptions options;
     asio::io_context io{1};  // one thread: lets Asio skip internal locking
@@ -45,6 +55,13 @@ public:
 private:
     void wait_for_wake();
     void on_wake_fd();
+    [[nodiscard]] bool runs_here() const noexcept;
+    void serve_local_wake();
+
+    std::thread::id caller_;  // run_on_caller: the thread that runs io; else none
+    bool local_wake_ = false;  // run_on_caller: a flush on that thread is waiting
+    asio::steady_timer deadline_timer_{io};
+    std::uint64_t deadline_armed_ = 0, deadline_fired_ = 0;  // run_until's generations
 
     asio::executor_work_guard<asio::io_context::executor_type> work_;
     int event_fd_ = -1;

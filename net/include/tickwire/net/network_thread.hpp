@@ -8,6 +8,19 @@
 // close, then joins the thread. In a browser there is no thread: the page's
 // event loop runs the connections, and destruction returns at once while
 // they close on their own (still bounded by `shutdown_timeout`).
+//
+// On the caller (`run_on_caller`): no thread is started; the thread that
+// creates it runs the sockets inside run_until()/run_once(), typically in
+// place of its tick sleep, and destroys it (destruction then runs the closes
+// itself, bounded as above). For a server on one core: two threads there hand
+// over on every tick and every burst of input (a context switch each), one
+// does not. The game code still sees only the queues; the sockets are served
+// only while the game waits.
+//
+//   auto net = NetworkThread::create({.run_on_caller = true});
+//   auto server = Server::listen({.port = 7777, .network_thread = net}, ec);
+//   LoopClock clock = LoopClock::system();
+//   clock.sleep_until = [&](auto deadline) { net->run_until(deadline); };
 
 #include <chrono>
 #include <cstdint>
@@ -24,6 +37,9 @@ struct NetworkThreadOptions {
     /// How long destruction waits for attached connections to finish their close
     /// handshakes before sockets are dropped.
     std::chrono::milliseconds shutdown_timeout{1000};
+    /// No thread of its own: the creating thread runs it (see above). Native
+    /// only; the browser's event loop ignores it.
+    bool run_on_caller = false;
 };
 
 class NetworkThread {
@@ -35,6 +51,14 @@ public:
 
     /// Times the network thread was woken by game threads (coalesced flushes).
     [[nodiscard]] std::uint64_t wakeups() const noexcept;
+
+    /// run_on_caller only, on the creating thread: serve sockets and timers
+    /// until `deadline` (what is ready is served first, even when the deadline
+    /// has passed). Returns false at once on a thread of its own.
+    bool run_until(std::chrono::steady_clock::time_point deadline);
+    /// The same, but returns as soon as something was served (or at
+    /// `deadline`): for a loop that answers each message as it comes.
+    bool run_once(std::chrono::steady_clock::time_point deadline);
 
 private:
     friend struct detail::NetworkThreadAccess;
