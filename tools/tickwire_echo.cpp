@@ -17,6 +17,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -52,6 +53,7 @@ constexpr auto kShutdownWait = 3s;
 
 struct Config {
     bool quiet = false;
+    bool network_on_main_thread = false;
     std::chrono::microseconds poll_sleep = kShortIdleSleep;
     int poll_yields = kYieldsBeforeSleep;
     net::ServerOptions server;
@@ -85,6 +87,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& config) {
         ->check(CLI::Range(0LL, 3600000LL))
         ->capture_default_str();
     app.add_flag("--quiet", config.quiet, "no open/close line per connection");
+    app.add_flag("--network-on-main-thread", config.network_on_main_thread,
+                 "serve the sockets on the thread that echoes (waiting in the network loop, not in "
+                 "sleeps): no network thread, no hand-over between two");
     app.add_option("--poll-sleep-us", poll_sleep_us, "sleep between empty polls while traffic is recent")
         ->check(CLI::Range(0LL, 1000000LL))
         ->capture_default_str();
@@ -124,9 +129,10 @@ void install_signal_handlers() {
 
 class EchoLoop {
 public:
-    EchoLoop(net::Server& server, std::size_t send_queue_capacity, bool quiet, std::chrono::microseconds poll_sleep,
-             int poll_yields)
+    EchoLoop(net::Server& server, std::shared_ptr<net::NetworkThread> on_this_thread, std::size_t send_queue_capacity,
+             bool quiet, std::chrono::microseconds poll_sleep, int poll_yields)
         : server_(server),
+          on_this_thread_(std::move(on_this_thread)),
           send_queue_capacity_(send_queue_capacity),
           quiet_(quiet),
           poll_sleep_(poll_sleep),
@@ -139,6 +145,10 @@ public:
             if (pump()) {
                 idle_iterations = 0;
                 yields_ = 0;
+                continue;
+            }
+            if (on_this_thread_) {  // wait in the network loop itself; look at the stop flag now and then
+                on_this_thread_->run_once(std::chrono::steady_clock::now() + 10ms);
                 continue;
             }
             ++idle_iterations;
@@ -161,7 +171,9 @@ public:
         server_.flush();
         const auto deadline = std::chrono::steady_clock::now() + kShutdownWait;
         while (!open_.empty() && std::chrono::steady_clock::now() < deadline) {
-            if (!pump()) std::this_thread::sleep_for(kLongIdleSleep);
+            if (pump()) continue;
+            if (on_this_thread_) on_this_thread_->run_once(std::chrono::steady_clock::now() + kLongIdleSleep);
+            else std::this_thread::sleep_for(kLongIdleSleep);
         }
     }
 
@@ -213,6 +225,7 @@ private:
     }
 
     net::Server& server_;
+    std::shared_ptr<net::NetworkThread> on_this_thread_;  // null: the server has a network thread
     std::size_t send_queue_capacity_;
     bool quiet_;
     std::chrono::microseconds poll_sleep_;
@@ -229,6 +242,11 @@ int main(int argc, char** argv) {
     if (const auto exit = parse_command_line(argc, argv, config)) return *exit;
     install_signal_handlers();
 
+    std::shared_ptr<net::NetworkThread> on_this_thread;
+    if (config.network_on_main_thread) {
+        on_this_thread = net::NetworkThread::create({.run_on_caller = true});
+        config.server.network_thread = on_this_thread;
+    }
     std::error_code ec;
     net::Server server = net::Server::listen(config.server, ec);
     if (!server) {
@@ -241,9 +259,9 @@ int main(int argc, char** argv) {
                 config.server.address.c_str(), unsigned{server.port()});
     std::fflush(stdout);
 
-        // Sleep as long as asked, not up to the default 50 us of timer slack more.
+    // Sleep as long as asked, not up to the default 50 us of timer slack more.
     prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
-    EchoLoop loop(server, config.server.send_queue_capacity, config.quiet, config.poll_sleep, config.poll_yields);
+    EchoLoop loop(server, on_this_thread, config.server.send_queue_capacity, config.quiet, config.poll_sleep, config.poll_yields);
     loop.run();
     std::printf("stopping\n");
     loop.shut_down();

@@ -55,7 +55,8 @@ public:
         return {[this] { return now_; },
                 [this](TimePoint deadline) {
                     if (deadline <= now_) return;
-                    std::this_thread::sleep_until(real_wake_ + (deadline - now_));
+                    const TimePoint real_deadline = real_wake_ + (deadline - now_);
+                    if (!wait || !wait(real_deadline)) std::this_thread::sleep_until(real_deadline);
                     real_wake_ = std::chrono::steady_clock::now();
                     now_ = deadline;
                 }};
@@ -67,6 +68,9 @@ public:
         return std::chrono::duration<double>(now_ - start_) / std::chrono::duration<double>(real);
     }
 
+    /// The real wait between frames, if not a sleep (false: sleep after all).
+    std::function<bool(TimePoint real_deadline)> wait;
+
 private:
     TimePoint start_ = std::chrono::steady_clock::now();
     TimePoint now_ = start_;
@@ -76,15 +80,23 @@ private:
 struct Harness {
     TestClock clock;
     bool session_mode;
+    bool network_on_game_thread;
     std::unique_ptr<server::MatchServer> server;
     std::vector<std::unique_ptr<ClientCore>> clients;
     std::function<void()> extra;  // per tick, after the clients
     engine::GameLoop loop;
 
     /// `session`: the server's session mode (its default; false = plain WebSocket).
-    explicit Harness(bool session = true)
-        : session_mode(session), loop({.tick_rate_hz = 60, .headless = true}, hooks(), clock.loop_clock()) {
+    /// `network_on_game_thread`: the server's sockets are served by this
+    /// thread between frames (ServerConfig::network_on_game_thread).
+    explicit Harness(bool session = true, bool network_on_game_thread = false)
+        : session_mode(session),
+          network_on_game_thread(network_on_game_thread),
+          loop({.tick_rate_hz = 60, .headless = true}, hooks(), clock.loop_clock()) {
         start_server(0);
+        clock.wait = [this](TestClock::TimePoint real_deadline) {
+            return server && server->serve_network_until(real_deadline);
+        };
     }
     ~Harness() {
         for (auto& c : clients) c->close();
@@ -98,6 +110,7 @@ struct Harness {
         config.log_level = server::LogLevel::warn;
         config.clock = clock.game_clock();
         config.session = session_mode;
+        config.network_on_game_thread = network_on_game_thread;
         std::error_code ec;
         server = server::MatchServer::start(config, ec);
         EXPECT_TRUE(server) << ec.message();
@@ -204,6 +217,35 @@ const ShipView* ship_of(const ClientView& v, std::uint32_t player_id) {
 // answers its input at once, long before the server could have, and ends
 // where the server has it. Interpolation: the watcher sees the mover glide,
 // with no jumps and no freezes, from behind an adaptive delay.
+// The server's sockets served on the game thread between ticks: nothing else
+// serves them (a frame's wait is the only time they are read or written), and
+// a watcher sees the mover where the server has it.
+TEST(Netcode, WithTheNetworkOnTheGameThreadPlayersJoinAndSeeEachOtherMove) {
+    Harness h(true, true);
+    ClientCore& mover = h.add("ONE", "mover");
+    ClientCore& watcher = h.add("ONE", "watcher");
+    ASSERT_TRUE(h.pump_until(
+        [&] {
+            const ShipView* me = local_ship(mover.view(0));
+            return h.all_joined() && me != nullptr && ship_of(watcher.view(0), me->player_id) != nullptr;
+        },
+        600));
+    const std::uint32_t player = local_ship(mover.view(0))->player_id;
+    const float start_x = ship_of(watcher.view(0), player)->x;
+    mover.set_intent({1, 0, 0, false});
+    h.pump(60);
+    mover.set_intent({});
+    h.pump(90);  // stopped, and the watcher's interpolation caught up
+    float sx = 0, sy = 0;
+    ASSERT_TRUE(h.server->ship_position("ONE", player, sx, sy));
+    const ShipView* seen = ship_of(watcher.view(0), player);
+    ASSERT_NE(seen, nullptr);
+    EXPECT_GT(seen->x, start_x + 50.0f) << "the watcher saw the mover move";
+    EXPECT_NEAR(seen->x, sx, 1.0f);
+    EXPECT_NEAR(seen->y, sy, 1.0f);
+    EXPECT_GT(h.server->stats().inputs_applied, 100u);
+}
+
 TEST(Netcode, PredictionAndInterpolationHoldUpAt150MsRoundTripWithJitter) {
     Harness h;
     const std::string bad_network = "latency=75ms,jitter=20ms,seed=";

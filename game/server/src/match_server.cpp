@@ -81,6 +81,7 @@ struct MatchServer::Impl {
     ServerConfig config;
     std::function<Clock::time_point()> now;
     ServerLog log;
+    std::shared_ptr<net::NetworkThread> network;  // network_on_game_thread: run by serve_network_until
     net::Server server;
     protocol::Codec codec;
     Rooms rooms;
@@ -569,7 +570,12 @@ std::unique_ptr<MatchServer> MatchServer::start(const ServerConfig& config, std:
     ServerConfig clamped = config;
     clamped.max_players = std::clamp(config.max_players, 1, sim::kMaxPlayers);
     auto impl = std::make_unique<Impl>(clamped);
-    impl->server = net::Server::listen(net_options(clamped), ec);
+    net::ServerOptions options = net_options(clamped);
+    if (clamped.network_on_game_thread) {
+        impl->network = net::NetworkThread::create({.run_on_caller = true});
+        options.network_thread = impl->network;
+    }
+    impl->server = net::Server::listen(std::move(options), ec);
     if (!impl->server) return nullptr;
     for (const std::string& code : config.rooms) {
         Refusal refused;  // claimed in the fleet below, once the fleet link exists
@@ -594,6 +600,9 @@ std::uint16_t MatchServer::port() const noexcept { return impl_->server.port(); 
 void MatchServer::network_in() { impl_->network_in(); }
 void MatchServer::step() { impl_->step(); }
 void MatchServer::network_out() { impl_->network_out(); }
+bool MatchServer::serve_network_until(std::chrono::steady_clock::time_point deadline) {
+    return impl_->network && impl_->network->run_until(deadline);
+}
 
 MatchStats MatchServer::stats() const noexcept { return impl_->totals(); }
 

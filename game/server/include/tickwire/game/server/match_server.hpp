@@ -5,8 +5,9 @@
 // it from a headless engine::GameLoop; tests drive it the same way in process.
 //
 // Thread: one game thread creates it and calls every member function (they
-// never block); the net::Server underneath does its socket work on its own
-// network thread.
+// never block, except serve_network_until, which is the loop's wait); the
+// net::Server underneath does its socket work on its own network thread, or,
+// with network_on_game_thread, on the game thread inside serve_network_until.
 
 #include <chrono>
 #include <cstdint>
@@ -88,6 +89,12 @@ struct ServerConfig {
     std::chrono::milliseconds max_rewind{250};
     /// true: max_rewind bounds the whole rewind, interpolation delay included.
     bool max_rewind_includes_interpolation = false;
+    /// Serve the sockets on the game thread while it waits for the next tick
+    /// (serve_network_until, net::NetworkThreadOptions::run_on_caller) rather
+    /// than on a network thread: on one core, two threads hand over on every
+    /// tick and every burst of inputs, a context switch each. The game code
+    /// is the same: it still only polls and sends through net's queues.
+    bool network_on_game_thread = false;
 
     // Hosting at scale (issue 13, docs/scaling.md).
     /// redis://HOST:PORT of the fleet's room directory; empty = this process
@@ -153,6 +160,10 @@ public:
     void network_in();   ///< drain connection events and messages
     void step();         ///< one fixed tick of every room
     void network_out();  ///< snapshots, events, /rooms; flush
+    /// The loop's wait for its next tick: with network_on_game_thread, serve
+    /// the sockets until `deadline` and return true; otherwise false at once
+    /// (the caller sleeps as usual).
+    bool serve_network_until(std::chrono::steady_clock::time_point deadline);
     /// "rooms 2 players 17 tick p99 0.31 ms out 123.4 kB/s ..." since the last call.
     std::string status_line(std::chrono::nanoseconds tick_p99);
     [[nodiscard]] MatchStats stats() const noexcept;
