@@ -9,8 +9,10 @@
 # Scenarios (servers on core 0, load generator on core 1, via taskset):
 #   echo   closed loop, 32 B and 512 B, 1 and 100 connections: raw TCP floor
 #          (bench/peers/tcp_echo), minimal Beast (beast_echo), tickwire's full
-#          game-thread path (tickwire-echo), Node ws. Servers interleaved, in a
-#          rotated order, over --rounds rounds; medians of per-round ratios.
+#          game-thread path (tickwire-echo; as tickwire-1t with
+#          --network-on-main-thread: the same queues, one thread), Node ws.
+#          Servers interleaved, in a rotated order, over --rounds rounds;
+#          medians of per-round ratios.
 #   rate   2,000 connections at 60 messages/s each (and at 10/s, which every
 #          server sustains here): p99 from the intended send time, server CPU.
 #   idle   5,000 idle WebSocket connections: server RSS growth per connection.
@@ -116,6 +118,8 @@ start_server() {
     floor)    on_server_core "$bin/tcp_echo" --port "$port" >"$logf" 2>&1 & ;;
     beast)    on_server_core "$bin/beast_echo" --port "$port" >"$logf" 2>&1 & ;;
     tickwire) on_server_core "$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 --max-per-ip 20000 >"$logf" 2>&1 & ;;  # one load generator, one address
+    tickwire-1t) on_server_core "$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 --max-per-ip 20000 \
+                   --network-on-main-thread >"$logf" 2>&1 & ;;
     node)     on_server_core node "$peers/ws_echo_server.js" "$port" >"$logf" 2>&1 & ;;
     match)    on_server_core "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 \
                   --log-level warn --max-rooms 64 --max-per-ip 4096 >"$logf" 2>&1 & ;;  # every bot is 127.0.0.1
@@ -148,7 +152,7 @@ load_gen() { on_load_core "$bin/tickwire-load" "$@" --json --no-progress; }
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg), $(cat /proc/self/autogroup 2>/dev/null)"
 echo "{\"date\":\"$(date -u +%FT%TZ)\",\"uptime\":\"$(uptime)\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null)\",\"quick\":$quick,\"rounds\":$rounds}" >"$out/meta.json"
 
-echo_servers="floor beast tickwire node"
+echo_servers="floor beast tickwire tickwire-1t node"
 declare -A pid_of port_of
 start_echo_servers() {
   for s in $echo_servers; do

@@ -102,7 +102,7 @@ def main():
                   ["scenario", "server", "msg/s", "p50 us", "p99 us", "p99.9 us", "srv CPU us/msg",
                    "thr/floor", "thr/node", "thr/beast", "p99/floor", "cpu/msg vs floor", "vs beast", "load"], md)
         goals = []
-        order = ["floor", "beast", "tickwire", "node"]
+        order = ["floor", "beast", "tickwire", "tickwire-1t", "node"]
         for s in sorted(echo, key=lambda x: (int(x.split("-")[1][:-1]), int(x.split("-")[2][:-1]))):
             by_round = scen[s]
             for server in order:
@@ -120,11 +120,13 @@ def main():
                       fmt(ratio_median(by_round, server, "floor", "server_cpu_us_per_msg"), 2),
                       fmt(ratio_median(by_round, server, "beast", "server_cpu_us_per_msg"), 2),
                       fmt(med(loads[s]), 2))
-            if s.endswith("-100c"):
-                tf = ratio_median(by_round, "tickwire", "floor", "msgs_per_s")
-                tn = ratio_median(by_round, "tickwire", "node", "msgs_per_s")
-                pf = ratio_median(by_round, "tickwire", "floor", "rtt_p99_us")
-                goals.append(f"{s}: tickwire throughput {fmt(tf, 2)}x floor (goal >= 0.9: {'met' if tf and tf >= 0.9 else 'MISSED'}), "
+            for tw in ["tickwire", "tickwire-1t"] if s.endswith("-100c") else []:
+                tf = ratio_median(by_round, tw, "floor", "msgs_per_s")
+                tn = ratio_median(by_round, tw, "node", "msgs_per_s")
+                pf = ratio_median(by_round, tw, "floor", "rtt_p99_us")
+                if tf is None:
+                    continue
+                goals.append(f"{s}: {tw} throughput {fmt(tf, 2)}x floor (goal >= 0.9: {'met' if tf and tf >= 0.9 else 'MISSED'}), "
                              f"{fmt(tn, 2)}x Node ws (goal >= 1.4: {'met' if tn and tn >= 1.4 else 'MISSED'}), "
                              f"p99 {fmt(pf, 2)}x floor (goal <= 1.2: {'met' if pf and pf <= 1.2 else 'MISSED'})")
         t.print()
@@ -135,7 +137,7 @@ def main():
     for s in [s for s in scen if s.startswith("rate-")]:
         t = Table(f"{s}: fixed rate, RTT from the intended send time", ["server", "msg/s", "p50 us", "p99 us", "p99.9 us",
                   "max us", "unanswered", "srv CPU %", "user %", "sys %", "gen CPU %"], md)
-        for server in ["floor", "beast", "tickwire", "node"]:
+        for server in ["floor", "beast", "tickwire", "tickwire-1t", "node"]:
             res = [scen[s][r][server] for r in scen[s] if server in scen[s][r]]
             if res:
                 t.add(server, fmt(med([x.get("msgs_per_s") for x in res])), fmt(med([x.get("rtt_p50_us") for x in res]), 1),

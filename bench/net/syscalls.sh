@@ -9,6 +9,8 @@
 #
 #   bench/net/syscalls.sh [--server tickwire|colyseus] [--bin DIR] [--bots N]
 #                         [--seconds S] [--warmup S] [--no-session]
+#                         [--server-arg ARG]...   (tickwire: passed on, e.g.
+#                                                  --network-on-game-thread)
 #
 # Defaults: tickwire, build/bin, 64 bots (rooms of 32), 10 s counted after 4 s
 # of play. Server on core 0, bots on core 1 (taskset). Prints strace's table,
@@ -18,7 +20,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-bin="$root/build/bin"; bots=64; seconds=10; warmup=4; session=(); server=tickwire
+bin="$root/build/bin"; bots=64; seconds=10; warmup=4; session=(); server=tickwire; server_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin="$2"; shift 2 ;;
@@ -27,7 +29,8 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --no-session) session=(--no-session); shift ;;
     --server) server="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --server-arg) server_args+=("$2"); shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "syscalls.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +50,7 @@ peers="$root/bench/peers"
 case "$server" in
   tickwire)
     taskset -c 0 "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 --log-level warn \
-      --max-per-ip 4096 "${session[@]}" >"$out/server.log" 2>&1 &
+      --max-per-ip 4096 "${session[@]}" "${server_args[@]}" >"$out/server.log" 2>&1 &
     server_pid=$!
     sleep 0.5
     taskset -c 1 "$bin/tickwire-bots" --count "$bots" --quiet "${session[@]}" "ws://127.0.0.1:$port/room/auto" \
