@@ -229,6 +229,18 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
     const auto shot = std::filesystem::path(TICKWIRE_SCREENSHOT_DIR) / "game_play.png";
     ASSERT_TRUE(std::filesystem::exists(shot));
     EXPECT_GT(std::filesystem::file_size(shot), 20'000u) << "a blank 1000x700 PNG is a few kB";
+
+    // The runner has closed the page: its player leaves the room now (three
+    // bots and the observer stay), not when the 30 s a dropped session is
+    // held for run out.
+    const auto closed_at = Clock::now();
+    const auto after = match.room_with(4);
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->at("players").to_number<int>(), 4) << boost::json::serialize(*after);
+    const auto& left = after->at("names").as_array();
+    EXPECT_EQ(std::find(left.begin(), left.end(), boost::json::value("webby")), left.end())
+        << boost::json::serialize(*after);
+    EXPECT_LT(Clock::now() - closed_at, 5s) << "the closed page's player was held as if its network had dropped";
 }
 
 TEST(BrowserGame, APageWhoseConnectionIsCutShowsReconnectingAndResumesItsPlayer) {
