@@ -15,8 +15,10 @@
 # Defaults: tickwire, build/bin, 64 bots (rooms of 32), 10 s counted after 4 s
 # of play. Server on core 0, bots on core 1 (taskset). Prints strace's table,
 # then one line per syscall: calls (errors) per client per second; then, with
-# Debian's linux-perf, the server's context switches per client per second
-# over another S seconds without strace (perf stat).
+# Debian's linux-perf, the server's context switches and CPU per client per
+# second over another S seconds without strace (perf stat), and its kernel
+# and user time from the kernel's share of 4 kHz cpu-clock samples over
+# another S seconds (perf record).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
     --no-session) session=(--no-session); shift ;;
     --server) server="$2"; shift 2 ;;
     --server-arg) server_args+=("$2"); shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "syscalls.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +63,7 @@ case "$server" in
     taskset -c 0 node "$peers/colyseus_server.js" "$port" >"$out/server.log" 2>&1 &
     server_pid=$!
     sleep 1
-    taskset -c 1 node "$peers/colyseus_bots.js" "ws://127.0.0.1:$port" "$bots" $((warmup + 2 * seconds + 4)) 3 \
+    taskset -c 1 node "$peers/colyseus_bots.js" "ws://127.0.0.1:$port" "$bots" $((warmup + 3 * seconds + 4)) 3 \
       >"$out/bots.log" 2>&1 &
     bots_pid=$! ;;
   *) echo "syscalls.sh: --server is tickwire or colyseus" >&2; exit 2 ;;
@@ -82,4 +84,16 @@ if command -v perf >/dev/null; then
   awk -F, -v clients="$bots" -v secs="$seconds" '
     $3 == "context-switches" { printf "%-16s %8.1f per client per second (perf stat, no strace)\n", $3, $1 / clients / secs }
     $3 == "task-clock" { printf "%-16s %8.3f ms per client per second\n", $3, $1 / clients / secs }' "$out/perf.txt"
+  # The kernel's share of that CPU time: samples of cpu-clock at 4 kHz for
+  # another S seconds (the user/sys split of /proc is sampled at the
+  # kernel's tick, 250 Hz here, too coarse for a few % of a core).
+  perf record -q -e cpu-clock -F 4000 -o "$out/perf.data" -p "$server_pid" -- sleep "$seconds" >/dev/null 2>&1 || true
+  kernel_share=$(perf report -i "$out/perf.data" --sort dso --stdio 2>/dev/null |
+    awk '/\[kernel.kallsyms\]/ { gsub("%", "", $1); k += $1 } END { printf "%.1f", k }')
+  task_ms=$(awk -F, -v clients="$bots" -v secs="$seconds" '$3 == "task-clock" { printf "%.4f", $1 / clients / secs }' "$out/perf.txt")
+  awk -v share="$kernel_share" -v task="$task_ms" 'BEGIN {
+    if (task == "") exit
+    printf "%-16s %8.1f %% of samples (perf record -e cpu-clock -F 4000)\n", "kernel share", share
+    printf "%-16s %8.3f ms per client per second (task-clock x share)\n", "kernel time", task * share / 100
+    printf "%-16s %8.3f ms per client per second\n", "user time", task * (100 - share) / 100 }'
 fi
