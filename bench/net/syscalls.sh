@@ -11,6 +11,8 @@
 #                         [--seconds S] [--warmup S] [--no-session]
 #                         [--server-arg ARG]...   (tickwire: passed on, e.g.
 #                                                  --network-on-game-thread)
+#                         [--bots-arg ARG]...     (tickwire-bots, e.g.
+#                                                  --input-interval 2)
 #
 # Defaults: tickwire, build/bin, 64 bots (rooms of 32), 10 s counted after 4 s
 # of play. Server on core 0, bots on core 1 (taskset). Prints strace's table,
@@ -22,7 +24,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-bin="$root/build/bin"; bots=64; seconds=10; warmup=4; session=(); server=tickwire; server_args=()
+bin="$root/build/bin"; bots=64; seconds=10; warmup=4; session=(); server=tickwire; server_args=(); bots_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin="$2"; shift 2 ;;
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --no-session) session=(--no-session); shift ;;
     --server) server="$2"; shift 2 ;;
     --server-arg) server_args+=("$2"); shift 2 ;;
+    --bots-arg) bots_args+=("$2"); shift 2 ;;
     -h|--help) awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "syscalls.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -55,7 +58,7 @@ case "$server" in
       --max-per-ip 4096 "${session[@]}" "${server_args[@]}" >"$out/server.log" 2>&1 &
     server_pid=$!
     sleep 0.5
-    taskset -c 1 "$bin/tickwire-bots" --count "$bots" --quiet "${session[@]}" "ws://127.0.0.1:$port/room/auto" \
+    taskset -c 1 "$bin/tickwire-bots" --count "$bots" --quiet "${session[@]}" "${bots_args[@]}" "ws://127.0.0.1:$port/room/auto" \
       >"$out/bots.log" 2>&1 &
     bots_pid=$! ;;
   colyseus)
