@@ -8,6 +8,8 @@
 #
 #   build/bin/tickwire-game-feel-bench [--bots 16] [--seconds 60]
 #        [--netsim latency=75ms,jitter=15ms,stall=0.065%] [--port 7791]
+#        [--bots-arg ARG]...   (to tickwire-bots, e.g. --network-on-game-thread)
+#        [--modes "on_time fifo"]   (which rows; both by default)
 #
 # The default is the issue's link: 150 ms RTT, 30 ms jitter, and each link
 # stalled 1 % of the time by 250 ms stalls (a stall starts on 0.065 % of
@@ -24,14 +26,16 @@
 # is about hit registration, not marksmanship.
 set -euo pipefail
 bin="$(cd "$(dirname "$0")" && pwd)"
-bots=16; secs=60; port=7791; netsim="latency=75ms,jitter=15ms,stall=0.065%"
+bots=16; secs=60; port=7791; netsim="latency=75ms,jitter=15ms,stall=0.065%"; bots_args=(); modes="on_time fifo"
 while [ $# -gt 0 ]; do
   case "$1" in
     --bots) bots="$2"; shift 2 ;;
     --seconds) secs="$2"; shift 2 ;;
     --netsim) netsim="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --bots-arg) bots_args+=("$2"); shift 2 ;;
+    --modes) modes="$2"; shift 2 ;;
+    -h|--help) awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -40,7 +44,7 @@ status() { curl -s --max-time 2 "http://127.0.0.1:$port/status"; }
 
 echo "$bots bots in one room, netsim $netsim, ${secs} s after a 10 s warm-up"
 printf '%-28s %8s %6s %6s %8s %8s %12s %7s %6s %10s %5s\n' mode "held %" p50 p95 dropped merged "corr/s (all)" shots "hit %" "tick p99" load
-for mode in on_time fifo; do
+for mode in $modes; do
   extra=()
   label="on time + lag compensation"
   if [ "$mode" = fifo ]; then extra=(--fifo-inputs --no-lag-compensation); label="FIFO, no compensation (old)"; fi
@@ -50,7 +54,7 @@ for mode in on_time fifo; do
   server=$!
   sleep 0.5
   "$bin/tickwire-bots" "ws://127.0.0.1:$port/room/bench" --count "$bots" --duration $((secs + 14)) \
-      --netsim "$netsim" --seed 7 >"$botlog" 2>&1 &
+      --netsim "$netsim" --seed 7 "${bots_args[@]}" >"$botlog" 2>&1 &
   botpid=$!
   sleep 10
   first=$(status); b0=$(wc -l <"$botlog")

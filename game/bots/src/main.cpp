@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     int count = 3, duration = 0, seed = 1, tick_rate = 60, input_interval = 1;
     bool quiet = false;
     bool session = true;
+    bool network_on_game_thread = false;
     tickwire::net::NetSimOptions netsim;
     std::string netsim_spec;
     CLI::App app{"N headless players in one process: they wander, aim, fire and chat.", "tickwire-bots"};
@@ -67,6 +68,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, tickwire::game::ClientConfig::kMaxInputSendInterval))
         ->capture_default_str();
     app.add_flag("--quiet", quiet, "no line of totals per second");
+    app.add_flag("--network-on-game-thread", network_on_game_thread,
+                 "serve the bots' sockets on their game thread between ticks, not on a network thread: "
+                 "inputs leave as the tick flushes them, not when a second thread gets the core");
     const auto check = [&] {
         const auto parsed = tickwire::net::parse_netsim(netsim_spec);
         if (!parsed) throw std::invalid_argument(parsed.error);
@@ -74,7 +78,11 @@ int main(int argc, char** argv) {
     };
     if (const auto exit = tickwire::cli::parse(app, argc, argv, check)) return *exit;
 
-    auto thread = tickwire::net::NetworkThread::create();
+    auto thread = tickwire::net::NetworkThread::create({.run_on_caller = network_on_game_thread});
+    // The loop's wait, and the close's: serve the sockets if they are ours to serve.
+    const auto wait_until = [&thread](std::chrono::steady_clock::time_point deadline) {
+        if (!thread->run_until(deadline)) tickwire::engine::sleep_until_precise(deadline);
+    };
     // One matchmaking HTTP thread for every bot (when the URL asks matchmaking).
     auto desk = tickwire::game::fleet::is_matchmaking_url(url) ? std::make_shared<MatchmakingDesk>() : nullptr;
     std::vector<std::unique_ptr<Bot>> bots;
@@ -136,7 +144,9 @@ int main(int argc, char** argv) {
     hooks.network_out = [&] {
         for (auto& b : bots) b->core().network_out();
     };
-    tickwire::engine::GameLoop loop({.tick_rate_hz = tick_rate, .headless = true}, std::move(hooks));
+    auto clock = tickwire::engine::LoopClock::system();
+    clock.sleep_until = wait_until;
+    tickwire::engine::GameLoop loop({.tick_rate_hz = tick_rate, .headless = true}, std::move(hooks), std::move(clock));
     loop_ptr = &loop;
     g_loop = &loop;
     std::signal(SIGINT, on_signal);
@@ -152,7 +162,7 @@ int main(int argc, char** argv) {
             all = all && b->core().finished();
         }
         if (all) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(10));
     }
     return 0;
 }
