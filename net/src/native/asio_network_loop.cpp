@@ -113,6 +113,9 @@ void NetworkLoop::detach(Endpoint* endpoint) {
 
 void NetworkLoop::shutdown() {
     if (stopped_.exchange(true)) return;
+    // On the caller: what its last frame flushed goes out before the closes
+    // (a final snapshot, MatchServer::shutdown's 1001s).
+    if (runs_here()) serve_local_wake();
     // Ask every endpoint to close gracefully, then let the io_context run out of
     // work; sockets still open after the timeout are dropped by stopping it.
     asio::post(io, [this] {

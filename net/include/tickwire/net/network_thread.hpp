@@ -11,16 +11,21 @@
 //
 // On the caller (`run_on_caller`): no thread is started; the thread that
 // creates it runs the sockets inside run_until()/run_once(), typically in
-// place of its tick sleep, and destroys it (destruction then runs the closes
-// itself, bounded as above). For a server on one core: two threads there hand
-// over on every tick and every burst of input (a context switch each), one
-// does not. The game code still sees only the queues; the sockets are served
-// only while the game waits.
+// place of its tick sleep, and must be the thread that destroys it, outside
+// those calls (destruction then serves its last flushes and runs the closes
+// itself, bounded as above). For a process that wants no second thread: a
+// server pinned to one core, a single-threaded engine. What it saves depends
+// on the load (docs/benchmarks.md, section 7: much where messages are
+// sparse, nothing measurable on the demo's match). The game code still sees
+// only the queues; the sockets are served only while the game waits, and a
+// wait serves everything ready (a TLS handshake included) before returning.
 //
 //   auto net = NetworkThread::create({.run_on_caller = true});
 //   auto server = Server::listen({.port = 7777, .network_thread = net}, ec);
 //   LoopClock clock = LoopClock::system();
-//   clock.sleep_until = [&](auto deadline) { net->run_until(deadline); };
+//   clock.sleep_until = [&net, sleep = clock.sleep_until](auto deadline) {
+//       if (!net->run_until(deadline)) sleep(deadline);  // false: not ours to run
+//   };
 
 #include <chrono>
 #include <cstdint>

@@ -1,5 +1,6 @@
 #pragma once
-// Server: accepts WebSocket connections on a network thread and gives the game
+// Server: accepts WebSocket connections on a network thread (or on the game's
+// own, NetworkThreadOptions::run_on_caller) and gives the game
 // thread one stream of events and a way to send, addressing peers by
 // ConnectionId. Also answers plain HTTP on the same port: paths the game
 // publishes, GETs the game answers one by one (http_routes + respond), and
