@@ -81,6 +81,7 @@ struct Harness {
     TestClock clock;
     bool session_mode;
     bool network_on_game_thread;
+    int served_waits = 0, slept_waits = 0;  // frames' waits: the server's network loop, or a sleep
     std::unique_ptr<server::MatchServer> server;
     std::vector<std::unique_ptr<ClientCore>> clients;
     std::function<void()> extra;  // per tick, after the clients
@@ -95,7 +96,9 @@ struct Harness {
           loop({.tick_rate_hz = 60, .headless = true}, hooks(), clock.loop_clock()) {
         start_server(0);
         clock.wait = [this](TestClock::TimePoint real_deadline) {
-            return server && server->serve_network_until(real_deadline);
+            const bool served = server && server->serve_network_until(real_deadline);
+            ++(served ? served_waits : slept_waits);
+            return served;
         };
     }
     ~Harness() {
@@ -212,11 +215,6 @@ const ShipView* ship_of(const ClientView& v, std::uint32_t player_id) {
     return nullptr;
 }
 
-// Both clients behind a simulated 150 ms round trip with 20 ms of jitter
-// each way (net's simulator, seeded). Prediction: the mover's own ship
-// answers its input at once, long before the server could have, and ends
-// where the server has it. Interpolation: the watcher sees the mover glide,
-// with no jumps and no freezes, from behind an adaptive delay.
 // The server's sockets served on the game thread between ticks: nothing else
 // serves them (a frame's wait is the only time they are read or written), and
 // a watcher sees the mover where the server has it.
@@ -244,8 +242,16 @@ TEST(Netcode, WithTheNetworkOnTheGameThreadPlayersJoinAndSeeEachOtherMove) {
     EXPECT_NEAR(seen->x, sx, 1.0f);
     EXPECT_NEAR(seen->y, sy, 1.0f);
     EXPECT_GT(h.server->stats().inputs_applied, 100u);
+    // Every frame's wait was the server's network loop (none fell back to a sleep).
+    EXPECT_GT(h.served_waits, 150);
+    EXPECT_EQ(h.slept_waits, 0);
 }
 
+// Both clients behind a simulated 150 ms round trip with 20 ms of jitter
+// each way (net's simulator, seeded). Prediction: the mover's own ship
+// answers its input at once, long before the server could have, and ends
+// where the server has it. Interpolation: the watcher sees the mover glide,
+// with no jumps and no freezes, from behind an adaptive delay.
 TEST(Netcode, PredictionAndInterpolationHoldUpAt150MsRoundTripWithJitter) {
     Harness h;
     const std::string bad_network = "latency=75ms,jitter=20ms,seed=";

@@ -69,8 +69,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--quiet", quiet, "no line of totals per second");
     app.add_flag("--network-on-game-thread", network_on_game_thread,
-                 "serve the bots' sockets on their game thread between ticks, not on a network thread: "
-                 "inputs leave as the tick flushes them, not when a second thread gets the core");
+                 "serve the bots' sockets on their game thread between ticks, not on a network thread "
+                 "(one thread in all)");
     const auto check = [&] {
         const auto parsed = tickwire::net::parse_netsim(netsim_spec);
         if (!parsed) throw std::invalid_argument(parsed.error);

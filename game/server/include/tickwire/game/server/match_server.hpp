@@ -5,9 +5,10 @@
 // it from a headless engine::GameLoop; tests drive it the same way in process.
 //
 // Thread: one game thread creates it and calls every member function (they
-// never block, except serve_network_until, which is the loop's wait); the
-// net::Server underneath does its socket work on its own network thread, or,
-// with network_on_game_thread, on the game thread inside serve_network_until.
+// never block, except serve_network_until, which is the loop's wait, and the
+// destructor, bounded); the net::Server underneath does its socket work on
+// its own network thread, or, with network_on_game_thread, on the game thread
+// inside serve_network_until and the destructor (the closes).
 
 #include <chrono>
 #include <cstdint>
@@ -91,8 +92,8 @@ struct ServerConfig {
     bool max_rewind_includes_interpolation = false;
     /// Serve the sockets on the game thread while it waits for the next tick
     /// (serve_network_until, net::NetworkThreadOptions::run_on_caller) rather
-    /// than on a network thread: on one core, two threads hand over on every
-    /// tick and every burst of inputs, a context switch each. The game code
+    /// than on a network thread: one thread in all. On the demo's match this
+    /// saved no CPU measurably (docs/benchmarks.md, section 7). The game code
     /// is the same: it still only polls and sends through net's queues.
     bool network_on_game_thread = false;
 
