@@ -39,10 +39,13 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+for mode in $modes; do
+  case "$mode" in on_time|fifo) ;; *) echo "unknown mode $mode (on_time, fifo)" >&2; exit 2 ;; esac
+done
 python=/usr/bin/python3
 status() { curl -s --max-time 2 "http://127.0.0.1:$port/status"; }
 
-echo "$bots bots in one room, netsim $netsim, ${secs} s after a 10 s warm-up"
+echo "$bots bots in one room, netsim $netsim, ${secs} s after a 10 s warm-up${bots_args[*]:+, bots ${bots_args[*]}}"
 printf '%-28s %8s %6s %6s %8s %8s %12s %7s %6s %10s %5s\n' mode "held %" p50 p95 dropped merged "corr/s (all)" shots "hit %" "tick p99" load
 for mode in $modes; do
   extra=()

@@ -40,6 +40,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v strace >/dev/null || { echo "syscalls.sh: needs strace (Debian package strace)" >&2; exit 1; }
+if [ "$server" != tickwire ] && [ $(( ${#server_args[@]} + ${#bots_args[@]} )) -gt 0 ]; then
+  echo "syscalls.sh: --server-arg and --bots-arg are for --server tickwire" >&2; exit 2
+fi
 
 out="$(mktemp -d)"
 port=$((20000 + RANDOM % 10000))
@@ -94,8 +97,9 @@ if command -v perf >/dev/null; then
   kernel_share=$(perf report -i "$out/perf.data" --sort dso --stdio 2>/dev/null |
     awk '/\[kernel.kallsyms\]/ { gsub("%", "", $1); k += $1 } END { printf "%.1f", k }')
   task_ms=$(awk -F, -v clients="$bots" -v secs="$seconds" '$3 == "task-clock" { printf "%.4f", $1 / clients / secs }' "$out/perf.txt")
+  [ -s "$out/perf.data" ] || kernel_share=""  # no samples: say nothing rather than 0 % kernel
   awk -v share="$kernel_share" -v task="$task_ms" 'BEGIN {
-    if (task == "") exit
+    if (task == "" || share == "") { print "kernel/user split: perf record took no samples"; exit }
     printf "%-16s %8.1f %% of samples (perf record -e cpu-clock -F 4000)\n", "kernel share", share
     printf "%-16s %8.3f ms per client per second (task-clock x share)\n", "kernel time", task * share / 100
     printf "%-16s %8.3f ms per client per second\n", "user time", task * (100 - share) / 100 }'
