@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -82,6 +83,48 @@ TEST(World, ShipAcceleratesToATopSpeedAndStopsUnderDrag) {
     w.set_input(1, Input{});
     for (int i = 0; i < 200; ++i) w.step();
     EXPECT_EQ(w.find_ship(1)->body.vx, 0);
+}
+
+TEST(World, HeldMovesAreMadeGoodWithTheLateInputsNeverWithMoreSteps) {
+    Input east, north;
+    east.move_x = 127;
+    north.move_y = -127;
+    World w(empty_arena());
+    w.add_player(1);
+    w.place_ship(1, 800 * kUnit, 500 * kUnit);
+    w.set_input(1, east);
+    for (int i = 0; i < 10; ++i) w.step();
+    const Body before = w.find_ship(1)->body;
+    for (int i = 0; i < 6; ++i) w.step();  // six ticks held on "east"; the player had turned north
+    const std::vector<Input> late(9, north);  // more late frames than ticks held: no extra steps
+    ASSERT_TRUE(w.replace_held_moves(1, 6, late));
+    Body steered = before;
+    for (int i = 0; i < 6; ++i) step_movement(steered, north, w.arena());
+    EXPECT_EQ(w.find_ship(1)->body.x, steered.x);
+    EXPECT_EQ(w.find_ship(1)->body.y, steered.y);
+    EXPECT_EQ(w.find_ship(1)->body.vy, steered.vy);
+    EXPECT_LT(steered.y, before.y) << "it did go north";
+
+    // Beyond the cap the hold stands; and so it does for a ship (re)spawned since.
+    for (int i = 0; i < kMaxReplacedHeldTicks + 1; ++i) w.step();
+    const Body held = w.find_ship(1)->body;
+    EXPECT_FALSE(w.replace_held_moves(1, kMaxReplacedHeldTicks + 1, late));
+    EXPECT_EQ(w.find_ship(1)->body.x, held.x);
+    w.place_ship(1, 300 * kUnit, 300 * kUnit);
+    w.step();
+    w.step();
+    EXPECT_FALSE(w.replace_held_moves(1, 3, late)) << "placed one tick ago: nothing from before it";
+    EXPECT_TRUE(w.replace_held_moves(1, 1, late));
+
+    // One late frame alone (the one applied next): the held step is undone,
+    // so its step follows the last frame's, as the client predicted.
+    w.step();
+    const Body last = w.find_ship(1)->body;
+    w.step();
+    EXPECT_NE(w.find_ship(1)->body.x, last.x) << "held on its input, it moved";
+    ASSERT_TRUE(w.replace_held_moves(1, 1, {}));
+    EXPECT_EQ(w.find_ship(1)->body.x, last.x);
+    EXPECT_EQ(w.find_ship(1)->body.y, last.y);
 }
 
 TEST(World, ForgedStickLengthGivesNoDiagonalSpeedUp) {

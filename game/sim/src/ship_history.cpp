@@ -11,7 +11,7 @@ void ShipHistory::record(std::uint32_t tick, std::span<const Ship> ships) noexce
     slot.ships = static_cast<std::uint8_t>(n);
     for (std::size_t i = 0; i < n; ++i) {
         const Ship& s = ships[i];
-        slot.records[i] = {s.player_id, s.body.x, s.body.y, s.spawned_tick, s.alive};
+        slot.records[i] = {s.player_id, s.body, s.spawned_tick, s.alive};
     }
     // A gap (a world that did not record every tick) leaves older slots
     // stale; find() checks each slot's tick, so they are never misread.
@@ -43,7 +43,14 @@ std::optional<Point> ShipHistory::position(std::uint32_t player_id, std::uint64_
     const auto lerp = [fraction](std::int32_t from, std::int32_t to) {
         return static_cast<std::int32_t>(from + (static_cast<std::int64_t>(to) - from) * fraction / kTickQ8);
     };
-    return Point{lerp(a->x, b->x), lerp(a->y, b->y)};
+    return Point{lerp(a->body.x, b->body.x), lerp(a->body.y, b->body.y)};
+}
+
+std::optional<Body> ShipHistory::body(std::uint32_t player_id, std::uint32_t tick,
+                                      std::uint32_t spawned_tick) const noexcept {
+    const Record* r = find(tick, player_id);
+    if (r == nullptr || !r->alive || r->spawned_tick != spawned_tick || spawned_tick > tick) return std::nullopt;
+    return r->body;
 }
 
 }  // namespace tickwire::game::sim

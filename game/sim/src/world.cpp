@@ -249,6 +249,22 @@ void World::set_input(std::uint32_t player_id, const Input& input, std::uint32_t
     }
 }
 
+bool World::replace_held_moves(std::uint32_t player_id, int held_ticks, std::span<const Input> late) noexcept {
+    Ship* s = ship_(player_id);
+    if (s == nullptr || !s->alive || held_ticks <= 0 || held_ticks > kMaxReplacedHeldTicks ||
+        static_cast<std::uint32_t>(held_ticks) > tick_) {
+        return false;
+    }
+    const auto before = history_.body(player_id, tick_ - static_cast<std::uint32_t>(held_ticks), s->spawned_tick);
+    if (!before) return false;
+    Body body = *before;
+    for (const Input& input : late.first(std::min(late.size(), static_cast<std::size_t>(held_ticks)))) {
+        step_movement(body, input, arena_);
+    }
+    s->body = body;
+    return true;
+}
+
 void World::place_ship(std::uint32_t player_id, std::int32_t x, std::int32_t y) {
     if (Ship* s = ship_(player_id)) {
         s->body = Body{x, y, 0, 0};

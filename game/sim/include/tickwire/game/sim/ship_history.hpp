@@ -1,8 +1,10 @@
 #pragma once
 // ShipHistory: where every ship was over the last kHistoryTicks ticks, so a
 // shot can be judged against the ships as the shooter saw them (lag
-// compensation). A fixed ring of fixed arrays: recording a tick copies at
-// most kMaxPlayers small records and never allocates.
+// compensation), and how it was moving, so moves run on a held input can be
+// made again with the inputs that came late (World::replace_held_moves). A
+// fixed ring of fixed arrays: recording a tick copies at most kMaxPlayers
+// small records and never allocates.
 //
 // Times are Q8 ticks (256 = one tick) so the shooter's view between two
 // snapshots is honoured; positions between two recorded ticks are
@@ -33,13 +35,18 @@ public:
     /// time is older than the history or newer than its last record.
     [[nodiscard]] std::optional<Point> position(std::uint32_t player_id, std::uint64_t time_q8) const noexcept;
 
+    /// The whole body of `player_id` as recorded at `tick`, if it was alive
+    /// then and has not (re)spawned since (`spawned_tick` is its current one).
+    [[nodiscard]] std::optional<Body> body(std::uint32_t player_id, std::uint32_t tick,
+                                           std::uint32_t spawned_tick) const noexcept;
+
     /// Forget everything (a fresh world).
     void clear() noexcept { newest_ = 0; count_ = 0; }
 
 private:
     struct Record {
         std::uint32_t player_id = 0;
-        std::int32_t x = 0, y = 0;
+        Body body;
         std::uint32_t spawned_tick = 0;
         bool alive = false;
     };

@@ -38,6 +38,13 @@ inline constexpr std::uint32_t kTickQ8 = 256;                  ///< one tick in 
 inline constexpr std::uint32_t kMaxRewindQ8 = 30 * kTickQ8;    ///< the sim's bound (history is 32)
 inline constexpr int kRewindFullFlight = 20;  ///< ticks (240 units, 1/3 s): the target cannot react sooner
 
+// Held moves made good: when a player's frames come late, its ship runs on
+// the last input meanwhile; when they come, the server moves the ship again
+// from where it was before, with those frames, so it ends where its player
+// (and its prediction) steered it. At most this many ticks back (250 ms at
+// 60 Hz, the server's rewind cap for shots); a longer hold stands.
+inline constexpr int kMaxReplacedHeldTicks = 15;
+
 /// Axis-aligned obstacle, position units, [x, x+w) x [y, y+h).
 struct Rect {
     std::int32_t x = 0, y = 0, w = 0, h = 0;

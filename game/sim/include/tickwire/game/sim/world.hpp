@@ -58,6 +58,18 @@ public:
     /// the step that fires it. The caller (the server) decides how far back
     /// it trusts the shooter's view.
     void set_input(std::uint32_t player_id, const Input& input, std::uint32_t shot_rewind_q8 = 0) noexcept;
+    /// The ship of `player_id` ran its last `held_ticks` steps on a held
+    /// input because its player's frames were late; `late` are those frames'
+    /// inputs, oldest first, come now (the frame applied next excluded).
+    /// Moves it again from where it was before the hold, one step per late
+    /// input (none: the held steps are undone) and never more steps than it
+    /// held (no speed-up), so after the next frame's step it is where its
+    /// player steered it, and where its client predicted it. Only
+    /// the ship's body changes: what it fired and what hit it meanwhile
+    /// stand, and the history keeps the path the others saw. False (nothing
+    /// changes) beyond kMaxReplacedHeldTicks, or when the ship died or
+    /// (re)spawned since.
+    bool replace_held_moves(std::uint32_t player_id, int held_ticks, std::span<const Input> late) noexcept;
     /// One fixed tick. kills()/respawns() then hold what happened in it.
     void step();
 
