@@ -155,7 +155,7 @@ Bytes encode_snapshot(FlatBufferBuilder& fbb, const SnapshotHeader& header,
                                            removed_vector, packed_vector,
                                            header.input_lead ? flatbuffers::Optional<std::int8_t>(*header.input_lead)
                                                              : flatbuffers::nullopt,
-                                           header.input_jitter_ms);
+                                           header.input_jitter_ms, header.input_held_ticks);
     return finish(fbb, game::Body::Snapshot, body.Union());
 }
 

@@ -189,6 +189,32 @@ TEST(Prediction, MovesAtOnceAndAgreesWithTheServerWhenItReplaysTheSameInputs) {
     EXPECT_EQ(frames[0].sequence(), 7u);
 }
 
+TEST(Prediction, KeepsItsCourseWhileTheServerHoldsMovesItWillMakeGood) {
+    const sim::Arena arena = sim::Arena::standard();
+    Prediction p(arena);
+    sim::Body server{200 * sim::kUnit, 200 * sim::kUnit, 0, 0};
+    const auto start = own_ship(server);
+    p.reconcile(&start, 0);
+    const sim::Input right = sim::sanitise_intent(1, 0, 0, false), down = sim::sanitise_intent(0, 1, 0, false);
+    for (int i = 0; i < 4; ++i) p.record(down, 0);
+    // The frames are late: the server ran 4 ticks on its last input (none:
+    // at rest, so "right" would be as wrong) and says so.
+    for (int i = 0; i < 4; ++i) sim::step_movement(server, right, arena);
+    const float x = p.x(), y = p.y();
+    const auto held = own_ship(server);
+    p.reconcile(&held, 0, 4);
+    EXPECT_EQ(p.x(), x);
+    EXPECT_EQ(p.y(), y);
+    EXPECT_EQ(p.corrections(), 0u) << "no correction towards a move the server will undo";
+    // Beyond what the server makes good, the hold stands and is corrected.
+    p.reconcile(&held, 0, sim::kMaxReplacedHeldTicks + 1);
+    EXPECT_EQ(p.corrections(), 1u);
+    // And a ship that died meanwhile is not kept flying.
+    const auto dead = own_ship(server, EntityFlags::NONE);
+    p.reconcile(&dead, 0, 4);
+    EXPECT_FALSE(p.alive());
+}
+
 // ---- input sender ------------------------------------------------------------------
 
 TEST(InputSender, SendsEachFrameOnceEveryInterval) {

@@ -342,7 +342,7 @@ private:
         clock_.on_snapshot(s.server_tick(), now);
         interpolation_.push(s.server_tick(), decoded_, now);
         const auto own = std::find_if(decoded_.begin(), decoded_.end(), [&](const Entity& e) { return e.id() == entity_; });
-        prediction_.reconcile(own != decoded_.end() ? &*own : nullptr, s.last_input_sequence());
+        prediction_.reconcile(own != decoded_.end() ? &*own : nullptr, s.last_input_sequence(), s.input_held_ticks());
         const auto lead = s.input_lead();
         dilation_.on_lead(lead ? std::optional<std::int8_t>(*lead) : std::nullopt, s.input_jitter_ms(), s.last_input_sequence());
     }
@@ -611,6 +611,7 @@ TEST(GameFeel, AfterAStallNoFrameIsDroppedAndTheQueueIsBackWithinASecond) {
     m.add(2, wanderer(22), 0.77);
     m.run(5 * kTickRate);
     const std::int64_t from = m.tick() + 1;
+    const std::uint32_t corrections_before = corrections(m);
     for (int second = 0; second < 60; ++second) {
         check(m, second);
         m.run(kTickRate);
@@ -644,10 +645,16 @@ TEST(GameFeel, AfterAStallNoFrameIsDroppedAndTheQueueIsBackWithinASecond) {
     }
     const InputReport r = input_report(m, from, m.tick() + 1);
     std::printf("150 ms RTT, 30 ms jitter, a 250 ms uplink stall every 5 s, 2 players, 60 s:\n");
+    const std::uint32_t corrected = corrections(m) - corrections_before;
     print("on time + time dilation", r, m.server().figures().totals().dropped, m.server().figures().totals().merged,
-          corrections(m), 120);
+          corrected, 120);
     EXPECT_LE(r.wait_p50, 1.5);
     EXPECT_LE(r.wait_p95, 3);
+    const server::InputTiming& totals = m.server().figures().totals();
+    std::printf("  held ticks %llu, made good %llu\n", static_cast<unsigned long long>(totals.held_ticks),
+                static_cast<unsigned long long>(totals.held_replaced));
+    EXPECT_GT(totals.held_ticks, 0u);
+    EXPECT_EQ(totals.held_replaced, totals.held_ticks) << "no ship died or held past the cap: every held move made good";
 
     // The same with the old buffer, for the record: it drops and keeps a queue.
     s.on_time = false;
@@ -655,6 +662,7 @@ TEST(GameFeel, AfterAStallNoFrameIsDroppedAndTheQueueIsBackWithinASecond) {
     const InputRun fifo = run_inputs(s, 60, stall_every);
     print("fixed FIFO buffer (before)", fifo.report, fifo.dropped, fifo.merged, fifo.corrections, 120);
     EXPECT_GT(fifo.report.max_queue, 2u) << "the comparison shows the problem it solves";
+    EXPECT_LT(corrected, fifo.corrections) << "fewer corrections: the held moves are made good, not corrected";
 }
 
 TEST(GameFeel, WithLinksStalledOnePercentOfTheTimeNothingIsDroppedAndInputsStayOnTime) {
@@ -673,6 +681,7 @@ TEST(GameFeel, WithLinksStalledOnePercentOfTheTimeNothingIsDroppedAndInputsStayO
     // little above the 0.5 % (game/README.md, "Figures").
     EXPECT_LE(now.report.held_percent, 1.0);
     EXPECT_GT(now.report.held, 0u) << "the stalls happened";
+    EXPECT_LT(now.corrections, fifo.corrections) << "and the ships' held moves were made good, not corrected";
 }
 
 TEST(GameFeel, TheLeadFollowsTheJitterSoInputsStayOnTime) {

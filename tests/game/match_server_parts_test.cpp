@@ -115,7 +115,10 @@ TEST(InputQueue, DrainsTheBacklogAfterAStallAtOnceKeepingItsShots) {
     InputQueue q;
     q.push(frames(1, 1, 99), 100, {});  // for tick 100, on time
     ASSERT_EQ(q.next(100).kind, Kind::frame);
-    for (std::uint32_t t = 101; t < 116; ++t) EXPECT_TRUE(q.next(t).counted_hold) << "a stall: held at " << t;
+    for (std::uint32_t t = 101; t < 116; ++t) {
+        EXPECT_TRUE(q.next(t).counted_hold) << "a stall: held at " << t;
+        EXPECT_EQ(q.report().held_ticks, t - 100) << "the client is told its moves are held";
+    }
     // The stall ends: the frames for ticks 101..115 arrive late, one of them
     // firing, with those for 116..117 on time.
     auto burst = frames(2, 18, 99);
@@ -126,6 +129,11 @@ TEST(InputQueue, DrainsTheBacklogAfterAStallAtOnceKeepingItsShots) {
     EXPECT_EQ(n.sequence, 17u) << "the frame for this tick";
     EXPECT_EQ(n.merged, 15u) << "the late ones merged into it";
     EXPECT_TRUE(n.input.fire) << "the shot in a merged frame is fired";
+    EXPECT_EQ(n.held_ticks, 15) << "the ticks whose moves the late frames make good";
+    ASSERT_EQ(n.late_count, 15u);
+    EXPECT_TRUE(n.late[5].fire) << "the late inputs, oldest first";
+    EXPECT_FALSE(n.late[4].fire);
+    EXPECT_EQ(q.report().held_ticks, 0) << "nothing held now";
     EXPECT_EQ(q.size(), 1u) << "back to the client's lead at once";
     EXPECT_EQ(q.next(117).sequence, 18u);
 }
@@ -192,6 +200,11 @@ TEST(InputQueue, HoldsTheLastInputThenGoesIdleOnce) {
     const auto after = q.next(101);
     EXPECT_EQ(after.kind, Kind::hold) << "idle is set once, then held";
     EXPECT_FALSE(after.counted_hold) << "a client gone quiet is not counted as held";
+    EXPECT_EQ(q.report().held_ticks, 0) << "nor are its moves made good when it comes back";
+    q.push(frames(2, 3, 99), 102, {});
+    const auto back = q.next(102);
+    ASSERT_EQ(back.kind, Kind::frame);
+    EXPECT_EQ(back.held_ticks, 0);
 }
 
 TEST(InputQueue, FifoModeIsTheOldFixedBuffer) {
@@ -202,6 +215,8 @@ TEST(InputQueue, FifoModeIsTheOldFixedBuffer) {
     EXPECT_EQ(n.sequence, 20u - InputQueue::kFifoFrames + 1);
     EXPECT_EQ(q.size(), InputQueue::kFifoFrames - 1) << "one a tick: the standing queue stays";
     EXPECT_FALSE(q.lead()) << "no lead reported: clients do not dilate";
+    for (std::uint32_t t = 6; t < 20; ++t) (void)q.next(t);  // drained, then held
+    EXPECT_EQ(q.report().held_ticks, 0) << "nor held moves: the old buffer never makes them good";
 }
 
 // ---- arrival jitter ------------------------------------------------------------
@@ -518,7 +533,7 @@ TEST(StatusReport, RoomsAndStatusAreJsonWithTheDocumentedFields) {
     EXPECT_EQ(status.at("bytes_out").to_number<std::uint64_t>(), 1ull << 40);
     for (const char* key : {"rooms", "tick_max_ms", "work_p99_ms", "snapshots_sent", "superseded", "replaced",
                             "bytes_in", "closed", "inputs_applied", "inputs_merged", "inputs_dropped",
-                            "inputs_held_ticks", "input_wait_p50_ticks", "input_wait_p95_ticks", "shots_fired",
+                            "inputs_held_ticks", "inputs_held_ticks_replaced", "input_wait_p50_ticks", "input_wait_p95_ticks", "shots_fired",
                             "shots_hit", "shots_hit_rewound"})
         EXPECT_TRUE(status.contains(key)) << key;
 }

@@ -24,7 +24,7 @@ TEST(SchemaEvolution, OldReaderReadsASnapshotWithNewFields) {
     const game_v2::EntityExtra extras[] = {{7, 50, 30}};
     const std::uint32_t removed[] = {3};
     auto snapshot = game_v2::CreateSnapshot(fbb, 500, 490, 12, fbb.CreateVectorOfStructs(entities, 1),
-                                            fbb.CreateVector(removed, 1), 0, 3, 20, fbb.CreateVectorOfStructs(extras, 1),
+                                            fbb.CreateVector(removed, 1), 0, 3, 20, 2, fbb.CreateVectorOfStructs(extras, 1),
                                             45000);
     game_v2::FinishMessageBuffer(fbb, game_v2::CreateMessage(fbb, game_v2::Body::Snapshot, snapshot.Union()));
     const Buffer bytes = finished(fbb);
@@ -46,6 +46,7 @@ TEST(SchemaEvolution, OldReaderReadsASnapshotWithNewFields) {
     ASSERT_TRUE(v1->input_lead().has_value());
     EXPECT_EQ(*v1->input_lead(), 3);
     EXPECT_EQ(v1->input_jitter_ms(), 20);
+    EXPECT_EQ(v1->input_held_ticks(), 2);
 }
 
 TEST(SchemaEvolution, NewReaderSeesDefaultsInAnOldSnapshot) {

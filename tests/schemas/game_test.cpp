@@ -335,15 +335,18 @@ TEST(GameSchema, FixedPointConversionsFollowTheDocumentedUnits) {
 TEST(GameMessages, TheSnapshotSaysHowEarlyInputArrivesAndTheInputWhatWasSeen) {
     flatbuffers::FlatBufferBuilder fbb;
     const auto with = read_snapshot(
-        encode_snapshot(fbb, {.server_tick = 9, .input_lead = std::int8_t{-2}, .input_jitter_ms = 33}, {}));
+        encode_snapshot(fbb, {.server_tick = 9, .input_lead = std::int8_t{-2}, .input_jitter_ms = 33, .input_held_ticks = 4},
+                        {}));
     ASSERT_TRUE(with) << with.error;
     ASSERT_TRUE(with->input_lead().has_value());
     EXPECT_EQ(*with->input_lead(), -2);
     EXPECT_EQ(with->input_jitter_ms(), 33);
+    EXPECT_EQ(with->input_held_ticks(), 4);
     const auto without = read_snapshot(encode_snapshot(fbb, {.server_tick = 9}, {}));
     ASSERT_TRUE(without) << without.error;
     EXPECT_FALSE(without->input_lead().has_value()) << "absent: a server applying frames first in, first out";
     EXPECT_EQ(without->input_jitter_ms(), 0) << "none measured";
+    EXPECT_EQ(without->input_held_ticks(), 0) << "nothing held";
 
     const game::InputFrame frames[] = {{100, 1, game::Buttons::Fire, 0, 0, 0}};
     const auto input = read_player_input(encode_player_input(fbb, frames, 90, {.tick = 84, .fraction = 200}));

@@ -206,7 +206,7 @@ struct ClientCore::Impl {
         const auto own = std::find_if(decoded.begin(), decoded.end(), [&](const Entity& e) {
             return e.id() == entity_id && e.kind() == EntityKind::Player;
         });
-        prediction.reconcile(own != decoded.end() ? &*own : nullptr, s.last_input_sequence());
+        prediction.reconcile(own != decoded.end() ? &*own : nullptr, s.last_input_sequence(), s.input_held_ticks());
         const auto lead = s.input_lead();
         dilation.on_lead(lead ? std::optional<std::int8_t>(*lead) : std::nullopt, s.input_jitter_ms(), s.last_input_sequence());
     }

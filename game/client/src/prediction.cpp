@@ -32,12 +32,17 @@ std::size_t Prediction::unconfirmed_after(std::uint32_t sequence, std::span<prot
     return n;
 }
 
-void Prediction::reconcile(const protocol::Entity* own, std::uint32_t last_input_sequence) {
+void Prediction::reconcile(const protocol::Entity* own, std::uint32_t last_input_sequence, int held_ticks) {
     if (own == nullptr) {
         known_ = false;
         return;
     }
     while (!history_.empty() && history_.front().first.sequence() <= last_input_sequence) history_.pop_front();
+    const bool held_moves_to_be_replaced = held_ticks > 0 && held_ticks <= sim::kMaxReplacedHeldTicks;
+    if (held_moves_to_be_replaced && known_ && alive_ && has_flag(*own, EntityFlags::Alive) &&
+        !has_flag(*own, EntityFlags::Teleported)) {
+        return;
+    }
     alive_ = has_flag(*own, EntityFlags::Alive);
     sim::Body corrected{own->x(), own->y(), own->vx(), own->vy()};
     if (alive_) {

@@ -38,8 +38,12 @@ public:
     std::size_t unconfirmed_after(std::uint32_t sequence, std::span<protocol::Frame> out) const noexcept;
 
     /// A snapshot arrived: `own` is the own ship in it (null if absent),
-    /// `last_input_sequence` the newest input the server applied.
-    void reconcile(const protocol::Entity* own, std::uint32_t last_input_sequence);
+    /// `last_input_sequence` the newest input the server applied, and
+    /// `held_ticks` how many ticks its ship has run on a held input since
+    /// (Snapshot.input_held_ticks). While that is 1..kMaxReplacedHeldTicks
+    /// the server will move the ship again with the late frames, so a living
+    /// ship keeps its prediction: no correction towards a move to be undone.
+    void reconcile(const protocol::Entity* own, std::uint32_t last_input_sequence, int held_ticks = 0);
     /// Per tick: the shown error decays towards the true prediction.
     void decay() noexcept;
 

@@ -7,6 +7,10 @@ InputQueue::Next feed_input(InputQueue& queue, sim::World& world, std::uint32_t 
     const InputQueue::Next next = queue.next(tick);
     switch (next.kind) {
     case InputQueue::Next::Kind::frame: {
+        if (next.held_ticks > 0 &&
+            world.replace_held_moves(player_id, next.held_ticks, std::span(next.late.data(), next.late_count))) {
+            figures.replaced(next.held_ticks);
+        }
         const std::uint32_t rewind = lag.rewind(next.view, tick);
         world.set_input(player_id, next.input, rewind);
         figures.applied(next.wait, next.merged);

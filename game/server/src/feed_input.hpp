@@ -1,9 +1,10 @@
 #pragma once
 // feed_input: one player's input for one tick, from its InputQueue into the
 // sim: the frame due (a shot in it judged by what its player saw, as far as
-// LagCompensation believes it), the last input held, or idle; counted in
-// InputFigures. MatchServer::step calls it for every seated player, and so
-// does the game-feel test's server in virtual time.
+// LagCompensation believes it; the moves its player's ship made on a held
+// input meanwhile made good with the late frames), the last input held, or
+// idle; counted in InputFigures. MatchServer::step calls it for every seated
+// player, and so does the game-feel test's server in virtual time.
 //
 // Thread: the game thread.
 

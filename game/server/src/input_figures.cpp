@@ -32,6 +32,7 @@ InputTiming InputFigures::window() const noexcept {
         w.merged += b.merged;
         w.dropped += b.dropped;
         w.held_ticks += b.held_ticks;
+        w.held_replaced += b.held_replaced;
         w.repeated += b.repeated;
         w.skipped += b.skipped;
         for (int i = 0; i < kWaitBins; ++i) waits[static_cast<std::size_t>(i)] += b.waits[static_cast<std::size_t>(i)];

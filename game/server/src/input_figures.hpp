@@ -2,7 +2,8 @@
 // InputFigures: how players' input frames reached the sim over the last
 // 10 seconds, across all clients (GET /status): frames applied, merged
 // (late ones folded into the frame applied with them) and dropped (refused
-// or rate limited), ticks a connected player's ship ran on a held input,
+// or rate limited), ticks a connected player's ship ran on a held input
+// (and how many of those the late frames made good),
 // frames received twice or never (each is sent once, and sequences run
 // +1), and percentiles of how long applied frames waited past the tick they
 // could first have been applied in.
@@ -35,6 +36,11 @@ public:
         ++current().held_ticks;
         ++totals_.held_ticks;
     }
+    /// Held ticks whose moves the late frames made good.
+    void replaced(int held_ticks) noexcept {
+        current().held_replaced += static_cast<std::uint64_t>(held_ticks);
+        totals_.held_replaced += static_cast<std::uint64_t>(held_ticks);
+    }
     /// A frame that fires, judged `rewind_q8` in the past (0: the present).
     void shot(std::uint32_t rewind_q8) noexcept { max_rewind_q8_ = std::max(max_rewind_q8_, rewind_q8); }
     /// The largest rewind any shot was given (Q8 ticks).
@@ -60,7 +66,7 @@ public:
 private:
     struct Bucket {
         std::uint32_t second = 0;
-        std::uint64_t applied = 0, merged = 0, dropped = 0, held_ticks = 0, repeated = 0, skipped = 0;
+        std::uint64_t applied = 0, merged = 0, dropped = 0, held_ticks = 0, held_replaced = 0, repeated = 0, skipped = 0;
         std::array<std::uint32_t, kWaitBins> waits{};
     };
     Bucket& current() noexcept { return buckets_[second_ % kSeconds]; }

@@ -97,6 +97,11 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
                 n.fire_sequence = at(i).frame.sequence();
             }
         }
+        if (mode_ == Mode::on_time && ever_applied_ && ticks_without_input_ < kHoldTicks) {
+            n.held_ticks = ticks_without_input_;
+            n.late_count = std::min(take - 1, n.late.size());
+            for (std::size_t i = 0; i < n.late_count; ++i) n.late[i] = protocol::to_input(at(i).frame);
+        }
         applied_lead_ = ticks_between(e.arrival, e.frame.tick());
         applied_sequence_ = n.sequence;
         ticks_without_input_ = 0;
@@ -122,7 +127,9 @@ std::optional<std::int8_t> InputQueue::lead() const noexcept {
 }
 
 InputReport InputQueue::report() const noexcept {
-    return {applied_sequence_, lead(), mode_ == Mode::on_time ? jitter_.ticks() : 0};
+    if (mode_ == Mode::fifo) return {applied_sequence_, lead(), 0, 0};
+    const int held = ever_applied_ && ticks_without_input_ < kHoldTicks ? ticks_without_input_ : 0;
+    return {applied_sequence_, lead(), jitter_.ticks(), static_cast<std::uint8_t>(held)};
 }
 
 }  // namespace tickwire::game::server

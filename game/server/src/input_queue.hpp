@@ -23,7 +23,11 @@
 // oldest dropped beyond kFifoFrames, and no lead reported.
 //
 // Without a frame the last input is held; after kHoldTicks the player goes
-// idle.
+// idle. On time, the frame that ends a hold brings the late frames' inputs
+// (Next::late), and the ticks held are reported to the client
+// (Snapshot.input_held_ticks): the server makes those moves good with the
+// late inputs (World::replace_held_moves), so the client keeps its
+// prediction meanwhile instead of correcting towards a held move.
 //
 // Thread: the game thread.
 
@@ -44,6 +48,9 @@ struct InputReport {
     std::uint32_t applied_sequence = 0;   ///< Snapshot.last_input_sequence
     std::optional<std::int8_t> lead;      ///< Snapshot.input_lead (empty: frames taken first in, first out)
     int jitter_ticks = 0;                 ///< Snapshot.input_jitter_ms, in ticks
+    /// Snapshot.input_held_ticks: ticks run on a held input since the frame
+    /// of applied_sequence (on time; 0 once idle, or in Mode::fifo).
+    std::uint8_t held_ticks = 0;
 };
 
 class InputQueue {
@@ -64,6 +71,14 @@ public:
         std::uint32_t fire_sequence = 0;  ///< of the frame whose shot input.fire is (0: none)
         int wait = 0;                 ///< ticks it waited here past its arrival
         std::size_t merged = 0;       ///< late frames merged into it
+        /// Ticks the sim ran on a held input just before this frame (0 after
+        /// going idle or before the first frame), and the inputs of the
+        /// merged frames, oldest first, up
+        /// to sim::kMaxReplacedHeldTicks: World::replace_held_moves makes
+        /// those ticks' moves good with them. On time only.
+        int held_ticks = 0;
+        std::array<sim::Input, sim::kMaxReplacedHeldTicks> late{};
+        std::size_t late_count = 0;
         bool counted_hold = false;    ///< Kind::hold while the client is sending (not gone quiet)
     };
 

@@ -40,7 +40,8 @@ net::Message SnapshotSender::for_client(const Room& room, SnapshotAcks& acks, co
     const Delta& d = delta_against(room, acks.acked_tick_);
     const double jitter_ms = input.jitter_ticks * 1000.0 / config_.tick_rate;
     const schemas::SnapshotHeader header{tick_, d.baseline_tick, input.applied_sequence, input.lead,
-                                         static_cast<std::uint8_t>(std::clamp(std::lround(jitter_ms), 0L, 255L))};
+                                         static_cast<std::uint8_t>(std::clamp(std::lround(jitter_ms), 0L, 255L)),
+                                         input.held_ticks};
     net::Message msg = d.structs ? codec_.snapshot(header, d.changed, d.removed) : codec_.snapshot(header, d.packed);
     counts_.entities += d.counts.entities;
     counts_.bytes += msg.size();

@@ -54,6 +54,7 @@ std::string status_json(const MatchStats& s, const LoopFigures& loop) {
         {"inputs_merged", s.inputs_10s.merged},
         {"inputs_dropped", s.inputs_10s.dropped},
         {"inputs_held_ticks", s.inputs_10s.held_ticks},
+        {"inputs_held_ticks_replaced", s.inputs_10s.held_replaced},
         {"inputs_repeated", s.inputs_10s.repeated},
         {"inputs_skipped", s.inputs_10s.skipped},
         {"input_wait_p50_ticks", s.inputs_10s.wait_p50_ticks},

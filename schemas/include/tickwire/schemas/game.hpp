@@ -76,6 +76,8 @@ struct SnapshotHeader {
     std::optional<std::int8_t> input_lead{};
     /// Snapshot.input_jitter_ms: how much later than usual late frames arrive.
     std::uint8_t input_jitter_ms = 0;
+    /// Snapshot.input_held_ticks: ticks run on a held input since that frame.
+    std::uint8_t input_held_ticks = 0;
 };
 
 /// PlayerInput.view_tick / view_fraction: the interpolation time the player
