@@ -17,7 +17,8 @@
 # message and stalls an uplink ~15 % of the time).
 #
 # Per row, over --seconds after a 10 s warm-up (GET /status every 10 s):
-# ticks run on a held input (% of player ticks), input wait p50/p95 (ticks
+# ticks run on a held input (% of player ticks) and the share of those whose
+# moves the late frames made good (World::replace_held_moves), input wait p50/p95 (ticks
 # past arrival), frames dropped and merged, the bots' prediction corrections
 # per second (all bots), shots and the share that hit, the server's tick
 # p99 and the machine's load average (1 min) at the end of the row: the
@@ -46,7 +47,7 @@ python=/usr/bin/python3
 status() { curl -s --max-time 2 "http://127.0.0.1:$port/status"; }
 
 echo "$bots bots in one room, netsim $netsim, ${secs} s after a 10 s warm-up${bots_args[*]:+, bots ${bots_args[*]}}"
-printf '%-28s %8s %6s %6s %8s %8s %12s %7s %6s %10s %5s\n' mode "held %" p50 p95 dropped merged "corr/s (all)" shots "hit %" "tick p99" load
+printf '%-28s %8s %9s %6s %6s %8s %8s %12s %7s %6s %10s %5s\n' mode "held %" "made good" p50 p95 dropped merged "corr/s (all)" shots "hit %" "tick p99" load
 for mode in $modes; do
   extra=()
   label="on time + lag compensation"
@@ -71,12 +72,13 @@ import json, os
 first, last = json.loads(os.environ["FIRST"]), json.loads(os.environ["LAST"])
 rows = [json.loads(l) for l in open(os.environ["SAMPLES"]) if l.strip()]
 applied = sum(r["inputs_applied"] for r in rows); held = sum(r["inputs_held_ticks"] for r in rows)
+replaced = sum(r["inputs_held_ticks_replaced"] for r in rows)
 dropped = sum(r["inputs_dropped"] for r in rows); merged = sum(r["inputs_merged"] for r in rows)
 p50 = sum(r["input_wait_p50_ticks"] for r in rows) / len(rows); p95 = max(r["input_wait_p95_ticks"] for r in rows)
 shots = last["shots_fired"] - first["shots_fired"]; hits = last["shots_hit"] - first["shots_hit"]
 tick = max(r["tick_p99_ms"] for r in rows)
-print("%-28s %8.2f %6.1f %6.0f %8d %8d %12s %7d %6.1f %7.2f ms %5s" % (os.environ["LABEL"], 100.0 * held / max(1, applied + held),
-      p50, p95, dropped, merged, os.environ["CORR"], shots, 100.0 * hits / max(1, shots), tick, os.environ["LOAD"]))
+print("%-28s %8.2f %8.0f%% %6.1f %6.0f %8d %8d %12s %7d %6.1f %7.2f ms %5s" % (os.environ["LABEL"], 100.0 * held / max(1, applied + held),
+      100.0 * replaced / max(1, held), p50, p95, dropped, merged, os.environ["CORR"], shots, 100.0 * hits / max(1, shots), tick, os.environ["LOAD"]))
 PY
   wait "$botpid" || true
   kill "$server" 2>/dev/null || true
