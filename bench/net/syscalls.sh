@@ -20,7 +20,8 @@
 # Debian's linux-perf, the server's context switches and CPU per client per
 # second over another S seconds without strace (perf stat), and its kernel
 # and user time from the kernel's share of 4 kHz cpu-clock samples over
-# another S seconds (perf record).
+# another S seconds (perf record), and the TCP segments its sockets sent and
+# received over the perf stat interval, data and pure ACKs apart (ss -ti).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -84,9 +85,28 @@ awk -v clients="$bots" -v secs="$seconds" '
     errs = (NF == 6) ? $5 : 0
     printf "%-16s %8.1f calls/client/s  (%6.1f errors)\n", $NF, $4 / clients / secs, errs / clients / secs
   }' "$out/strace.txt"
+# TCP segments of the server's sockets by direction, data or pure ACK (ss -ti
+# counters), over the perf stat interval below: on loopback the kernel time
+# of a segment is paid on the server's core at both ends.
+segments() {
+  ss -tin state established "( sport = :$port )" 2>/dev/null | tr ' ' '\n' | awk -F: '
+    $1 == "segs_out" { so += $2 } $1 == "data_segs_out" { dso += $2 }
+    $1 == "segs_in" { si += $2 } $1 == "data_segs_in" { dsi += $2 }
+    END { printf "%d %d %d %d\n", so, dso, si, dsi }'
+}
 if command -v perf >/dev/null; then
+  segs_before=$(segments)
   perf stat -e task-clock,context-switches,cpu-migrations -x, -o "$out/perf.txt" -p "$server_pid" -- sleep "$seconds" \
     >/dev/null 2>&1 || true
+  segs_after=$(segments)
+  awk -v a="$segs_before" -v b="$segs_after" -v clients="$bots" -v secs="$seconds" 'BEGIN {
+    split(a, x, " "); split(b, y, " ")
+    if (y[1] == 0) { print "segments: ss found no sockets"; exit }
+    f = 1 / clients / secs
+    printf "%-16s %8.1f data + %5.1f pure ACKs per client per second (ss -ti)\n", "segments out",
+      (y[2] - x[2]) * f, ((y[1] - x[1]) - (y[2] - x[2])) * f
+    printf "%-16s %8.1f data + %5.1f pure ACKs per client per second\n", "segments in",
+      (y[4] - x[4]) * f, ((y[3] - x[3]) - (y[4] - x[4])) * f }'
   awk -F, -v clients="$bots" -v secs="$seconds" '
     $3 == "context-switches" { printf "%-16s %8.1f per client per second (perf stat, no strace)\n", $3, $1 / clients / secs }
     $3 == "task-clock" { printf "%-16s %8.3f ms per client per second\n", $3, $1 / clients / secs }' "$out/perf.txt"
