@@ -167,10 +167,10 @@ TEST(Prediction, MovesAtOnceAndAgreesWithTheServerWhenItReplaysTheSameInputs) {
     const sim::Arena arena = sim::Arena::standard();
     Prediction p(arena);
     sim::Body server{200 * sim::kUnit, 200 * sim::kUnit, 0, 0};
-    p.reconcile(nullptr, 0);
+    p.reconcile(nullptr, 0, 0);
     EXPECT_FALSE(p.known());
     const auto start = own_ship(server);
-    p.reconcile(&start, 0);
+    p.reconcile(&start, 0, 0);
     ASSERT_TRUE(p.known());
     const float x0 = p.x();
     const sim::Input right = sim::sanitise_intent(1, 0, 0, false);
@@ -181,7 +181,7 @@ TEST(Prediction, MovesAtOnceAndAgreesWithTheServerWhenItReplaysTheSameInputs) {
     for (int i = 0; i < 6; ++i) sim::step_movement(server, right, arena);
     const auto snapshot = own_ship(server);
     const float before = p.x();
-    p.reconcile(&snapshot, 6);
+    p.reconcile(&snapshot, 6, 0);
     EXPECT_FLOAT_EQ(p.x(), before);
     EXPECT_EQ(p.corrections(), 0u);
     protocol::Frame frames[32];
@@ -194,11 +194,11 @@ TEST(Prediction, KeepsItsCourseWhileTheServerHoldsMovesItWillMakeGood) {
     Prediction p(arena);
     sim::Body server{200 * sim::kUnit, 200 * sim::kUnit, 0, 0};
     const auto start = own_ship(server);
-    p.reconcile(&start, 0);
+    p.reconcile(&start, 0, 0);
     const sim::Input right = sim::sanitise_intent(1, 0, 0, false), down = sim::sanitise_intent(0, 1, 0, false);
     for (int i = 0; i < 4; ++i) p.record(down, 0);
-    // The frames are late: the server ran 4 ticks on its last input (none:
-    // at rest, so "right" would be as wrong) and says so.
+    // The frames are late: the server ran 4 ticks on a held "right" (the
+    // player had turned down) and says so.
     for (int i = 0; i < 4; ++i) sim::step_movement(server, right, arena);
     const float x = p.x(), y = p.y();
     const auto held = own_ship(server);
@@ -213,6 +213,23 @@ TEST(Prediction, KeepsItsCourseWhileTheServerHoldsMovesItWillMakeGood) {
     const auto dead = own_ship(server, EntityFlags::NONE);
     p.reconcile(&dead, 0, 4);
     EXPECT_FALSE(p.alive());
+}
+
+TEST(Prediction, StopsKeepingItsCourseWhenTheHeldMovesAreNeverMadeGood) {
+    const sim::Arena arena = sim::Arena::standard();
+    Prediction p(arena);
+    sim::Body server{200 * sim::kUnit, 200 * sim::kUnit, 0, 0};
+    const auto start = own_ship(server);
+    p.reconcile(&start, 0, 0);
+    const sim::Input down = sim::sanitise_intent(0, 1, 0, false);
+    p.record(down, 0);
+    // A server that says "held, 1 tick" in every snapshot and never makes
+    // it good: the client listens again after kMaxKeptCourse snapshots.
+    const auto elsewhere = own_ship({server.x + 20 * sim::kUnit, server.y, 0, 0});
+    for (int i = 0; i < Prediction::kMaxKeptCourse; ++i) p.reconcile(&elsewhere, 0, 1);
+    EXPECT_EQ(p.corrections(), 0u);
+    p.reconcile(&elsewhere, 0, 1);
+    EXPECT_EQ(p.corrections(), 1u) << "corrected after " << Prediction::kMaxKeptCourse << " snapshots";
 }
 
 // ---- input sender ------------------------------------------------------------------
@@ -243,15 +260,15 @@ TEST(Prediction, ASmallErrorBlendsOutALargeOneSnaps) {
     Prediction p(arena);
     const sim::Body at{300 * sim::kUnit, 300 * sim::kUnit, 0, 0};
     const auto here = own_ship(at);
-    p.reconcile(&here, 0);
+    p.reconcile(&here, 0, 0);
     const auto near = own_ship({at.x + 10 * sim::kUnit, at.y, 0, 0});
-    p.reconcile(&near, 0);
+    p.reconcile(&near, 0, 0);
     EXPECT_EQ(p.corrections(), 1u);
     EXPECT_NEAR(p.x(), 300.0f, 1e-3) << "shown where it was, then blended";
     for (int i = 0; i < 60; ++i) p.decay();
     EXPECT_NEAR(p.x(), 310.0f, 0.01f);
     const auto far = own_ship({at.x + 500 * sim::kUnit, at.y, 0, 0});
-    p.reconcile(&far, 0);
+    p.reconcile(&far, 0, 0);
     EXPECT_NEAR(p.x(), 800.0f, 1e-3) << "a large error snaps";
 }
 

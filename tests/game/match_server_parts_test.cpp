@@ -138,6 +138,43 @@ TEST(InputQueue, DrainsTheBacklogAfterAStallAtOnceKeepingItsShots) {
     EXPECT_EQ(q.next(117).sequence, 18u);
 }
 
+TEST(InputQueue, MakesHoldsGoodOnlyWhenTheLateFramesCoverThemAndWithinABudget) {
+    InputQueue q;
+    std::uint32_t seq = 1, t = 100;
+    q.push(frames(seq, seq, 99), t, {});  // for tick 100, on time
+    ASSERT_EQ(q.next(t).kind, Kind::frame);
+    const auto hold = [&](int ticks) {
+        for (int i = 0; i < ticks; ++i) ASSERT_EQ(q.next(++t).kind, Kind::hold);
+    };
+    // `late` frames for the ticks just gone, with the one for this tick.
+    const auto arrive = [&](int late) {
+        ++t;
+        const auto n = static_cast<std::uint32_t>(late);
+        q.push(frames(seq + 1, seq + n + 1, static_cast<std::int32_t>(t - seq - n - 1)), t, {});
+        seq += n + 1;
+        return q.next(t);
+    };
+    const auto stall = [&](int held, int late) {
+        hold(held);
+        return arrive(late).held_ticks;
+    };
+    EXPECT_EQ(stall(15, 15), 15) << "a stall's frames make its hold good";
+    EXPECT_EQ(stall(2, 0), 0) << "a lone frame may undo one held step, not two";
+    EXPECT_EQ(stall(1, 0), 1);
+    EXPECT_EQ(stall(14, 14), 14);
+    // 30 ticks of credit, a tick back every 20: 30 were spent, 1.5 came back.
+    hold(5);
+    EXPECT_EQ(q.report().held_ticks, 0) << "a hold the budget cannot cover is not announced";
+    EXPECT_EQ(arrive(5).held_ticks, 0) << "and stands";
+    // After 20 s of play the credit is whole again: two full stalls, not three.
+    for (int i = 0; i < 1200; ++i) ASSERT_EQ(arrive(0).kind, Kind::frame);
+    hold(15);
+    EXPECT_EQ(q.report().held_ticks, 15);
+    EXPECT_EQ(arrive(15).held_ticks, 15);
+    EXPECT_EQ(stall(15, 15), 15);
+    EXPECT_EQ(stall(15, 15), 0);
+}
+
 TEST(InputQueue, ALateFrameIsAppliedTheTickItArrivesAndSaysHowLate) {
     InputQueue q;
     q.push(frames(1, 1, 49), 53, {});  // for tick 50, arriving for 53

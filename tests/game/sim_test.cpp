@@ -113,7 +113,7 @@ TEST(World, HeldMovesAreMadeGoodWithTheLateInputsNeverWithMoreSteps) {
     w.place_ship(1, 300 * kUnit, 300 * kUnit);
     w.step();
     w.step();
-    EXPECT_FALSE(w.replace_held_moves(1, 3, late)) << "placed one tick ago: nothing from before it";
+    EXPECT_FALSE(w.replace_held_moves(1, 3, late)) << "placed two steps ago: nothing from before it";
     EXPECT_TRUE(w.replace_held_moves(1, 1, late));
 
     // One late frame alone (the one applied next): the held step is undone,
@@ -225,6 +225,7 @@ TEST(World, HitsDamageKillScoreAndRespawn) {
     EXPECT_EQ(w.find_ship(1)->score, 1);
     EXPECT_EQ(w.find_ship(1)->kills, 1);
     w.set_input(1, Input{});
+    EXPECT_FALSE(w.replace_held_moves(2, 1, {})) << "a dead ship has no held move to make good";
 
     // Dead ships take no hits and respawn after the delay, at full health, teleported.
     bool respawned = false;
@@ -239,6 +240,8 @@ TEST(World, HitsDamageKillScoreAndRespawn) {
     ASSERT_TRUE(respawned);
     victim = w.find_ship(2);
     EXPECT_TRUE(victim->alive);
+    const int since_respawn = static_cast<int>(w.tick()) - (kill_tick + kRespawnDelay);
+    EXPECT_FALSE(w.replace_held_moves(2, since_respawn + 1, {})) << "nor one from before it respawned";
     EXPECT_EQ(victim->health, kMaxHealth);
     // It came back at a spawn point clear of the living ship.
     const Ship* killer = w.find_ship(1);

@@ -38,11 +38,16 @@ void Prediction::reconcile(const protocol::Entity* own, std::uint32_t last_input
         return;
     }
     while (!history_.empty() && history_.front().first.sequence() <= last_input_sequence) history_.pop_front();
+    // The server will make these held moves good: keep the course, but not
+    // for longer than a hold it may make good (a server that kept saying so
+    // and never did would otherwise never be listened to).
     const bool held_moves_to_be_replaced = held_ticks > 0 && held_ticks <= sim::kMaxReplacedHeldTicks;
     if (held_moves_to_be_replaced && known_ && alive_ && has_flag(*own, EntityFlags::Alive) &&
-        !has_flag(*own, EntityFlags::Teleported)) {
+        !has_flag(*own, EntityFlags::Teleported) && kept_course_ < kMaxKeptCourse) {
+        ++kept_course_;
         return;
     }
+    kept_course_ = 0;
     alive_ = has_flag(*own, EntityFlags::Alive);
     sim::Body corrected{own->x(), own->y(), own->vx(), own->vy()};
     if (alive_) {

@@ -42,8 +42,10 @@ public:
     /// `held_ticks` how many ticks its ship has run on a held input since
     /// (Snapshot.input_held_ticks). While that is 1..kMaxReplacedHeldTicks
     /// the server will move the ship again with the late frames, so a living
-    /// ship keeps its prediction: no correction towards a move to be undone.
-    void reconcile(const protocol::Entity* own, std::uint32_t last_input_sequence, int held_ticks = 0);
+    /// ship keeps its prediction: no correction towards a move to be undone
+    /// (for at most kMaxKeptCourse snapshots in a row). 0 from a server that
+    /// does not say (or applies frames first in, first out).
+    void reconcile(const protocol::Entity* own, std::uint32_t last_input_sequence, int held_ticks);
     /// Per tick: the shown error decays towards the true prediction.
     void decay() noexcept;
 
@@ -60,6 +62,10 @@ public:
     static constexpr std::size_t kHistory = 128;     // frames kept for replay (~2 s)
     static constexpr float kSnapDistance = 64.0f;     // world units: larger errors snap, smaller blend
     static constexpr float kCorrectionDecay = 0.85f;  // per tick: ~100 ms to absorb an error
+    /// Snapshots in a row that may keep the course over a held move: a
+    /// whole hold the server may make good (15 ticks) at 30 snapshots a
+    /// second, and some.
+    static constexpr int kMaxKeptCourse = 10;
 
 private:
     const sim::Arena& arena_;
@@ -69,6 +75,7 @@ private:
     sim::Body predicted_;
     float correction_x_ = 0, correction_y_ = 0;
     std::uint32_t corrections_ = 0;
+    int kept_course_ = 0;  // snapshots in a row that kept the course over a held move
 };
 
 }  // namespace tickwire::game

@@ -36,7 +36,8 @@ public:
         ++current().held_ticks;
         ++totals_.held_ticks;
     }
-    /// Held ticks whose moves the late frames made good.
+    /// Held ticks whose guessed moves were replaced (moved again with the
+    /// late frames, or undone: World::replace_held_moves).
     void replaced(int held_ticks) noexcept {
         current().held_replaced += static_cast<std::uint64_t>(held_ticks);
         totals_.held_replaced += static_cast<std::uint64_t>(held_ticks);

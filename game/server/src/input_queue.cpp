@@ -70,6 +70,7 @@ void InputQueue::pop(std::size_t n) noexcept {
 InputQueue::Next InputQueue::next(std::uint32_t tick) {
     // Frames to take: FIFO the oldest; on time every frame whose tick has
     // come (sequence order; the last of them is applied, the others merged).
+    replace_budget_.tick();
     std::size_t take = 0;
     if (mode_ == Mode::fifo) {
         take = count_ > 0 ? 1 : 0;
@@ -97,8 +98,12 @@ InputQueue::Next InputQueue::next(std::uint32_t tick) {
                 n.fire_sequence = at(i).frame.sequence();
             }
         }
-        if (mode_ == Mode::on_time && ever_applied_ && ticks_without_input_ < kHoldTicks) {
-            n.held_ticks = ticks_without_input_;
+        // The hold is made good when the late frames cover it but for at
+        // most one tick: a lone late frame may undo one held step, never a
+        // whole hold.
+        if (const int held = replaceable_hold(); held > 0 && take >= static_cast<std::size_t>(held)) {
+            replace_budget_.spend(held);
+            n.held_ticks = held;
             n.late_count = std::min(take - 1, n.late.size());
             for (std::size_t i = 0; i < n.late_count; ++i) n.late[i] = protocol::to_input(at(i).frame);
         }
@@ -128,8 +133,12 @@ std::optional<std::int8_t> InputQueue::lead() const noexcept {
 
 InputReport InputQueue::report() const noexcept {
     if (mode_ == Mode::fifo) return {applied_sequence_, lead(), 0, 0};
-    const int held = ever_applied_ && ticks_without_input_ < kHoldTicks ? ticks_without_input_ : 0;
-    return {applied_sequence_, lead(), jitter_.ticks(), static_cast<std::uint8_t>(held)};
+    return {applied_sequence_, lead(), jitter_.ticks(), static_cast<std::uint8_t>(replaceable_hold())};
+}
+
+int InputQueue::replaceable_hold() const noexcept {
+    const bool holding = mode_ == Mode::on_time && ever_applied_ && ticks_without_input_ < kHoldTicks;
+    return holding && replace_budget_.covers(ticks_without_input_) ? ticks_without_input_ : 0;
 }
 
 }  // namespace tickwire::game::server

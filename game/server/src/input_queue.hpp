@@ -27,7 +27,10 @@
 // (Next::late), and the ticks held are reported to the client
 // (Snapshot.input_held_ticks): the server makes those moves good with the
 // late inputs (World::replace_held_moves), so the client keeps its
-// prediction meanwhile instead of correcting towards a held move.
+// prediction meanwhile instead of correcting towards a held move. Only
+// within a budget (held_moves_budget.hpp: making a hold good gives its
+// player hindsight), and only when the late frames cover the hold but for
+// at most one tick (a lone late frame undoes one held step, no more).
 //
 // Thread: the game thread.
 
@@ -38,6 +41,7 @@
 #include <span>
 
 #include "arrival_jitter.hpp"
+#include "held_moves_budget.hpp"
 #include "lag_compensation.hpp"
 #include "tickwire/game/protocol/wire.hpp"
 
@@ -49,7 +53,9 @@ struct InputReport {
     std::optional<std::int8_t> lead;      ///< Snapshot.input_lead (empty: frames taken first in, first out)
     int jitter_ticks = 0;                 ///< Snapshot.input_jitter_ms, in ticks
     /// Snapshot.input_held_ticks: ticks run on a held input since the frame
-    /// of applied_sequence (on time; 0 once idle, or in Mode::fifo).
+    /// of applied_sequence, when the hold may yet be made good (on time,
+    /// within sim::kMaxReplacedHeldTicks and the player's HeldMovesBudget);
+    /// 0 otherwise: the client corrects towards the hold as before.
     std::uint8_t held_ticks = 0;
 };
 
@@ -71,11 +77,11 @@ public:
         std::uint32_t fire_sequence = 0;  ///< of the frame whose shot input.fire is (0: none)
         int wait = 0;                 ///< ticks it waited here past its arrival
         std::size_t merged = 0;       ///< late frames merged into it
-        /// Ticks the sim ran on a held input just before this frame (0 after
-        /// going idle or before the first frame), and the inputs of the
-        /// merged frames, oldest first, up
-        /// to sim::kMaxReplacedHeldTicks: World::replace_held_moves makes
-        /// those ticks' moves good with them. On time only.
+        /// When the moves of a hold may be made good (on time, within the
+        /// player's HeldMovesBudget, and the late frames cover the hold but
+        /// for at most one tick): the ticks the sim ran on a held input just
+        /// before this frame, and the merged frames' inputs, oldest first,
+        /// for World::replace_held_moves. 0 otherwise: the hold stands.
         int held_ticks = 0;
         std::array<sim::Input, sim::kMaxReplacedHeldTicks> late{};
         std::size_t late_count = 0;
@@ -132,6 +138,8 @@ private:
     ArrivalJitter jitter_;
     int ticks_without_input_ = 0;
     bool ever_applied_ = false;
+    HeldMovesBudget replace_budget_;
+    [[nodiscard]] int replaceable_hold() const noexcept;
 };
 
 }  // namespace tickwire::game::server

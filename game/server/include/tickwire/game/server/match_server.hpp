@@ -121,7 +121,7 @@ struct InputTiming {
     std::uint64_t merged = 0;      ///< late frames folded into the frame applied with them
     std::uint64_t dropped = 0;     ///< frames refused (too far ahead, no room) or messages rate limited
     std::uint64_t held_ticks = 0;  ///< ticks a sending player's ship ran on a held input
-    std::uint64_t held_replaced = 0;  ///< of those, ticks whose moves the late frames made good
+    std::uint64_t held_replaced = 0;  ///< of those, ticks whose guessed moves were replaced (moved again, or undone)
     std::uint64_t repeated = 0;    ///< frames received again (each is sent once: 0 from current clients)
     std::uint64_t skipped = 0;     ///< frames never received (a gap in a player's sequences)
     double wait_p50_ticks = 0;     ///< how long applied frames waited past their arrival
