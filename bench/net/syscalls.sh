@@ -95,11 +95,12 @@ segments() {
     END { printf "%d %d %d %d\n", so, dso, si, dsi }'
 }
 if command -v perf >/dev/null; then
-  segs_before=$(segments)
+  segs_before=$(segments); segs_from=$(date +%s.%N)
   perf stat -e task-clock,context-switches,cpu-migrations -x, -o "$out/perf.txt" -p "$server_pid" -- sleep "$seconds" \
     >/dev/null 2>&1 || true
-  segs_after=$(segments)
-  awk -v a="$segs_before" -v b="$segs_after" -v clients="$bots" -v secs="$seconds" 'BEGIN {
+  segs_after=$(segments); segs_to=$(date +%s.%N)
+  # Per second of the time between the two counts (perf's start-up included).
+  awk -v a="$segs_before" -v b="$segs_after" -v clients="$bots" -v secs="$(awk -v a="$segs_from" -v b="$segs_to" 'BEGIN { print b - a }')" 'BEGIN {
     split(a, x, " "); split(b, y, " ")
     if (y[1] == 0) { print "segments: ss found no sockets"; exit }
     f = 1 / clients / secs
