@@ -10,7 +10,9 @@
 // by one tick every kRefillEvery ticks (5 % of the time). An honest link
 // needs far less (the game-feel bench's stalls hold 0.5 % of ticks); a
 // cheat gets at most one 15-tick window every 5 s, and its other holds
-// stand as the others saw them.
+// stand as the others saw them. Credit is spent when the queue offers a
+// hold to be made good, even if the sim then finds nothing to redo (the
+// ship died meanwhile): rare, and it keeps the queue free of sim state.
 //
 // Thread: the game thread (inside its player's InputQueue).
 
