@@ -135,6 +135,11 @@ public:
         ++failures_;
         if (options_.reconnect.max_attempts != 0 && failures_ > options_.reconnect.max_attempts) return finish(end);
         const auto delay = backoff(failures_);
+        // State and counters before the events, as in finish(): what the game
+        // reads after polling `reconnecting` agrees with it.
+        ChannelState expected = ChannelState::open;
+        shared_->state.compare_exchange_strong(expected, ChannelState::connecting);
+        shared_->reconnects.fetch_add(1, std::memory_order_relaxed);
         if (end.error != ErrorKind::none) emit_text_event(EventType::error, end.error_text, 0, end.error, end.http_status);
         RawEvent event;
         event.type = static_cast<std::uint8_t>(EventType::reconnecting);
@@ -144,10 +149,7 @@ public:
         event.delay_ms = static_cast<std::uint32_t>(delay.count());
         event.detail = detail::take_block(Message::copy_of(end.reason));
         outbox_.emit(event);
-        shared_->reconnects.fetch_add(1, std::memory_order_relaxed);
         reconnected_ = true;
-        ChannelState expected = ChannelState::open;
-        shared_->state.compare_exchange_strong(expected, ChannelState::connecting);
         phase_ = Phase::waiting;
         retry_timer_->start_after(delay);
     }
@@ -336,10 +338,12 @@ private:
         retry_timer_->cancel();
         ack_timer_->cancel();
         probe_timer_->cancel();
+        // Closed before the events go out: a game that has polled `closed`
+        // must read state() == closed too (now and then it did not, under TSan).
+        shared_->state.store(ChannelState::closed, std::memory_order_release);
         if (info.error != ErrorKind::none)
             emit_text_event(EventType::error, info.error_text, 0, info.error, info.http_status);
         emit_text_event(EventType::closed, info.reason, info.code);
-        shared_->state.store(ChannelState::closed, std::memory_order_release);
         finished_ = true;
         if (outbox_.empty()) detach();  // else once the game has taken the last events
     }
