@@ -189,12 +189,18 @@ TEST(Prediction, MovesAtOnceAndAgreesWithTheServerWhenItReplaysTheSameInputs) {
     EXPECT_EQ(frames[0].sequence(), 7u);
 }
 
+// The server's ship at rest at (200, 200), reconciled into `p`.
+sim::Body at_rest_known_to(Prediction& p) {
+    const sim::Body server{200 * sim::kUnit, 200 * sim::kUnit, 0, 0};
+    const auto start = own_ship(server);
+    p.reconcile(&start, 0, 0);
+    return server;
+}
+
 TEST(Prediction, KeepsItsCourseWhileTheServerHoldsMovesItWillMakeGood) {
     const sim::Arena arena = sim::Arena::standard();
     Prediction p(arena);
-    sim::Body server{200 * sim::kUnit, 200 * sim::kUnit, 0, 0};
-    const auto start = own_ship(server);
-    p.reconcile(&start, 0, 0);
+    sim::Body server = at_rest_known_to(p);
     const sim::Input right = sim::sanitise_intent(1, 0, 0, false), down = sim::sanitise_intent(0, 1, 0, false);
     for (int i = 0; i < 4; ++i) p.record(down, 0);
     // The frames are late: the server ran 4 ticks on a held "right" (the
@@ -218,9 +224,7 @@ TEST(Prediction, KeepsItsCourseWhileTheServerHoldsMovesItWillMakeGood) {
 TEST(Prediction, StopsKeepingItsCourseWhenTheHeldMovesAreNeverMadeGood) {
     const sim::Arena arena = sim::Arena::standard();
     Prediction p(arena);
-    sim::Body server{200 * sim::kUnit, 200 * sim::kUnit, 0, 0};
-    const auto start = own_ship(server);
-    p.reconcile(&start, 0, 0);
+    sim::Body server = at_rest_known_to(p);
     const sim::Input down = sim::sanitise_intent(0, 1, 0, false);
     p.record(down, 0);
     // A server that says "held, 1 tick" in every snapshot and never makes
