@@ -86,6 +86,34 @@ TEST(ShipHistory, InterpolatesBetweenTicksAndKnowsOnlyItsWindow) {
     EXPECT_FALSE(h.position(99, now)) << "nobody of that id";
 }
 
+
+// A Moment answers what position() answers, in the World's order (its fast
+// path), backwards and for ids it does not know, mixed.
+TEST(ShipHistory, AMomentAnswersAsPositionInAnyOrder) {
+    World w(empty_arena());
+    for (std::uint32_t id = 1; id <= 8; ++id) {
+        w.add_player(id * 3);  // ids 3, 6, ..., 24: gaps to ask about
+        w.place_ship(id * 3, static_cast<std::int32_t>(100 + id * 150) * kUnit, 500 * kUnit);
+        w.set_input(id * 3, Input{static_cast<std::int8_t>(id * 15), static_cast<std::int8_t>(-40), 0, false});
+    }
+    for (int i = 0; i < 20; ++i) w.step();
+    const ShipHistory& h = w.history();
+    const std::uint64_t then = std::uint64_t{w.tick()} * kTickQ8 - 5 * kTickQ8 - kTickQ8 / 3;
+    const std::uint32_t asked[] = {3, 6, 7, 12, 24, 25, 9, 3, 2, 15, 15, 18, 1, 21, 24};
+    ShipHistory::Moment moment = h.at(then);
+    int known = 0;
+    for (const std::uint32_t id : asked) {
+        const auto expected = h.position(id, then);
+        const auto got = moment.position(id);
+        ASSERT_EQ(got.has_value(), expected.has_value()) << "id " << id;
+        if (!got) continue;
+        ++known;
+        EXPECT_EQ(got->x, expected->x) << "id " << id;
+        EXPECT_EQ(got->y, expected->y) << "id " << id;
+    }
+    EXPECT_EQ(known, 11) << "every asked id that has a ship";
+    EXPECT_FALSE(h.at(std::uint64_t{w.tick()} * kTickQ8 + kTickQ8 / 2).position(3)) << "the future is not known";
+}
 TEST(LagCompensation, AShotAtWhereTheShooterSawTheTargetHitsWithTheRewindAndMissesWithout) {
     // 100 units, 8 ticks after the target started running: it moved on ~10
     // units by the shot and ~25 by the time the shot gets there.

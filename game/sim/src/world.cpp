@@ -296,22 +296,27 @@ void World::fire_(Ship& ship) {
     projectiles_.push_back(p);
 }
 
-bool World::hits_ship_(const Projectile& p, const Ship& s) const noexcept {
-    // The rewind holds for the first kRewindFullFlight ticks, then shrinks by
-    // a tick per tick of flight.
+// The rewind holds for the first kRewindFullFlight ticks, then shrinks by a
+// tick per tick of flight.
+std::uint32_t World::rewind_now_(const Projectile& p) noexcept {
     std::uint32_t rewind = p.rewind_q8;
     if (p.age >= kRewindFullFlight) {
         const auto shrink = static_cast<std::uint32_t>(p.age - kRewindFullFlight + 1) * kTickQ8;
         rewind = rewind > shrink ? rewind - shrink : 0;
     }
+    return rewind;
+}
+
+// `then`: the moment the shooter saw, or null for the present.
+bool World::hits_ship_(const Projectile& p, const Ship& s, ShipHistory::Moment* then,
+                       std::uint32_t then_tick) const noexcept {
     Point at{s.body.x, s.body.y};
-    if (rewind != 0) {
-        const std::uint64_t then_q8 = std::uint64_t{tick_} * kTickQ8 - rewind;
+    if (then != nullptr) {
         // (Re)spawned or teleported since: the ship the shooter saw is gone.
-        if (s.spawned_tick > then_q8 / kTickQ8) return false;
-        const auto then = history_.position(s.player_id, then_q8);
-        if (!then) return false;  // dead, elsewhere or unknown at that time
-        at = *then;
+        if (s.spawned_tick > then_tick) return false;
+        const auto was = then->position(s.player_id);
+        if (!was) return false;  // dead, elsewhere or unknown at that time
+        at = *was;
     }
     return sq(at.x - p.body.x) + sq(at.y - p.body.y) < sq(kShipRadius + kProjectileRadius);
 }
@@ -325,9 +330,14 @@ void World::step_projectiles_() {
         bool gone = --p.ttl <= 0 || p.body.x < 0 || p.body.y < 0 || p.body.x > arena_.width ||
                     p.body.y > arena_.height || hits_any(p.body.x, p.body.y, kProjectileRadius, arena_);
         if (!gone) {
+            // The moment this projectile is judged at, found once for every ship.
+            const std::uint32_t rewind = rewind_now_(p);
+            const std::uint64_t then_q8 = std::uint64_t{tick_} * kTickQ8 - rewind;
+            ShipHistory::Moment moment = history_.at(then_q8);
+            ShipHistory::Moment* then = rewind != 0 ? &moment : nullptr;
             for (Ship& s : ships_) {
                 if (!s.alive || s.player_id == p.owner) continue;
-                if (!hits_ship_(p, s)) continue;
+                if (!hits_ship_(p, s, then, static_cast<std::uint32_t>(then_q8 / kTickQ8))) continue;
                 gone = true;
                 hits_.push_back({tick_, p.owner, s.player_id, p.entity_id, p.rewind_q8});
                 s.health -= kDamage;

@@ -13,6 +13,7 @@
 // Thread: belongs to its World's thread.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -25,7 +26,29 @@ namespace tickwire::game::sim {
 inline constexpr int kHistoryTicks = 32;
 
 class ShipHistory {
+    struct Tick;
+    struct Record;
+
 public:
+    /// Every ship at one moment, for a projectile asking about each of them
+    /// in turn: the two recorded ticks around the moment are found once, and
+    /// asked in ascending player id (the World's order) each lookup steps
+    /// forward instead of searching. Any order is still answered correctly.
+    /// Valid while its history is not recorded to.
+    class Moment {
+    public:
+        /// As ShipHistory::position at this moment.
+        [[nodiscard]] std::optional<Point> position(std::uint32_t player_id) noexcept;
+
+    private:
+        friend class ShipHistory;
+        const Tick* a_ = nullptr;  // the tick at or before the moment; null: unknown
+        const Tick* b_ = nullptr;  // the tick after it (a_ when the moment is a whole tick)
+        std::uint32_t tick_ = 0;
+        std::int64_t fraction_ = 0;  // Q8 past a_
+        std::size_t cursor_a_ = 0, cursor_b_ = 0;
+    };
+
     /// Call once per tick, after the ships moved: their state at `tick`.
     void record(std::uint32_t tick, std::span<const Ship> ships) noexcept;
 
@@ -34,6 +57,8 @@ public:
     /// (re)spawned or teleported since. Empty when it could not, or when that
     /// time is older than the history or newer than its last record.
     [[nodiscard]] std::optional<Point> position(std::uint32_t player_id, std::uint64_t time_q8) const noexcept;
+    /// The same question for many ships at one time (see Moment).
+    [[nodiscard]] Moment at(std::uint64_t time_q8) const noexcept;
 
     /// The whole body of `player_id` as recorded at `tick`, if it was alive
     /// then and has not (re)spawned since (`spawned_tick` is its current one).
@@ -55,7 +80,10 @@ private:
         std::uint8_t ships = 0;
         std::array<Record, kMaxPlayers> records;
     };
+    [[nodiscard]] const Tick* slot(std::uint32_t tick) const noexcept;
     [[nodiscard]] const Record* find(std::uint32_t tick, std::uint32_t player_id) const noexcept;
+    /// `player_id`'s record in `slot`, searching on from `cursor` (which it advances).
+    [[nodiscard]] static const Record* seek(const Tick& slot, std::size_t& cursor, std::uint32_t player_id) noexcept;
 
     std::array<Tick, kHistoryTicks> ring_{};
     std::uint32_t newest_ = 0;  // tick of the last record

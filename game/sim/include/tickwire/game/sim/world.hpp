@@ -97,7 +97,9 @@ private:
     Point pick_spawn_(std::uint32_t salt) const noexcept;
     void fire_(Ship& ship);
     void step_projectiles_();
-    [[nodiscard]] bool hits_ship_(const Projectile& p, const Ship& s) const noexcept;
+    [[nodiscard]] static std::uint32_t rewind_now_(const Projectile& p) noexcept;
+    [[nodiscard]] bool hits_ship_(const Projectile& p, const Ship& s, ShipHistory::Moment* then,
+                                  std::uint32_t then_tick) const noexcept;
 
     Arena arena_;
     std::uint32_t tick_ = 0;
