@@ -95,10 +95,10 @@ bool NetworkLoop::run_until(std::chrono::steady_clock::time_point deadline) {
 bool NetworkLoop::run_once(std::chrono::steady_clock::time_point deadline) {
     if (!runs_here() || io.stopped()) return false;
     serve_local_wake();
-    if (io.poll() == 0) {
-        io.run_one_until(deadline);
-        io.poll();
-    }
+    // One handler at a time: poll() would look at the reactor once more (an
+    // epoll_wait) after serving what was ready, and the caller comes back
+    // for the rest anyway.
+    if (io.poll_one() == 0) io.run_one_until(deadline);
     serve_local_wake();
     return true;
 }
