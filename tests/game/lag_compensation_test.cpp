@@ -5,6 +5,7 @@
 // dead, respawned or teleported at the rewound time is not hit.
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -114,6 +115,36 @@ TEST(ShipHistory, AMomentAnswersAsPositionInAnyOrder) {
     EXPECT_EQ(known, 11) << "every asked id that has a ship";
     EXPECT_FALSE(h.at(std::uint64_t{w.tick()} * kTickQ8 + kTickQ8 / 2).position(3)) << "the future is not known";
 }
+// A ship's reach holds every position the history gives for it from the
+// oldest tick asked on, and no more than that.
+TEST(ShipHistory, AShipsReachHoldsWhereItWasSinceTheOldestTickAskedFor) {
+    World w(empty_arena());
+    w.add_player(kShooter);
+    w.add_player(kTarget);
+    w.place_ship(kShooter, 300 * kUnit, 300 * kUnit);
+    w.place_ship(kTarget, 700 * kUnit, 500 * kUnit);
+    w.set_input(kTarget, Input{127, 64, 0, false});
+    for (int i = 0; i < 40; ++i) w.step();
+    const ShipHistory& h = w.history();
+    const std::vector<Ship> ships = w.ships();
+    std::vector<Box> boxes(ships.size());
+    const std::uint32_t oldest = w.tick() - 10;
+    h.reach(ships, oldest, boxes);
+    const Box& target = boxes[1];
+    ASSERT_EQ(ships[1].player_id, kTarget);
+    for (std::uint64_t t = std::uint64_t{oldest} * kTickQ8; t <= std::uint64_t{w.tick()} * kTickQ8; t += kTickQ8 / 4) {
+        const auto at = h.position(kTarget, t);
+        ASSERT_TRUE(at);
+        EXPECT_FALSE(target.farther_than(1, at->x, at->y)) << "at " << t;
+    }
+    const auto before = h.position(kTarget, std::uint64_t{oldest - 1} * kTickQ8);
+    ASSERT_TRUE(before);
+    EXPECT_TRUE(target.farther_than(1, before->x, before->y)) << "a tick older than asked for is not in it";
+    EXPECT_EQ(boxes[0].min_x, boxes[0].max_x) << "a ship at rest reaches where it is";
+    h.reach(ships, w.tick(), boxes);
+    EXPECT_EQ(boxes[1].max_x, ships[1].body.x) << "the present only: where it is now";
+}
+
 TEST(LagCompensation, AShotAtWhereTheShooterSawTheTargetHitsWithTheRewindAndMissesWithout) {
     // 100 units, 8 ticks after the target started running: it moved on ~10
     // units by the shot and ~25 by the time the shot gets there.

@@ -72,6 +72,23 @@ std::optional<Point> ShipHistory::Moment::position(std::uint32_t player_id) noex
     return Point{lerp(a->body.x, b->body.x), lerp(a->body.y, b->body.y)};
 }
 
+void ShipHistory::reach(std::span<const Ship> ships, std::uint32_t oldest_tick,
+                        std::span<Box> boxes) const noexcept {
+    for (std::size_t i = 0; i < ships.size() && i < boxes.size(); ++i)
+        boxes[i] = {ships[i].body.x, ships[i].body.y, ships[i].body.x, ships[i].body.y};
+    for (std::uint32_t age = 0; age < count_ && newest_ - age >= oldest_tick; ++age) {
+        const Tick* s = slot(newest_ - age);
+        if (s == nullptr) continue;
+        // Both sorted by player id: one walk through each.
+        std::size_t r = 0;
+        for (std::size_t i = 0; i < ships.size() && i < boxes.size() && r < s->ships; ++i) {
+            while (r < s->ships && s->records[r].player_id < ships[i].player_id) ++r;
+            if (r < s->ships && s->records[r].player_id == ships[i].player_id)
+                boxes[i].grow(s->records[r].body.x, s->records[r].body.y);
+        }
+    }
+}
+
 std::optional<Body> ShipHistory::body(std::uint32_t player_id, std::uint32_t tick,
                                       std::uint32_t spawned_tick) const noexcept {
     const Record* r = find(tick, player_id);

@@ -181,6 +181,7 @@ void step_movement(Body& body, const Input& input, const Arena& arena) noexcept 
 World::World(Arena arena) : arena_(std::move(arena)) {
     ships_.reserve(kMaxPlayers);
     projectiles_.reserve(256);
+    reach_.reserve(kMaxPlayers);
     hits_.reserve(256);
     kills_.reserve(kMaxPlayers);
     respawns_.reserve(kMaxPlayers);
@@ -322,6 +323,14 @@ bool World::hits_ship_(const Projectile& p, const Ship& s, ShipHistory::Moment* 
 }
 
 void World::step_projectiles_() {
+    if (projectiles_.empty()) return;
+    // Where each ship may be at any time a projectile is judged at this tick:
+    // most projectile-ship pairs end there.
+    std::uint32_t longest_rewind = 0;
+    for (const Projectile& p : projectiles_) longest_rewind = std::max(longest_rewind, rewind_now_(p));
+    reach_.resize(ships_.size());
+    const std::uint32_t rewound_ticks = (longest_rewind + kTickQ8 - 1) / kTickQ8;
+    history_.reach(ships_, rewound_ticks < tick_ ? tick_ - rewound_ticks : 0, reach_);
     std::size_t keep = 0;
     for (std::size_t i = 0; i < projectiles_.size(); ++i) {
         Projectile p = projectiles_[i];
@@ -335,8 +344,10 @@ void World::step_projectiles_() {
             const std::uint64_t then_q8 = std::uint64_t{tick_} * kTickQ8 - rewind;
             ShipHistory::Moment moment = history_.at(then_q8);
             ShipHistory::Moment* then = rewind != 0 ? &moment : nullptr;
-            for (Ship& s : ships_) {
+            for (std::size_t i = 0; i < ships_.size(); ++i) {
+                Ship& s = ships_[i];
                 if (!s.alive || s.player_id == p.owner) continue;
+                if (reach_[i].farther_than(kShipRadius + kProjectileRadius, p.body.x, p.body.y)) continue;
                 if (!hits_ship_(p, s, then, static_cast<std::uint32_t>(then_q8 / kTickQ8))) continue;
                 gone = true;
                 hits_.push_back({tick_, p.owner, s.player_id, p.entity_id, p.rewind_q8});

@@ -65,6 +65,13 @@ public:
     [[nodiscard]] std::optional<Body> body(std::uint32_t player_id, std::uint32_t tick,
                                            std::uint32_t spawned_tick) const noexcept;
 
+    /// Where each of `ships` (sorted by player id, as the World keeps them)
+    /// may be found at any time from `oldest_tick` on: the box around where
+    /// it is now and its positions recorded since (an interpolated position
+    /// lies between two of them). A shot farther than its reach from the box
+    /// cannot hit it at any of those times: no need to ask.
+    void reach(std::span<const Ship> ships, std::uint32_t oldest_tick, std::span<Box> boxes) const noexcept;
+
     /// Forget everything (a fresh world).
     void clear() noexcept { newest_ = 0; count_ = 0; }
 

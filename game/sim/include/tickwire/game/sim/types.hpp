@@ -54,6 +54,23 @@ struct Point {
     std::int32_t x = 0, y = 0;
 };
 
+/// Axis-aligned box, position units, bounds included.
+struct Box {
+    std::int32_t min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+
+    void grow(std::int32_t x, std::int32_t y) noexcept {
+        min_x = x < min_x ? x : min_x;
+        min_y = y < min_y ? y : min_y;
+        max_x = x > max_x ? x : max_x;
+        max_y = y > max_y ? y : max_y;
+    }
+    /// True if (x, y) is `r` or more from the box on some axis: no point of
+    /// the box is closer than r.
+    [[nodiscard]] bool farther_than(std::int32_t r, std::int32_t x, std::int32_t y) const noexcept {
+        return x <= min_x - r || x >= max_x + r || y <= min_y - r || y >= max_y + r;
+    }
+};
+
 /// One validated tick of one player's input. Build it with sanitise_* only.
 struct Input {
     std::int8_t move_x = 0;  ///< -127..127

@@ -111,6 +111,7 @@ private:
     std::vector<Hit> hits_;
     std::uint32_t shots_fired_ = 0;
     ShipHistory history_;
+    std::vector<Box> reach_;  // per ship, this tick: see ShipHistory::reach
 };
 
 }  // namespace tickwire::game::sim
