@@ -73,6 +73,8 @@ results="$out/results.jsonl"
 : >"$results"
 bin="$build/bin"
 peers="$root/bench/peers"
+# shellcheck source=echo_servers.sh
+. "$root/bench/echo_servers.sh"
 SERVER_CPU=0
 LOAD_CPU=1
 # Benchmark processes also run at nice -10 (as root) inside that session, so
@@ -115,21 +117,14 @@ next_port() { port_base=$((port_base + 1)); port=$port_base; }
 start_server() {
   local kind="$1" port="$2" logf="$out/server-$1-$2.log"
   case "$kind" in
-    floor)    on_server_core "$bin/tcp_echo" --port "$port" >"$logf" 2>&1 & ;;
-    beast)    on_server_core "$bin/beast_echo" --port "$port" >"$logf" 2>&1 & ;;
-    tickwire) on_server_core "$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 --max-per-ip 20000 >"$logf" 2>&1 & ;;  # one load generator, one address
-    tickwire-1t) on_server_core "$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 --max-per-ip 20000 \
-                   --network-on-main-thread >"$logf" 2>&1 & ;;
-    node)     on_server_core node "$peers/ws_echo_server.js" "$port" >"$logf" 2>&1 & ;;
+    floor|beast|tickwire|tickwire-1t|node)
+              echo_server_command "$kind" "$port"; on_server_core "${echo_cmd[@]}" >"$logf" 2>&1 & ;;
     match)    on_server_core "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 \
                   --log-level warn --max-rooms 64 --max-per-ip 4096 >"$logf" 2>&1 & ;;  # every bot is 127.0.0.1
     colyseus) on_server_core node "$peers/colyseus_server.js" "$port" >"$logf" 2>&1 & ;;
   esac
   server_pid=$!
-  for _ in $(seq 100); do
-    grep -q listening "$logf" 2>/dev/null && return 0
-    sleep 0.05
-  done
+  wait_listening "$logf" && return 0
   log "server $kind did not start: $(cat "$logf")"
   return 1
 }
@@ -138,8 +133,6 @@ stop_server() {
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
-url_of() { if [ "$1" = floor ]; then echo "tcp://127.0.0.1:$2"; else echo "ws://127.0.0.1:$2/"; fi; }
-mode_of() { if [ "$1" = floor ]; then echo raw; else echo echo; fi; }
 
 # record SCENARIO SERVER ROUND JSON: one line of results.jsonl.
 record() {
@@ -152,7 +145,7 @@ load_gen() { on_load_core "$bin/tickwire-load" "$@" --json --no-progress; }
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg), $(cat /proc/self/autogroup 2>/dev/null)"
 echo "{\"date\":\"$(date -u +%FT%TZ)\",\"uptime\":\"$(uptime)\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null)\",\"quick\":$quick,\"rounds\":$rounds}" >"$out/meta.json"
 
-echo_servers="floor beast tickwire tickwire-1t node"
+echo_servers="$echo_server_kinds"
 declare -A pid_of port_of
 start_echo_servers() {
   for s in $echo_servers; do
@@ -180,7 +173,7 @@ if want echo; then
     for size in 32 512; do
       for conns in 1 100; do
         for s in $(rotated "$r" $echo_servers); do
-          json=$(load_gen "$(mode_of "$s")" "$(url_of "$s" "${port_of[$s]}")" -c "$conns" -s "$size" \
+          json=$(load_gen "$(echo_load_mode "$s")" "$(echo_url "$s" "${port_of[$s]}")" -c "$conns" -s "$size" \
                    -d "$echo_secs" -w "$echo_warm" --server-pid "${pid_of[$s]}" --label "echo-$size-$conns") || true
           [ -n "$json" ] && record "echo-${size}B-${conns}c" "$s" "$r" "$json"
         done
@@ -201,7 +194,7 @@ if want rate; then
   for r in $(seq 1 "$rate_rounds"); do
     for hz in 60 10; do
       for s in $(rotated "$r" $echo_servers); do
-        json=$(load_gen "$(mode_of "$s")" "$(url_of "$s" "${port_of[$s]}")" -c 2000 -s 32 -r "$hz" \
+        json=$(load_gen "$(echo_load_mode "$s")" "$(echo_url "$s" "${port_of[$s]}")" -c 2000 -s 32 -r "$hz" \
                  -d "$rate_secs" -w 2 --server-pid "${pid_of[$s]}" --label "rate-2000x$hz") || true
         [ -n "$json" ] && record "rate-2000c-${hz}hz" "$s" "$r" "$json"
       done

@@ -34,7 +34,10 @@ while [ $# -gt 0 ]; do
     *) echo "echo_syscalls.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-[ ${#servers[@]} -gt 0 ] || servers=(floor beast tickwire tickwire-1t node)
+peers="$root/bench/peers"
+# shellcheck source=../echo_servers.sh
+. "$root/bench/echo_servers.sh"
+[ ${#servers[@]} -gt 0 ] || read -r -a servers <<<"$echo_server_kinds"
 command -v perf >/dev/null || { echo "echo_syscalls.sh: needs perf (Debian package linux-perf)" >&2; exit 1; }
 
 out="$(mktemp -d)"
@@ -44,7 +47,6 @@ cleanup() {
   rm -rf "$out"
 }
 trap cleanup EXIT
-peers="$root/bench/peers"
 # The calls an echo server may make per message; perf counts each at entry.
 events="syscalls:sys_enter_recvfrom,syscalls:sys_enter_recvmsg,syscalls:sys_enter_read,syscalls:sys_enter_readv"
 events+=",syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,syscalls:sys_enter_write,syscalls:sys_enter_writev"
@@ -53,23 +55,15 @@ events+=",syscalls:sys_enter_futex,context-switches"
 
 for server in "${servers[@]}"; do
   port=$((20000 + RANDOM % 10000))
-  url="ws://127.0.0.1:$port/"; mode=echo
-  case "$server" in
-    floor) cmd=("$bin/tcp_echo" --port "$port"); url="tcp://127.0.0.1:$port"; mode=raw ;;
-    beast) cmd=("$bin/beast_echo" --port "$port") ;;
-    tickwire) cmd=("$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 --max-per-ip 20000) ;;
-    tickwire-1t) cmd=("$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 --max-per-ip 20000
-                      --network-on-main-thread) ;;
-    node) cmd=(node "$peers/ws_echo_server.js" "$port") ;;
-    *) echo "echo_syscalls.sh: unknown server $server" >&2; exit 2 ;;
-  esac
-  taskset -c 0 "${cmd[@]}" >"$out/server.log" 2>&1 &
+  echo_server_command "$server" "$port" || { echo "echo_syscalls.sh: unknown server $server" >&2; exit 2; }
+  taskset -c 0 "${echo_cmd[@]}" >"$out/server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 100); do grep -q listening "$out/server.log" 2>/dev/null && break; sleep 0.05; done
-  taskset -c 1 "$bin/tickwire-load" "$mode" "$url" -c "$conns" -s "$size" -d "$seconds" -w "$warmup" \
-    --json --no-progress >"$out/load.json" 2>"$out/load.err" &
+  wait_listening "$out/server.log" || { echo "echo_syscalls.sh: $server did not start: $(cat "$out/server.log")" >&2; exit 1; }
+  taskset -c 1 "$bin/tickwire-load" "$(echo_load_mode "$server")" "$(echo_url "$server" "$port")" \
+    -c "$conns" -s "$size" -d "$seconds" -w "$warmup" --json --no-progress >"$out/load.json" 2>"$out/load.err" &
   load_pid=$!
-  # Count over the load generator's measured window (it starts after warmup).
+  # Count over about the load generator's measured window: it connects (a
+  # few ms for 100 connections), warms up, then measures.
   sleep "$warmup"
   perf stat -e "$events" -x, -o "$out/perf.txt" -p "$server_pid" -- sleep "$seconds" >/dev/null 2>&1 || true
   wait "$load_pid" || { echo "$server: load generator failed: $(cat "$out/load.err")" >&2; }

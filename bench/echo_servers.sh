@@ -1,0 +1,37 @@
+# bench/echo_servers.sh — the echo servers the benchmarks measure, each
+# started one way, in one place. Sourced by bench/compare.sh and
+# bench/net/echo_syscalls.sh; both set $bin (the build's bin/) and $peers
+# (bench/peers) first.
+
+echo_server_kinds="floor beast tickwire tickwire-1t node"
+
+# echo_server_command KIND PORT: sets the array echo_cmd to the command line
+# of KIND serving echo on PORT. False for an unknown KIND.
+echo_server_command() {
+  local kind="$1" port="$2"
+  # One load generator, one address: tickwire-echo's per-address limit
+  # (default 256) would cut it off.
+  local tickwire=("$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 --max-per-ip 20000)
+  case "$kind" in
+    floor) echo_cmd=("$bin/tcp_echo" --port "$port") ;;  # epoll, 4-byte length-prefixed frames
+    beast) echo_cmd=("$bin/beast_echo" --port "$port") ;;
+    tickwire) echo_cmd=("${tickwire[@]}") ;;
+    tickwire-1t) echo_cmd=("${tickwire[@]}" --network-on-main-thread) ;;
+    node) echo_cmd=(node "$peers/ws_echo_server.js" "$port") ;;
+    *) return 1 ;;
+  esac
+}
+
+# What tickwire-load is given for KIND on PORT: its mode and the URL.
+echo_load_mode() { if [ "$1" = floor ]; then echo raw; else echo echo; fi; }
+echo_url() { if [ "$1" = floor ]; then echo "tcp://127.0.0.1:$2"; else echo "ws://127.0.0.1:$2/"; fi; }
+
+# wait_listening LOG: true once a server's LOG says it is listening (5 s at most).
+wait_listening() {
+  local _
+  for _ in $(seq 100); do
+    grep -q listening "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
