@@ -156,7 +156,7 @@ start_echo_servers() {
   done
 }
 stop_echo_servers() { for s in $echo_servers; do stop_server "${pid_of[$s]:-}"; done; }
-trap 'stop_echo_servers; [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null; true' EXIT
+trap 'stop_echo_servers; if [ -n "${server_pid:-}" ]; then kill "$server_pid" 2>/dev/null || true; fi' EXIT
 
 # Rotate the order each round so no server always runs first (or last).
 rotated() {
