@@ -161,7 +161,7 @@ void HudRenderer::draw_leaderboard(Renderer& r, const ClientView& view) {
     panel(r, x, y, w, h, theme::kPanel, theme::kPanelEdge);
     r.draw_text(x + 12, y + 7, "LEADERS", theme::kTextDim, 12);
     r.draw_text(x + w - 74, y + 7, "Tab: all", theme::kTextDim, 11);
-    char num[16];
+    char num[24];  // any size_t in decimal
     for (std::size_t i = 0; i < rows; ++i) {
         const ScoreRow& row = view.scoreboard[i];
         const float ry = y + 26 + row_h * static_cast<float>(i);
@@ -303,7 +303,7 @@ void HudRenderer::draw_scoreboard(Renderer& r, const ClientView& view) {
     r.draw_text(cols[4], hy, "DEATHS", theme::kTextDim, 13);
     r.draw_line(x + 14, hy + 22, x + w - 14, hy + 22, theme::kPanelEdge);
 
-    char num[16];
+    char num[24];  // any size_t in decimal
     for (std::size_t i = 0; i < rows; ++i) {
         const ScoreRow& row = view.scoreboard[i];
         const float ry = y + 82 + row_h * static_cast<float>(i);
