@@ -7,10 +7,101 @@
 #include <memory>
 #include <system_error>
 
+#include <boost/asio/post.hpp>
+
 namespace tickwire::net::detail {
 
+#if TICKWIRE_POLLER_REACTOR_OP
+// The wait for the set, as an operation in Asio's reactor.
+//
+// An async_wait queues with allow_speculative = false, and the reactor then
+// re-arms the descriptor (EPOLL_CTL_MOD) so that readiness it already has is
+// reported again. This operation is queued speculatively instead, and its
+// perform() declines when called from start_op: it is queued with no system
+// call at all. The reactor calls perform() again at the set's next edge
+// (Asio registers it edge-triggered), and then it completes.
+//
+// Nothing is missed between two waits: the completion serves the set and
+// queues the next wait in one handler, and the io_context has one thread, so
+// Asio cannot take an edge from its epoll while no wait is queued. An edge
+// that comes while the batch is served stays in Asio's epoll for the next
+// wait. Readiness without an edge (sockets a target left ready, a full batch,
+// a socket re-watched while still listed in the set) is served by a posted
+// call instead.
+//
+// Lifetime: queued, it belongs to the reactor. Completed (or destroyed by a
+// shutting-down io_context) after the poller is gone, it deletes itself.
+class SocketPoller::ReadyOp final : public boost::asio::detail::reactor_op {
+public:
+    explicit ReadyOp(SocketPoller* poller)
+        : reactor_op(boost::system::error_code(), &ReadyOp::do_perform, &ReadyOp::do_complete), poller(poller) {}
+
+    SocketPoller* poller;  // null once the poller is gone
+    bool queued = false;   // in the reactor, or posted for completion
+    bool arming = false;   // inside start_op
+
+private:
+    static status do_perform(reactor_op* base) { return static_cast<ReadyOp*>(base)->arming ? not_done : done; }
+
+    static void do_complete(void* owner, boost::asio::detail::operation* base, const boost::system::error_code&,
+                            std::size_t) {
+        auto* op = static_cast<ReadyOp*>(base);
+        op->queued = false;
+        if (op->poller == nullptr) {
+            delete op;
+            return;
+        }
+        // owner is null when a shutting-down io_context destroys the operation
+        // instead of running it: nothing more will be served.
+        const bool failed = owner == nullptr || op->ec_;
+        op->ec_ = {};
+        op->poller->on_wake(failed);
+    }
+};
+
 SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch)
-    : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), descriptor_(io), after_batch_(std::move(after_batch)) {
+    : io_(io),
+      epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
+      reactor_(boost::asio::use_service<boost::asio::detail::reactor>(io)),
+      after_batch_(std::move(after_batch)) {
+    if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+    reactor_.init_task();
+    if (const int error = reactor_.register_descriptor(epoll_fd_, reactor_data_); error != 0) {
+        ::close(epoll_fd_);
+        throw std::system_error(error, std::generic_category(), "register the poller with Asio");
+    }
+    op_ = new ReadyOp(this);
+}
+
+SocketPoller::~SocketPoller() {
+    // Not closing yet, so the reactor takes the set out of its epoll itself;
+    // a queued wait is posted back as aborted and frees itself.
+    reactor_.deregister_descriptor(epoll_fd_, reactor_data_, false);
+    reactor_.cleanup_descriptor_data(reactor_data_);
+    ::close(epoll_fd_);
+    if (op_->queued) op_->poller = nullptr;
+    else delete op_;
+}
+
+// One wait on the Asio loop for the whole set.
+void SocketPoller::wait() {
+    waiting_ = true;
+    op_->queued = true;
+    op_->arming = true;
+    reactor_.start_op(boost::asio::detail::reactor::read_op, epoll_fd_, reactor_data_, op_,
+                      /*is_continuation=*/false, /*allow_speculative=*/true);
+    op_->arming = false;
+}
+
+void SocketPoller::stop() {
+    stopped_ = true;
+    reactor_.cancel_ops(epoll_fd_, reactor_data_);
+}
+
+#else  // async_wait, with its re-arm
+
+SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch)
+    : io_(io), epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), descriptor_(io), after_batch_(std::move(after_batch)) {
     if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
     descriptor_.assign(::dup(epoll_fd_));
 }
@@ -20,6 +111,23 @@ SocketPoller::~SocketPoller() {
     descriptor_.close(ignored);
     ::close(epoll_fd_);
 }
+
+void SocketPoller::wait() {
+    waiting_ = true;
+    descriptor_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                           [this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
+        if (alive.expired()) return;  // the poller is gone (its owner stopped)
+        on_wake(static_cast<bool>(ec));
+    });
+}
+
+void SocketPoller::stop() {
+    stopped_ = true;
+    boost::system::error_code ignored;
+    descriptor_.cancel(ignored);
+}
+
+#endif
 
 bool SocketPoller::add(int fd, Target* target, std::uint32_t events) noexcept {
     epoll_event ev{};
@@ -35,6 +143,10 @@ void SocketPoller::modify(int fd, Target* target, std::uint32_t events) noexcept
     ev.events = events;
     ev.data.ptr = target;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
+    // If the socket is ready for what it is now watched for, epoll says so at
+    // the set's next epoll_wait, but without an edge to wake the set when the
+    // socket is still queued in it from an earlier batch. Make that wait come.
+    if (events != 0) serve_again_soon();
 }
 
 void SocketPoller::remove(int fd) noexcept {
@@ -42,31 +154,43 @@ void SocketPoller::remove(int fd) noexcept {
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, &ignored);
 }
 
-void SocketPoller::stop() {
-    stopped_ = true;
-    boost::system::error_code ignored;
-    descriptor_.cancel(ignored);
-}
-
-// One wait on the Asio loop for the whole set.
-void SocketPoller::wait() {
-    waiting_ = true;
-    descriptor_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                           [this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
-        if (alive.expired()) return;  // the poller is gone (its owner stopped)
+// The set was ready: serve it, then wait again. waiting_ stays set while
+// serving, so a socket added meanwhile does not queue a second wait.
+void SocketPoller::on_wake(bool failed) {
+    if (failed || stopped_) {
         waiting_ = false;
-        if (ec || stopped_) return;
-        on_wake();
-        if (!stopped_) wait();
-    });
+        return;
+    }
+    serve();
+    if (stopped_) {
+        waiting_ = false;
+        return;
+    }
+    wait();
 }
 
-// Serve the sockets that are ready now; any left over (more than one batch)
-// are still ready when the wait is re-armed, so it completes again at once.
-void SocketPoller::on_wake() {
+// Serve the sockets that are ready now.
+void SocketPoller::serve() {
     const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), 0);
-    for (int i = 0; i < n; ++i) static_cast<Target*>(events_[static_cast<std::size_t>(i)].data.ptr)->on_ready(events_[static_cast<std::size_t>(i)].events);
+    bool more = n == static_cast<int>(events_.size());  // a full batch: maybe more are ready
+    for (int i = 0; i < n; ++i) {
+        const epoll_event& event = events_[static_cast<std::size_t>(i)];
+        more |= static_cast<Target*>(event.data.ptr)->on_ready(event.events);
+    }
     if (after_batch_) after_batch_();
+    if (more) serve_again_soon();
+}
+
+// After the other handlers queued on the loop have run: fair to other work,
+// and the set still holds those sockets (level-triggered).
+void SocketPoller::serve_again_soon() {
+    if (serve_posted_ || stopped_) return;
+    serve_posted_ = true;
+    boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+        if (alive.expired()) return;
+        serve_posted_ = false;
+        if (!stopped_) serve();
+    });
 }
 
 }  // namespace tickwire::net::detail

@@ -7,7 +7,14 @@
 // the match server's recvmsg calls, measured with bench/net/syscalls.sh) or,
 // for an explicit wait, re-arms the socket with epoll_ctl. Level-triggered,
 // a socket is read when it has bytes and at no other time; a whole batch of
-// ready sockets costs one epoll_wait and one re-arm of this set.
+// ready sockets costs one epoll_wait.
+//
+// The set itself sits in Asio's epoll edge-triggered too. An async_wait on it
+// would re-arm it with epoll_ctl after every batch (a third of a system call
+// per echoed message, bench/net/echo_syscalls.sh), so on the Boost versions
+// whose reactor interface it knows, the poller queues its own reactor
+// operation instead (socket_poller.cpp says how). Elsewhere it falls back to
+// async_wait.
 //
 // Thread: network thread only.
 
@@ -19,7 +26,18 @@
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/version.hpp>
+
+// Asio's reactor_op and epoll_reactor::start_op, as Boost 1.66 to 1.83 have
+// them (1.84 added immediate completions to start_op).
+#if defined(__linux__) && BOOST_VERSION >= 106600 && BOOST_VERSION < 108400 && \
+    !defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT) && !defined(BOOST_ASIO_DISABLE_EPOLL)
+#define TICKWIRE_POLLER_REACTOR_OP 1
+#include <boost/asio/detail/reactor.hpp>
+#else
+#define TICKWIRE_POLLER_REACTOR_OP 0
 #include <boost/asio/posix/stream_descriptor.hpp>
+#endif
 
 namespace tickwire::net::detail {
 
@@ -29,8 +47,10 @@ public:
     class Target {
     public:
         virtual ~Target() = default;
-        /// EPOLLIN / EPOLLOUT / EPOLLERR / EPOLLHUP, as epoll reported them.
-        virtual void on_ready(std::uint32_t events) = 0;
+        /// `events`: EPOLLIN / EPOLLOUT / EPOLLERR / EPOLLHUP, as epoll reported
+        /// them. True if the target left its socket ready on purpose (it read
+        /// its share for this wake-up), so the set is looked at again soon.
+        virtual bool on_ready(std::uint32_t events) = 0;
     };
 
     /// `after_batch` runs after each batch of ready sockets (flush writes, release the dead).
@@ -50,14 +70,25 @@ public:
 
 private:
     void wait();
-    void on_wake();
+    void on_wake(bool failed);
+    void serve();
+    void serve_again_soon();
 
+    boost::asio::io_context& io_;
     int epoll_fd_ = -1;
+#if TICKWIRE_POLLER_REACTOR_OP
+    class ReadyOp;
+    boost::asio::detail::reactor& reactor_;
+    boost::asio::detail::reactor::per_descriptor_data reactor_data_{};
+    ReadyOp* op_ = nullptr;  // reused for every wait; frees itself if it outlives the poller
+#else
     boost::asio::posix::stream_descriptor descriptor_;  // a dup of epoll_fd_ on the Asio loop
+#endif
     std::function<void()> after_batch_;
     std::array<epoll_event, 256> events_{};
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // a completed wait checks it first
-    bool waiting_ = false;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // a posted serve checks it first
+    bool waiting_ = false;       // a wait is queued, or its completion is running
+    bool serve_posted_ = false;  // a serve for sockets left ready is queued
     bool stopped_ = false;
 };
 

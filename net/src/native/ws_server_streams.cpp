@@ -71,36 +71,42 @@ void PlainWsConnection::watch() {
     hub().poller().modify(fd_, this, wanted);
 }
 
-void PlainWsConnection::on_ready(std::uint32_t events) {
+bool PlainWsConnection::on_ready(std::uint32_t events) {
     const bool failed = (events & (EPOLLHUP | EPOLLERR)) != 0;
     if ((events & EPOLLOUT) != 0 || (failed && blocked_)) write_now();
-    if (fd_ < 0) return;
+    if (fd_ < 0) return false;
     if (want_read_) {
-        if ((events & EPOLLIN) != 0 || failed) read_now();
+        if ((events & EPOLLIN) != 0 || failed) return read_now();
     } else if (failed) {
         // Not reading (paused): epoll reports a hang-up whatever we ask for,
         // again and again. Leave the set until reading resumes and finds it.
         hub().poller().remove(fd_);
         hung_up_ = true;
     }
+    return false;
 }
 
 // Read what the socket holds into the shared buffer; a short read means it is
-// empty, so no read is made that would fail with EAGAIN.
-void PlainWsConnection::read_now() {
+// empty, so no read is made that would fail with EAGAIN. True if the socket
+// kept filling the buffer and was left with bytes for the next turn.
+bool PlainWsConnection::read_now() {
     const std::span<std::byte> buffer = hub().read_buffer();
     for (int i = 0; i < kReadsPerWake && fd_ >= 0 && want_read_; ++i) {
         const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
         if (n > 0) {
             on_bytes(buffer.first(static_cast<std::size_t>(n)));
-            if (static_cast<std::size_t>(n) < buffer.size()) return;
+            if (static_cast<std::size_t>(n) < buffer.size()) return false;
             continue;
         }
-        if (n == 0) return on_eof();
+        if (n == 0) {
+            on_eof();
+            return false;
+        }
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-        return on_io_error(std::strerror(errno));
+        if (errno != EAGAIN && errno != EWOULDBLOCK) on_io_error(std::strerror(errno));
+        return false;
     }
+    return fd_ >= 0 && want_read_;
 }
 
 void PlainWsConnection::io_write() {

@@ -34,8 +34,8 @@ private:
     void io_shutdown_send() override;
     void io_close() noexcept override;
 
-    void on_ready(std::uint32_t events) override;
-    void read_now();
+    bool on_ready(std::uint32_t events) override;
+    bool read_now();
     void write_now();
     void watch();
 

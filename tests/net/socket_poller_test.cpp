@@ -1,0 +1,180 @@
+// SocketPoller (net/src/native/socket_poller.hpp): the server's plain sockets
+// in one level-triggered epoll set, waited on as one descriptor of the Asio
+// loop. A socket is served when it has something, again when it was left
+// ready or re-watched while ready, and at no other time; the wait never
+// outlives the poller's owner or the loop.
+#include "native/socket_poller.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/post.hpp>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tickwire::net::test {
+namespace {
+
+using detail::SocketPoller;
+using namespace std::chrono_literals;
+
+// A connected pair of stream sockets: `ours` is watched, `theirs` writes.
+struct SocketPair {
+    int ours = -1;
+    int theirs = -1;
+    SocketPair() {
+        int fds[2];
+        EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+        ours = fds[0];
+        theirs = fds[1];
+    }
+    ~SocketPair() {
+        ::close(ours);
+        ::close(theirs);
+    }
+    void send(std::string_view bytes) const {
+        ASSERT_EQ(::write(theirs, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    }
+};
+
+// Reads what it is told to per wake-up, and counts the wake-ups.
+class Reader final : public SocketPoller::Target {
+public:
+    explicit Reader(int fd) : fd_(fd) {}
+    std::size_t bytes_per_wake = 4096;
+    std::function<void()> on_wake;  // runs before reading
+    int wakes = 0;
+    std::string read;
+
+    bool on_ready(std::uint32_t) override {
+        ++wakes;
+        if (on_wake) on_wake();
+        if (bytes_per_wake == 0) return false;
+        char buffer[4096];
+        const ssize_t n = ::recv(fd_, buffer, std::min(bytes_per_wake, sizeof buffer), MSG_DONTWAIT);
+        if (n <= 0) return false;
+        read.append(buffer, static_cast<std::size_t>(n));
+        return static_cast<std::size_t>(n) == bytes_per_wake;  // maybe more: left ready on purpose
+    }
+
+private:
+    int fd_;
+};
+
+// Runs the loop until `done` or a generous deadline (a failure, not a wait).
+bool run_until(boost::asio::io_context& io, const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!done() && std::chrono::steady_clock::now() < deadline) io.run_one_for(10ms);
+    return done();
+}
+
+// Serves what is ready now, without waiting for anything new.
+void run_ready(boost::asio::io_context& io) {
+    for (int i = 0; i < 10; ++i) io.poll();
+}
+
+TEST(SocketPoller, ServesASocketWhenBytesArriveAndNotAgainUntilMoreArrive) {
+    boost::asio::io_context io;
+    int batches = 0;
+    SocketPoller poller(io, [&] { ++batches; });
+    SocketPair pair;
+    Reader reader(pair.ours);
+    ASSERT_TRUE(poller.add(pair.ours, &reader, EPOLLIN));
+
+    pair.send("one");
+    ASSERT_TRUE(run_until(io, [&] { return reader.read == "one"; }));
+    run_ready(io);
+    EXPECT_EQ(reader.wakes, 1);
+
+    pair.send("two");
+    ASSERT_TRUE(run_until(io, [&] { return reader.read == "onetwo"; }));
+    run_ready(io);
+    EXPECT_EQ(reader.wakes, 2);
+    EXPECT_GE(batches, 2);
+}
+
+TEST(SocketPoller, ASocketLeftReadyOnPurposeIsServedAgainWithoutNewBytes) {
+    boost::asio::io_context io;
+    SocketPoller poller(io, {});
+    SocketPair pair;
+    Reader reader(pair.ours);
+    reader.bytes_per_wake = 1;  // its fair share, then the others' turn
+    ASSERT_TRUE(poller.add(pair.ours, &reader, EPOLLIN));
+
+    pair.send("abcdef");
+    ASSERT_TRUE(run_until(io, [&] { return reader.read == "abcdef"; })) << "read only: " << reader.read;
+}
+
+// Paused while the set still lists it (epoll_wait just reported it), then
+// watched again: the bytes it holds have no new edge to announce them.
+TEST(SocketPoller, ASocketWatchedAgainWhileHoldingBytesIsServed) {
+    boost::asio::io_context io;
+    SocketPoller poller(io, {});
+    SocketPair pair;
+    Reader reader(pair.ours);
+    reader.bytes_per_wake = 0;
+    reader.on_wake = [&] { poller.modify(pair.ours, &reader, 0); };
+    ASSERT_TRUE(poller.add(pair.ours, &reader, EPOLLIN));
+
+    pair.send("held");
+    ASSERT_TRUE(run_until(io, [&] { return reader.wakes == 1; }));
+    run_ready(io);
+    EXPECT_EQ(reader.wakes, 1) << "a paused socket is not served";
+
+    reader.on_wake = nullptr;
+    reader.bytes_per_wake = 4096;
+    boost::asio::post(io, [&] { poller.modify(pair.ours, &reader, EPOLLIN); });
+    ASSERT_TRUE(run_until(io, [&] { return reader.read == "held"; }));
+}
+
+TEST(SocketPoller, StopEndsTheWaitSoTheLoopRunsOutOfWork) {
+    boost::asio::io_context io;
+    SocketPoller poller(io, {});
+    SocketPair pair;
+    Reader reader(pair.ours);
+    ASSERT_TRUE(poller.add(pair.ours, &reader, EPOLLIN));
+    poller.stop();
+    io.run_for(5s);
+    EXPECT_TRUE(io.stopped()) << "the loop still had work";
+
+    pair.send("late");
+    io.restart();
+    run_ready(io);
+    EXPECT_EQ(reader.wakes, 0);
+}
+
+TEST(SocketPoller, APollerDestroyedWhileWaitingLeavesTheLoopWithNoWork) {
+    boost::asio::io_context io;
+    SocketPair pair;
+    Reader reader(pair.ours);
+    {
+        SocketPoller poller(io, {});
+        ASSERT_TRUE(poller.add(pair.ours, &reader, EPOLLIN));
+        run_ready(io);
+    }
+    pair.send("after");
+    io.run_for(5s);
+    EXPECT_TRUE(io.stopped()) << "the loop still had work";
+    EXPECT_EQ(reader.wakes, 0);
+}
+
+// The wait outlives both the poller and the loop's run: the io_context frees
+// it when it shuts down (AddressSanitizer reports it otherwise).
+TEST(SocketPoller, AWaitLeftQueuedIsFreedWithTheLoop) {
+    SocketPair pair;
+    Reader reader(pair.ours);
+    auto io = std::make_unique<boost::asio::io_context>();
+    auto poller = std::make_unique<SocketPoller>(*io, std::function<void()>{});
+    ASSERT_TRUE(poller->add(pair.ours, &reader, EPOLLIN));
+    poller.reset();
+    io.reset();
+    EXPECT_EQ(reader.wakes, 0);
+}
+
+}  // namespace
+}  // namespace tickwire::net::test
