@@ -29,13 +29,19 @@
 #include <boost/version.hpp>
 
 // Asio's reactor_op and epoll_reactor::start_op, as Boost 1.66 to 1.83 have
-// them (1.84 added immediate completions to start_op).
+// them (1.84 added immediate completions to start_op). Defining
+// TICKWIRE_POLLER_REACTOR_OP=0 builds the async_wait instead (to compare).
+#ifndef TICKWIRE_POLLER_REACTOR_OP
 #if defined(__linux__) && BOOST_VERSION >= 106600 && BOOST_VERSION < 108400 && \
     !defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT) && !defined(BOOST_ASIO_DISABLE_EPOLL)
 #define TICKWIRE_POLLER_REACTOR_OP 1
-#include <boost/asio/detail/reactor.hpp>
 #else
 #define TICKWIRE_POLLER_REACTOR_OP 0
+#endif
+#endif
+#if TICKWIRE_POLLER_REACTOR_OP
+#include <boost/asio/detail/reactor.hpp>
+#else
 #include <boost/asio/posix/stream_descriptor.hpp>
 #endif
 
