@@ -4,7 +4,7 @@
 # build directory), runs every scenario, prints one table with ratios.
 #
 #   bench/compare.sh [--quick] [--only echo,rate,idle,match,micro] [--rounds N]
-#                    [--build-dir DIR] [--no-build] [--out DIR]
+#                    [--build-dir DIR] [--no-build] [--out DIR] [--baseline DIR]
 #
 # Scenarios (servers on core 0, load generator on core 1, via taskset):
 #   echo   closed loop, 32 B and 512 B, 1 and 100 connections: raw TCP floor
@@ -12,7 +12,9 @@
 #          game-thread path (tickwire-echo; as tickwire-1t with
 #          --network-on-main-thread: the same queues, one thread), Node ws.
 #          Servers interleaved, in a rotated order, over --rounds rounds;
-#          medians of per-round ratios.
+#          medians of per-round ratios. --baseline DIR adds tickwire-base and
+#          tickwire-1t-base: the tickwire-echo of another build's DIR/bin (an
+#          earlier commit's), in the same rounds, to measure a change.
 #   rate   2,000 connections at 60 messages/s each (and at 10/s, which every
 #          server sustains here): p99 from the intended send time, server CPU.
 #   idle   5,000 idle WebSocket connections: server RSS growth per connection.
@@ -45,7 +47,7 @@ fi
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build-compare"
-quick=0; only="echo,rate,idle,match,micro"; rounds=3; do_build=1; out=""
+quick=0; only="echo,rate,idle,match,micro"; rounds=3; do_build=1; out=""; baseline_bin=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
@@ -54,7 +56,8 @@ while [ $# -gt 0 ]; do
     --build-dir) build="$2"; shift 2 ;;
     --no-build) do_build=0; shift ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    --baseline) baseline_bin="$(cd "$2" && pwd)/bin"; shift 2 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -117,7 +120,7 @@ next_port() { port_base=$((port_base + 1)); port=$port_base; }
 start_server() {
   local kind="$1" port="$2" logf="$out/server-$1-$2.log"
   case "$kind" in
-    floor|beast|tickwire|tickwire-1t|node)
+    floor|beast|tickwire|tickwire-1t|node|tickwire-base|tickwire-1t-base)
               echo_server_command "$kind" "$port"; on_server_core "${echo_cmd[@]}" >"$logf" 2>&1 & ;;
     match)    on_server_core "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 \
                   --log-level warn --max-rooms 64 --max-per-ip 4096 >"$logf" 2>&1 & ;;  # every bot is 127.0.0.1
@@ -146,6 +149,7 @@ log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 echo "{\"date\":\"$(date -u +%FT%TZ)\",\"uptime\":\"$(uptime)\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null)\",\"quick\":$quick,\"rounds\":$rounds}" >"$out/meta.json"
 
 echo_servers="$echo_server_kinds"
+echo_servers_with_baseline="$echo_servers${baseline_bin:+ tickwire-base tickwire-1t-base}"
 declare -A pid_of port_of
 start_echo_servers() {
   for s in $echo_servers; do
@@ -168,6 +172,7 @@ rotated() {
 # ---- 1. echo, closed loop -----------------------------------------------------
 if want echo; then
   log "scenario echo: 32/512 B x 1/100 connections, closed loop, $rounds round(s) of ${echo_secs}s per server"
+  echo_servers="$echo_servers_with_baseline"
   start_echo_servers
   for r in $(seq 1 "$rounds"); do
     for size in 32 512; do
@@ -182,6 +187,7 @@ if want echo; then
     log "echo round $r done (load $(cut -d' ' -f1-3 /proc/loadavg))"
   done
   stop_echo_servers
+  echo_servers="$echo_server_kinds"
 fi
 
 # ---- 2. echo, 2,000 connections at 60 msg/s ----------------------------------------

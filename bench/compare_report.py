@@ -102,7 +102,7 @@ def main():
                   ["scenario", "server", "msg/s", "p50 us", "p99 us", "p99.9 us", "srv CPU us/msg",
                    "thr/floor", "thr/node", "thr/beast", "p99/floor", "cpu/msg vs floor", "vs beast", "load"], md)
         goals = []
-        order = ["floor", "beast", "tickwire", "tickwire-1t", "node"]
+        order = ["floor", "beast", "tickwire", "tickwire-1t", "tickwire-base", "tickwire-1t-base", "node"]
         for s in sorted(echo, key=lambda x: (int(x.split("-")[1][:-1]), int(x.split("-")[2][:-1]))):
             by_round = scen[s]
             for server in order:
@@ -120,7 +120,7 @@ def main():
                       fmt(ratio_median(by_round, server, "floor", "server_cpu_us_per_msg"), 2),
                       fmt(ratio_median(by_round, server, "beast", "server_cpu_us_per_msg"), 2),
                       fmt(med(loads[s]), 2))
-            for tw in ["tickwire", "tickwire-1t"] if s.endswith("-100c") else []:
+            for tw in ["tickwire", "tickwire-1t", "tickwire-base", "tickwire-1t-base"] if s.endswith("-100c") else []:
                 tf = ratio_median(by_round, tw, "floor", "msgs_per_s")
                 tn = ratio_median(by_round, tw, "node", "msgs_per_s")
                 pf = ratio_median(by_round, tw, "floor", "rtt_p99_us")

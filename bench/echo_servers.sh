@@ -1,7 +1,8 @@
 # bench/echo_servers.sh — the echo servers the benchmarks measure, each
 # started one way, in one place. Sourced by bench/compare.sh and
 # bench/net/echo_syscalls.sh; both set $bin (the build's bin/) and $peers
-# (bench/peers) first.
+# (bench/peers) first, and compare.sh --baseline sets $baseline_bin (another
+# build's bin/, for tickwire-base and tickwire-1t-base).
 
 echo_server_kinds="floor beast tickwire tickwire-1t node"
 
@@ -18,6 +19,8 @@ echo_server_command() {
     tickwire) echo_cmd=("${tickwire[@]}") ;;
     tickwire-1t) echo_cmd=("${tickwire[@]}" --network-on-main-thread) ;;
     node) echo_cmd=(node "$peers/ws_echo_server.js" "$port") ;;
+    tickwire-base) echo_cmd=("$baseline_bin/tickwire-echo" "${tickwire[@]:1}") ;;
+    tickwire-1t-base) echo_cmd=("$baseline_bin/tickwire-echo" "${tickwire[@]:1}" --network-on-main-thread) ;;
     *) return 1 ;;
   esac
 }
