@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -274,6 +275,49 @@ TEST(Server, PeerVanishingIsReportedAsAbnormal) {
     ServerEvent event;
     ASSERT_TRUE(next_event(server, ServerEventType::disconnected, event));
     EXPECT_EQ(event.close_code, close_code::abnormal);
+}
+
+// The peer's last message and its FIN arrive together, before the server
+// looks: one wake-up must read both. Nothing new would wake the server for
+// the FIN behind the bytes (the sockets sit level-triggered in one epoll set),
+// so a missed one waits for the idle timeout. The loop runs on this thread,
+// so the server sees the socket only once both are in it.
+TEST(Server, APeerSendingItsLastMessageAndLeavingIsSeenLeavingAtOnce) {
+    auto net = NetworkThread::create({.shutdown_timeout = 1000ms, .run_on_caller = true});
+    ServerOptions options;
+    options.network_thread = net;
+    options.idle_timeout = 60s;  // the test's 5 s wait must not be ended by it
+    options.ping_interval = 0ms;  // nor by a ping's reset from the closed peer
+    Server server = listen_local(options);
+    const auto serve_until = [&](const std::function<bool()>& done) {
+        return pump_until([&] {
+            net->run_until(std::chrono::steady_clock::now() + 1ms);
+            return done();
+        });
+    };
+
+    std::unique_ptr<RawClient> client;
+    std::thread handshake([&] { client = std::make_unique<RawClient>(server.port()); });
+    ServerEvent event;
+    const bool connected = serve_until([&] { return server.poll(event) && event.type == ServerEventType::connected; });
+    handshake.join();
+    ASSERT_TRUE(connected);
+
+    client->ws.binary(true);
+    client->ws.write(asio::buffer(std::string_view("last words")));
+    client->ws.next_layer().shutdown(tcp::socket::shutdown_send);  // FIN, right behind the frame
+    std::this_thread::sleep_for(20ms);                             // both in the server's socket
+
+    bool got_message = false;
+    ASSERT_TRUE(serve_until([&] {
+        while (server.poll(event)) {
+            if (event.type == ServerEventType::message) got_message = text_of(event.message) == "last words";
+            if (event.type == ServerEventType::disconnected) return true;
+        }
+        return false;
+    })) << "the end of stream behind the last message was not read";
+    EXPECT_TRUE(got_message);
+    EXPECT_EQ(event.close_code, close_code::abnormal);  // no close frame
 }
 
 TEST(Server, StopsReadingWhenTheGameFallsBehindAndLosesNothing) {

@@ -12,10 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace tickwire::net::test {
 namespace {
@@ -28,7 +30,7 @@ struct SocketPair {
     int ours = -1;
     int theirs = -1;
     SocketPair() {
-        int fds[2];
+        int fds[2] = {-1, -1};
         EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
         ours = fds[0];
         theirs = fds[1];
@@ -118,7 +120,7 @@ TEST(SocketPoller, ASocketWatchedAgainWhileHoldingBytesIsServed) {
     SocketPair pair;
     Reader reader(pair.ours);
     reader.bytes_per_wake = 0;
-    reader.on_wake = [&] { poller.modify(pair.ours, &reader, 0); };
+    reader.on_wake = [&] { poller.modify(pair.ours, &reader, 0, EPOLLIN); };
     ASSERT_TRUE(poller.add(pair.ours, &reader, EPOLLIN));
 
     pair.send("held");
@@ -128,7 +130,7 @@ TEST(SocketPoller, ASocketWatchedAgainWhileHoldingBytesIsServed) {
 
     reader.on_wake = nullptr;
     reader.bytes_per_wake = 4096;
-    boost::asio::post(io, [&] { poller.modify(pair.ours, &reader, EPOLLIN); });
+    boost::asio::post(io, [&] { poller.modify(pair.ours, &reader, EPOLLIN, 0); });
     ASSERT_TRUE(run_until(io, [&] { return reader.read == "held"; }));
 }
 

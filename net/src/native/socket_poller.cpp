@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cassert>
 #include <cerrno>
 #include <memory>
 #include <system_error>
@@ -22,8 +23,9 @@ namespace tickwire::net::detail {
 // (Asio registers it edge-triggered), and then it completes.
 //
 // Nothing is missed between two waits: the completion serves the set and
-// queues the next wait in one handler, and the io_context has one thread, so
-// Asio cannot take an edge from its epoll while no wait is queued. An edge
+// queues the next wait in one handler, and the io_context has one thread that
+// never runs it from inside a serve, so Asio cannot take an edge from its
+// epoll while no wait is queued. An edge
 // that comes while the batch is served stays in Asio's epoll for the next
 // wait. Readiness without an edge (sockets a target left ready, a full batch,
 // a socket re-watched while still listed in the set) is served by a posted
@@ -65,12 +67,14 @@ SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> af
       reactor_(boost::asio::use_service<boost::asio::detail::reactor>(io)),
       after_batch_(std::move(after_batch)) {
     if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+    auto op = std::make_unique<ReadyOp>(this);
     reactor_.init_task();
     if (const int error = reactor_.register_descriptor(epoll_fd_, reactor_data_); error != 0) {
+        reactor_.cleanup_descriptor_data(reactor_data_);
         ::close(epoll_fd_);
         throw std::system_error(error, std::generic_category(), "register the poller with Asio");
     }
-    op_ = new ReadyOp(this);
+    op_ = op.release();
 }
 
 SocketPoller::~SocketPoller() {
@@ -85,6 +89,7 @@ SocketPoller::~SocketPoller() {
 
 // One wait on the Asio loop for the whole set.
 void SocketPoller::wait() {
+    assert(!op_->queued);  // queued twice would corrupt the reactor's queue
     waiting_ = true;
     op_->queued = true;
     op_->arming = true;
@@ -138,15 +143,15 @@ bool SocketPoller::add(int fd, Target* target, std::uint32_t events) noexcept {
     return true;
 }
 
-void SocketPoller::modify(int fd, Target* target, std::uint32_t events) noexcept {
+void SocketPoller::modify(int fd, Target* target, std::uint32_t events, std::uint32_t previous) noexcept {
     epoll_event ev{};
     ev.events = events;
     ev.data.ptr = target;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
     // If the socket is ready for what it is now watched for, epoll says so at
     // the set's next epoll_wait, but without an edge to wake the set when the
-    // socket is still queued in it from an earlier batch. Make that wait come.
-    if (events != 0) serve_again_soon();
+    // socket is still listed in it from an earlier batch. Make that wait come.
+    if ((events & ~previous) != 0) serve_again_soon();
 }
 
 void SocketPoller::remove(int fd) noexcept {

@@ -16,7 +16,10 @@
 // operation instead (socket_poller.cpp says how). Elsewhere it falls back to
 // async_wait.
 //
-// Thread: network thread only.
+// Thread: network thread only; the io_context must be run by that one thread
+// and outlive the poller. The destructor may also run where the loop's owner
+// abandons it after the network thread has ended.
+// After stop(), sockets may still be added and changed but are not served.
 
 #include <sys/epoll.h>
 
@@ -28,11 +31,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/version.hpp>
 
-// Asio's reactor_op and epoll_reactor::start_op, as Boost 1.66 to 1.83 have
-// them (1.84 added immediate completions to start_op). Defining
+// Asio's reactor_op and epoll_reactor::start_op, as Boost 1.81 (Debian 12's,
+// the one built and tested here) has them; their signatures changed in other
+// releases (1.84 added immediate completions to start_op). Defining
 // TICKWIRE_POLLER_REACTOR_OP=0 builds the async_wait instead (to compare).
 #ifndef TICKWIRE_POLLER_REACTOR_OP
-#if defined(__linux__) && BOOST_VERSION >= 106600 && BOOST_VERSION < 108400 && \
+#if defined(__linux__) && BOOST_VERSION >= 108100 && BOOST_VERSION < 108200 && \
     !defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT) && !defined(BOOST_ASIO_DISABLE_EPOLL)
 #define TICKWIRE_POLLER_REACTOR_OP 1
 #else
@@ -53,9 +57,11 @@ public:
     class Target {
     public:
         virtual ~Target() = default;
-        /// `events`: EPOLLIN / EPOLLOUT / EPOLLERR / EPOLLHUP, as epoll reported
-        /// them. True if the target left its socket ready on purpose (it read
-        /// its share for this wake-up), so the set is looked at again soon.
+        /// `events`: EPOLLIN / EPOLLRDHUP / EPOLLOUT / EPOLLERR / EPOLLHUP, as
+        /// epoll reported them. True if the socket may still be ready for what
+        /// it is watched for (the target read its share for this wake-up), so
+        /// the set is looked at again soon: the poller hears of a socket again
+        /// only when something new happens to it.
         virtual bool on_ready(std::uint32_t events) = 0;
     };
 
@@ -67,8 +73,9 @@ public:
 
     /// Watch `fd` for `events` (EPOLLIN and/or EPOLLOUT). False if epoll refused it.
     bool add(int fd, Target* target, std::uint32_t events) noexcept;
-    /// Change what `fd` is watched for (0 = nothing, but stay registered).
-    void modify(int fd, Target* target, std::uint32_t events) noexcept;
+    /// Change what `fd` is watched for from `previous` to `events` (0 =
+    /// nothing, but stay registered).
+    void modify(int fd, Target* target, std::uint32_t events, std::uint32_t previous) noexcept;
     /// Before closing `fd`.
     void remove(int fd) noexcept;
     /// Stop waiting (the server is gone); registered sockets are not touched.
@@ -92,8 +99,8 @@ private:
 #endif
     std::function<void()> after_batch_;
     std::array<epoll_event, 256> events_{};
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // a posted serve checks it first
-    bool waiting_ = false;       // a wait is queued, or its completion is running
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // posted handlers check it first
+    bool waiting_ = false;       // a wait is queued or posted back, or its completion is running
     bool serve_posted_ = false;  // a serve for sockets left ready is queued
     bool stopped_ = false;
 };

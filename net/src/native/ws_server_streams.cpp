@@ -54,7 +54,9 @@ void PlainWsConnection::io_pause_reading() {
 // Tell the poller what we wait for now (a system call only when it changes).
 void PlainWsConnection::watch() {
     if (fd_ < 0) return;
-    const std::uint32_t wanted = (want_read_ ? EPOLLIN : 0u) | (blocked_ ? EPOLLOUT : 0u);
+    // EPOLLRDHUP: the peer's FIN is reported with the bytes in front of it,
+    // so one wake-up reads both (nothing else would wake us for the FIN).
+    const std::uint32_t wanted = (want_read_ ? EPOLLIN | EPOLLRDHUP : 0u) | (blocked_ ? EPOLLOUT : 0u);
     if (hung_up_) {
         if (wanted == 0) return;
         hung_up_ = false;
@@ -67,8 +69,8 @@ void PlainWsConnection::watch() {
         return;
     }
     if (wanted == watched_) return;
+    hub().poller().modify(fd_, this, wanted, watched_);
     watched_ = wanted;
-    hub().poller().modify(fd_, this, wanted);
 }
 
 bool PlainWsConnection::on_ready(std::uint32_t events) {
@@ -76,7 +78,7 @@ bool PlainWsConnection::on_ready(std::uint32_t events) {
     if ((events & EPOLLOUT) != 0 || (failed && blocked_)) write_now();
     if (fd_ < 0) return false;
     if (want_read_) {
-        if ((events & EPOLLIN) != 0 || failed) return read_now();
+        if ((events & (EPOLLIN | EPOLLRDHUP)) != 0 || failed) return read_now((events & EPOLLRDHUP) != 0 || failed);
     } else if (failed) {
         // Not reading (paused): epoll reports a hang-up whatever we ask for,
         // again and again. Leave the set until reading resumes and finds it.
@@ -87,15 +89,17 @@ bool PlainWsConnection::on_ready(std::uint32_t events) {
 }
 
 // Read what the socket holds into the shared buffer; a short read means it is
-// empty, so no read is made that would fail with EAGAIN. True if the socket
-// kept filling the buffer and was left with bytes for the next turn.
-bool PlainWsConnection::read_now() {
+// empty, so no read is made that would fail with EAGAIN, unless the peer has
+// ended the stream (`ending`): then read on to the end (or the error) behind
+// the bytes, which no later wake-up would report. True if the socket kept
+// filling the buffer and was left with bytes for the next turn.
+bool PlainWsConnection::read_now(bool ending) {
     const std::span<std::byte> buffer = hub().read_buffer();
     for (int i = 0; i < kReadsPerWake && fd_ >= 0 && want_read_; ++i) {
         const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
         if (n > 0) {
             on_bytes(buffer.first(static_cast<std::size_t>(n)));
-            if (static_cast<std::size_t>(n) < buffer.size()) return false;
+            if (static_cast<std::size_t>(n) < buffer.size() && !ending) return false;
             continue;
         }
         if (n == 0) {

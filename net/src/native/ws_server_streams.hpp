@@ -35,7 +35,7 @@ private:
     void io_close() noexcept override;
 
     bool on_ready(std::uint32_t events) override;
-    bool read_now();
+    bool read_now(bool ending);
     void write_now();
     void watch();
 
