@@ -25,11 +25,10 @@ namespace tickwire::net::detail {
 // Nothing is missed between two waits: the completion serves the set and
 // queues the next wait in one handler, and the io_context has one thread that
 // never runs it from inside a serve, so Asio cannot take an edge from its
-// epoll while no wait is queued. An edge
-// that comes while the batch is served stays in Asio's epoll for the next
-// wait. Readiness without an edge (sockets a target left ready, a full batch,
-// a socket re-watched while still listed in the set) is served by a posted
-// call instead.
+// epoll while no wait is queued. An edge that comes while the batch is served
+// stays in Asio's epoll for the next wait. Readiness without an edge (sockets
+// a target left ready, a full batch, a socket re-watched while still listed in
+// the set) is served by a posted call instead.
 //
 // Lifetime: queued, it belongs to the reactor. Completed (or destroyed by a
 // shutting-down io_context) after the poller is gone, it deletes itself.
