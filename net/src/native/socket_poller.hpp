@@ -71,7 +71,7 @@ public:
     SocketPoller(const SocketPoller&) = delete;
     SocketPoller& operator=(const SocketPoller&) = delete;
 
-    /// Watch `fd` for `events` (EPOLLIN and/or EPOLLOUT). False if epoll refused it.
+    /// Watch `fd` for `events` (EPOLLIN, EPOLLRDHUP, EPOLLOUT). False if epoll refused it.
     bool add(int fd, Target* target, std::uint32_t events) noexcept;
     /// Change what `fd` is watched for from `previous` to `events` (0 =
     /// nothing, but stay registered).
