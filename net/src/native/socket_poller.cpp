@@ -7,8 +7,9 @@
 #include <cerrno>
 #include <memory>
 #include <system_error>
+#include <utility>
 
-#include <boost/asio/post.hpp>
+#include <boost/asio/error.hpp>
 
 namespace tickwire::net::detail {
 
@@ -27,8 +28,12 @@ namespace tickwire::net::detail {
 // never runs it from inside a serve, so Asio cannot take an edge from its
 // epoll while no wait is queued. An edge that comes while the batch is served
 // stays in Asio's epoll for the next wait. Readiness without an edge (sockets
-// a target left ready, a full batch, a socket re-watched while still listed in
-// the set) is served by a posted call instead.
+// a target left ready, a full batch, a socket re-watched for bytes while still
+// listed in the set) makes the next wait complete at once, or cancels the
+// queued one, whose completion then serves: through the scheduler's queue,
+// like the re-arm's re-report, so the set is served once per turn of the loop
+// with the game's commands in between (serving more often reads a fast sender
+// ahead of its own echoes).
 //
 // Lifetime: queued, it belongs to the reactor. Completed (or destroyed by a
 // shutting-down io_context) after the poller is gone, it deletes itself.
@@ -54,9 +59,9 @@ private:
         }
         // owner is null when a shutting-down io_context destroys the operation
         // instead of running it: nothing more will be served.
-        const bool failed = owner == nullptr || op->ec_;
+        const boost::system::error_code ec = owner == nullptr ? boost::asio::error::shut_down : op->ec_;
         op->ec_ = {};
-        op->poller->on_wake(failed);
+        op->poller->on_wake(ec);
     }
 };
 
@@ -86,21 +91,20 @@ SocketPoller::~SocketPoller() {
     else delete op_;
 }
 
-// One wait on the Asio loop for the whole set.
-void SocketPoller::wait() {
+// One wait on the Asio loop for the whole set; `at_once`: complete in this
+// turn of the loop whether or not the set has a new edge.
+void SocketPoller::wait(bool at_once) {
     assert(!op_->queued);  // queued twice would corrupt the reactor's queue
     waiting_ = true;
     op_->queued = true;
-    op_->arming = true;
+    op_->arming = !at_once;
     reactor_.start_op(boost::asio::detail::reactor::read_op, epoll_fd_, reactor_data_, op_,
                       /*is_continuation=*/false, /*allow_speculative=*/true);
     op_->arming = false;
 }
 
-void SocketPoller::stop() {
-    stopped_ = true;
-    reactor_.cancel_ops(epoll_fd_, reactor_data_);
-}
+// A queued wait completes now, as aborted; one already completing is not touched.
+void SocketPoller::cancel_wait() { reactor_.cancel_ops(epoll_fd_, reactor_data_); }
 
 #else  // async_wait, with its re-arm
 
@@ -116,29 +120,34 @@ SocketPoller::~SocketPoller() {
     ::close(epoll_fd_);
 }
 
-void SocketPoller::wait() {
+// (The re-arm re-reports what is still ready: `at_once` comes free.)
+void SocketPoller::wait(bool /*at_once*/) {
     waiting_ = true;
     descriptor_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                            [this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
         if (alive.expired()) return;  // the poller is gone (its owner stopped)
-        on_wake(static_cast<bool>(ec));
+        on_wake(ec);
     });
 }
 
-void SocketPoller::stop() {
-    stopped_ = true;
+void SocketPoller::cancel_wait() {
     boost::system::error_code ignored;
     descriptor_.cancel(ignored);
 }
 
 #endif
 
+void SocketPoller::stop() {
+    stopped_ = true;
+    cancel_wait();
+}
+
 bool SocketPoller::add(int fd, Target* target, std::uint32_t events) noexcept {
     epoll_event ev{};
     ev.events = events;
     ev.data.ptr = target;
     if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return false;
-    if (!waiting_ && !stopped_) wait();
+    if (!waiting_ && !stopped_) wait(std::exchange(recheck_, false));
     return true;
 }
 
@@ -147,10 +156,11 @@ void SocketPoller::modify(int fd, Target* target, std::uint32_t events, std::uin
     ev.events = events;
     ev.data.ptr = target;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
-    // If the socket is ready for what it is now watched for, epoll says so at
-    // the set's next epoll_wait, but without an edge to wake the set when the
-    // socket is still listed in it from an earlier batch. Make that wait come.
-    if ((events & ~previous) != 0) serve_again_soon();
+    // If the socket already holds bytes when it is watched for them again,
+    // epoll says so at the set's next epoll_wait, but without an edge to wake
+    // the set when the socket is still listed in it from an earlier batch.
+    // Room for writing is the writer's to try again (see the header).
+    if ((events & ~previous & (EPOLLIN | EPOLLRDHUP)) != 0) recheck();
 }
 
 void SocketPoller::remove(int fd) noexcept {
@@ -158,23 +168,29 @@ void SocketPoller::remove(int fd) noexcept {
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, &ignored);
 }
 
-// The set was ready: serve it, then wait again. waiting_ stays set while
-// serving, so a socket added meanwhile does not queue a second wait.
-void SocketPoller::on_wake(bool failed) {
-    if (failed || stopped_) {
+// The set was ready (or a recheck cancelled the wait): serve it, then wait
+// again. waiting_ stays set while serving, so a socket added meanwhile does
+// not queue a second wait.
+void SocketPoller::on_wake(const boost::system::error_code& ec) {
+    const bool rechecking = ec == boost::asio::error::operation_aborted && recheck_;
+    if (stopped_ || (ec && !rechecking)) {
         waiting_ = false;
         return;
     }
-    serve();
+    recheck_ = false;
+    serving_ = true;
+    const bool more = serve();
+    serving_ = false;
     if (stopped_) {
         waiting_ = false;
         return;
     }
-    wait();
+    wait(more || std::exchange(recheck_, false));
 }
 
-// Serve the sockets that are ready now.
-void SocketPoller::serve() {
+// Serve the sockets that are ready now. True if some may still be ready
+// with no new edge to say so.
+bool SocketPoller::serve() {
     const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), 0);
     bool more = n == static_cast<int>(events_.size());  // a full batch: maybe more are ready
     for (int i = 0; i < n; ++i) {
@@ -182,19 +198,15 @@ void SocketPoller::serve() {
         more |= static_cast<Target*>(event.data.ptr)->on_ready(event.events);
     }
     if (after_batch_) after_batch_();
-    if (more) serve_again_soon();
+    return more;
 }
 
-// After the other handlers queued on the loop have run: fair to other work,
-// and the set still holds those sockets (level-triggered).
-void SocketPoller::serve_again_soon() {
-    if (serve_posted_ || stopped_) return;
-    serve_posted_ = true;
-    boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
-        if (alive.expired()) return;
-        serve_posted_ = false;
-        if (!stopped_) serve();
-    });
+// Serve the set once more soon, edge or not: at the end of this serve, or by
+// cancelling the queued wait (its completion serves).
+void SocketPoller::recheck() {
+    if (stopped_) return;
+    recheck_ = true;
+    if (waiting_ && !serving_) cancel_wait();
 }
 
 }  // namespace tickwire::net::detail

@@ -74,7 +74,10 @@ public:
     /// Watch `fd` for `events` (EPOLLIN, EPOLLRDHUP, EPOLLOUT). False if epoll refused it.
     bool add(int fd, Target* target, std::uint32_t events) noexcept;
     /// Change what `fd` is watched for from `previous` to `events` (0 =
-    /// nothing, but stay registered).
+    /// nothing, but stay registered). Bytes that are already there when
+    /// EPOLLIN is added are served; room that is already there when EPOLLOUT
+    /// is added may not be reported, so the target tries its write once more
+    /// after adding it.
     void modify(int fd, Target* target, std::uint32_t events, std::uint32_t previous) noexcept;
     /// Before closing `fd`.
     void remove(int fd) noexcept;
@@ -82,10 +85,11 @@ public:
     void stop();
 
 private:
-    void wait();
-    void on_wake(bool failed);
-    void serve();
-    void serve_again_soon();
+    void wait(bool at_once = false);
+    void cancel_wait();
+    void on_wake(const boost::system::error_code& ec);
+    bool serve();
+    void recheck();
 
     boost::asio::io_context& io_;
     int epoll_fd_ = -1;
@@ -99,9 +103,10 @@ private:
 #endif
     std::function<void()> after_batch_;
     std::array<epoll_event, 256> events_{};
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // posted handlers check it first
-    bool waiting_ = false;       // a wait is queued or posted back, or its completion is running
-    bool serve_posted_ = false;  // a serve for sockets left ready is queued
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // a completed wait checks it first
+    bool waiting_ = false;   // a wait is queued or posted back, or its completion is running
+    bool serving_ = false;   // inside serve()
+    bool recheck_ = false;   // a socket may be ready with no edge to say so: serve once more
     bool stopped_ = false;
 };
 

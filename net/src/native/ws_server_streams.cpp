@@ -128,12 +128,17 @@ void PlainWsConnection::write_now() {
         const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-            return on_io_error(std::strerror(errno));
+            if (errno != EAGAIN && errno != EWOULDBLOCK) return on_io_error(std::strerror(errno));
+        } else {
+            const bool all = static_cast<std::size_t>(n) == total_of(buffers, count);
+            on_written(static_cast<std::size_t>(n));
+            if (all) continue;
         }
-        const bool all = static_cast<std::size_t>(n) == total_of(buffers, count);
-        on_written(static_cast<std::size_t>(n));
-        if (!all) break;  // the send buffer is full
+        // The send buffer is full. Watch for room, then try once more: room
+        // that came before the watch is not reported (SocketPoller::modify).
+        if (blocked_ || fd_ < 0) break;
+        blocked_ = true;
+        watch();
     }
     if (fd_ < 0) return;
     blocked_ = !queue().empty();
