@@ -46,15 +46,6 @@ ServerOptions on(const std::shared_ptr<NetworkThread>& thread) {
     return options;
 }
 
-// pump_until, with the caller's wait first on each try: a frame's tick sleep
-// (1 ms) serving the loop, then the frame's own work in `done`.
-bool serve_until(NetworkThread& net, const std::function<bool()>& done) {
-    return pump_until([&] {
-        net.run_until(std::chrono::steady_clock::now() + 1ms);
-        return done();
-    });
-}
-
 // Closes `channel` while the caller serves its server, as a game would, and
 // checks the handshake completes (else the channel's own thread would wait
 // out its shutdown timeout at the end of the test).

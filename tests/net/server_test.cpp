@@ -289,17 +289,12 @@ TEST(Server, APeerSendingItsLastMessageAndLeavingIsSeenLeavingAtOnce) {
     options.idle_timeout = 60s;  // the test's 5 s wait must not be ended by it
     options.ping_interval = 0ms;  // nor by a ping's reset from the closed peer
     Server server = listen_local(options);
-    const auto serve_until = [&](const std::function<bool()>& done) {
-        return pump_until([&] {
-            net->run_until(std::chrono::steady_clock::now() + 1ms);
-            return done();
-        });
-    };
 
     std::unique_ptr<RawClient> client;
     std::thread handshake([&] { client = std::make_unique<RawClient>(server.port()); });
     ServerEvent event;
-    const bool connected = serve_until([&] { return server.poll(event) && event.type == ServerEventType::connected; });
+    const bool connected =
+        serve_until(*net, [&] { return server.poll(event) && event.type == ServerEventType::connected; });
     handshake.join();
     ASSERT_TRUE(connected);
 
@@ -309,7 +304,7 @@ TEST(Server, APeerSendingItsLastMessageAndLeavingIsSeenLeavingAtOnce) {
     std::this_thread::sleep_for(20ms);                             // both in the server's socket
 
     bool got_message = false;
-    ASSERT_TRUE(serve_until([&] {
+    ASSERT_TRUE(serve_until(*net, [&] {
         while (server.poll(event)) {
             if (event.type == ServerEventType::message) got_message = text_of(event.message) == "last words";
             if (event.type == ServerEventType::disconnected) return true;

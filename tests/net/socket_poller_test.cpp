@@ -5,6 +5,8 @@
 // outlives the poller's owner or the loop.
 #include "native/socket_poller.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/post.hpp>
@@ -23,7 +25,6 @@ namespace tickwire::net::test {
 namespace {
 
 using detail::SocketPoller;
-using namespace std::chrono_literals;
 
 // A connected pair of stream sockets: `ours` is watched, `theirs` writes.
 struct SocketPair {
@@ -68,11 +69,12 @@ private:
     int fd_;
 };
 
-// Runs the loop until `done` or a generous deadline (a failure, not a wait).
+// Runs the loop until `done` or pump_until's deadline (a failure, not a wait).
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (!done() && std::chrono::steady_clock::now() < deadline) io.run_one_for(10ms);
-    return done();
+    return pump_until([&] {
+        io.run_one_for(10ms);
+        return done();
+    });
 }
 
 // Serves what is ready now, without waiting for anything new.

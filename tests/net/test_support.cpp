@@ -21,6 +21,13 @@ bool pump_until(const std::function<bool()>& step, std::chrono::milliseconds tim
     return step();
 }
 
+bool serve_until(NetworkThread& net, const std::function<bool()>& done) {
+    return pump_until([&] {
+        net.run_until(std::chrono::steady_clock::now() + 1ms);
+        return done();
+    });
+}
+
 std::vector<std::byte> bytes_of(std::string_view text) {
     const auto* begin = reinterpret_cast<const std::byte*>(text.data());
     return {begin, begin + text.size()};

@@ -19,6 +19,10 @@ using namespace std::chrono_literals;
 
 /// Calls `step` until it returns true or `timeout` passes; sleeps 200 µs between tries.
 bool pump_until(const std::function<bool()>& step, std::chrono::milliseconds timeout = 5000ms);
+/// pump_until for a NetworkThread run on the caller (run_on_caller), with the
+/// caller's wait first on each try: a frame's tick sleep (1 ms) serving the
+/// loop, then the frame's own work in `done`.
+bool serve_until(NetworkThread& net, const std::function<bool()>& done);
 
 std::vector<std::byte> bytes_of(std::string_view text);
 std::string text_of(const Message& message);
