@@ -66,8 +66,7 @@ private:
 };
 
 SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch)
-    : io_(io),
-      epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
+    : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
       reactor_(boost::asio::use_service<boost::asio::detail::reactor>(io)),
       after_batch_(std::move(after_batch)) {
     if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
@@ -109,7 +108,7 @@ void SocketPoller::cancel_wait() { reactor_.cancel_ops(epoll_fd_, reactor_data_)
 #else  // async_wait, with its re-arm
 
 SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch)
-    : io_(io), epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), descriptor_(io), after_batch_(std::move(after_batch)) {
+    : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), descriptor_(io), after_batch_(std::move(after_batch)) {
     if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
     descriptor_.assign(::dup(epoll_fd_));
 }

@@ -91,7 +91,6 @@ private:
     bool serve();
     void recheck();
 
-    boost::asio::io_context& io_;
     int epoll_fd_ = -1;
 #if TICKWIRE_POLLER_REACTOR_OP
     class ReadyOp;
@@ -100,10 +99,10 @@ private:
     ReadyOp* op_ = nullptr;  // reused for every wait; frees itself if it outlives the poller
 #else
     boost::asio::posix::stream_descriptor descriptor_;  // a dup of epoll_fd_ on the Asio loop
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // a completed wait checks it first
 #endif
     std::function<void()> after_batch_;
     std::array<epoll_event, 256> events_{};
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // a completed wait checks it first
     bool waiting_ = false;   // a wait is queued or posted back, or its completion is running
     bool serving_ = false;   // inside serve()
     bool recheck_ = false;   // a socket may be ready with no edge to say so: serve once more

@@ -54,8 +54,8 @@ void PlainWsConnection::io_pause_reading() {
 // Tell the poller what we wait for now (a system call only when it changes).
 void PlainWsConnection::watch() {
     if (fd_ < 0) return;
-    // EPOLLRDHUP: the peer's FIN is reported with the bytes in front of it,
-    // so one wake-up reads both (nothing else would wake us for the FIN).
+    // EPOLLRDHUP: a FIN that comes with the peer's last bytes brings no
+    // wake-up of its own; reported with them, one wake-up reads both.
     const std::uint32_t wanted = (want_read_ ? EPOLLIN | EPOLLRDHUP : 0u) | (blocked_ ? EPOLLOUT : 0u);
     if (hung_up_) {
         if (wanted == 0) return;
