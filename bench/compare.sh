@@ -148,18 +148,23 @@ load_gen() { on_load_core "$bin/tickwire-load" "$@" --json --no-progress; }
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg), $(cat /proc/self/autogroup 2>/dev/null)"
 echo "{\"date\":\"$(date -u +%FT%TZ)\",\"uptime\":\"$(uptime)\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null)\",\"quick\":$quick,\"rounds\":$rounds}" >"$out/meta.json"
 
-echo_servers="$echo_server_kinds"
-echo_servers_with_baseline="$echo_servers${baseline_bin:+ tickwire-base tickwire-1t-base}"
 declare -A pid_of port_of
+# start_echo_servers KIND...: one of each, on its own port; stop_echo_servers
+# stops every one started.
 start_echo_servers() {
-  for s in $echo_servers; do
+  local s
+  for s in "$@"; do
     next_port
     port_of[$s]=$port
     start_server "$s" "${port_of[$s]}"
     pid_of[$s]=$server_pid
   done
 }
-stop_echo_servers() { for s in $echo_servers; do stop_server "${pid_of[$s]:-}"; done; }
+stop_echo_servers() {
+  local s
+  for s in "${!pid_of[@]}"; do stop_server "${pid_of[$s]}"; done
+  pid_of=()
+}
 trap 'stop_echo_servers; if [ -n "${server_pid:-}" ]; then kill "$server_pid" 2>/dev/null || true; fi' EXIT
 
 # Rotate the order each round so no server always runs first (or last).
@@ -172,8 +177,8 @@ rotated() {
 # ---- 1. echo, closed loop -----------------------------------------------------
 if want echo; then
   log "scenario echo: 32/512 B x 1/100 connections, closed loop, $rounds round(s) of ${echo_secs}s per server"
-  echo_servers="$echo_servers_with_baseline"
-  start_echo_servers
+  echo_servers="$echo_server_kinds${baseline_bin:+ tickwire-base tickwire-1t-base}"
+  start_echo_servers $echo_servers
   for r in $(seq 1 "$rounds"); do
     for size in 32 512; do
       for conns in 1 100; do
@@ -187,14 +192,14 @@ if want echo; then
     log "echo round $r done (load $(cut -d' ' -f1-3 /proc/loadavg))"
   done
   stop_echo_servers
-  echo_servers="$echo_server_kinds"
 fi
 
 # ---- 2. echo, 2,000 connections at 60 msg/s ----------------------------------------
 if want rate; then
   rate_rounds=$(( rounds > 2 ? 2 : rounds ))
   log "scenario rate: 2,000 connections x 60 msg/s, ${rate_secs}s per server, $rate_rounds round(s)"
-  start_echo_servers
+  echo_servers="$echo_server_kinds"
+  start_echo_servers $echo_servers
   # 60 msg/s is the issue's figure (120,000 messages/s in all); 10 msg/s is a
   # load every server here sustains, so its latencies compare.
   for r in $(seq 1 "$rate_rounds"); do

@@ -12,15 +12,15 @@ echo_server_command() {
   local kind="$1" port="$2"
   # One load generator, one address: tickwire-echo's per-address limit
   # (default 256) would cut it off.
-  local tickwire=("$bin/tickwire-echo" --port "$port" --quiet --max-connections 20000 --max-per-ip 20000)
+  local tickwire=(--port "$port" --quiet --max-connections 20000 --max-per-ip 20000)
   case "$kind" in
     floor) echo_cmd=("$bin/tcp_echo" --port "$port") ;;  # epoll, 4-byte length-prefixed frames
     beast) echo_cmd=("$bin/beast_echo" --port "$port") ;;
-    tickwire) echo_cmd=("${tickwire[@]}") ;;
-    tickwire-1t) echo_cmd=("${tickwire[@]}" --network-on-main-thread) ;;
+    tickwire) echo_cmd=("$bin/tickwire-echo" "${tickwire[@]}") ;;
+    tickwire-1t) echo_cmd=("$bin/tickwire-echo" "${tickwire[@]}" --network-on-main-thread) ;;
     node) echo_cmd=(node "$peers/ws_echo_server.js" "$port") ;;
-    tickwire-base) echo_cmd=("$baseline_bin/tickwire-echo" "${tickwire[@]:1}") ;;
-    tickwire-1t-base) echo_cmd=("$baseline_bin/tickwire-echo" "${tickwire[@]:1}" --network-on-main-thread) ;;
+    tickwire-base) echo_cmd=("$baseline_bin/tickwire-echo" "${tickwire[@]}") ;;
+    tickwire-1t-base) echo_cmd=("$baseline_bin/tickwire-echo" "${tickwire[@]}" --network-on-main-thread) ;;
     *) return 1 ;;
   esac
 }
