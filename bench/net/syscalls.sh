@@ -94,11 +94,19 @@ segments() {
     $1 == "segs_in" { si += $2 } $1 == "data_segs_in" { dsi += $2 }
     END { printf "%d %d %d %d\n", so, dso, si, dsi }'
 }
+# CPU seconds the bots' process has used (utime + stime, /proc/PID/stat): a
+# bots' core at ~100 % means they, not the server, set the pace, and the
+# per-client figures are not the server's at that many bots.
+bots_cpu_s() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' "/proc/$bots_pid/stat" 2>/dev/null
+}
 if command -v perf >/dev/null; then
+  bots_cpu_before=$(bots_cpu_s)
   segs_before=$(segments); segs_from=$(date +%s.%N)
   perf stat -e task-clock,context-switches,cpu-migrations -x, -o "$out/perf.txt" -p "$server_pid" -- sleep "$seconds" \
     >/dev/null 2>&1 || true
   segs_after=$(segments); segs_to=$(date +%s.%N)
+  bots_cpu_after=$(bots_cpu_s)
   # Per second of the time between the two counts (perf's start-up included).
   awk -v a="$segs_before" -v b="$segs_after" -v clients="$bots" -v secs="$(awk -v a="$segs_from" -v b="$segs_to" 'BEGIN { print b - a }')" 'BEGIN {
     split(a, x, " "); split(b, y, " ")
@@ -124,4 +132,9 @@ if command -v perf >/dev/null; then
     printf "%-16s %8.1f %% of samples (perf record -e cpu-clock -F 4000)\n", "kernel share", share
     printf "%-16s %8.3f ms per client per second (task-clock x share)\n", "kernel time", task * share / 100
     printf "%-16s %8.3f ms per client per second\n", "user time", task * (100 - share) / 100 }'
+  awk -v a="$bots_cpu_before" -v b="$bots_cpu_after" -v secs="$(awk -v a="$segs_from" -v b="$segs_to" 'BEGIN { print b - a }')" 'BEGIN {
+    if (a == "" || b == "") exit
+    pct = (b - a) / secs * 100
+    printf "%-16s %8.1f %% of their core\n", "bots CPU", pct
+    if (pct >= 95) print "WARNING: the bots filled their core and fell behind: these are not the server'"'"'s figures at this many bots" }'
 fi
