@@ -10,6 +10,7 @@
 #   --build-type TYPE   CMAKE_BUILD_TYPE [TICKWIRE_BUILD_TYPE] (RelWithDebInfo)
 #   --sanitize LIST     TICKWIRE_SANITIZE: address,undefined | thread
 #   --label L           run only tests with this ctest label (ctest -L L)
+#   --exclude-label L   leave out tests whose label matches L (ctest -LE L)
 #   --jobs N            build parallelism [TICKWIRE_JOBS] (all cores)
 #   --ctest-jobs N      tests run at once [TICKWIRE_CTEST_JOBS] (2: the tests use real
 #                       sockets and threads; more makes timing-sensitive ones flaky)
@@ -30,6 +31,7 @@ build_dir="${TICKWIRE_BUILD_DIR:-build}"
 build_type="${TICKWIRE_BUILD_TYPE:-RelWithDebInfo}"
 sanitize=""
 label=""
+exclude_label=""
 jobs="${TICKWIRE_JOBS:-$(nproc)}"
 ctest_jobs="${TICKWIRE_CTEST_JOBS:-2}"
 skip_deps="${TICKWIRE_SKIP_DEPS:-0}"
@@ -44,6 +46,7 @@ while (($#)); do
         --build-type) build_type="$2"; shift 2 ;;
         --sanitize) sanitize="$2"; shift 2 ;;
         --label) label="$2"; shift 2 ;;
+        --exclude-label) exclude_label="$2"; shift 2 ;;
         --jobs) jobs="$2"; shift 2 ;;
         --ctest-jobs) ctest_jobs="$2"; shift 2 ;;
         --skip-deps) skip_deps=1; shift ;;
@@ -146,5 +149,6 @@ fi
 
 ctest_args=(--test-dir "$build_dir" --output-on-failure --no-tests=error -j "$ctest_jobs")
 [[ -n "$label" ]] && ctest_args+=(-L "$label")
+[[ -n "$exclude_label" ]] && ctest_args+=(-LE "$exclude_label")
 step "ctest ${ctest_args[*]}"
 "${ctest_prefix[@]}" ctest "${ctest_args[@]}"
