@@ -107,8 +107,9 @@ if command -v perf >/dev/null; then
     >/dev/null 2>&1 || true
   segs_after=$(segments); segs_to=$(date +%s.%N)
   bots_cpu_after=$(bots_cpu_s)
+  interval_s=$(awk -v a="$segs_from" -v b="$segs_to" 'BEGIN { print b - a }')
   # Per second of the time between the two counts (perf's start-up included).
-  awk -v a="$segs_before" -v b="$segs_after" -v clients="$bots" -v secs="$(awk -v a="$segs_from" -v b="$segs_to" 'BEGIN { print b - a }')" 'BEGIN {
+  awk -v a="$segs_before" -v b="$segs_after" -v clients="$bots" -v secs="$interval_s" 'BEGIN {
     split(a, x, " "); split(b, y, " ")
     if (y[1] == 0) { print "segments: ss found no sockets"; exit }
     f = 1 / clients / secs
@@ -132,7 +133,7 @@ if command -v perf >/dev/null; then
     printf "%-16s %8.1f %% of samples (perf record -e cpu-clock -F 4000)\n", "kernel share", share
     printf "%-16s %8.3f ms per client per second (task-clock x share)\n", "kernel time", task * share / 100
     printf "%-16s %8.3f ms per client per second\n", "user time", task * (100 - share) / 100 }'
-  awk -v a="$bots_cpu_before" -v b="$bots_cpu_after" -v secs="$(awk -v a="$segs_from" -v b="$segs_to" 'BEGIN { print b - a }')" 'BEGIN {
+  awk -v a="$bots_cpu_before" -v b="$bots_cpu_after" -v secs="$interval_s" 'BEGIN {
     if (a == "" || b == "") exit
     pct = (b - a) / secs * 100
     printf "%-16s %8.1f %% of their core\n", "bots CPU", pct
