@@ -122,8 +122,7 @@ start_server() {
   case "$kind" in
     floor|beast|tickwire|tickwire-1t|node|tickwire-base|tickwire-1t-base)
               echo_server_command "$kind" "$port"; on_server_core "${echo_cmd[@]}" >"$logf" 2>&1 & ;;
-    match)    on_server_core "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 \
-                  --log-level warn --max-rooms 64 --max-per-ip 4096 >"$logf" 2>&1 & ;;  # every bot is 127.0.0.1
+    match)    match_server_command "$bin" "$port"; on_server_core "${match_cmd[@]}" >"$logf" 2>&1 & ;;
     colyseus) on_server_core node "$peers/colyseus_server.js" "$port" >"$logf" 2>&1 & ;;
   esac
   server_pid=$!

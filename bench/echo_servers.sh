@@ -1,8 +1,9 @@
 # bench/echo_servers.sh — the echo servers the benchmarks measure, each
-# started one way, in one place. Sourced by bench/compare.sh and
-# bench/net/echo_syscalls.sh; both set $bin (the build's bin/) and $peers
-# (bench/peers) first, and compare.sh --baseline sets $baseline_bin (another
-# build's bin/, for tickwire-base and tickwire-1t-base).
+# started one way, in one place (and the match server, below). Sourced by
+# bench/compare.sh, bench/net/echo_syscalls.sh and bench/net/match_ab.sh;
+# the first two set $bin (the build's bin/) and $peers (bench/peers) first,
+# and compare.sh --baseline sets $baseline_bin (another build's bin/, for
+# tickwire-base and tickwire-1t-base).
 
 echo_server_kinds="floor beast tickwire tickwire-1t node"
 
@@ -23,6 +24,14 @@ echo_server_command() {
     tickwire-1t-base) echo_cmd=("$baseline_bin/tickwire-echo" "${tickwire[@]}" --network-on-main-thread) ;;
     *) return 1 ;;
   esac
+}
+
+# match_server_command BIN PORT: sets the array match_cmd to BIN's
+# tickwire-server playing the match on PORT. Every bot comes from 127.0.0.1
+# (the per-address limit goes up), and 500 bots in rooms of 32 need 16 rooms.
+match_server_command() {
+  match_cmd=("$1/tickwire-server" --port "$2" --address 127.0.0.1 --status-interval 0 --log-level warn
+             --max-rooms 64 --max-per-ip 4096)
 }
 
 # What tickwire-load is given for KIND on PORT: its mode and the URL.

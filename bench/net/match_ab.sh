@@ -26,6 +26,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#bins[@]} -gt 0 ] || bins=("$root/build/bin")
 load="${bins[0]}/tickwire-load"
+# shellcheck source=../echo_servers.sh
+. "$root/bench/echo_servers.sh"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 server_pid=""
@@ -36,8 +38,8 @@ printf '%-40s %5s %6s %10s %11s %8s %8s %8s %8s\n' server round snap/s supersede
 for round in $(seq "$rounds"); do
   for bin in "${bins[@]}"; do
     port=$((20000 + RANDOM % 10000))
-    taskset -c 0 "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 --log-level warn \
-      --max-rooms 64 --max-per-ip 4096 >/dev/null 2>&1 &
+    match_server_command "$bin" "$port"
+    taskset -c 0 "${match_cmd[@]}" >/dev/null 2>&1 &
     server_pid=$!
     sleep 1
     json=$(taskset -c 1 "$load" match "ws://127.0.0.1:$port/room/auto" -c "$bots" -w 3 -d "$seconds" \
