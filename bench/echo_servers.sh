@@ -1,9 +1,9 @@
 # bench/echo_servers.sh — the echo servers the benchmarks measure, each
 # started one way, in one place (and the match server, below). Sourced by
-# bench/compare.sh, bench/net/echo_syscalls.sh and bench/net/match_ab.sh;
-# the first two set $bin (the build's bin/) and $peers (bench/peers) first,
-# and compare.sh --baseline sets $baseline_bin (another build's bin/, for
-# tickwire-base and tickwire-1t-base).
+# bench/compare.sh, bench/net/echo_syscalls.sh, bench/net/match_ab.sh and
+# bench/net/syscalls.sh. The echo servers read $bin (the build's bin/) and
+# $peers (bench/peers); compare.sh --baseline sets $baseline_bin (another
+# build's bin/, for tickwire-base and tickwire-1t-base).
 
 echo_server_kinds="floor beast tickwire tickwire-1t node"
 

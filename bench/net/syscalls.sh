@@ -56,10 +56,12 @@ cleanup() {
 trap cleanup EXIT
 
 peers="$root/bench/peers"
+# shellcheck source=../echo_servers.sh
+. "$root/bench/echo_servers.sh"
 case "$server" in
   tickwire)
-    taskset -c 0 "$bin/tickwire-server" --port "$port" --address 127.0.0.1 --status-interval 0 --log-level warn \
-      --max-per-ip 4096 "${session[@]}" "${server_args[@]}" >"$out/server.log" 2>&1 &
+    match_server_command "$bin" "$port"
+    taskset -c 0 "${match_cmd[@]}" "${session[@]}" "${server_args[@]}" >"$out/server.log" 2>&1 &
     server_pid=$!
     sleep 0.5
     taskset -c 1 "$bin/tickwire-bots" --count "$bots" --quiet "${session[@]}" "${bots_args[@]}" "ws://127.0.0.1:$port/room/auto" \
