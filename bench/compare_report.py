@@ -11,6 +11,8 @@ import os
 import statistics
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Optional
 
 
 def load(path):
@@ -24,6 +26,21 @@ def load(path):
                 except json.JSONDecodeError:
                     pass
     return rows
+
+
+@dataclass
+class MatchVerdict:
+    """One bot count's match, tickwire against Colyseus: what the goals judge."""
+    bots: int
+    user: Optional[float]        # user CPU per client, tickwire / Colyseus
+    total: Optional[float]       # total CPU per client, ratio
+    sys: Optional[float]         # system CPU per client, ratio
+    downlink: Optional[float]    # bytes server to client, ratio
+    uplink: Optional[float]      # bytes client to server, ratio
+    uplink_bytes: Optional[float]  # tickwire's bytes client to server per second
+    step_p99_ms: Optional[float]   # tickwire's tick p99, the step only
+    work_p99_ms: Optional[float]   # the whole tick: in + step + out
+    generator_cpu: Optional[float]  # tickwire-load's CPU % when it set the pace, else None
 
 
 def med(values):
@@ -204,33 +221,38 @@ def main():
                 def r(key):
                     a, b = tw.get(key), cy.get(key)
                     return a / b if a is not None and b else None
-                ratios.append((n, r("user_per_client_pct"), r("cpu_per_client_pct"), r("bytes_out_per_client_s"),
-                               tw.get("work_p99_ms"), r("sys_per_client_pct"), r("bytes_in_per_client_s"),
-                               tw.get("bytes_in_per_client_s"), generator_bound(tw)))
+                ratios.append(MatchVerdict(
+                    bots=n, user=r("user_per_client_pct"), total=r("cpu_per_client_pct"), sys=r("sys_per_client_pct"),
+                    downlink=r("bytes_out_per_client_s"), uplink=r("bytes_in_per_client_s"),
+                    uplink_bytes=tw.get("bytes_in_per_client_s"), step_p99_ms=tw.get("tick_p99_ms"),
+                    work_p99_ms=tw.get("work_p99_ms"), generator_cpu=generator_bound(tw)))
         t.print()
-        for n, user, total, byts, work, sys_, up, up_bytes, gen_cpu in ratios:
-            if gen_cpu is not None:
+        def met(ok):
+            return "met" if ok else "MISSED"
+
+        for v in ratios:
+            if v.generator_cpu is not None:
                 # The bots fell behind because their own core was full: what the
                 # server did is not its limit, so no goal is judged on it.
-                print(f"  {n} bots: not measured: the load generator used {fmt(gen_cpu, 1)} % of its core and its "
-                      f"bots fell behind (fewer than 27 snapshots/s or superseded ones); rerun on a quieter machine")
+                print(f"  {v.bots} bots: not measured: the load generator used {fmt(v.generator_cpu, 1)} % of its core "
+                      f"and its bots fell behind (fewer than 27 snapshots/s or superseded ones); rerun on a quieter machine")
                 continue
             goals = ""
-            if n in (64, 200):
-                goals = (f"  (goals: user <= 0.1: {'met' if user is not None and user <= 0.1 else 'MISSED'}, "
-                         f"total <= 0.6: {'met' if total is not None and total <= 0.6 else 'MISSED'}, "
-                         f"bytes <= 0.5: {'met' if byts is not None and byts <= 0.5 else 'MISSED'})")
-            if n == 500:
-                goals = f"  (goal tick p99 <= 2 ms at 500: {'met' if work is not None and work <= 2 else 'MISSED'})"
-            print(f"  {n} bots tickwire/colyseus: user CPU per client {fmt(user, 2)}x, total CPU per client "
-                  f"{fmt(total, 2)}x, bytes per client {fmt(byts, 2)}x{goals}")
-            if n in (64, 200, 500):
-                def met(ok):
-                    return "met" if ok else "MISSED"
-                print(f"    issue 14: total CPU {fmt(total, 2)}x (<= 0.5: {met(total is not None and total <= 0.5)}), "
-                      f"sys {fmt(sys_, 2)}x (<= 0.8: {met(sys_ is not None and sys_ <= 0.8)}), "
-                      f"uplink {fmt(up_bytes)} B/s = {fmt(up, 2)}x (<= 1800 B/s and 0.8x: "
-                      f"{met(up is not None and up <= 0.8 and (up_bytes or 1e9) <= 1800)})")
+            if v.bots in (64, 200):
+                goals = (f"  (goals: user <= 0.1: {met(v.user is not None and v.user <= 0.1)}, "
+                         f"total <= 0.6: {met(v.total is not None and v.total <= 0.6)}, "
+                         f"bytes <= 0.5: {met(v.downlink is not None and v.downlink <= 0.5)})")
+            if v.bots == 500:
+                # Issue 6's line, judged on the whole tick (in + step + out).
+                goals = (f"  (goal tick p99 <= 2 ms at 500, whole tick: {fmt(v.work_p99_ms, 2)} ms "
+                         f"{met(v.work_p99_ms is not None and v.work_p99_ms <= 2)}; step only {fmt(v.step_p99_ms, 2)} ms)")
+            print(f"  {v.bots} bots tickwire/colyseus: user CPU per client {fmt(v.user, 2)}x, total CPU per client "
+                  f"{fmt(v.total, 2)}x, bytes per client {fmt(v.downlink, 2)}x{goals}")
+            if v.bots in (64, 200, 500):
+                print(f"    issue 14: total CPU {fmt(v.total, 2)}x (<= 0.5: {met(v.total is not None and v.total <= 0.5)}), "
+                      f"sys {fmt(v.sys, 2)}x (<= 0.8: {met(v.sys is not None and v.sys <= 0.8)}), "
+                      f"uplink {fmt(v.uplink_bytes)} B/s = {fmt(v.uplink, 2)}x (<= 1800 B/s and 0.8x: "
+                      f"{met(v.uplink is not None and v.uplink <= 0.8 and (v.uplink_bytes or 1e9) <= 1800)})")
         print("  largest bot count sustained (work p99 <= 16.7 ms, nothing superseded/late, >= 27 snapshots/s): "
               + ", ".join(f"{k} {v}" for k, v in sorted(sustained.items())) if sustained else "  none sustained")
 
