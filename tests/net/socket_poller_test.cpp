@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tickwire::net::test {
 namespace {
@@ -178,6 +179,81 @@ TEST(SocketPoller, AWaitLeftQueuedIsFreedWithTheLoop) {
     poller.reset();
     io.reset();
     EXPECT_EQ(reader.wakes, 0);
+}
+
+
+// Paced (ServerOptions::read_pace): while sockets keep having bytes, the set
+// is served once per pace, with whatever came meanwhile on every socket.
+TEST(SocketPoller, PacedBytesThatComeMeanwhileAreServedTogetherAPaceLater) {
+    constexpr auto kPace = 300ms;
+    boost::asio::io_context io;
+    std::vector<std::chrono::steady_clock::time_point> batches;
+    SocketPoller poller(io, [&] { batches.push_back(std::chrono::steady_clock::now()); }, kPace);
+    SocketPair a, b;
+    Reader reader_a(a.ours), reader_b(b.ours);
+    ASSERT_TRUE(poller.add(a.ours, &reader_a, EPOLLIN));
+    ASSERT_TRUE(poller.add(b.ours, &reader_b, EPOLLIN));
+
+    a.send("1");  // the set was idle: served at its edge
+    ASSERT_TRUE(run_until(io, [&] { return reader_a.read == "1"; }));
+    ASSERT_EQ(batches.size(), 1u);
+    a.send("2");
+    b.send("x");
+    ASSERT_TRUE(run_until(io, [&] { return reader_a.read == "12" && reader_b.read == "x"; }));
+    EXPECT_EQ(batches.size(), 2u) << "both sockets in one serve";
+    EXPECT_EQ(reader_b.wakes, 1);
+    EXPECT_GE(batches[1] - batches[0], kPace) << "served again before the pace had passed";
+}
+
+TEST(SocketPoller, APacedServeThatFindsNothingWaitsForTheNextBytesWithoutPolling) {
+    constexpr auto kPace = 20ms;
+    boost::asio::io_context io;
+    int batches = 0;
+    SocketPoller poller(io, [&] { ++batches; }, kPace);
+    SocketPair pair;
+    Reader reader(pair.ours);
+    ASSERT_TRUE(poller.add(pair.ours, &reader, EPOLLIN));
+
+    pair.send("1");
+    ASSERT_TRUE(run_until(io, [&] { return reader.read == "1"; }));
+    ASSERT_TRUE(run_until(io, [&] { return batches == 2; }));  // the paced serve after it: nothing there
+    io.run_for(10 * kPace);
+    EXPECT_EQ(batches, 2) << "an idle paced poller went on serving";
+
+    pair.send("2");
+    ASSERT_TRUE(run_until(io, [&] { return reader.read == "12"; }));
+    EXPECT_EQ(batches, 3) << "served at its edge, as an idle set is";
+}
+
+TEST(SocketPoller, StoppedWhilePacedTheLoopRunsOutOfWork) {
+    boost::asio::io_context io;
+    SocketPoller poller(io, {}, std::chrono::seconds(30));
+    SocketPair pair;
+    Reader reader(pair.ours);
+    ASSERT_TRUE(poller.add(pair.ours, &reader, EPOLLIN));
+    pair.send("1");
+    ASSERT_TRUE(run_until(io, [&] { return reader.read == "1"; }));  // the next serve is 30 s away
+    poller.stop();
+    io.run_for(5s);
+    EXPECT_TRUE(io.stopped()) << "the paced serve was still due";
+}
+
+// The paced serve's timer outlives the poller: its handler must not touch it
+// (AddressSanitizer reports it otherwise).
+TEST(SocketPoller, APollerDestroyedWhilePacedLeavesTheLoopWithNoWork) {
+    boost::asio::io_context io;
+    SocketPair pair;
+    Reader reader(pair.ours);
+    {
+        SocketPoller poller(io, {}, std::chrono::seconds(30));
+        ASSERT_TRUE(poller.add(pair.ours, &reader, EPOLLIN));
+        pair.send("1");
+        ASSERT_TRUE(run_until(io, [&] { return reader.read == "1"; }));
+    }
+    pair.send("2");
+    io.run_for(5s);
+    EXPECT_TRUE(io.stopped()) << "the loop still had work";
+    EXPECT_EQ(reader.read, "1");
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ ServerCore::ServerCore(NetworkLoop& thread, std::shared_ptr<ServerShared> shared
     : thread_(thread),
       shared_(std::move(shared)),
       acceptor_(thread.io),
-      hub_(std::make_shared<WsHub>(thread.io, sweep_period(shared_->options))),
+      hub_(std::make_shared<WsHub>(thread.io, sweep_period(shared_->options), shared_->options.read_pace)),
       game_requests_(shared_->options.max_pending_http_requests),
       sessions_(shared_->options.session, resume_secret(shared_->options.session)),
       ack_timer_(thread.io),

@@ -65,15 +65,19 @@ private:
     }
 };
 
-SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch)
+SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch, std::chrono::microseconds pace)
     : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
       reactor_(boost::asio::use_service<boost::asio::detail::reactor>(io)),
-      after_batch_(std::move(after_batch)) {
+      after_batch_(std::move(after_batch)),
+      pace_(pace),
+      pace_timer_(io) {
     if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+    make_gate();
     auto op = std::make_unique<ReadyOp>(this);
     reactor_.init_task();
-    if (const int error = reactor_.register_descriptor(epoll_fd_, reactor_data_); error != 0) {
+    if (const int error = reactor_.register_descriptor(wait_fd(), reactor_data_); error != 0) {
         reactor_.cleanup_descriptor_data(reactor_data_);
+        if (gate_fd_ >= 0) ::close(gate_fd_);
         ::close(epoll_fd_);
         throw std::system_error(error, std::generic_category(), "register the poller with Asio");
     }
@@ -83,8 +87,9 @@ SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> af
 SocketPoller::~SocketPoller() {
     // Not closing yet, so the reactor takes the set out of its epoll itself;
     // a queued wait is posted back as aborted and frees itself.
-    reactor_.deregister_descriptor(epoll_fd_, reactor_data_, false);
+    reactor_.deregister_descriptor(wait_fd(), reactor_data_, false);
     reactor_.cleanup_descriptor_data(reactor_data_);
+    if (gate_fd_ >= 0) ::close(gate_fd_);
     ::close(epoll_fd_);
     if (op_->queued) op_->poller = nullptr;
     else delete op_;
@@ -97,25 +102,31 @@ void SocketPoller::wait(bool at_once) {
     waiting_ = true;
     op_->queued = true;
     op_->arming = !at_once;
-    reactor_.start_op(boost::asio::detail::reactor::read_op, epoll_fd_, reactor_data_, op_,
+    reactor_.start_op(boost::asio::detail::reactor::read_op, wait_fd(), reactor_data_, op_,
                       /*is_continuation=*/false, /*allow_speculative=*/true);
     op_->arming = false;
 }
 
 // A queued wait completes now, as aborted; one already completing is not touched.
-void SocketPoller::cancel_wait() { reactor_.cancel_ops(epoll_fd_, reactor_data_); }
+void SocketPoller::cancel_wait() { reactor_.cancel_ops(wait_fd(), reactor_data_); }
 
 #else  // async_wait, with its re-arm
 
-SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch)
-    : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), descriptor_(io), after_batch_(std::move(after_batch)) {
+SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch, std::chrono::microseconds pace)
+    : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
+      descriptor_(io),
+      after_batch_(std::move(after_batch)),
+      pace_(pace),
+      pace_timer_(io) {
     if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
-    descriptor_.assign(::dup(epoll_fd_));
+    make_gate();
+    descriptor_.assign(::dup(wait_fd()));
 }
 
 SocketPoller::~SocketPoller() {
     boost::system::error_code ignored;
     descriptor_.close(ignored);
+    if (gate_fd_ >= 0) ::close(gate_fd_);
     ::close(epoll_fd_);
 }
 
@@ -136,9 +147,31 @@ void SocketPoller::cancel_wait() {
 
 #endif
 
+void SocketPoller::make_gate() {
+    if (pace_.count() <= 0) return;
+    gate_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    if (gate_fd_ < 0 || ::epoll_ctl(gate_fd_, EPOLL_CTL_ADD, epoll_fd_, &ev) != 0) {
+        const int error = errno;
+        if (gate_fd_ >= 0) ::close(gate_fd_);
+        ::close(epoll_fd_);
+        throw std::system_error(error, std::generic_category(), "the poller's gate");
+    }
+}
+
+void SocketPoller::open_gate(bool open) noexcept {
+    if (gate_fd_ < 0 || gate_open_ == open) return;
+    gate_open_ = open;
+    epoll_event ev{};
+    ev.events = open ? static_cast<std::uint32_t>(EPOLLIN) : 0u;
+    ::epoll_ctl(gate_fd_, EPOLL_CTL_MOD, epoll_fd_, &ev);
+}
+
 void SocketPoller::stop() {
     stopped_ = true;
     cancel_wait();
+    pace_timer_.cancel();
 }
 
 bool SocketPoller::add(int fd, Target* target, std::uint32_t events) noexcept {
@@ -176,14 +209,38 @@ void SocketPoller::on_wake(const boost::system::error_code& ec) {
         waiting_ = false;
         return;
     }
+    serve_then_wait();
+}
+
+// Serve the set, then wait for its next edge; or, paced while sockets keep
+// being ready, serve it again when the pace has passed, edge or not (the set
+// is level-triggered: what became ready meanwhile is still there). waiting_
+// stays set while paced: no edge wait is queued and a recheck is left to the
+// paced serve.
+void SocketPoller::serve_then_wait() {
     recheck_ = false;
     serving_ = true;
+    const auto served_at = pace_.count() > 0 ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     const bool more = serve();
     serving_ = false;
     if (stopped_) {
         waiting_ = false;
         return;
     }
+    if (pace_.count() > 0 && served_ > 0) {
+        open_gate(false);
+        pace_timer_.expires_at(served_at + pace_);
+        pace_timer_.async_wait([this, alive = std::weak_ptr<bool>(pace_alive_)](const boost::system::error_code& ec) {
+            if (alive.expired()) return;  // the poller is gone
+            if (ec || stopped_) {
+                waiting_ = false;
+                return;
+            }
+            serve_then_wait();
+        });
+        return;
+    }
+    open_gate(true);  // bytes that came meanwhile make the gate ready: an edge for the wait
     wait(more || std::exchange(recheck_, false));
 }
 
@@ -191,6 +248,7 @@ void SocketPoller::on_wake(const boost::system::error_code& ec) {
 // with no new edge to say so.
 bool SocketPoller::serve() {
     const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), 0);
+    served_ = n;
     bool more = n == static_cast<int>(events_.size());  // a full batch: maybe more are ready
     for (int i = 0; i < n; ++i) {
         const epoll_event& event = events_[static_cast<std::size_t>(i)];

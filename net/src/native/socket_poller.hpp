@@ -16,6 +16,15 @@
 // operation instead (socket_poller.cpp says how). Elsewhere it falls back to
 // async_wait.
 //
+// Paced (a `pace` > 0, ServerOptions::read_pace), a busy set is served on a
+// timer instead: after a serve that found sockets ready, the next is `pace`
+// later, edge or not, and until then no socket's bytes wake the thread (the
+// set sits in Asio's epoll behind a gate, an epoll set holding only it, which
+// is shut meanwhile). A serve that finds nothing opens the gate and waits for
+// the next edge again, so an idle server is not woken at all. That turns one
+// wake-up per message or two into one per pace, most of a match server's
+// wake-ups and context switches.
+//
 // Thread: network thread only; the io_context must be run by that one thread
 // and outlive the poller. The destructor may also run where the loop's owner
 // abandons it after the network thread has ended.
@@ -24,11 +33,13 @@
 #include <sys/epoll.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/version.hpp>
 
 // Asio's reactor_op and epoll_reactor::start_op, as Boost 1.81 (Debian 12's,
@@ -66,7 +77,10 @@ public:
     };
 
     /// `after_batch` runs after each batch of ready sockets (flush writes, release the dead).
-    SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch);
+    /// `pace`: while sockets keep being ready, serve the set once per `pace`
+    /// (0: at every edge; see above).
+    SocketPoller(boost::asio::io_context& io, std::function<void()> after_batch,
+                 std::chrono::microseconds pace = std::chrono::microseconds(0));
     ~SocketPoller();
     SocketPoller(const SocketPoller&) = delete;
     SocketPoller& operator=(const SocketPoller&) = delete;
@@ -88,10 +102,20 @@ private:
     void wait(bool at_once = false);
     void cancel_wait();
     void on_wake(const boost::system::error_code& ec);
+    void serve_then_wait();
     bool serve();
     void recheck();
 
-    int epoll_fd_ = -1;
+    void make_gate();
+    int wait_fd() const noexcept { return gate_fd_ >= 0 ? gate_fd_ : epoll_fd_; }
+    void open_gate(bool open) noexcept;
+
+    int epoll_fd_ = -1;  // the sockets
+    // Paced only: an epoll set holding epoll_fd_ alone, and what Asio waits on
+    // instead of it. Closed (epoll_fd_ watched for nothing) while paced, so a
+    // socket's bytes wake no one until the paced serve.
+    int gate_fd_ = -1;
+    bool gate_open_ = true;
 #if TICKWIRE_POLLER_REACTOR_OP
     class ReadyOp;
     boost::asio::detail::reactor& reactor_;
@@ -102,8 +126,12 @@ private:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // a completed wait checks it first
 #endif
     std::function<void()> after_batch_;
+    std::chrono::microseconds pace_;
+    boost::asio::steady_timer pace_timer_;
+    std::shared_ptr<bool> pace_alive_ = std::make_shared<bool>(true);  // the timer's handler checks it first
     std::array<epoll_event, 256> events_{};
-    bool waiting_ = false;   // a wait is queued or posted back, or its completion is running
+    int served_ = 0;  // sockets the last serve() found ready
+    bool waiting_ = false;   // a wait is queued or posted back, its completion is running, or a paced serve is due
     bool serving_ = false;   // inside serve()
     bool recheck_ = false;   // a socket may be ready with no edge to say so: serve once more
     bool stopped_ = false;

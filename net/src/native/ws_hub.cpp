@@ -11,8 +11,8 @@ namespace {
 constexpr std::size_t kReadBufferBytes = 256 * 1024;
 }  // namespace
 
-WsHub::WsHub(boost::asio::io_context& io, std::chrono::milliseconds sweep_period)
-    : io_(io), sweep_period_(sweep_period), poller_(io, [this] { flush_all(); }), sweep_timer_(io) {}
+WsHub::WsHub(boost::asio::io_context& io, std::chrono::milliseconds sweep_period, std::chrono::microseconds read_pace)
+    : io_(io), sweep_period_(sweep_period), poller_(io, [this] { flush_all(); }, read_pace), sweep_timer_(io) {}
 
 void WsHub::add(const std::shared_ptr<Member>& member) {
     member->hub_index_ = members_.size();

@@ -45,8 +45,9 @@ public:
         bool flush_queued_ = false;
     };
 
-    /// `sweep_period`: how often deadlines are checked (their precision).
-    WsHub(boost::asio::io_context& io, std::chrono::milliseconds sweep_period);
+    /// `sweep_period`: how often deadlines are checked (their precision);
+    /// `read_pace`: the poller's (ServerOptions::read_pace).
+    WsHub(boost::asio::io_context& io, std::chrono::milliseconds sweep_period, std::chrono::microseconds read_pace);
 
     void add(const std::shared_ptr<Member>& member);
     /// Its socket is closed: forget it (released after the current turn, so a

@@ -44,6 +44,15 @@ struct ServerOptions {
     std::chrono::milliseconds ping_interval{1000};      ///< RTT probes (0 disables)
     std::chrono::milliseconds close_timeout{2000};
     std::size_t max_message_size = 1u << 20;  ///< larger: close 1009
+    /// Plain ws:// sockets: while some keep having bytes, read them at most
+    /// once per `read_pace` (0: whenever one has bytes). A game that takes its
+    /// messages on a fixed tick loses nothing it would notice by waiting up to
+    /// this long for them, and the network thread then wakes about once per
+    /// read_pace instead of once or more per client message, which is most of
+    /// a busy server's wake-ups (the match server reads every 1 ms:
+    /// docs/benchmarks.md, section 11). Every message's arrival may be later
+    /// by up to this much; what the game sends is not paced. wss:// is not paced.
+    std::chrono::microseconds read_pace{0};
     /// Sub-protocols this server speaks, in preference order; the first one the
     /// client also offers is selected.
     std::vector<std::string> subprotocols;
