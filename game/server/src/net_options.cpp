@@ -17,6 +17,7 @@ net::ServerOptions net_options(const ServerConfig& config) {
             : static_cast<std::size_t>(config.max_rooms) * static_cast<std::size_t>(config.max_players) + 16;
     options.max_connections_per_ip = config.max_connections_per_ip;
     options.handshake_timeout = config.handshake_timeout;
+    options.read_pace = config.read_pace;
     options.max_message_size = schemas::kMaxPacketBytes;
     // A client stalled for seconds holds at most this much; beyond it the net
     // layer closes it as a slow consumer (superseding keeps us far below).

@@ -96,6 +96,13 @@ struct ServerConfig {
     /// saved no CPU measurably (docs/benchmarks.md, section 7). The game code
     /// is the same: it still only polls and sends through net's queues.
     bool network_on_game_thread = false;
+    /// net::ServerOptions::read_pace: while players keep sending, their
+    /// sockets are read once per read_pace, not at every message. Inputs are
+    /// taken at the next tick anyway and arrive a tick or more early (inputs
+    /// on time), so a millisecond costs them nothing, and it spares the
+    /// network thread most of its wake-ups (docs/benchmarks.md, section 11).
+    /// 0: read each message as it comes.
+    std::chrono::microseconds read_pace{1000};
 
     // Hosting at scale (issue 13, docs/scaling.md).
     /// redis://HOST:PORT of the fleet's room directory; empty = this process
