@@ -27,7 +27,9 @@ namespace tickwire::net::detail {
 // queues the next wait in one handler, and the io_context has one thread that
 // never runs it from inside a serve, so Asio cannot take an edge from its
 // epoll while no wait is queued. An edge that comes while the batch is served
-// stays in Asio's epoll for the next wait. Readiness without an edge (sockets
+// stays in Asio's epoll for the next wait. (Paced, no wait is queued while the
+// gate is shut, and no edge comes: the timer serves instead, and reopening
+// the gate looks for bytes itself, reopen_gate_found_bytes.) Readiness without an edge (sockets
 // a target left ready, a full batch, a socket re-watched for bytes while still
 // listed in the set) makes the next wait complete at once, or cancels the
 // queued one, whose completion then serves: through the scheduler's queue,
@@ -240,8 +242,21 @@ void SocketPoller::serve_then_wait() {
         });
         return;
     }
-    open_gate(true);  // bytes that came meanwhile make the gate ready: an edge for the wait
-    wait(more || std::exchange(recheck_, false));
+    wait(more || std::exchange(recheck_, false) || reopen_gate_found_bytes());
+}
+
+// Opens a shut gate; true if the set already has bytes. Bytes that came since
+// the serve found nothing were kept from the gate while it was shut, and
+// opening it need not say so: epoll only announces an entry that is not on
+// its ready list already, and the gate's entry for the set stays listed from
+// the last batch (nothing waits on the gate itself to clear it). So ask the
+// gate, which also clears that entry when the set is empty: from then on
+// every new byte is an edge.
+bool SocketPoller::reopen_gate_found_bytes() noexcept {
+    if (gate_fd_ < 0 || gate_open_) return false;
+    open_gate(true);
+    epoll_event ignored{};
+    return ::epoll_wait(gate_fd_, &ignored, 1, 0) > 0;
 }
 
 // Serve the sockets that are ready now. True if some may still be ready

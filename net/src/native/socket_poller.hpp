@@ -109,10 +109,11 @@ private:
     void make_gate();
     int wait_fd() const noexcept { return gate_fd_ >= 0 ? gate_fd_ : epoll_fd_; }
     void open_gate(bool open) noexcept;
+    bool reopen_gate_found_bytes() noexcept;
 
     int epoll_fd_ = -1;  // the sockets
     // Paced only: an epoll set holding epoll_fd_ alone, and what Asio waits on
-    // instead of it. Closed (epoll_fd_ watched for nothing) while paced, so a
+    // instead of it. Shut (epoll_fd_ watched for no bytes) while paced, so a
     // socket's bytes wake no one until the paced serve.
     int gate_fd_ = -1;
     bool gate_open_ = true;
