@@ -29,13 +29,13 @@ namespace tickwire::net::detail {
 // epoll while no wait is queued. An edge that comes while the batch is served
 // stays in Asio's epoll for the next wait. (Paced, no wait is queued while the
 // gate is shut, and no edge comes: the timer serves instead, and reopening
-// the gate looks for bytes itself, reopen_gate_found_bytes.) Readiness without an edge (sockets
-// a target left ready, a full batch, a socket re-watched for bytes while still
-// listed in the set) makes the next wait complete at once, or cancels the
-// queued one, whose completion then serves: through the scheduler's queue,
-// like the re-arm's re-report, so the set is served once per turn of the loop
-// with the game's commands in between (serving more often reads a fast sender
-// ahead of its own echoes).
+// the gate looks for bytes itself, reopen_gate_found_bytes.) Readiness
+// without an edge (sockets a target left ready, a full batch, a socket
+// re-watched for bytes while still listed in the set) makes the next wait
+// complete at once, or cancels the queued one, whose completion then serves:
+// through the scheduler's queue, like the re-arm's re-report, so the set is
+// served once per turn of the loop with the game's commands in between
+// (serving more often reads a fast sender ahead of its own echoes).
 //
 // Lifetime: queued, it belongs to the reactor. Completed (or destroyed by a
 // shutting-down io_context) after the poller is gone, it deletes itself.
@@ -242,7 +242,8 @@ void SocketPoller::serve_then_wait() {
         });
         return;
     }
-    wait(more || std::exchange(recheck_, false) || reopen_gate_found_bytes());
+    const bool bytes_behind_gate = reopen_gate_found_bytes();
+    wait(more || std::exchange(recheck_, false) || bytes_behind_gate);
 }
 
 // Opens a shut gate; true if the set already has bytes. Bytes that came since
