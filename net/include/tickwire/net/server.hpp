@@ -47,7 +47,7 @@ struct ServerOptions {
     /// Plain ws:// sockets: while some keep having bytes, read them at most
     /// once per `read_pace` (0: whenever one has bytes). A game that takes its
     /// messages on a fixed tick loses nothing it would notice by waiting up to
-    /// this long for them, and the network thread then wakes about once per
+    /// this long for them, and the network thread then wakes at most once per
     /// read_pace instead of once or more per client message, which is most of
     /// a busy server's wake-ups (the match server reads every 1 ms:
     /// docs/benchmarks.md, section 11). Every message's arrival may be later
