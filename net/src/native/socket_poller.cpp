@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <memory>
@@ -10,6 +11,8 @@
 #include <utility>
 
 #include <boost/asio/error.hpp>
+
+#include "native/asio_scheduler.hpp"
 
 namespace tickwire::net::detail {
 
@@ -71,10 +74,9 @@ SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> af
     : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
       reactor_(boost::asio::use_service<boost::asio::detail::reactor>(io)),
       after_batch_(std::move(after_batch)),
-      pace_(pace),
-      pace_timer_(io) {
+      pace_(pace) {
     if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
-    make_gate();
+    make_pacing(io);
     auto op = std::make_unique<ReadyOp>(this);
     reactor_.init_task();
     if (const int error = reactor_.register_descriptor(wait_fd(), reactor_data_); error != 0) {
@@ -118,10 +120,9 @@ SocketPoller::SocketPoller(boost::asio::io_context& io, std::function<void()> af
     : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
       descriptor_(io),
       after_batch_(std::move(after_batch)),
-      pace_(pace),
-      pace_timer_(io) {
+      pace_(pace) {
     if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
-    make_gate();
+    make_pacing(io);
     descriptor_.assign(::dup(wait_fd()));
 }
 
@@ -149,8 +150,11 @@ void SocketPoller::cancel_wait() {
 
 #endif
 
-void SocketPoller::make_gate() {
+// Paced: the gate, and the timer that serves while it is shut (net's Timer:
+// its callback never runs once cancelled or destroyed, so it outlives no one).
+void SocketPoller::make_pacing(boost::asio::io_context& io) {
     if (pace_.count() <= 0) return;
+    pace_timer_ = AsioScheduler(io).make_timer([this] { serve_then_wait(); });
     gate_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     epoll_event ev{};
     ev.events = EPOLLIN;
@@ -173,7 +177,7 @@ void SocketPoller::open_gate(bool open) noexcept {
 void SocketPoller::stop() {
     stopped_ = true;
     cancel_wait();
-    pace_timer_.cancel();
+    if (pace_timer_) pace_timer_->cancel();
 }
 
 bool SocketPoller::add(int fd, Target* target, std::uint32_t events) noexcept {
@@ -222,28 +226,20 @@ void SocketPoller::on_wake(const boost::system::error_code& ec) {
 void SocketPoller::serve_then_wait() {
     recheck_ = false;
     serving_ = true;
-    const auto served_at = pace_.count() > 0 ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-    const bool more = serve();
+    const auto served_at = pace_timer_ ? std::chrono::steady_clock::now() : SteadyTime{};
+    const Batch batch = serve();
     serving_ = false;
     if (stopped_) {
         waiting_ = false;
         return;
     }
-    if (pace_.count() > 0 && served_ > 0) {
+    if (pace_timer_ && batch.ready > 0) {
         open_gate(false);
-        pace_timer_.expires_at(served_at + pace_);
-        pace_timer_.async_wait([this, alive = std::weak_ptr<bool>(pace_alive_)](const boost::system::error_code& ec) {
-            if (alive.expired()) return;  // the poller is gone
-            if (ec || stopped_) {
-                waiting_ = false;
-                return;
-            }
-            serve_then_wait();
-        });
+        pace_timer_->start_at(served_at + pace_);
         return;
     }
     const bool bytes_behind_gate = reopen_gate_found_bytes();
-    wait(more || std::exchange(recheck_, false) || bytes_behind_gate);
+    wait(batch.more || std::exchange(recheck_, false) || bytes_behind_gate);
 }
 
 // Opens a shut gate; true if the set already has bytes. Bytes that came since
@@ -260,18 +256,17 @@ bool SocketPoller::reopen_gate_found_bytes() noexcept {
     return ::epoll_wait(gate_fd_, &ignored, 1, 0) > 0;
 }
 
-// Serve the sockets that are ready now. True if some may still be ready
-// with no new edge to say so.
-bool SocketPoller::serve() {
-    const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), 0);
-    served_ = n;
-    bool more = n == static_cast<int>(events_.size());  // a full batch: maybe more are ready
-    for (int i = 0; i < n; ++i) {
+// Serve the sockets that are ready now.
+SocketPoller::Batch SocketPoller::serve() {
+    Batch batch;
+    batch.ready = std::max(0, ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), 0));
+    batch.more = batch.ready == static_cast<int>(events_.size());  // a full batch: maybe more are ready
+    for (int i = 0; i < batch.ready; ++i) {
         const epoll_event& event = events_[static_cast<std::size_t>(i)];
-        more |= static_cast<Target*>(event.data.ptr)->on_ready(event.events);
+        batch.more |= static_cast<Target*>(event.data.ptr)->on_ready(event.events);
     }
     if (after_batch_) after_batch_();
-    return more;
+    return batch;
 }
 
 // Serve the set once more soon, edge or not: at the end of this serve, or by

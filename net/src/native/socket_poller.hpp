@@ -39,7 +39,6 @@
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/version.hpp>
 
 // Asio's reactor_op and epoll_reactor::start_op, as Boost 1.81 (Debian 12's,
@@ -59,6 +58,8 @@
 #else
 #include <boost/asio/posix/stream_descriptor.hpp>
 #endif
+
+#include "scheduler.hpp"
 
 namespace tickwire::net::detail {
 
@@ -103,10 +104,14 @@ private:
     void cancel_wait();
     void on_wake(const boost::system::error_code& ec);
     void serve_then_wait();
-    bool serve();
+    struct Batch {
+        int ready = 0;      // sockets epoll reported
+        bool more = false;  // some may still be ready with no new edge to say so
+    };
+    Batch serve();
     void recheck();
 
-    void make_gate();
+    void make_pacing(boost::asio::io_context& io);
     int wait_fd() const noexcept { return gate_fd_ >= 0 ? gate_fd_ : epoll_fd_; }
     void open_gate(bool open) noexcept;
     bool reopen_gate_found_bytes() noexcept;
@@ -128,10 +133,8 @@ private:
 #endif
     std::function<void()> after_batch_;
     std::chrono::microseconds pace_;
-    boost::asio::steady_timer pace_timer_;
-    std::shared_ptr<bool> pace_alive_ = std::make_shared<bool>(true);  // the timer's handler checks it first
+    std::unique_ptr<Timer> pace_timer_;  // paced only: runs the next serve
     std::array<epoll_event, 256> events_{};
-    int served_ = 0;  // sockets the last serve() found ready
     bool waiting_ = false;   // a wait is queued or posted back, its completion is running, or a paced serve is due
     bool serving_ = false;   // inside serve()
     bool recheck_ = false;   // a socket may be ready with no edge to say so: serve once more
