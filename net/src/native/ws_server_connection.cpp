@@ -35,6 +35,7 @@ WsServerSettings WsServerSettings::from(const ServerOptions& o) {
     // are paused (replies to what was read before) still fits under it.
     s.pause_reading_at = std::max<std::size_t>(o.write_queue_limit_bytes / 4, 1);
     s.resume_reading_at = s.pause_reading_at / 2;
+    s.piggyback_acks = o.piggyback_acks;
     return s;
 }
 

@@ -55,6 +55,7 @@ struct WsServerSettings {
     std::size_t pause_reading_at = 1u << 20;
     /// ... and read again once the queue is down to this.
     std::size_t resume_reading_at = 512u << 10;
+    bool piggyback_acks = true;  ///< ServerOptions::piggyback_acks (plain sockets)
 
     static WsServerSettings from(const ServerOptions& options);
 };

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -20,6 +21,10 @@ constexpr std::size_t kMaxBuffers = 256;
 // wake-up, then the others get their turn (level-triggered: it comes back).
 constexpr int kReadsPerWake = 4;
 constexpr std::size_t kTlsReadBufferBytes = 16 * 1024;
+// A peek that finds more than this is taken out at once: bytes left queued
+// shrink the client's window, and a peek that left it shut would bring no
+// more bytes, so no edge to read them by. Inputs and chat are far smaller.
+constexpr std::size_t kMaxPeekedBytes = 4 * 1024;
 
 std::size_t total_of(const iovec* buffers, std::size_t count) {
     std::size_t total = 0;
@@ -33,7 +38,9 @@ std::size_t total_of(const iovec* buffers, std::size_t count) {
 
 PlainWsConnection::PlainWsConnection(std::shared_ptr<ServerCore> core, const WsServerSettings& settings,
                                      SocketSlot slot, std::string remote, std::string target, int fd)
-    : WsServerConnection(std::move(core), settings, std::move(slot), std::move(remote), std::move(target)), fd_(fd) {
+    : WsServerConnection(std::move(core), settings, std::move(slot), std::move(remote), std::move(target)),
+      fd_(fd),
+      piggyback_acks_(settings.piggyback_acks) {
     ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
 }
 
@@ -56,7 +63,8 @@ void PlainWsConnection::watch() {
     if (fd_ < 0) return;
     // EPOLLRDHUP: a FIN that comes with the peer's last bytes brings no
     // wake-up of its own; reported with them, one wake-up reads both.
-    const std::uint32_t wanted = (want_read_ ? EPOLLIN | EPOLLRDHUP : 0u) | (blocked_ ? EPOLLOUT : 0u);
+    std::uint32_t wanted = (want_read_ ? EPOLLIN | EPOLLRDHUP : 0u) | (blocked_ ? EPOLLOUT : 0u);
+    if (wanted != 0 && piggyback_acks_ && !flooding_) wanted |= EPOLLET;
     if (hung_up_) {
         if (wanted == 0) return;
         hung_up_ = false;
@@ -93,13 +101,35 @@ bool PlainWsConnection::on_ready(std::uint32_t events) {
 // ended the stream (`ending`): then read on to the end (or the error) behind
 // the bytes, which no later wake-up would report. True if the socket kept
 // filling the buffer and was left with bytes for the next turn.
+//
+// piggyback_acks: a read after a read, with no write between, peeks (the
+// bytes stay queued, so emptying the socket sends no ACK; see
+// ServerOptions::piggyback_acks). The next read takes them out and skips what
+// was fed already. Edge-triggered, the bytes a peek leaves are not reported
+// again; a socket still full after kReadsPerWake reads turns level-triggered
+// for the poller to come back to it.
 bool PlainWsConnection::read_now(bool ending) {
     const std::span<std::byte> buffer = hub().read_buffer();
     for (int i = 0; i < kReadsPerWake && fd_ >= 0 && want_read_; ++i) {
-        const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
+        const bool peek = piggyback_acks_ && !flooding_ && !ending && peeked_ == 0 && read_since_write_;
+        const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
         if (n > 0) {
-            on_bytes(buffer.first(static_cast<std::size_t>(n)));
-            if (static_cast<std::size_t>(n) < buffer.size() && !ending) return false;
+            const auto got = static_cast<std::size_t>(n);
+            const std::size_t seen = peek ? 0 : std::min(got, peeked_);
+            if (peek) {
+                peeked_ = got;
+            } else {
+                peeked_ -= seen;
+                read_since_write_ = true;
+            }
+            if (got > seen) on_bytes(buffer.subspan(seen, got - seen));
+            if (got < buffer.size() && !ending && !(peek && got > kMaxPeekedBytes)) {
+                if (flooding_) {
+                    flooding_ = false;  // emptied: edge-triggered again
+                    watch();
+                }
+                return false;
+            }
             continue;
         }
         if (n == 0) {
@@ -110,7 +140,19 @@ bool PlainWsConnection::read_now(bool ending) {
         if (errno != EAGAIN && errno != EWOULDBLOCK) on_io_error(std::strerror(errno));
         return false;
     }
-    return fd_ >= 0 && want_read_;
+    if (fd_ < 0 || !want_read_) return false;
+    if (piggyback_acks_ && !flooding_) {
+        flooding_ = true;
+        watch();
+    }
+    return true;
+}
+
+// Peeked bytes are read already; left in the socket, close() would reset the
+// connection (unread data) instead of ending it.
+void PlainWsConnection::discard_peeked() noexcept {
+    if (peeked_ > 0) ::recv(fd_, nullptr, peeked_, MSG_DONTWAIT | MSG_TRUNC);
+    peeked_ = 0;
 }
 
 void PlainWsConnection::io_write() {
@@ -126,6 +168,7 @@ void PlainWsConnection::write_now() {
         message.msg_iov = buffers;
         message.msg_iovlen = count;
         const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) read_since_write_ = false;  // the segment carried the ACK
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK) return on_io_error(std::strerror(errno));
@@ -154,6 +197,7 @@ void PlainWsConnection::io_shutdown_send() {
 void PlainWsConnection::io_close() noexcept {
     if (fd_ < 0) return;
     if (registered_ && !hung_up_) hub().poller().remove(fd_);
+    discard_peeked();
     ::close(fd_);
     fd_ = -1;
 }

@@ -53,6 +53,19 @@ struct ServerOptions {
     /// docs/benchmarks.md, section 11). Every message's arrival may be later
     /// by up to this much; what the game sends is not paced. wss:// is not paced.
     std::chrono::microseconds read_pace{0};
+    /// Plain ws:// sockets: the kernel's ACK for a client's bytes rides on the
+    /// server's next write to it instead of going in a segment of its own.
+    /// Linux sends a bare ACK when a read empties a socket that got two small
+    /// segments since its last ACK: a match server that reads two inputs per
+    /// snapshot sends one per snapshot, as many segments as the snapshots
+    /// themselves (docs/benchmarks.md, sections 7 and 12). With this on, a
+    /// second small read before the next write takes the bytes with MSG_PEEK,
+    /// which leaves them queued, so the kernel waits; the write carries the
+    /// ACK, and the next read takes them out. Every byte still reaches the
+    /// game at once, and once. A server that stops writing to a client gets
+    /// the kernel's ACKs as before, every second read or at its delayed-ACK
+    /// timer. wss:// is not affected.
+    bool piggyback_acks = true;
     /// Sub-protocols this server speaks, in preference order; the first one the
     /// client also offers is selected.
     std::vector<std::string> subprotocols;
