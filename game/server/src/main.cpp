@@ -102,6 +102,9 @@ int main(int argc, char** argv) {
                    "at every message (0: at every message); fewer network-thread wake-ups")
         ->check(CLI::Range(0, 16000))
         ->capture_default_str();
+    app.add_flag_callback("--no-piggyback-acks", [&] { config.piggyback_acks = false; },
+                          "ACK every second input in a segment of its own, as Linux does when a read "
+                          "empties the socket, instead of on the next snapshot (to compare)");
     app.add_option("--tls-cert", config.tls_certificate_file, "PEM certificate; with --tls-key serves wss://");
     app.add_option("--tls-key", config.tls_private_key_file, "PEM private key");
     app.add_option("--web-root", config.web_root, "serve the files in DIR (the web client) on the same port")

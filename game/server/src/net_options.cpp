@@ -18,6 +18,7 @@ net::ServerOptions net_options(const ServerConfig& config) {
     options.max_connections_per_ip = config.max_connections_per_ip;
     options.handshake_timeout = config.handshake_timeout;
     options.read_pace = config.read_pace;
+    options.piggyback_acks = config.piggyback_acks;
     options.max_message_size = schemas::kMaxPacketBytes;
     // A client stalled for seconds holds at most this much; beyond it the net
     // layer closes it as a slow consumer (superseding keeps us far below).

@@ -103,6 +103,10 @@ struct ServerConfig {
     /// network thread most of its wake-ups (docs/benchmarks.md, section 11).
     /// 0: read each message as it comes.
     std::chrono::microseconds read_pace{1000};
+    /// net::ServerOptions::piggyback_acks: the kernel's ACKs for a player's
+    /// inputs ride on the snapshots instead of going alone, one segment per
+    /// player per snapshot fewer (docs/benchmarks.md, section 12).
+    bool piggyback_acks = true;
 
     // Hosting at scale (issue 13, docs/scaling.md).
     /// redis://HOST:PORT of the fleet's room directory; empty = this process
