@@ -1,6 +1,7 @@
 #pragma once
-// SocketPoller: the server's plain WebSocket sockets in one level-triggered
-// epoll set, itself waited on as a single descriptor of the Asio loop.
+// SocketPoller: the server's plain WebSocket sockets in one epoll set,
+// itself waited on as a single descriptor of the Asio loop. Sockets are
+// level-triggered unless their target asks for EPOLLET (piggyback_acks).
 //
 // Why not Asio's reactor per socket: it registers sockets edge-triggered, so
 // after each message it either probes with a read that fails (EAGAIN: half of
@@ -86,7 +87,8 @@ public:
     SocketPoller(const SocketPoller&) = delete;
     SocketPoller& operator=(const SocketPoller&) = delete;
 
-    /// Watch `fd` for `events` (EPOLLIN, EPOLLRDHUP, EPOLLOUT). False if epoll refused it.
+    /// Watch `fd` for `events` (EPOLLIN, EPOLLRDHUP, EPOLLOUT; EPOLLET for a
+    /// target that reads until a short read). False if epoll refused it.
     bool add(int fd, Target* target, std::uint32_t events) noexcept;
     /// Change what `fd` is watched for from `previous` to `events` (0 =
     /// nothing, but stay registered). Bytes that are already there when

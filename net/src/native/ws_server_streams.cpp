@@ -21,10 +21,12 @@ constexpr std::size_t kMaxBuffers = 256;
 // wake-up, then the others get their turn (level-triggered: it comes back).
 constexpr int kReadsPerWake = 4;
 constexpr std::size_t kTlsReadBufferBytes = 16 * 1024;
-// A peek that finds more than this is taken out at once: bytes left queued
-// shrink the client's window, and a peek that left it shut would bring no
-// more bytes, so no edge to read them by. Inputs and chat are far smaller.
-constexpr std::size_t kMaxPeekedBytes = 4 * 1024;
+// piggyback_acks: Linux ACKs at once, peek or not, when more than rcv_mss
+// bytes (536 at the least) came since its last ACK, so a peek saves the ACK
+// only below that. Small peeks also cannot pin enough of the client's window
+// to shut it, which would bring no more bytes, so no edge to read them by.
+// Inputs are a few dozen bytes.
+constexpr std::size_t kAckFreeBytes = 512;
 
 std::size_t total_of(const iovec* buffers, std::size_t count) {
     std::size_t total = 0;
@@ -45,7 +47,9 @@ PlainWsConnection::PlainWsConnection(std::shared_ptr<ServerCore> core, const WsS
 }
 
 PlainWsConnection::~PlainWsConnection() {
-    if (fd_ >= 0) ::close(fd_);  // abandoned with the loop: epoll forgets a closed socket by itself
+    if (fd_ < 0) return;
+    discard_peeked();
+    ::close(fd_);  // abandoned with the loop: epoll forgets a closed socket by itself
 }
 
 void PlainWsConnection::io_start_reading() {
@@ -102,28 +106,37 @@ bool PlainWsConnection::on_ready(std::uint32_t events) {
 // the bytes, which no later wake-up would report. True if the socket kept
 // filling the buffer and was left with bytes for the next turn.
 //
-// piggyback_acks: a read after a read, with no write between, peeks (the
-// bytes stay queued, so emptying the socket sends no ACK; see
-// ServerOptions::piggyback_acks). The next read takes them out and skips what
-// was fed already. Edge-triggered, the bytes a peek leaves are not reported
-// again; a socket still full after kReadsPerWake reads turns level-triggered
-// for the poller to come back to it.
+// piggyback_acks: a wake-up's first read, after a read since our last write,
+// peeks if little came (the bytes stay queued, so the read does not empty the
+// socket and the kernel sends no ACK; see ServerOptions::piggyback_acks). The
+// next real read takes them out and skips what was fed already.
+// Edge-triggered, the bytes a peek leaves are not reported again; a socket
+// still full after kReadsPerWake reads turns level-triggered for the poller
+// to come back to it.
 bool PlainWsConnection::read_now(bool ending) {
     const std::span<std::byte> buffer = hub().read_buffer();
     for (int i = 0; i < kReadsPerWake && fd_ >= 0 && want_read_; ++i) {
-        const bool peek = piggyback_acks_ && !flooding_ && !ending && peeked_ == 0 && read_since_write_;
-        const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
+        const bool peek = i == 0 && piggyback_acks_ && !flooding_ && !ending && peeked_ == 0 &&
+                          taken_since_write_ > 0 && taken_since_write_ < kAckFreeBytes;
+        if (peek) {
+            const std::size_t room = kAckFreeBytes - taken_since_write_ + 1;
+            const ssize_t n = ::recv(fd_, buffer.data(), room, MSG_DONTWAIT | MSG_PEEK);
+            if (n > 0 && static_cast<std::size_t>(n) < room) {
+                peeked_ = static_cast<std::size_t>(n);  // before feeding: that may close the socket
+                on_bytes(buffer.first(peeked_));
+                return false;  // all it holds is fed
+            }
+            if (n > 0) continue;  // too much for the ACK to wait: a real read instead
+            // else EOF or an error, which the real read below reports
+        }
+        const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
         if (n > 0) {
             const auto got = static_cast<std::size_t>(n);
-            const std::size_t seen = peek ? 0 : std::min(got, peeked_);
-            if (peek) {
-                peeked_ = got;
-            } else {
-                peeked_ -= seen;
-                read_since_write_ = true;
-            }
+            const std::size_t seen = std::min(got, peeked_);
+            peeked_ -= seen;
+            taken_since_write_ += got;
             if (got > seen) on_bytes(buffer.subspan(seen, got - seen));
-            if (got < buffer.size() && !ending && !(peek && got > kMaxPeekedBytes)) {
+            if (got < buffer.size() && !ending) {
                 if (flooding_) {
                     flooding_ = false;  // emptied: edge-triggered again
                     watch();
@@ -168,7 +181,7 @@ void PlainWsConnection::write_now() {
         message.msg_iov = buffers;
         message.msg_iovlen = count;
         const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0) read_since_write_ = false;  // the segment carried the ACK
+        if (n > 0) taken_since_write_ = 0;  // the segment carried the ACK
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK) return on_io_error(std::strerror(errno));

@@ -3,8 +3,8 @@
 //  - PlainWsConnection: the bare socket, read through the hub's SocketPoller
 //    into the hub's shared buffer when epoll says it has bytes, written with
 //    one sendmsg of gathered frames per flush (EPOLLOUT only while blocked);
-//    with piggyback_acks, a second read before the next write peeks, so the
-//    kernel's ACK waits for that write (ServerOptions::piggyback_acks);
+//    with piggyback_acks, a second small read before the next write peeks, so
+//    the kernel's ACK waits for that write (ServerOptions::piggyback_acks);
 //  - TlsWsConnection: Asio's TLS stream, one read and one write in flight,
 //    the frames of a flush copied into one buffer and encrypted together.
 //
@@ -49,8 +49,8 @@ private:
     // read empties it, so the poller comes back for the rest.
     const bool piggyback_acks_;
     bool flooding_ = false;
-    bool read_since_write_ = false;  ///< a read took bytes out since our last write carried an ACK
-    std::size_t peeked_ = 0;         ///< bytes at the head of the socket already peeked and fed
+    std::size_t taken_since_write_ = 0;  ///< bytes read out since our last write carried an ACK
+    std::size_t peeked_ = 0;             ///< bytes at the head of the socket already peeked and fed
     std::uint32_t watched_ = 0;   ///< events registered with the poller
     bool registered_ = false;     ///< in the poller's set
     bool want_read_ = false;

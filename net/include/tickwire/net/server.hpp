@@ -59,12 +59,12 @@ struct ServerOptions {
     /// segments since its last ACK: a match server that reads two inputs per
     /// snapshot sends one per snapshot, as many segments as the snapshots
     /// themselves (docs/benchmarks.md, sections 7 and 12). With this on, a
-    /// second small read before the next write takes the bytes with MSG_PEEK,
-    /// which leaves them queued, so the kernel waits; the write carries the
-    /// ACK, and the next read takes them out. Every byte still reaches the
-    /// game at once, and once. A server that stops writing to a client gets
-    /// the kernel's ACKs as before, every second read or at its delayed-ACK
-    /// timer. wss:// is not affected.
+    /// second read before the next write, while under 512 bytes came since
+    /// it, takes the bytes with MSG_PEEK, which leaves them queued, so the
+    /// kernel waits; the write carries the ACK, and the next read takes them
+    /// out. Every byte still reaches the game at once, and once. More bytes,
+    /// or a server that stops writing to a client, get the kernel's ACKs as
+    /// before. wss:// is not affected.
     bool piggyback_acks = true;
     /// Sub-protocols this server speaks, in preference order; the first one the
     /// client also offers is selected.
