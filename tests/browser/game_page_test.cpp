@@ -155,6 +155,8 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
     double path = 0;
     std::optional<std::pair<float, float>> last_seen;
     float aim_top_left = std::nanf(""), aim_bottom_right = std::nanf("");
+    bool bottom_right_said = false;          // the driver's pointer is there for good
+    std::size_t ticks_without_ship = 0;      // while aiming, for the failure message
     std::size_t own_shots = 0;
     bool answered = false;
     PageHooks hooks;
@@ -170,10 +172,15 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
         } else if (line.find("GAME aiming") != std::string::npos) {  // each attempt starts afresh
             phase = Phase::aiming_top_left;
             aim_top_left = aim_bottom_right = std::nanf("");
+            bottom_right_said = false;
         } else if (line.find("GAME aimed top-left") != std::string::npos) {
             phase = Phase::aiming_bottom_right;
         } else if (line.find("GAME aimed bottom-right") != std::string::npos) {
-            phase = Phase::idle;
+            // The pointer stays there (chat comes next): an observer that had
+            // no sighting of a live ship in those 1.5 s, on a busy machine,
+            // takes its next one.
+            bottom_right_said = true;
+            if (!std::isnan(aim_bottom_right)) phase = Phase::idle;
         }
     };
     hooks.on_tick = [&] {
@@ -182,6 +189,7 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
         const auto* ship = observer->ship("webby");
         if (ship == nullptr) {
             last_seen.reset();
+            if (phase == Phase::aiming_top_left || phase == Phase::aiming_bottom_right) ++ticks_without_ship;
         } else if (phase == Phase::moving) {
             if (last_seen) {
                 const double step = std::hypot(ship->x - last_seen->first, ship->y - last_seen->second);
@@ -193,6 +201,7 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
             aim_top_left = ship->angle;
         } else if (phase == Phase::aiming_bottom_right) {
             aim_bottom_right = ship->angle;
+            if (bottom_right_said) phase = Phase::idle;
         }
         if (!answered && observer->heard("webby", "hello from the browser")) {
             observer->say("hello from native");
@@ -218,7 +227,8 @@ TEST(BrowserGame, APageJoinsTheBotsMovesFiresAndChatsWithANativeClient) {
     EXPECT_GT(own_shots, 0u) << "no projectile of the browser ship's colour while Space was held";
     // The mouse aims: opposite corners turn the ship by about half a turn.
     const double turn = std::abs(std::remainder(double{aim_bottom_right} - aim_top_left, 2 * std::numbers::pi));
-    EXPECT_GT(turn, 1.5) << "aim " << aim_top_left << " then " << aim_bottom_right << " rad";
+    EXPECT_GT(turn, 1.5) << "aim " << aim_top_left << " then " << aim_bottom_right << " rad; "
+                         << ticks_without_ship << " ticks without a sighting while aiming";
 
     // Chat both ways.
     EXPECT_TRUE(answered) << "the native client never got the browser's line";
