@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "raw_client.hpp"
 #include "tcp_segments.hpp"
 #include "test_support.hpp"
 
@@ -25,26 +26,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using tickwire::test::tcp_segments;
-
-/// A synchronous Beast client whose small messages each leave in a segment of their own.
-struct Client {
-    asio::io_context io;
-    websocket::stream<tcp::socket> ws{io};
-
-    explicit Client(std::uint16_t port) {
-        ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
-        ws.next_layer().set_option(tcp::no_delay(true));
-        ws.handshake("127.0.0.1", "/");
-        ws.binary(true);
-    }
-    void send(std::string_view text) { ws.write(asio::buffer(text.data(), text.size())); }
-    std::string receive() {
-        beast::flat_buffer buffer;
-        ws.read(buffer);
-        return beast::buffers_to_string(buffer.data());
-    }
-    int fd() { return ws.next_layer().native_handle(); }
-};
 
 ServerOptions options_with(bool piggyback_acks) {
     ServerOptions options;
@@ -70,7 +51,7 @@ std::string next_message(Server& server) {
 /// the client got during the measured rounds.
 std::uint32_t pure_acks_over_rounds(bool piggyback_acks, int rounds) {
     Server server = listen_local(options_with(piggyback_acks));
-    Client client(server.port());
+    RawClient client(server.port());
     const ConnectionId id = accept_one(server);
     const auto round = [&](int i) {
         client.send("input " + std::to_string(2 * i));
@@ -115,7 +96,7 @@ TEST(PiggybackAcks, EveryMessageArrivesOnceAndWholeWhateverTheReadsFind) {
     ServerOptions options = options_with(true);
     options.max_message_size = 4u << 20;
     Server server = listen_local(options);
-    Client client(server.port());
+    RawClient client(server.port());
     const ConnectionId id = accept_one(server);
     std::mt19937 random(14);
     std::vector<std::string> sent;
@@ -176,7 +157,7 @@ TEST(PiggybackAcks, ClosingAfterAPeekEndsTheConnectionCleanly) {
     ServerOptions options = options_with(true);
     options.idle_timeout = std::chrono::milliseconds(400);
     Server server = listen_local(options);
-    Client client(server.port());
+    RawClient client(server.port());
     const ConnectionId id = accept_one(server);
     client.send("first");
     ASSERT_EQ(next_message(server), "first");

@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "raw_client.hpp"
 #include "raw_http.hpp"
 #include "test_support.hpp"
 
@@ -25,25 +26,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
-
-/// A synchronous Beast client, to misbehave in ways our Channel never would.
-struct RawClient {
-    asio::io_context io;
-    websocket::stream<tcp::socket> ws{io};
-
-    explicit RawClient(std::uint16_t port) {
-        ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
-        ws.handshake("127.0.0.1", "/");
-    }
-
-    /// Reads until the server closes; returns the close code it sent.
-    std::uint16_t read_until_closed() {
-        beast::flat_buffer buffer;
-        boost::system::error_code ec;
-        while (!ec) ws.read(buffer, ec);
-        return ec == websocket::error::closed ? static_cast<std::uint16_t>(ws.reason().code) : 0;
-    }
-};
 
 TEST(Server, BroadcastReachesEveryClient) {
     Server server = listen_local();
