@@ -5,6 +5,7 @@
 #
 #   bench/compare.sh [--quick] [--only echo,rate,idle,match,micro] [--rounds N]
 #                    [--build-dir DIR] [--no-build] [--out DIR] [--baseline DIR]
+#                    [--ws-client lean|beast]
 #
 # Scenarios (servers on core 0, load generator on core 1, via taskset):
 #   echo   closed loop, 32 B and 512 B, 1 and 100 connections: raw TCP floor
@@ -15,6 +16,10 @@
 #          medians of per-round ratios. --baseline DIR adds tickwire-base and
 #          tickwire-1t-base: the tickwire-echo of another build's DIR/bin (an
 #          earlier commit's), in the same rounds, to measure a change.
+#          The generator's WebSocket client is --ws-client (default lean:
+#          framed by hand, costing what the raw mode costs; beast: Beast's
+#          websocket::stream, which was the limit at 100 connections). The
+#          table's "gen us/msg" is the generator's CPU per message.
 #   rate   2,000 connections at 60 messages/s each (and at 10/s, which every
 #          server sustains here): p99 from the intended send time, server CPU.
 #   idle   5,000 idle WebSocket connections: server RSS growth per connection.
@@ -47,7 +52,7 @@ fi
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build-compare"
-quick=0; only="echo,rate,idle,match,micro"; rounds=3; do_build=1; out=""; baseline_bin=""
+quick=0; only="echo,rate,idle,match,micro"; rounds=3; do_build=1; out=""; baseline_bin=""; ws_client=lean
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
@@ -57,7 +62,8 @@ while [ $# -gt 0 ]; do
     --no-build) do_build=0; shift ;;
     --out) out="$2"; shift 2 ;;
     --baseline) baseline_bin="$(cd "$2" && pwd)/bin"; shift 2 ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    --ws-client) ws_client="$2"; shift 2 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -142,10 +148,10 @@ record() {
   printf '{"scenario":"%s","server":"%s","round":%s,"loadavg":%s,"result":%s}\n' "$1" "$2" "$3" "$load" "$4" >>"$results"
 }
 
-load_gen() { on_load_core "$bin/tickwire-load" "$@" --json --no-progress; }
+load_gen() { on_load_core "$bin/tickwire-load" "$@" --ws-client "$ws_client" --json --no-progress; }
 
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg), $(cat /proc/self/autogroup 2>/dev/null)"
-echo "{\"date\":\"$(date -u +%FT%TZ)\",\"uptime\":\"$(uptime)\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null)\",\"quick\":$quick,\"rounds\":$rounds}" >"$out/meta.json"
+echo "{\"date\":\"$(date -u +%FT%TZ)\",\"uptime\":\"$(uptime)\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null)\",\"quick\":$quick,\"rounds\":$rounds,\"ws_client\":\"$ws_client\"}" >"$out/meta.json"
 
 declare -A pid_of port_of
 # start_echo_servers KIND...: one of each, on its own port; stop_echo_servers

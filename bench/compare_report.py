@@ -79,6 +79,12 @@ class Table:
             print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
 
 
+def generator_us_per_msg(result):
+    """The load generator's own CPU per message: near 100 % of its core, it is the limit."""
+    cpu, rate = result.get("self_cpu_pct"), result.get("msgs_per_s")
+    return cpu * 1e4 / rate if cpu and rate else None
+
+
 def ratio_median(by_round, a, b, key, invert=False):
     """Median over rounds of result[a][key] / result[b][key]."""
     ratios = []
@@ -102,7 +108,8 @@ def main():
             meta.update({f"{name[:-5]}.{k}": v for k, v in json.load(open(p)).items()})
     if meta:
         print(f"run: {meta.get('meta.date', '?')} commit {meta.get('meta.commit', '?')} rounds {meta.get('meta.rounds', '?')}"
-              f"{' (quick)' if meta.get('meta.quick') else ''}")
+              f"{' (quick)' if meta.get('meta.quick') else ''} generator's WebSocket client "
+              f"{meta.get('meta.ws_client', 'beast (before it was an option)')}")
         print(f"  at start: {meta.get('meta.uptime', '').strip()}")
         print(f"  at end:   {meta.get('meta-end.uptime', '').strip()}")
 
@@ -116,7 +123,7 @@ def main():
     echo = [s for s in scen if s.startswith("echo-")]
     if echo:
         t = Table("echo, closed loop (medians over rounds; ratios are medians of per-round ratios)",
-                  ["scenario", "server", "msg/s", "p50 us", "p99 us", "p99.9 us", "srv CPU us/msg",
+                  ["scenario", "server", "msg/s", "p50 us", "p99 us", "p99.9 us", "srv CPU us/msg", "gen us/msg",
                    "thr/floor", "thr/node", "thr/beast", "p99/floor", "cpu/msg vs floor", "vs beast", "load"], md)
         goals = []
         order = ["floor", "beast", "tickwire", "tickwire-1t", "tickwire-base", "tickwire-1t-base", "node"]
@@ -130,6 +137,7 @@ def main():
                 t.add(s, server, fmt(thr), fmt(med([x.get("rtt_p50_us") for x in res]), 1),
                       fmt(med([x.get("rtt_p99_us") for x in res]), 1), fmt(med([x.get("rtt_p999_us") for x in res]), 1),
                       fmt(med([x.get("server_cpu_us_per_msg") for x in res]), 2),
+                      fmt(med([generator_us_per_msg(x) for x in res]), 2),
                       fmt(ratio_median(by_round, server, "floor", "msgs_per_s"), 2),
                       fmt(ratio_median(by_round, server, "node", "msgs_per_s"), 2),
                       fmt(ratio_median(by_round, server, "beast", "msgs_per_s"), 2),

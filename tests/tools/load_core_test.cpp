@@ -34,6 +34,8 @@ TEST(LoadOptions, SplitsAWebSocketUrlAndReadsEveryFlag) {
     EXPECT_EQ(o.server_pid, 42);
     EXPECT_TRUE(o.json);
     EXPECT_EQ(o.status_url, "http://127.0.0.1:9001/status");
+    EXPECT_EQ(o.ws_client, WsClient::lean);  // the default
+    EXPECT_EQ(parse({"echo", "ws://127.0.0.1:9001/", "--ws-client", "beast"}).ws_client, WsClient::beast);
 }
 
 TEST(LoadOptions, RawModeTakesATcpUrl) {
@@ -61,6 +63,7 @@ TEST(LoadOptions, RejectsWhatItCannotRun) {
     EXPECT_THROW(parse({"echo", "wss://127.0.0.1:1/"}), std::invalid_argument);             // no TLS
     EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "-c", "ten"}), std::invalid_argument);
     EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "--no-such-flag"}), std::invalid_argument);
+    EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "--ws-client", "asio"}), std::invalid_argument);
     EXPECT_THROW(parse({"echo", "ws://127.0.0.1:1/", "ws://127.0.0.1:2/"}), std::invalid_argument);  // two URLs
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 // EchoConnection: one client connection of tickwire-load's echo, raw and idle
-// modes — the pacing (closed loop, or a fixed rate from a schedule of intended
+// modes: the pacing (closed loop, or a fixed rate from a schedule of intended
 // send times), the time stamp in each payload, and recording each echo's
-// round trip into the shared histogram. Subclasses move bytes: WebSocket over
-// Beast (ws_connection.cpp) or length-prefixed frames over TCP
-// (tcp_connection.cpp).
+// round trip into the shared histogram. Subclasses move bytes: WebSocket framed
+// by hand (ws_lean_connection.cpp) or over Beast (ws_connection.cpp), or
+// length-prefixed frames over TCP (tcp_connection.cpp).
 //
 // Payload layout (little-endian, `size` bytes): [0, 8) intended send time in
 // ns on this process's steady clock, [8, 16) sequence number, then filler.
@@ -96,7 +96,10 @@ private:
     bool sending_ = false, writing_ = false, timer_armed_ = false, owed_ = false;
 };
 
+/// WebSocket over Beast's websocket::stream (`--ws-client beast`).
 std::unique_ptr<EchoConnection> make_ws_connection(EchoShared& shared);
+/// WebSocket framed by hand on a plain socket (`--ws-client lean`, the default): ws_lean_connection.cpp.
+std::unique_ptr<EchoConnection> make_lean_ws_connection(EchoShared& shared);
 std::unique_ptr<EchoConnection> make_tcp_connection(EchoShared& shared);
 
 }  // namespace tickwire::load

@@ -60,7 +60,7 @@ public:
 
         connections_.reserve(options_.connections);
         for (std::size_t i = 0; i < options_.connections; ++i) {
-            connections_.push_back(options_.mode == Mode::raw ? make_tcp_connection(shared_) : make_ws_connection(shared_));
+            connections_.push_back(make_connection());
         }
         connect_start_ = now_ns();
         const std::size_t first = std::min(options_.connect_concurrency, connections_.size());
@@ -82,6 +82,11 @@ private:
         report_.add_text("mode", to_string(options_.mode));
         report_.add_text("error", why);
         return false;
+    }
+
+    std::unique_ptr<EchoConnection> make_connection() {
+        if (options_.mode == Mode::raw) return make_tcp_connection(shared_);
+        return options_.ws_client == WsClient::lean ? make_lean_ws_connection(shared_) : make_ws_connection(shared_);
     }
 
     static std::optional<ProcSample> sample(int pid) {
@@ -214,6 +219,7 @@ private:
         Report& r = report_;
         const double window = options_.duration_s;
         r.add_text("mode", to_string(options_.mode));
+        if (options_.mode != Mode::raw) r.add_text("ws_client", options_.ws_client == WsClient::lean ? "lean" : "beast");
         if (!options_.label.empty()) r.add_text("label", options_.label);
         r.add("connections", static_cast<double>(shared_.connected));
         r.add("connect_failed", static_cast<double>(shared_.connect_failed));

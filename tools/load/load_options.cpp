@@ -35,7 +35,7 @@ void split_url(LoadOptions& o) {
 }
 
 // The options, described once for parsing and for --help.
-void describe(CLI::App& app, LoadOptions& o, std::string& mode) {
+void describe(CLI::App& app, LoadOptions& o, std::string& mode, std::string& ws_client) {
     app.add_option("mode", mode, "echo | raw | idle | match | monitor (see modes below)")
         ->check(CLI::IsMember({"echo", "raw", "idle", "match", "monitor"}));
     app.add_option("url", o.url, "the server");
@@ -50,6 +50,11 @@ void describe(CLI::App& app, LoadOptions& o, std::string& mode) {
         ->capture_default_str();
     app.add_option("-d,--duration", o.duration_s, "measured seconds")->check(CLI::Range(0.1, 86400.0))->capture_default_str();
     app.add_option("-w,--warmup", o.warmup_s, "seconds before measuring")->check(CLI::Range(0.0, 3600.0))->capture_default_str();
+    app.add_option("--ws-client", ws_client,
+                   "echo, idle: lean (WebSocket framed by hand, as cheap as raw mode) or beast (Beast's "
+                   "websocket::stream: a second read per message)")
+        ->check(CLI::IsMember({"lean", "beast"}))
+        ->capture_default_str();
     app.add_option("--connect-concurrency", o.connect_concurrency, "handshakes in flight at once")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
         ->capture_default_str();
@@ -97,17 +102,17 @@ const char* to_string(Mode mode) noexcept {
 
 std::string usage() {
     LoadOptions o;
-    std::string mode;
+    std::string mode, ws_client = "lean";
     CLI::App app{kDescription, "tickwire-load"};
-    describe(app, o, mode);
+    describe(app, o, mode, ws_client);
     return cli::help(app);
 }
 
 LoadOptions parse_options(int argc, const char* const* argv) {
     LoadOptions o;
-    std::string mode;
+    std::string mode, ws_client = "lean";
     CLI::App app{kDescription, "tickwire-load"};
-    describe(app, o, mode);
+    describe(app, o, mode, ws_client);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -116,6 +121,7 @@ LoadOptions parse_options(int argc, const char* const* argv) {
         return o;
     }
     if (mode.empty()) throw std::invalid_argument("a mode is required");
+    o.ws_client = ws_client == "beast" ? WsClient::beast : WsClient::lean;
     for (const Mode m : {Mode::echo, Mode::raw, Mode::idle, Mode::match, Mode::monitor}) {
         if (mode == to_string(m)) o.mode = m;
     }

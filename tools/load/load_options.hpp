@@ -18,6 +18,12 @@ enum class Mode : std::uint8_t {
     monitor,  ///< measure a server process only (its clients run elsewhere)
 };
 
+/// How echo and idle modes speak WebSocket.
+enum class WsClient : std::uint8_t {
+    lean,   ///< framed by hand on a plain socket: costs what the raw mode costs, plus the mask
+    beast,  ///< Beast's websocket::stream
+};
+
 struct LoadOptions {
     Mode mode = Mode::echo;
     std::string url;             ///< ws://HOST:PORT/PATH (echo, idle, match) or tcp://HOST:PORT (raw)
@@ -29,6 +35,7 @@ struct LoadOptions {
     double rate = 0;               ///< messages/s per connection; 0 = closed loop
     double duration_s = 10;        ///< measured window
     double warmup_s = 2;           ///< before the window: sent, answered, not recorded
+    WsClient ws_client = WsClient::lean;  ///< echo, idle
     std::size_t connect_concurrency = 256;  ///< handshakes in flight at once
     int server_pid = 0;            ///< sample this process's CPU, RSS, I/O
     std::string status_url;        ///< match/monitor: server's JSON status
