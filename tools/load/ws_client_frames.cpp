@@ -47,11 +47,14 @@ ServerFrame parse_server_frame(std::span<const std::uint8_t> bytes) noexcept {
         header = 4;
         if (bytes.size() < header) return frame;
         length = (std::uint64_t{bytes[2]} << 8) | bytes[3];
+        if (length < 126) return bad("a length in more bytes than it needs");
     } else if (length == 127) {
         header = 10;
         if (bytes.size() < header) return frame;
+        if ((bytes[2] & 0x80) != 0) return bad("a 64-bit length with its top bit set");
         length = 0;
         for (std::size_t i = 2; i < 10; ++i) length = (length << 8) | bytes[i];
+        if (length <= 0xffff) return bad("a length in more bytes than it needs");
     }
     if (control && (length > 125 || !frame.fin)) return bad("control frame too long or fragmented");
     frame.header_size = header;

@@ -32,8 +32,9 @@ struct ServerFrame {
 };
 
 /// Reads the header at the start of `bytes`. `ok` only once the whole frame
-/// (header and payload) is there. A masked frame, reserved bits or an opcode
-/// RFC 6455 does not define are `bad`: a server never sends them.
+/// (header and payload) is there. A masked frame, reserved bits, an opcode
+/// RFC 6455 does not define, a length not in its shortest form or with the
+/// 64-bit form's top bit set are `bad`: a server never sends them.
 ServerFrame parse_server_frame(std::span<const std::uint8_t> bytes) noexcept;
 
 /// The HTTP request that upgrades a connection to `path` on `host`, with a

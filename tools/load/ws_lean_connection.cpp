@@ -1,8 +1,8 @@
 // The lean WebSocket transport of tickwire-load's echo and idle modes (the
 // default, `--ws-client lean`): RFC 6455 framing written here on a plain Asio
 // socket, shaped like the raw mode's TCP transport. One write per message
-// (header, mask and masked payload in one buffer), reads of up to 64 KiB cut
-// into as many frames as they hold, pings answered with pongs.
+// (header, mask and masked payload in one buffer), each read cut into as many
+// frames as it holds, pings answered with pongs.
 //
 // Why not Beast's websocket::stream, as `--ws-client beast` still does: on a
 // 2-core machine the generator has one core, and at 100 connections it was the
@@ -30,14 +30,16 @@ namespace {
 
 using boost::asio::ip::tcp;
 
-// A response to the upgrade longer than this is not one.
+// A response to the upgrade longer than this is not one. Also the read
+// buffer's size, unless a message needs more: a closed loop has one message
+// in flight per connection, and idle mode holds thousands of connections.
 constexpr std::size_t kMaxHandshakeResponse = 8 * 1024;
 
 class LeanWsConnection final : public EchoConnection {
 public:
     explicit LeanWsConnection(EchoShared& shared)
         : EchoConnection(shared), socket_(shared.io),
-          in_(std::max<std::size_t>(64 * 1024, shared.options.size + 14)),
+          in_(std::max<std::size_t>(kMaxHandshakeResponse, shared.options.size + 14)),
           mask_state_(0x9e3779b9u ^ static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(this))) {}
 
     void connect(std::function<void(bool)> done) override {
@@ -123,7 +125,7 @@ private:
                 return false;
             }
             if (frame.status == ws::ServerFrame::Status::need_more) {
-                if (frame.header_size + frame.payload_size > in_.size()) {
+                if (frame.payload_size > in_.size() - frame.header_size) {
                     on_broken("read: a frame larger than the read buffer");
                     return false;
                 }
@@ -144,7 +146,7 @@ private:
                 send_control(ws::kPong, payload);
                 break;
             case ws::kClose:
-                if (!close_sent_) send_control(ws::kClose, payload.first(std::min<std::size_t>(2, payload.size())));
+                send_control(ws::kClose, payload.first(payload.size() >= 2 ? 2 : 0));  // its code back, if it had one
                 on_broken("read: the server closed the connection");
                 return false;
             default:
@@ -156,9 +158,11 @@ private:
         return true;
     }
 
-    // A control frame goes before the next message; a newer one of the same
-    // kind replaces one not yet written (a pong answers the latest ping).
+    // A control frame goes before the next message; a pong replaces one not
+    // yet written (it answers the latest ping). The close is the last frame:
+    // nothing replaces it and no message follows it.
     void send_control(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
+        if (close_sent_) return;
         if (opcode == ws::kClose) close_sent_ = true;
         ws::write_client_frame(control_due_, opcode, payload, next_mask());
         write_next();
@@ -179,7 +183,7 @@ private:
             });
             return;
         }
-        if (!payload_due_) return;
+        if (!payload_due_ || close_sent_) return;
         payload_due_ = false;
         ws::write_client_frame(frame_, ws::kBinary, payload_, next_mask());
         write_in_flight_ = true;
