@@ -104,58 +104,81 @@ TEST(WsClientFrames, WhatNoServerSendsIsRefused) {
     EXPECT_FALSE(bad({0x89, 0x00}));
 }
 
-// A tickwire Server on its own network thread, pinging every 20 ms; the
-// test's thread runs both the client's io_context and the game side's echo.
-class LeanClientAgainstServer : public ::testing::Test {
+// One lean client on the test's thread: its io_context is run there, with
+// the fixture's own work (a server's game side) in pump().
+class LeanClientTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        net::ServerOptions options;
-        options.address = "127.0.0.1";
-        options.port = 0;
-        options.ping_interval = 20ms;
-        std::error_code ec;
-        server_ = std::make_unique<net::Server>(net::Server::listen(std::move(options), ec));
-        ASSERT_FALSE(ec) << ec.message();
-        load_options_.port = server_->port();
+    LeanClientTest() {
         load_options_.size = 300;  // a 16-bit length each way
-        shared_.endpoint = {boost::asio::ip::make_address("127.0.0.1"), server_->port()};
         shared_.measure_start_ns = 0;
         shared_.measure_end_ns = std::numeric_limits<std::int64_t>::max();
     }
 
-    // Runs the client and echoes until `done` or 5 s.
+    virtual void pump() {}
+
+    // Runs the client (and pump()) until `done` or 5 s.
     bool run_until(const std::function<bool()>& done) {
         const auto deadline = std::chrono::steady_clock::now() + 5s;
         while (!done()) {
             if (std::chrono::steady_clock::now() > deadline) return false;
-            io_.poll();
-            net::ServerEvent event;
-            while (server_->poll(event)) {
-                if (event.type == net::ServerEventType::message) server_->send(event.id, std::move(event.message));
-                if (event.type == net::ServerEventType::disconnected) close_codes_.push_back(event.close_code);
-            }
-            server_->flush();
+            io_.run_for(200us);
+            pump();
         }
         return true;
     }
 
+    // Connects `client` to shared_.endpoint; the connect's result.
+    bool connect(EchoConnection& client) {
+        int connected = -1;
+        client.connect([&](bool ok) { connected = ok ? 1 : 0; });
+        if (!run_until([&] { return connected >= 0; }) || connected == 0) return false;
+        ++shared_.open;
+        return true;
+    }
+
     boost::asio::io_context io_;
-    // poll() does nothing once the context has run out of work (between the
-    // handshake and start(), say) unless it is restarted: keep it working.
+    // run_for() does nothing once the context has run out of work (between
+    // the handshake and start(), say) unless it is restarted: keep it working.
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ = boost::asio::make_work_guard(io_);
     LoadOptions load_options_;
     EchoShared shared_{io_, load_options_};
+};
+
+// A tickwire Server on its own network thread, pinging every 20 ms; pump()
+// is the game side's echo.
+class LeanClientAgainstServer : public LeanClientTest {
+protected:
+    void SetUp() override { ASSERT_NO_FATAL_FAILURE(listen(/*idle_timeout=*/10s)); }
+
+    void listen(std::chrono::milliseconds idle_timeout) {
+        net::ServerOptions options;
+        options.address = "127.0.0.1";
+        options.port = 0;
+        options.ping_interval = 20ms;
+        options.idle_timeout = idle_timeout;
+        std::error_code ec;
+        server_ = std::make_unique<net::Server>(net::Server::listen(std::move(options), ec));
+        ASSERT_FALSE(ec) << ec.message();
+        load_options_.port = server_->port();
+        shared_.endpoint = {boost::asio::ip::make_address("127.0.0.1"), server_->port()};
+    }
+
+    void pump() override {
+        net::ServerEvent event;
+        while (server_->poll(event)) {
+            if (event.type == net::ServerEventType::message) server_->send(event.id, std::move(event.message));
+            if (event.type == net::ServerEventType::disconnected) close_codes_.push_back(event.close_code);
+        }
+        server_->flush();
+    }
+
     std::unique_ptr<net::Server> server_;
     std::vector<std::uint16_t> close_codes_;
 };
 
 TEST_F(LeanClientAgainstServer, EchoesInAClosedLoopThroughPingsAndClosesWith1000) {
     auto client = make_lean_ws_connection(shared_);
-    int connected = -1;
-    client->connect([&](bool ok) { connected = ok ? 1 : 0; });
-    ASSERT_TRUE(run_until([&] { return connected >= 0; }));
-    ASSERT_EQ(connected, 1) << shared_.first_error;
-    ++shared_.open;
+    ASSERT_TRUE(connect(*client)) << shared_.first_error;
 
     client->start(/*send=*/true, now_ns());
     // Long enough for several pings among the echoes: a frame cut wrongly
@@ -175,22 +198,10 @@ TEST_F(LeanClientAgainstServer, EchoesInAClosedLoopThroughPingsAndClosesWith1000
 TEST_F(LeanClientAgainstServer, AnIdleClientAnswersPingsAndIsKeptOpen) {
     // SetUp's server drops a peer silent for 10 s; this one after 200 ms, so
     // only the pongs keep an idle client open.
-    net::ServerOptions options;
-    options.address = "127.0.0.1";
-    options.port = 0;
-    options.ping_interval = 20ms;
-    options.idle_timeout = 200ms;
-    std::error_code ec;
-    server_ = std::make_unique<net::Server>(net::Server::listen(std::move(options), ec));
-    ASSERT_FALSE(ec) << ec.message();
-    shared_.endpoint.port(server_->port());
+    ASSERT_NO_FATAL_FAILURE(listen(/*idle_timeout=*/200ms));
 
     auto client = make_lean_ws_connection(shared_);
-    int connected = -1;
-    client->connect([&](bool ok) { connected = ok ? 1 : 0; });
-    ASSERT_TRUE(run_until([&] { return connected >= 0; }));
-    ASSERT_EQ(connected, 1) << shared_.first_error;
-    ++shared_.open;
+    ASSERT_TRUE(connect(*client)) << shared_.first_error;
     client->start(/*send=*/false, now_ns());
 
     const auto until = std::chrono::steady_clock::now() + 800ms;  // four idle timeouts
@@ -279,38 +290,14 @@ constexpr std::string_view kSwitching =
     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
     "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
 
-class LeanClientAgainstAScript : public ::testing::Test {
+class LeanClientAgainstAScript : public LeanClientTest {
 protected:
-    LeanClientAgainstAScript() {
-        load_options_.size = 300;
-        shared_.measure_start_ns = 0;
-        shared_.measure_end_ns = std::numeric_limits<std::int64_t>::max();
-    }
-
-    // Connects to `server`; the result of the connect.
-    bool connect(const ScriptedServer& server) {
+    bool connect_to(const ScriptedServer& server) {
         shared_.endpoint = {boost::asio::ip::make_address("127.0.0.1"), server.port()};
         client_ = make_lean_ws_connection(shared_);
-        int connected = -1;
-        client_->connect([&](bool ok) { connected = ok ? 1 : 0; });
-        run_until([&] { return connected >= 0; });
-        if (connected == 1) ++shared_.open;
-        return connected == 1;
+        return connect(*client_);
     }
 
-    bool run_until(const std::function<bool()>& done) {
-        const auto deadline = std::chrono::steady_clock::now() + 5s;
-        while (!done()) {
-            if (std::chrono::steady_clock::now() > deadline) return false;
-            io_.run_for(1ms);
-        }
-        return true;
-    }
-
-    boost::asio::io_context io_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ = boost::asio::make_work_guard(io_);
-    LoadOptions load_options_;
-    EchoShared shared_{io_, load_options_};
     std::unique_ptr<EchoConnection> client_;
 };
 
@@ -336,7 +323,7 @@ TEST_F(LeanClientAgainstAScript, KeepsBytesThatCameWithThe101AndFramesSplitAcros
         ScriptedServer::write(socket, Bytes{0x88, 0x02, 0x03, 0xe9});  // close, 1001
         std::tie(close_opcode, close_payload) = ScriptedServer::read_frame(socket);
     });
-    ASSERT_TRUE(connect(server)) << shared_.first_error;
+    ASSERT_TRUE(connect_to(server)) << shared_.first_error;
     client_->start(/*send=*/false, now_ns());
     ASSERT_TRUE(run_until([&] { return shared_.received == 1 && shared_.errors == 1 && server.finished(); }))
         << "received " << shared_.received << ", errors " << shared_.errors << " (" << shared_.first_error
@@ -354,7 +341,7 @@ TEST_F(LeanClientAgainstAScript, ARefusedUpgradeFailsTheConnect) {
         ScriptedServer::read_request(socket);
         ScriptedServer::write(socket, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
     });
-    EXPECT_FALSE(connect(server));
+    EXPECT_FALSE(connect_to(server));
     EXPECT_NE(shared_.first_error.find("403"), std::string::npos) << shared_.first_error;
 }
 
@@ -364,7 +351,7 @@ TEST_F(LeanClientAgainstAScript, A101WithoutTheRightAcceptFailsTheConnect) {
         ScriptedServer::write(socket, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                       "Sec-WebSocket-Accept: bm90IHRoZSByaWdodCBvbmU=\r\n\r\n");
     });
-    EXPECT_FALSE(connect(server));
+    EXPECT_FALSE(connect_to(server));
 }
 
 }  // namespace

@@ -67,6 +67,13 @@ void EchoConnection::pump() {
     write_payload();
 }
 
+void EchoConnection::finish_connect(bool ok, const std::string& why) {
+    if (ok) open_ = true;
+    else if (shared_.first_error.empty()) shared_.first_error = why;
+    auto done = std::move(connect_done_);
+    done(ok);
+}
+
 void EchoConnection::on_written(bool ok) {
     writing_ = false;
     if (!ok) return on_broken("write failed");

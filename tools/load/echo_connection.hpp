@@ -78,12 +78,17 @@ protected:
     /// Start reading; call on_echo() per message.
     virtual void start_reading() = 0;
 
+    /// The end of connect(): marks the connection open, or keeps `why` as the
+    /// run's first error; then calls connect_done_ (taken out first, as it may
+    /// start the next connect).
+    void finish_connect(bool ok, const std::string& why);
     void on_written(bool ok);
     void on_echo(std::span<const std::uint8_t> payload);
     void on_broken(const std::string& what);  ///< read or write failed while running
 
     EchoShared& shared_;
     std::vector<std::uint8_t> payload_;
+    std::function<void(bool)> connect_done_;  ///< connect()'s callback, until finish_connect
     bool open_ = false;
 
 private:

@@ -27,7 +27,7 @@ public:
     explicit WsConnection(EchoShared& shared) : EchoConnection(shared), ws_(shared.io) {}
 
     void connect(std::function<void(bool)> done) override {
-        done_ = std::move(done);
+        connect_done_ = std::move(done);
         ws_.next_layer().async_connect(shared_.endpoint, [this](const boost::system::error_code& ec) {
             if (ec) return finish_connect(false, "connect: " + ec.message());
             ws_.next_layer().set_option(tcp::no_delay(true));
@@ -48,13 +48,6 @@ public:
     }
 
 private:
-    void finish_connect(bool ok, const std::string& why) {
-        if (ok) open_ = true;
-        else if (shared_.first_error.empty()) shared_.first_error = why;
-        auto done = std::move(done_);
-        done(ok);
-    }
-
     void close_transport() override {
         if (!open_ || closing_) return;
         closing_ = true;
@@ -79,7 +72,6 @@ private:
 
     websocket::stream<tcp::socket> ws_;
     beast::flat_buffer buffer_;
-    std::function<void(bool)> done_;
     bool closing_ = false;
 };
 

@@ -43,7 +43,7 @@ public:
           mask_state_(0x9e3779b9u ^ static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(this))) {}
 
     void connect(std::function<void(bool)> done) override {
-        done_ = std::move(done);
+        connect_done_ = std::move(done);
         socket_.async_connect(shared_.endpoint, [this](const boost::system::error_code& ec) {
             if (ec) return finish_connect(false, "connect: " + ec.message());
             socket_.set_option(tcp::no_delay(true));
@@ -84,13 +84,6 @@ private:
             have_ -= end + 4;
             finish_connect(true, {});
         });
-    }
-
-    void finish_connect(bool ok, const std::string& why) {
-        if (ok) open_ = true;
-        else if (shared_.first_error.empty()) shared_.first_error = why;
-        auto done = std::move(done_);
-        done(ok);
     }
 
     void close_transport() override {
@@ -210,7 +203,6 @@ private:
     std::vector<std::uint8_t> control_due_;  ///< a control frame waiting for the socket
     std::vector<std::uint8_t> control_out_;  ///< the control frame being written
     std::string request_;
-    std::function<void(bool)> done_;
     std::uint32_t mask_state_;
     bool write_in_flight_ = false, payload_due_ = false, close_sent_ = false;
 };
