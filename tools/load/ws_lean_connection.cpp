@@ -17,9 +17,11 @@
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
+#include <functional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "echo_connection.hpp"
 #include "ws_client_frames.hpp"
@@ -98,7 +100,8 @@ private:
     }
 
     void start_reading() override {
-        if (!cut_frames() || !open_) return;  // bytes that came with the handshake response
+        // First what is already here (the first time: what came with the 101).
+        if (!cut_frames() || !open_) return;
         socket_.async_read_some(boost::asio::buffer(in_.data() + have_, in_.size() - have_),
                                 [this](const boost::system::error_code& ec, std::size_t n) {
             if (ec) return on_broken("read: " + ec.message());
