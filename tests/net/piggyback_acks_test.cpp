@@ -10,10 +10,6 @@
 #include <random>
 #include <string>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
-
 #include "raw_client.hpp"
 #include "tcp_segments.hpp"
 #include "test_support.hpp"
@@ -21,10 +17,6 @@
 namespace tickwire::net::test {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
 using tickwire::test::tcp_segments;
 
 ServerOptions options_with(bool piggyback_acks) {

@@ -219,7 +219,7 @@ private:
         Report& r = report_;
         const double window = options_.duration_s;
         r.add_text("mode", to_string(options_.mode));
-        if (options_.mode != Mode::raw) r.add_text("ws_client", options_.ws_client == WsClient::lean ? "lean" : "beast");
+        if (options_.mode != Mode::raw) r.add_text("ws_client", to_string(options_.ws_client));
         if (!options_.label.empty()) r.add_text("label", options_.label);
         r.add("connections", static_cast<double>(shared_.connected));
         r.add("connect_failed", static_cast<double>(shared_.connect_failed));

@@ -53,7 +53,7 @@ void describe(CLI::App& app, LoadOptions& o, std::string& mode, std::string& ws_
     app.add_option("--ws-client", ws_client,
                    "echo, idle: lean (WebSocket framed by hand, as cheap as raw mode) or beast (Beast's "
                    "websocket::stream: a second read per message)")
-        ->check(CLI::IsMember({"lean", "beast"}))
+        ->check(CLI::IsMember({to_string(WsClient::lean), to_string(WsClient::beast)}))
         ->capture_default_str();
     app.add_option("--connect-concurrency", o.connect_concurrency, "handshakes in flight at once")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
@@ -100,9 +100,17 @@ const char* to_string(Mode mode) noexcept {
     return "?";
 }
 
+const char* to_string(WsClient client) noexcept {
+    switch (client) {
+    case WsClient::lean: return "lean";
+    case WsClient::beast: return "beast";
+    }
+    return "?";
+}
+
 std::string usage() {
     LoadOptions o;
-    std::string mode, ws_client = "lean";
+    std::string mode, ws_client = to_string(o.ws_client);
     CLI::App app{kDescription, "tickwire-load"};
     describe(app, o, mode, ws_client);
     return cli::help(app);
@@ -110,7 +118,7 @@ std::string usage() {
 
 LoadOptions parse_options(int argc, const char* const* argv) {
     LoadOptions o;
-    std::string mode, ws_client = "lean";
+    std::string mode, ws_client = to_string(o.ws_client);
     CLI::App app{kDescription, "tickwire-load"};
     describe(app, o, mode, ws_client);
     try {
@@ -121,7 +129,9 @@ LoadOptions parse_options(int argc, const char* const* argv) {
         return o;
     }
     if (mode.empty()) throw std::invalid_argument("a mode is required");
-    o.ws_client = ws_client == "beast" ? WsClient::beast : WsClient::lean;
+    for (const WsClient c : {WsClient::lean, WsClient::beast}) {
+        if (ws_client == to_string(c)) o.ws_client = c;
+    }
     for (const Mode m : {Mode::echo, Mode::raw, Mode::idle, Mode::match, Mode::monitor}) {
         if (mode == to_string(m)) o.mode = m;
     }

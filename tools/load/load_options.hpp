@@ -55,5 +55,6 @@ LoadOptions parse_options(int argc, const char* const* argv);
 /// The --help text.
 [[nodiscard]] std::string usage();
 [[nodiscard]] const char* to_string(Mode mode) noexcept;
+[[nodiscard]] const char* to_string(WsClient client) noexcept;
 
 }  // namespace tickwire::load
